@@ -1,0 +1,1621 @@
+"""Proposed structure changes: read them, work out what they add and remove, check them.
+
+A proposal is a SPARQL Update (INSERT DATA, DELETE DATA, DELETE WHERE, DELETE/INSERT … WHERE)
+or JSON `{"add": TURTLE, "remove": TURTLE, "description": TEXT}`. Either way it becomes a
+`Diff` — the triples it would add to and remove from the current graph — which is checked with
+the SHACL shapes (`CheckReport`: violations introduced, fixed and remaining) and described as an
+`Impact` (reporting lines, chains to the top, memberships, bodies, overlapping proposals).
+
+Checking is scoped. `ShapeReach` reads every shape's patterns (property paths and the triple
+patterns of its SPARQL constraints) and, for a change, finds the focus nodes whose results the
+changed triples can reach; only those are validated. Results elsewhere come from one full
+validation of the current graph, made once per graph version and cached. pyshacl focuses only on
+IRIs, so the working graph has its blank nodes skolemised (`SKOLEM_BASE`); they are turned back
+into blank nodes before anything is written to the store. Blank nodes a proposal itself writes
+(`[ … ]`, `_:x`) get permanent IRIs under `lt:genid/` instead, so that history can name them
+and a later change (or a revert) can remove them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+from pyparsing.exceptions import ParseBaseException
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.collection import Collection
+from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import translateUpdate
+from rdflib.plugins.sparql.evaluate import evalBGP, evalPart
+from rdflib.plugins.sparql.evalutils import _fillTemplate
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import QueryContext
+from rdflib.term import Node
+
+from govgraph.config import Settings
+from govgraph.errors import GovgraphError, InputError, ParseError
+from govgraph.graph import label_of, load_files
+from govgraph.namespaces import (
+    ATT,
+    CK,
+    DCT,
+    DEFAULT_BASE,
+    DK,
+    FOAF,
+    GG,
+    GGSH,
+    LK,
+    ORG,
+    OWL,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    ROLE,
+    SCHEMA,
+    SH,
+    SKOS,
+    TIME,
+    XSD,
+)
+from govgraph.shapes import ValidationReport, ValidationResult, load_shapes, validate
+
+Triple = tuple[Node, Node, Node]
+
+DEFAULT_MAX_TRIPLES = 5000
+MAX_PROPOSAL_BYTES = 2_000_000
+SKOLEM_BASE = "https://w3id.org/govgraph/.well-known/genid/"
+
+#: Namespaces whose terms are the model itself: a change may use them, never describe them.
+VOCABULARY_NAMESPACES = tuple(
+    str(ns) for ns in (GG, ROLE, ATT, DK, CK, LK, GGSH, ORG, FOAF, SKOS, TIME, PROV, DCT, SCHEMA,
+                       RDF, RDFS, OWL, XSD, SH)
+)
+SCHEMA_PREDICATES = frozenset({RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range})
+BODY_CLASSES = (GG.Body, GG.Partnership, GG.Board, GG.ExecutiveGroup, GG.ThemePartnership,
+                GG.WorkingGroup, GG.TaskAndFinishGroup, GG.AdvisoryGroup, GG.Network,
+                GG.OversightGroup)
+UPDATE_OPERATIONS = ("InsertData", "DeleteData", "DeleteWhere", "Modify")
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+class ChangeError(InputError):
+    """A proposal that cannot be accepted as written (400)."""
+
+
+class MissingTriples(ChangeError):
+    """The proposal removes triples that are not in the graph; each is named."""
+
+    def __init__(self, triples: Iterable[Triple], base_iri: str = DEFAULT_BASE) -> None:
+        self.triples = sorted(triples)
+        shown = [triple_text(t, base_iri) for t in self.triples[:20]]
+        more = len(self.triples) - len(shown)
+        lines = "\n".join(f"  {line}" for line in shown)
+        if more:
+            lines += f"\n  … and {more} more"
+        noun = "triple is" if len(self.triples) == 1 else "triples are"
+        super().__init__(f"the change removes {len(self.triples)} {noun} not in the graph:\n"
+                         f"{lines}")
+
+
+class ProtectedTerms(ChangeError):
+    """The proposal would change the ontology, the vocabularies or the shapes."""
+
+    def __init__(self, triples: Iterable[Triple], base_iri: str = DEFAULT_BASE) -> None:
+        self.triples = sorted(triples)
+        shown = "\n".join(f"  {triple_text(t, base_iri)}" for t in self.triples[:10])
+        super().__init__(
+            "the ontology, vocabularies and shapes cannot be changed through a proposal; "
+            f"these triples describe model terms:\n{shown}")
+
+
+class ChangeTooLarge(ChangeError):
+    """The proposal is bigger than the configured limit (413)."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        self.limit = limit
+        super().__init__(message)
+
+
+# --- Terms ------------------------------------------------------------------------------------
+
+
+def is_skolem(term: Node) -> bool:
+    return isinstance(term, URIRef) and str(term).startswith(SKOLEM_BASE)
+
+
+def skolemise(term: Node) -> Node:
+    """A blank node as an IRI under SKOLEM_BASE (same label); other terms unchanged."""
+    return URIRef(SKOLEM_BASE + str(term)) if isinstance(term, BNode) else term
+
+
+def deskolemise(term: Node) -> Node:
+    """The blank node a skolem IRI stands for; other terms unchanged."""
+    return BNode(str(term)[len(SKOLEM_BASE):]) if is_skolem(term) else term
+
+
+def skolemised(graph: Graph) -> Graph:
+    """A copy of `graph` with every blank node replaced by its skolem IRI."""
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace)
+    for s, p, o in graph:
+        copy.add((skolemise(s), p, skolemise(o)))
+    return copy
+
+
+def minted(base_iri: str = DEFAULT_BASE) -> URIRef:
+    """A new permanent IRI for a blank node a proposal writes."""
+    return URIRef(f"{base_iri}genid/{uuid.uuid4().hex}")
+
+
+def is_minted(term: Node, base_iri: str = DEFAULT_BASE) -> bool:
+    return isinstance(term, URIRef) and str(term).startswith(f"{base_iri}genid/")
+
+
+def is_vocabulary_term(term: Node) -> bool:
+    return isinstance(term, URIRef) and str(term).startswith(VOCABULARY_NAMESPACES)
+
+
+def term_text(term: Node, base_iri: str = DEFAULT_BASE) -> str:
+    """A term as short Turtle: prefixed names where a project prefix fits."""
+    if isinstance(term, URIRef):
+        value = str(term)
+        if is_skolem(term):
+            return f"_:{value[len(SKOLEM_BASE):]}"
+        if value.startswith(base_iri):
+            return f"lt:{value[len(base_iri):]}"
+        for prefix, namespace in PREFIXES.items():
+            if prefix != "lt" and value.startswith(str(namespace)):
+                local = value[len(str(namespace)):]
+                if local and all(c.isalnum() or c in "-_." for c in local):
+                    return f"{prefix}:{local}"
+        return f"<{value}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return term.n3() if isinstance(term, Literal) else str(term)
+
+
+def triple_text(triple: Triple, base_iri: str = DEFAULT_BASE) -> str:
+    return " ".join(term_text(t, base_iri) for t in triple) + " ."
+
+
+def _nt(term: Node) -> str:
+    """A term as N-Triples text (skolem IRIs stay IRIs)."""
+    return term.n3()
+
+
+def diff_triple_lines(triples: Iterable[Triple]) -> list[str]:
+    """Triples as sorted N-Triples lines (how a diff is stored and compared)."""
+    return sorted(" ".join(_nt(t) for t in triple) + " ." for triple in triples)
+
+
+def describe(graph: Graph, node: Node, base_iri: str = DEFAULT_BASE, depth: int = 3) -> str:
+    """A label for a node: its own label, or for an unlabelled node the labelled thing it hangs
+    from ("Membership … › memberDuring"), or its short IRI."""
+    label = label_of(graph, node)
+    if label != str(node) and not label.startswith("_:"):
+        return label
+    if depth > 0 and (is_skolem(node) or is_minted(node, base_iri) or isinstance(node, BNode)):
+        for parent, predicate in sorted(graph.subject_predicates(node)):
+            if predicate == RDF.type:
+                continue
+            local = term_text(predicate, base_iri).split(":", 1)[-1]
+            return f"{describe(graph, parent, base_iri, depth - 1)} › {local}"
+    return term_text(node, base_iri)
+
+
+# --- What a proposal says ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    """A proposal as the drafter wrote it: a SPARQL Update, or Turtle to add and to remove."""
+
+    update: str | None = None
+    add: str | None = None
+    remove: str | None = None
+    description: str = ""
+
+    @property
+    def kind(self) -> str:
+        return "sparql-update" if self.update is not None else "turtle"
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"description": self.description}
+        if self.update is not None:
+            data["update"] = self.update
+        else:
+            data["add"] = self.add or ""
+            data["remove"] = self.remove or ""
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any, source: str = "the proposal") -> ChangeRequest:
+        """From the JSON form: {"add", "remove", "description"} or {"update", "description"}."""
+        if not isinstance(data, dict):
+            raise ChangeError(f"{source}: expected a JSON object with \"add\" and/or \"remove\" "
+                              "(Turtle) or \"update\" (SPARQL Update), and \"description\"")
+        unknown = sorted(set(data) - {"add", "remove", "update", "description"})
+        if unknown:
+            raise ChangeError(f"{source}: unknown field(s) {', '.join(map(repr, unknown))}; "
+                              "expected add, remove, update, description")
+        for key in ("add", "remove", "update", "description"):
+            if key in data and data[key] is not None and not isinstance(data[key], str):
+                raise ChangeError(f"{source}: \"{key}\" must be a string")
+        if data.get("update") is not None and (data.get("add") or data.get("remove")):
+            raise ChangeError(f"{source}: give either \"update\" or \"add\"/\"remove\", not both")
+        if not any(data.get(key) for key in ("add", "remove", "update")):
+            raise ChangeError(f"{source}: the change is empty (no \"add\", \"remove\" or "
+                              "\"update\")")
+        return cls(update=data.get("update"), add=data.get("add"), remove=data.get("remove"),
+                   description=(data.get("description") or "").strip())
+
+
+def _decode(body: bytes | str, source: str) -> str:
+    if len(body) > MAX_PROPOSAL_BYTES:
+        raise ChangeTooLarge(f"{source} is {len(body):,} bytes; the limit is "
+                             f"{MAX_PROPOSAL_BYTES:,} bytes", MAX_PROPOSAL_BYTES)
+    if isinstance(body, str):
+        return body
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+        raise ParseError(source, line, "not valid UTF-8 text") from None
+
+
+def read_request(body: bytes | str, content_type: str | None, *, description: str | None = None,
+                 source: str = "the proposal") -> ChangeRequest:
+    """A proposal from an HTTP body, by its media type (SPARQL Update, JSON or Turtle)."""
+    text = _decode(body, source)
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media == "application/sparql-update":
+        if not text.strip():
+            raise ChangeError(f"{source}: the SPARQL Update is empty")
+        return ChangeRequest(update=text, description=(description or "").strip())
+    if media == "application/json" or media.endswith("+json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(source, exc.lineno, f"not valid JSON: {exc.msg}") from None
+        request = ChangeRequest.from_json(data, source)
+        if description and not request.description:
+            request = ChangeRequest(request.update, request.add, request.remove, description)
+        return request
+    if media == "text/turtle":
+        if not text.strip():
+            raise ChangeError(f"{source}: the Turtle is empty")
+        return ChangeRequest(add=text, description=(description or "").strip())
+    raise ChangeError(
+        f"{source}: send the change as application/sparql-update (INSERT DATA / DELETE DATA / "
+        "DELETE … INSERT … WHERE) or application/json ({\"add\": TURTLE, \"remove\": TURTLE, "
+        f"\"description\": TEXT}}), not '{media or 'no content type'}'")
+
+
+def read_change_file(path: str | Path) -> ChangeRequest:
+    """A proposal from a file: .json (JSON form), .ttl (Turtle to add), else a SPARQL Update."""
+    path = Path(path)
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(path, None, f"cannot be read ({exc.strerror})") from None
+    suffix = path.suffix.lower()
+    media = {".json": "application/json", ".ttl": "text/turtle"}.get(
+        suffix, "application/sparql-update")
+    return read_request(body, media, source=str(path))
+
+
+# --- Parsing --------------------------------------------------------------------------------
+
+
+def _prefix_header(base_iri: str, style: str) -> str:
+    """Project prefixes (and the data base IRI) so proposals need not declare them."""
+    lines = [f"BASE <{base_iri}>" if style == "sparql" else f"@base <{base_iri}> ."]
+    for prefix, namespace in PREFIXES.items():
+        iri = base_iri if prefix == "lt" else str(namespace)
+        lines.append(f"PREFIX {prefix}: <{iri}>" if style == "sparql"
+                     else f"@prefix {prefix}: <{iri}> .")
+    return "\n".join(lines) + "\n"
+
+
+def parse_turtle(text: str, source: str, base_iri: str = DEFAULT_BASE) -> Graph:
+    """Turtle (the project prefixes predeclared); ParseError names `source` and the line."""
+    header = _prefix_header(base_iri, "turtle")
+    offset = header.count("\n")
+    graph = Graph()
+    try:
+        graph.parse(data=header + text, format="turtle", publicID=base_iri)
+    except BadSyntax as exc:
+        reason = getattr(exc, "_why", None) or str(exc)
+        raise ParseError(source, max(1, exc.lines + 1 - offset),
+                         f"bad Turtle syntax ({reason})") from None
+    except Exception as exc:  # rdflib raises several kinds for malformed input
+        line = getattr(exc, "lineno", None) or getattr(exc, "line", None)
+        raise ParseError(source, line - offset if isinstance(line, int) else None,
+                         f"not valid Turtle: {exc}") from None
+    return graph
+
+
+def parse_update(text: str, source: str, base_iri: str = DEFAULT_BASE) -> list[CompValue]:
+    """The operations of a SPARQL Update; only the four that change data are accepted."""
+    header = _prefix_header(base_iri, "sparql")
+    offset = header.count("\n")
+    try:
+        parsed = parseUpdate(header + text)
+        operations = list(translateUpdate(parsed, base=base_iri).algebra)
+    except Exception as exc:  # pyparsing errors, unknown prefixes, other translation errors
+        line, reason = _syntax_position(text, offset, base_iri)
+        if line is None and isinstance(exc, ParseBaseException):
+            line = max(1, exc.lineno - offset)
+        detail = reason or (exc.msg if isinstance(exc, ParseBaseException) else str(exc))
+        raise ParseError(source, line, f"malformed SPARQL Update: {detail}") from None
+    if not operations:
+        raise ChangeError(f"{source}: the SPARQL Update has no operation")
+    for operation in operations:
+        if operation.name not in UPDATE_OPERATIONS:
+            verb = operation.name.upper()
+            raise ChangeError(
+                f"{source}: '{verb}' is not accepted in a proposal; use INSERT DATA, DELETE DATA, "
+                "DELETE WHERE or DELETE … INSERT … WHERE")
+        if _field(operation, "using") or _field(operation, "withClause"):
+            raise ChangeError(f"{source}: WITH and USING are not accepted: a proposal changes "
+                              "the default graph only")
+        for clause in (operation, _field(operation, "delete"), _field(operation, "insert")):
+            if clause is not None and any((_field(clause, "quads") or {}).values()):
+                raise ChangeError(f"{source}: GRAPH blocks are not accepted: a proposal changes "
+                                  "the default graph only")
+    return operations
+
+
+def _field(value: CompValue, name: str) -> Any:
+    """A field of a parsed SPARQL node, or None (CompValue.get returns the key when absent)."""
+    return value[name] if name in value else None  # noqa: SIM401 (see docstring)
+
+
+_OXIGRAPH_POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
+
+
+def _syntax_position(text: str, offset: int, base_iri: str
+                     ) -> tuple[int | None, str | None]:
+    """Where an update is malformed, and why: Oxigraph's parser pinpoints it better than
+    rdflib's. A deliberately broken tail is appended, so Oxigraph only ever parses the text
+    (it never executes it); an error found in that tail means Oxigraph found none before."""
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().update(_prefix_header(base_iri, "sparql") + text + "\n}} ###")
+    except SyntaxError as ox_error:
+        match = _OXIGRAPH_POSITION.match(str(ox_error))
+        if match:
+            line, column = int(match.group(1)) - offset, int(match.group(2))
+            if 1 <= line <= text.count("\n") + 1:
+                return line, _short_reason(match.group(3), text, line, column)
+    except Exception:  # noqa: BLE001 — only the position is wanted
+        return None, None
+    return None, None
+
+
+def _short_reason(reason: str, text: str, line: int, column: int) -> str:
+    reason = reason.strip()
+    if "Prefix not found" in reason:
+        reason = "unknown prefix"
+    elif "expected one of" in reason or "expected" in reason:
+        reason = "unexpected text"
+    lines = text.splitlines()
+    near = lines[line - 1][max(0, column - 1):].strip() if line <= len(lines) else ""
+    return f"column {column}: {reason[:160]}" + (f" at '{near[:60]}'" if near else "")
+
+
+# --- From a proposal to a diff --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Diff:
+    """What a change does to a graph: triples added and removed (skolemised terms).
+
+    `fresh` are the IRIs minted for blank nodes the change itself writes; `already_present`
+    counts triples the change adds that the graph already has.
+    """
+
+    added: frozenset[Triple]
+    removed: frozenset[Triple]
+    fresh: frozenset[URIRef] = frozenset()
+    already_present: int = 0
+
+    def __len__(self) -> int:
+        return len(self.added) + len(self.removed)
+
+    @property
+    def triples(self) -> frozenset[Triple]:
+        return self.added | self.removed
+
+    def nodes(self) -> set[URIRef]:
+        """The data resources the change touches (IRIs, not model terms, not new blank nodes)."""
+        found: set[URIRef] = set()
+        for s, _, o in self.triples:
+            for term in (s, o):
+                if (isinstance(term, URIRef) and not is_vocabulary_term(term)
+                        and term not in self.fresh):
+                    found.add(term)
+        return found
+
+    def touches_existing_blank_nodes(self) -> bool:
+        """True if the change names blank nodes already in the store (SPARQL Update cannot)."""
+        return any(is_skolem(t) for triple in self.triples for t in triple)
+
+    def signature(self) -> tuple[list[str], list[str]]:
+        """The diff as comparable text; the change's own new blank nodes are all written _:new."""
+        def line(triple: Triple) -> str:
+            return " ".join("_:new" if t in self.fresh else _nt(t) for t in triple) + " ."
+        return sorted(map(line, self.added)), sorted(map(line, self.removed))
+
+    def inverse(self) -> Diff:
+        return Diff(added=self.removed, removed=self.added)
+
+
+class _Recorder:
+    """Applies triples to a graph in place, keeping the net difference so it can be undone."""
+
+    def __init__(self, graph: Graph, limit: int) -> None:
+        self.graph = graph
+        self.limit = limit
+        self.added: set[Triple] = set()
+        self.removed: set[Triple] = set()
+        self.already_present = 0
+
+    def add(self, triple: Triple) -> None:
+        if triple in self.graph:
+            self.already_present += 1
+            return
+        self.graph.add(triple)
+        if triple in self.removed:
+            self.removed.discard(triple)
+        else:
+            self.added.add(triple)
+        self._check_size()
+
+    def remove(self, triple: Triple) -> None:
+        if triple not in self.graph:
+            return
+        self.graph.remove(triple)
+        if triple in self.added:
+            self.added.discard(triple)
+        else:
+            self.removed.add(triple)
+        self._check_size()
+
+    def _check_size(self) -> None:
+        size = len(self.added) + len(self.removed)
+        if size > self.limit:
+            raise ChangeTooLarge(f"the change touches more than {self.limit:,} triples, the "
+                                 "limit (GOVGRAPH_MAX_CHANGE_TRIPLES); split it into smaller "
+                                 "proposals", self.limit)
+
+    def undo(self) -> None:
+        for triple in self.added:
+            self.graph.remove(triple)
+        for triple in self.removed:
+            self.graph.add(triple)
+
+
+def _fresh_mapper(fresh: set[URIRef], base_iri: str) -> Callable[[Triple], Triple]:
+    """Map a template's blank nodes to newly minted IRIs (one per blank node label)."""
+    mapping: dict[BNode, URIRef] = {}
+
+    def fresh_term(term: Node) -> Node:
+        if isinstance(term, BNode):
+            if term not in mapping:
+                mapping[term] = minted(base_iri)
+                fresh.add(mapping[term])
+            return mapping[term]
+        return term
+
+    return lambda triple: (fresh_term(triple[0]), fresh_term(triple[1]), fresh_term(triple[2]))
+
+
+def evaluate(request: ChangeRequest, graph: Graph, *, base_iri: str = DEFAULT_BASE,
+             max_triples: int = DEFAULT_MAX_TRIPLES, source: str = "the proposal") -> Diff:
+    """The diff `request` makes to `graph` (a skolemised working graph, left as it was).
+
+    Raises ParseError (line named), ChangeError, MissingTriples or ChangeTooLarge.
+    """
+    recorder = _Recorder(graph, max_triples)
+    fresh: set[URIRef] = set()
+    try:
+        if request.update is not None:
+            operations = parse_update(request.update, source, base_iri)
+            _refuse_oversized_data(operations, max_triples)
+            for operation in operations:
+                _apply_operation(operation, recorder, fresh, base_iri)
+        else:
+            _apply_turtle(request, recorder, fresh, base_iri, max_triples, source)
+        diff = Diff(frozenset(recorder.added), frozenset(recorder.removed),
+                    frozenset(fresh & {t for tr in recorder.added for t in tr}),
+                    recorder.already_present)
+    finally:
+        recorder.undo()
+    return diff
+
+
+def _refuse_oversized_data(operations: list[CompValue], limit: int) -> None:
+    size = sum(len(_field(op, "triples") or []) for op in operations
+               if op.name in ("InsertData", "DeleteData"))
+    if size > limit:
+        raise ChangeTooLarge(f"the change has {size:,} triples; the limit is {limit:,} "
+                             "(GOVGRAPH_MAX_CHANGE_TRIPLES)", limit)
+
+
+def _apply_operation(operation: CompValue, recorder: _Recorder, fresh: set[URIRef],
+                     base_iri: str) -> None:
+    name = operation.name
+    if name == "InsertData":
+        fresh_triple = _fresh_mapper(fresh, base_iri)
+        for triple in operation.triples:
+            recorder.add(fresh_triple(triple))
+        return
+    if name == "DeleteData":
+        triples = list(operation.triples)
+        if any(isinstance(t, BNode) for triple in triples for t in triple):
+            raise ChangeError("DELETE DATA cannot name blank nodes; use DELETE … WHERE")
+        missing = [t for t in triples if t not in recorder.graph]
+        if missing:
+            raise MissingTriples(missing, base_iri)
+        for triple in triples:
+            recorder.remove(triple)
+        return
+    context = QueryContext(recorder.graph, initBindings={})
+    context.prologue = operation.prologue
+    if name == "DeleteWhere":
+        solutions = list(evalBGP(context, operation.triples))
+        doomed = [t for s in solutions for t in _fillTemplate(operation.triples, s)]
+        for triple in doomed:
+            recorder.remove(triple)
+        return
+    # Modify: all solutions first, then every deletion, then every insertion (SPARQL 1.1 §3.1.3)
+    try:
+        solutions = list(evalPart(context, operation.where))
+    except Exception as exc:  # evaluation errors in user patterns
+        raise ChangeError(f"the WHERE clause could not be evaluated: {exc}") from None
+    deletions: list[Triple] = []
+    insertions: list[Triple] = []
+    for solution in solutions:
+        if operation.delete:
+            deletions.extend(_fillTemplate(operation.delete.triples, solution))
+        if operation.insert:
+            fresh_triple = _fresh_mapper(fresh, base_iri)
+            insertions.extend(fresh_triple(t)
+                              for t in _fillTemplate(operation.insert.triples, solution))
+    for triple in deletions:
+        recorder.remove(triple)
+    for triple in insertions:
+        recorder.add(triple)
+
+
+def _apply_turtle(request: ChangeRequest, recorder: _Recorder, fresh: set[URIRef],
+                  base_iri: str, limit: int, source: str) -> None:
+    add = parse_turtle(request.add or "", f"{source} (add)", base_iri)
+    remove = parse_turtle(request.remove or "", f"{source} (remove)", base_iri)
+    if len(add) + len(remove) > limit:
+        raise ChangeTooLarge(f"the change has {len(add) + len(remove):,} triples; the limit is "
+                             f"{limit:,} (GOVGRAPH_MAX_CHANGE_TRIPLES)", limit)
+    if any(isinstance(t, BNode) for triple in remove for t in triple):
+        raise ChangeError(f"{source} (remove): blank nodes ([ … ] or _:x) cannot name triples "
+                          "already in the graph; remove them with a DELETE … WHERE update")
+    missing = [t for t in remove if t not in recorder.graph]
+    if missing:
+        raise MissingTriples(missing, base_iri)
+    for triple in remove:
+        recorder.remove(triple)
+    fresh_triple = _fresh_mapper(fresh, base_iri)
+    for triple in add:
+        recorder.add(fresh_triple(triple))
+
+
+def refuse_protected(diff: Diff, vocabulary: frozenset[Node], base_iri: str = DEFAULT_BASE
+                     ) -> None:
+    """Raise ProtectedTerms if the diff describes model terms (ontology, vocabularies, shapes)."""
+    bad = [
+        triple for triple in diff.triples
+        if is_vocabulary_term(triple[0]) or triple[0] in vocabulary
+        or str(triple[1]).startswith(str(SH)) or triple[1] in SCHEMA_PREDICATES
+        or str(triple[1]).startswith(str(OWL))
+        or (triple[1] == RDF.type and isinstance(triple[2], URIRef)
+            and str(triple[2]).startswith((str(OWL), str(RDFS), str(SH))))
+    ]
+    if bad:
+        raise ProtectedTerms(bad, base_iri)
+
+
+# --- Which focus nodes a change can reach ---------------------------------------------------
+
+
+class _Var(str):
+    """A pattern variable."""
+
+
+@dataclass(eq=False)
+class _Const:
+    """One occurrence of an IRI or literal in a pattern (never a join point between parts)."""
+
+    term: Node
+
+
+FOCUS = _Var("?this")
+_ALIAS = URIRef("urn:govgraph:alias")  # the "predicate" of BIND(?a AS ?b) and p? (same node)
+
+
+@dataclass(eq=False)
+class _Edge:
+    """One step a shape's pattern takes: subject node, predicate (None = any), object node."""
+
+    subject: _Var | _Const
+    predicate: URIRef | None
+    object: _Var | _Const
+    star: bool = False  # predicate* (also stands for predicate+)
+    branches: frozenset[tuple[int, int]] = frozenset()  # (UNION, branch) it sits in
+
+
+def _compatible(choices: frozenset[tuple[int, int]], edge: _Edge) -> bool:
+    """True unless the edge lies in another branch of a UNION the walk has already entered."""
+    chosen = dict(choices)
+    return all(chosen.get(union, branch) == branch for union, branch in edge.branches)
+
+
+@dataclass
+class _Pattern:
+    """What one shape traverses from its focus node FOCUS."""
+
+    shape: Node
+    edges: list[_Edge] = field(default_factory=list)
+    global_predicates: set[URIRef | None] = field(default_factory=set)
+    anything_global: bool = False
+    by_predicate: dict[URIRef | None, list[_Edge]] = field(default_factory=dict)
+    incident: dict[_Var | _Const, list[tuple[_Edge, bool]]] = field(default_factory=dict)
+
+
+class ShapeReach:
+    """Which focus nodes a change can affect, worked out from what each shape traverses.
+
+    A shape's result at a focus node F depends only on triples matching its patterns, and a
+    match is a homomorphic image of the pattern graph with its focus variable at F. So from each
+    changed triple we walk the data along the pattern's edges (never straight back along the
+    edge just taken, since a simple path is enough) until the focus variable is reached; the
+    data nodes reached there are the only focus nodes whose results can differ. Constants are
+    not join points; parts of a pattern not connected to the focus make a shape "global" for
+    their predicates: changing one re-checks all the shape's targets. The property test in
+    tests/test_changes.py checks the result against full validation.
+    """
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes = shapes
+        self._fresh = count()
+        self.prefixes = self._declared_prefixes()
+        self.patterns: list[_Pattern] = []
+        self.targets: dict[Node, dict[str, list[Node]]] = {}
+        for shape in sorted(self._target_shapes()):
+            pattern = _Pattern(shape)
+            self._constraints(shape, FOCUS, pattern, set())
+            self._finish(pattern)
+            self.patterns.append(pattern)
+            self.targets[shape] = {
+                "class": list(shapes.objects(shape, SH.targetClass)),
+                "subjectsOf": list(shapes.objects(shape, SH.targetSubjectsOf)),
+                "objectsOf": list(shapes.objects(shape, SH.targetObjectsOf)),
+                "node": list(shapes.objects(shape, SH.targetNode)),
+            }
+
+    # building the patterns
+
+    def _target_shapes(self) -> set[Node]:
+        found: set[Node] = set()
+        for target in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
+            found.update(self.shapes.subjects(target, None))
+        return found
+
+    def _declared_prefixes(self) -> dict[str, str]:
+        prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        for declaration in self.shapes.objects(None, SH.declare):
+            prefix = self.shapes.value(declaration, SH.prefix)
+            namespace = self.shapes.value(declaration, SH.namespace)
+            if prefix is not None and namespace is not None:
+                prefixes[str(prefix)] = str(namespace)
+        return prefixes
+
+    def _var(self) -> _Var:
+        return _Var(f"?_{next(self._fresh)}")
+
+    @staticmethod
+    def _node(term: Node | _Var) -> _Var | _Const:
+        return term if isinstance(term, _Var) else _Const(term)
+
+    def _edge(self, pattern: _Pattern, start: object, predicate: URIRef | None, end: object,
+              star: bool = False, branches: frozenset[tuple[int, int]] = frozenset()) -> None:
+        pattern.edges.append(_Edge(self._node(start), predicate, self._node(end), star,
+                                   branches))
+
+    def _constraints(self, shape: Node, focus: _Var, pattern: _Pattern,
+                     seen: set[tuple[Node, str]]) -> None:
+        if (shape, focus) in seen:
+            return
+        seen = seen | {(shape, str(focus))}
+        g = self.shapes
+        for prop in g.objects(shape, SH.property):
+            path = g.value(prop, SH.path)
+            if path is None:
+                pattern.anything_global = True
+                continue
+            value = self._var()
+            self._path(path, focus, value, pattern)
+            self._constraints(prop, value, pattern, seen)
+            for comparison in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
+                for other in g.objects(prop, comparison):
+                    self._edge(pattern, focus, other if isinstance(other, URIRef) else None,
+                               self._var())
+        for cls in g.objects(shape, SH["class"]):
+            kind = self._var()
+            self._edge(pattern, focus, RDF.type, kind)
+            self._edge(pattern, kind, RDFS.subClassOf, cls, star=True)
+        nested = [*g.objects(shape, SH.node), *g.objects(shape, SH["not"]),
+                  *g.objects(shape, SH.qualifiedValueShape)]
+        for logical in (SH["and"], SH["or"], SH.xone):
+            for members in g.objects(shape, logical):
+                nested.extend(Collection(g, members))
+        for other_shape in nested:
+            self._constraints(other_shape, focus, pattern, seen)
+        if (shape, SH.closed, Literal(True)) in g:
+            self._edge(pattern, focus, None, self._var())
+        for constraint in g.objects(shape, SH.sparql):
+            if g.value(shape, SH.path) is not None:
+                pattern.anything_global = True  # $PATH substitution is not analysed
+                continue
+            self._sparql(constraint, focus, pattern)
+
+    def _path(self, path: Node, start: _Var, end: _Var, pattern: _Pattern) -> None:
+        g = self.shapes
+        if isinstance(path, URIRef):
+            self._edge(pattern, start, path, end)
+            return
+        if g.value(path, RDF.first) is not None:
+            steps = list(Collection(g, path))
+            nodes = [start, *[self._var() for _ in steps[:-1]], end]
+            for step, here, there in zip(steps, nodes, nodes[1:], strict=False):
+                self._path(step, here, there, pattern)
+            return
+        inverse = g.value(path, SH.inversePath)
+        if inverse is not None:
+            self._path(inverse, end, start, pattern)
+            return
+        alternatives = g.value(path, SH.alternativePath)
+        if alternatives is not None:
+            for alternative in Collection(g, alternatives):
+                self._path(alternative, start, end, pattern)
+            return
+        for repeat in (SH.zeroOrMorePath, SH.oneOrMorePath):
+            inner = g.value(path, repeat)
+            if inner is not None:
+                self._edge(pattern, start, inner if isinstance(inner, URIRef) else None, end,
+                           star=True)
+                return
+        optional = g.value(path, SH.zeroOrOnePath)
+        if optional is not None:
+            self._edge(pattern, start, _ALIAS, end)
+            self._path(optional, start, end, pattern)
+            return
+        pattern.anything_global = True
+
+    def _sparql(self, constraint: Node, focus: _Var, pattern: _Pattern) -> None:
+        select = self.shapes.value(constraint, SH.select)
+        if select is None:
+            pattern.anything_global = True
+            return
+        header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes.items())
+        try:
+            query = prepareQuery(header + str(select))
+        except Exception:  # noqa: BLE001 — a constraint we cannot read is treated as global
+            pattern.anything_global = True
+            return
+        scope = f"q{next(self._fresh)}"
+
+        def node(term: Any) -> Node | _Var:
+            if isinstance(term, Variable):
+                return focus if str(term) == "this" else _Var(f"?{scope}.{term}")
+            if isinstance(term, BNode):
+                return _Var(f"?{scope}.b{term}")
+            return term
+
+        def walk(part: Any, branches: frozenset[tuple[int, int]]) -> None:
+            if isinstance(part, CompValue):
+                if part.name == "Union":
+                    union = next(self._fresh)
+                    walk(part["p1"], branches | {(union, 0)})
+                    walk(part["p2"], branches | {(union, 1)})
+                    return
+                if (part.name == "GroupOrUnionGraphPattern"
+                        and len(_field(part, "graph") or []) > 1):
+                    union = next(self._fresh)
+                    for index, group in enumerate(part["graph"]):
+                        walk(group, branches | {(union, index)})
+                    return
+                if part.name in ("Extend", "Bind") and isinstance(_field(part, "expr"), Variable):
+                    self._edge(pattern, node(part["expr"]), _ALIAS, node(part["var"]),
+                               branches=branches)
+                for key, value in part.items():
+                    if key == "triples":
+                        for item in value:
+                            items = list(item)
+                            for i in range(0, len(items) - 2, 3):
+                                s, p, o = items[i:i + 3]
+                                self._query_path(p, node(s), node(o), pattern, branches)
+                    elif key != "_vars":
+                        walk(value, branches)
+            elif isinstance(part, list | tuple):
+                for item in part:
+                    walk(item, branches)
+
+        walk(query.algebra, frozenset())
+
+    def _query_path(self, path: Any, start: Node | _Var, end: Node | _Var, pattern: _Pattern,
+                    branches: frozenset[tuple[int, int]]) -> None:
+        def edge(a: object, predicate: URIRef | None, b: object, star: bool = False) -> None:
+            self._edge(pattern, a, predicate, b, star, branches)
+
+        if isinstance(path, URIRef):
+            edge(start, path, end)
+        elif isinstance(path, Variable | NegatedPath):
+            edge(start, None, end)
+        elif isinstance(path, InvPath):
+            self._query_path(path.arg, end, start, pattern, branches)
+        elif isinstance(path, SequencePath):
+            nodes = [start, *[self._var() for _ in path.args[:-1]], end]
+            for step, here, there in zip(path.args, nodes, nodes[1:], strict=False):
+                self._query_path(step, here, there, pattern, branches)
+        elif isinstance(path, AlternativePath):
+            for alternative in path.args:
+                self._query_path(alternative, start, end, pattern, branches)
+        elif isinstance(path, MulPath):
+            if path.mod == "?":
+                edge(start, _ALIAS, end)
+                self._query_path(path.path, start, end, pattern, branches)
+            else:
+                edge(start, path.path if isinstance(path.path, URIRef) else None, end, star=True)
+        else:
+            pattern.anything_global = True
+
+    @staticmethod
+    def _finish(pattern: _Pattern) -> None:
+        """Index the edges; predicates of parts not connected to the focus become global."""
+        neighbours: dict[object, set[object]] = defaultdict(set)
+        for edge in pattern.edges:
+            neighbours[edge.subject].add(edge.object)
+            neighbours[edge.object].add(edge.subject)
+        connected: set[object] = {FOCUS}
+        frontier: list[object] = [FOCUS]
+        while frontier:
+            here = frontier.pop()
+            if isinstance(here, _Const):
+                continue
+            for there in neighbours[here] - connected:
+                connected.add(there)
+                frontier.append(there)
+        for edge in pattern.edges:
+            if edge.subject not in connected and edge.object not in connected:
+                pattern.global_predicates.add(edge.predicate)
+                continue
+            pattern.by_predicate.setdefault(edge.predicate, []).append(edge)
+            pattern.incident.setdefault(edge.subject, []).append((edge, True))
+            pattern.incident.setdefault(edge.object, []).append((edge, False))
+
+    # using them
+
+    def focus_nodes(self, graph: Graph, changed: Iterable[Triple],
+                    removed: Iterable[Triple] = ()) -> set[URIRef]:
+        """The focus nodes whose results `changed` can affect: `graph` is the graph with the
+        change made, `removed` the triples it took out (their edges are walked too)."""
+        changed = list(changed)
+        view = _Neighbours(graph, removed)
+        found: set[Node] = {t for triple in changed for t in (triple[0], triple[2])}
+        predicates: set[URIRef | None] = {triple[1] for triple in changed}  # type: ignore[misc]
+        for pattern in self.patterns:
+            if pattern.anything_global or pattern.global_predicates & (predicates | {None}):
+                found.update(self._targets(pattern.shape, graph, view))
+            else:
+                found.update(self._walk(pattern, changed, view))
+        return {node for node in found if isinstance(node, URIRef)}
+
+    def _targets(self, shape: Node, graph: Graph, view: _Neighbours) -> set[Node]:
+        spec = self.targets[shape]
+        nodes: set[Node] = set(spec["node"])
+        for cls in spec["class"]:
+            for sub in graph.transitive_subjects(RDFS.subClassOf, cls):
+                nodes.update(view.into(sub, RDF.type))
+        for predicate in spec["subjectsOf"]:
+            nodes.update(s for s, _ in view.pairs(predicate))
+        for predicate in spec["objectsOf"]:
+            nodes.update(o for _, o in view.pairs(predicate))
+        return nodes
+
+    @staticmethod
+    def _walk(pattern: _Pattern, changed: list[Triple], view: _Neighbours) -> set[Node]:
+        State = tuple[Node, _Var | _Const, _Edge, frozenset[tuple[int, int]]]
+        seen: set[tuple[Node, int, int, frozenset[tuple[int, int]]]] = set()
+        frontier: list[State] = []
+        reached: set[Node] = set()
+
+        def visit(data_node: Node, pattern_node: _Var | _Const, via: _Edge,
+                  choices: frozenset[tuple[int, int]]) -> None:
+            if isinstance(pattern_node, _Const) and data_node != pattern_node.term:
+                return
+            key = (data_node, id(pattern_node), id(via), choices)
+            if key in seen:
+                return
+            seen.add(key)
+            if pattern_node is FOCUS:
+                reached.add(data_node)  # a simple path ends here: no need to go further
+            else:
+                frontier.append((data_node, pattern_node, via, choices))
+
+        for s, p, o in changed:
+            for edge in pattern.by_predicate.get(p, []) + pattern.by_predicate.get(None, []):
+                if edge.star:
+                    for node in view.closure(s, edge.predicate, forward=False):
+                        visit(node, edge.subject, edge, edge.branches)
+                    for node in view.closure(o, edge.predicate, forward=True):
+                        visit(node, edge.object, edge, edge.branches)
+                else:
+                    visit(s, edge.subject, edge, edge.branches)
+                    visit(o, edge.object, edge, edge.branches)
+        while frontier:
+            data_node, pattern_node, via, choices = frontier.pop()
+            for edge, outgoing in pattern.incident.get(pattern_node, []):
+                if edge is via or not _compatible(choices, edge):
+                    continue
+                target = edge.object if outgoing else edge.subject
+                if edge.predicate == _ALIAS:
+                    nodes: Iterable[Node] = (data_node,)
+                elif edge.star:
+                    nodes = view.closure(data_node, edge.predicate, outgoing)
+                elif outgoing:
+                    nodes = view.out(data_node, edge.predicate)
+                else:
+                    nodes = view.into(data_node, edge.predicate)
+                for node in nodes:
+                    visit(node, target, edge, choices | edge.branches)
+        return reached
+
+
+class _Neighbours:
+    """Edges of a graph plus some extra triples (the removed ones), by subject and object."""
+
+    def __init__(self, graph: Graph, extra: Iterable[Triple]) -> None:
+        self.graph = graph
+        self.extra: list[Triple] = list(extra)
+        self.extra_out: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        self.extra_in: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        for s, p, o in self.extra:
+            self.extra_out[s].append((p, o))
+            self.extra_in[o].append((p, s))
+
+    def out(self, node: Node, predicate: Node | None) -> Iterator[Node]:
+        if isinstance(node, Literal):
+            return
+        yield from self.graph.objects(node, predicate)
+        yield from (o for p, o in self.extra_out.get(node, ()) if predicate in (None, p))
+
+    def into(self, node: Node, predicate: Node | None) -> Iterator[Node]:
+        yield from self.graph.subjects(predicate, node)
+        yield from (s for p, s in self.extra_in.get(node, ()) if predicate in (None, p))
+
+    def pairs(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
+        yield from self.graph.subject_objects(predicate)
+        yield from ((s, o) for s, p, o in self.extra if p == predicate)
+
+    def closure(self, start: Node, predicate: Node | None, forward: bool) -> set[Node]:
+        """`start` and every node reachable from it by predicate* (forward or backward)."""
+        seen = {start}
+        frontier = [start]
+        step = self.out if forward else self.into
+        while frontier:
+            here = frontier.pop()
+            for there in step(here, predicate):
+                if there not in seen:
+                    seen.add(there)
+                    frontier.append(there)
+        return seen
+
+
+# --- What a change does to the structure ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _MembershipState:
+    member: Node | None
+    body: Node | None
+    role: Node | None
+    started: bool
+    ended: bool
+
+
+@dataclass
+class StructureView:
+    """The parts of a graph the impact report compares: bodies, lines, memberships."""
+
+    bodies: dict[Node, str]
+    top_level: set[Node]
+    parents: dict[Node, set[Node]]
+    lines: set[tuple[Node, Node, Node]]
+    memberships: dict[Node, _MembershipState]
+    successors: set[tuple[Node, Node]]
+
+    @classmethod
+    def of(cls, graph: Graph) -> StructureView:
+        bodies: dict[Node, str] = {}
+        for cls_ in BODY_CLASSES:
+            for body in graph.subjects(RDF.type, cls_):
+                bodies[body] = label_of(graph, body)
+        parents: dict[Node, set[Node]] = defaultdict(set)
+        lines: set[tuple[Node, Node, Node]] = set()
+        for child, parent in graph.subject_objects(ORG.reportsTo):
+            parents[child].add(parent)
+            lines.add((child, parent, LK.hierarchical))
+        for line in graph.subjects(RDF.type, GG.ReportingLine):
+            if _ended(graph, line, GG.during):
+                continue
+            start, end = graph.value(line, GG.fromBody), graph.value(line, GG.toBody)
+            kind = graph.value(line, GG.lineKind) or LK.hierarchical
+            if start is not None and end is not None:
+                lines.add((start, end, kind))
+        memberships = {
+            m: _MembershipState(
+                member=graph.value(m, ORG.member), body=graph.value(m, ORG.organization),
+                role=graph.value(m, ORG.role),
+                started=graph.value(graph.value(m, ORG.memberDuring), TIME.hasBeginning)
+                is not None,
+                ended=_ended(graph, m, ORG.memberDuring))
+            for m in graph.subjects(RDF.type, ORG.Membership)
+            if (m, RDF.type, GG.ProposedMembership) not in graph
+        }
+        return cls(
+            bodies=bodies,
+            top_level=set(graph.subjects(GG.isTopLevel, Literal(True))),
+            parents=dict(parents), lines=lines, memberships=memberships,
+            successors=set(graph.subject_objects(GG.replacedBy)),
+        )
+
+    def chain(self, body: Node) -> list[list[Node]]:
+        """The bodies above `body`, level by level, following org:reportsTo (cycles cut)."""
+        levels: list[list[Node]] = []
+        seen = {body}
+        level = [body]
+        while level:
+            above = sorted({p for b in level for p in self.parents.get(b, ())} - seen)
+            if not above:
+                break
+            levels.append(above)
+            seen.update(above)
+            level = above
+        return levels
+
+    def reaches_top(self, body: Node) -> bool:
+        return body in self.top_level or any(
+            node in self.top_level for level in self.chain(body) for node in level)
+
+
+def _ended(graph: Graph, node: Node, interval_property: URIRef) -> bool:
+    interval = graph.value(node, interval_property)
+    return interval is not None and graph.value(interval, TIME.hasEnd) is not None
+
+
+@dataclass(frozen=True)
+class OtherProposal:
+    """A pending proposal, for spotting overlaps: its id, description and touched nodes."""
+
+    id: str
+    description: str
+    nodes: frozenset[str]
+
+
+@dataclass
+class Impact:
+    """What a change does to the structure, in labels as well as IRIs."""
+
+    lines_added: list[dict[str, str]] = field(default_factory=list)
+    lines_removed: list[dict[str, str]] = field(default_factory=list)
+    chains_changed: list[dict[str, Any]] = field(default_factory=list)
+    left_without_top: list[dict[str, str]] = field(default_factory=list)
+    memberships_started: list[dict[str, str]] = field(default_factory=list)
+    memberships_ended: list[dict[str, str]] = field(default_factory=list)
+    people_affected: list[dict[str, str]] = field(default_factory=list)
+    bodies_created: list[dict[str, str]] = field(default_factory=list)
+    bodies_renamed: list[dict[str, str]] = field(default_factory=list)
+    bodies_replaced: list[dict[str, str]] = field(default_factory=list)
+    overlapping_proposals: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def structural(self) -> bool:
+        """True when the change touches lines, bodies or memberships (an org:ChangeEvent)."""
+        return any((self.lines_added, self.lines_removed, self.memberships_started,
+                    self.memberships_ended, self.bodies_created, self.bodies_renamed,
+                    self.bodies_replaced))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reportingLinesAdded": self.lines_added,
+            "reportingLinesRemoved": self.lines_removed,
+            "chainsChanged": self.chains_changed,
+            "leftWithoutLineToTop": self.left_without_top,
+            "membershipsStarted": self.memberships_started,
+            "membershipsEnded": self.memberships_ended,
+            "peopleAffected": self.people_affected,
+            "bodiesCreated": self.bodies_created,
+            "bodiesRenamed": self.bodies_renamed,
+            "bodiesReplaced": self.bodies_replaced,
+            "overlappingProposals": self.overlapping_proposals,
+        }
+
+    def summary(self) -> list[str]:
+        """Readable lines, one per kind of effect (nothing for kinds with none)."""
+        out: list[str] = []
+
+        def line_text(line: dict[str, str]) -> str:
+            kind = "" if line["kind"] == "hierarchical" else f" ({line['kind']})"
+            return f"{line['fromLabel']} → {line['toLabel']}{kind}"
+
+        def chain_text(levels: list[list[str]]) -> str:
+            return " → ".join(" / ".join(level) for level in levels) or "(nothing above)"
+
+        if self.lines_added:
+            out.append("Reporting lines added: " + "; ".join(map(line_text, self.lines_added)))
+        if self.lines_removed:
+            out.append("Reporting lines removed: "
+                       + "; ".join(map(line_text, self.lines_removed)))
+        for chain in self.chains_changed:
+            out.append(f"Chain to the top of {chain['label']}: {chain_text(chain['before'])}"
+                       f"  ⇒  {chain_text(chain['after'])}")
+        if self.left_without_top:
+            out.append("Left without a line to the top: "
+                       + ", ".join(b["label"] for b in self.left_without_top))
+        for kind, items in (("started", self.memberships_started),
+                            ("ended", self.memberships_ended)):
+            if items:
+                out.append(f"Memberships {kind}: " + "; ".join(
+                    f"{m['memberLabel']} ({m['roleLabel']}) of {m['bodyLabel']}" for m in items))
+        if self.people_affected:
+            out.append("People affected: " + ", ".join(p["label"] for p in self.people_affected))
+        if self.bodies_created:
+            out.append("Bodies created: " + ", ".join(b["label"] for b in self.bodies_created))
+        for body in self.bodies_renamed:
+            out.append(f"Body renamed: {body['before']} → {body['after']}")
+        for body in self.bodies_replaced:
+            out.append(f"Body replaced: {body['label']} by {body['successorLabel']}")
+        for other in self.overlapping_proposals:
+            described = other["description"] or "no description"
+            out.append(f"Pending proposal {other['id']} ({described}) touches the same: "
+                       + ", ".join(other["labels"]))
+        return out
+
+
+def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_graph: Graph,
+                  diff: Diff, others: Iterable[OtherProposal] = (),
+                  base_iri: str = DEFAULT_BASE) -> Impact:
+    """Compare the structure before and after a change."""
+    impact = Impact()
+
+    def label(node: Node) -> str:
+        known = describe(new_graph, node, base_iri)
+        return known if known != term_text(node, base_iri) else describe(old_graph, node, base_iri)
+
+    def line_json(line: tuple[Node, Node, Node]) -> dict[str, str]:
+        start, end, kind = line
+        return {"from": str(start), "fromLabel": label(start), "to": str(end),
+                "toLabel": label(end), "kind": str(kind).rsplit("/", 1)[-1]}
+
+    impact.lines_added = [line_json(x) for x in sorted(new.lines - old.lines)]
+    impact.lines_removed = [line_json(x) for x in sorted(old.lines - new.lines)]
+
+    for body in sorted(set(old.bodies) & set(new.bodies)):
+        before, after = old.chain(body), new.chain(body)
+        if before != after:
+            impact.chains_changed.append({
+                "body": str(body), "label": label(body),
+                "before": [[label(n) for n in level] for level in before],
+                "after": [[label(n) for n in level] for level in after],
+            })
+        if old.reaches_top(body) and not new.reaches_top(body):
+            impact.left_without_top.append({"body": str(body), "label": label(body)})
+    for body in sorted(set(new.bodies) - set(old.bodies)):
+        impact.bodies_created.append({"body": str(body), "label": label(body)})
+    for body in sorted(set(old.bodies) & set(new.bodies)):
+        if old.bodies[body] != new.bodies[body]:
+            impact.bodies_renamed.append({"body": str(body), "before": old.bodies[body],
+                                          "after": new.bodies[body]})
+    for body, successor in sorted(new.successors - old.successors):
+        impact.bodies_replaced.append({"body": str(body), "label": label(body),
+                                       "successor": str(successor),
+                                       "successorLabel": label(successor)})
+
+    people: dict[Node, str] = {}
+
+    def membership_json(membership: Node, state: _MembershipState, graph: Graph
+                        ) -> dict[str, str]:
+        for person in _people_of(graph, state.member):
+            people[person] = label(person)
+        return {"membership": str(membership),
+                "member": str(state.member) if state.member is not None else "",
+                "memberLabel": label(state.member) if state.member is not None else "?",
+                "body": str(state.body) if state.body is not None else "",
+                "bodyLabel": label(state.body) if state.body is not None else "?",
+                "roleLabel": label(state.role) if state.role is not None else "?"}
+
+    for membership, state in sorted(new.memberships.items()):
+        before = old.memberships.get(membership)
+        if state.started and (before is None or not before.started):
+            impact.memberships_started.append(membership_json(membership, state, new_graph))
+        elif state.ended and before is not None and not before.ended:
+            impact.memberships_ended.append(membership_json(membership, state, new_graph))
+    for membership, state in sorted(old.memberships.items()):
+        if membership not in new.memberships and not state.ended:
+            impact.memberships_ended.append(membership_json(membership, state, old_graph))
+    impact.people_affected = [{"person": str(p), "label": name}
+                              for p, name in sorted(people.items(), key=lambda kv: kv[1])]
+
+    touched = {str(node) for node in diff.nodes()}
+    for other in others:
+        shared = sorted(touched & other.nodes)
+        if shared:
+            impact.overlapping_proposals.append({
+                "id": other.id, "description": other.description, "nodes": shared,
+                "labels": [label(URIRef(node)) for node in shared]})
+    return impact
+
+
+def _people_of(graph: Graph, member: Node | None) -> list[Node]:
+    """The people a membership is about: the member, or whoever holds the member post."""
+    if member is None:
+        return []
+    if (member, RDF.type, FOAF.Person) in graph:
+        return [member]
+    holders = set(graph.subjects(ORG.holds, member))
+    holders.update(graph.value(holding, GG.holder) for holding in graph.subjects(GG.post, member))
+    return sorted(h for h in holders if h is not None)
+
+
+# --- The check ----------------------------------------------------------------------------------
+
+
+def _key(result: ValidationResult) -> tuple[str, str, str, str, str, str]:
+    return (result.severity, result.focus_node, result.path or "", result.shape,
+            result.value or "", result.message)
+
+
+def compare_reports(before: Iterable[ValidationResult], after: Iterable[ValidationResult]
+                    ) -> tuple[list[ValidationResult], list[ValidationResult],
+                               list[ValidationResult]]:
+    """(introduced, fixed, remaining): results only after, only before, and in both."""
+    before_keys = {_key(r): r for r in before}
+    after_keys = {_key(r): r for r in after}
+    introduced = [r for k, r in after_keys.items() if k not in before_keys]
+    fixed = [r for k, r in before_keys.items() if k not in after_keys]
+    remaining = [r for k, r in after_keys.items() if k in before_keys]
+    return introduced, fixed, remaining
+
+
+@dataclass
+class CheckReport:
+    """A change checked against the current graph: SHACL results split three ways, and impact."""
+
+    conforms: bool
+    introduced: list[ValidationResult]
+    fixed: list[ValidationResult]
+    remaining: list[ValidationResult]
+    impact: Impact
+    diff: Diff
+    graph_version: str
+    focus_nodes: int
+    seconds: float
+    scoped: bool
+    description: str = ""
+    base_iri: str = DEFAULT_BASE
+
+    @property
+    def results(self) -> list[ValidationResult]:
+        """Everything wrong with the graph once the change is made (introduced + remaining)."""
+        return self.introduced + self.remaining
+
+    @property
+    def introduces_violations(self) -> bool:
+        return any(r.severity == "Violation" for r in self.introduced)
+
+    def to_json(self) -> dict[str, Any]:
+        def results(items: list[ValidationResult]) -> list[dict[str, Any]]:
+            return [r.to_json() for r in items]
+
+        return {
+            "conforms": self.conforms,
+            "description": self.description,
+            "graphVersion": self.graph_version,
+            "results": results(self.results),
+            "introduced": results(self.introduced),
+            "fixed": results(self.fixed),
+            "remaining": results(self.remaining),
+            "changes": {
+                "added": len(self.diff.added), "removed": len(self.diff.removed),
+                "alreadyPresent": self.diff.already_present,
+                "addedTriples": [triple_text(t, self.base_iri) for t in sorted(self.diff.added)],
+                "removedTriples": [triple_text(t, self.base_iri)
+                                   for t in sorted(self.diff.removed)],
+            },
+            "impact": self.impact.to_json(),
+            "summary": self.summary(),
+            "validation": {"scoped": self.scoped, "focusNodes": self.focus_nodes,
+                           "seconds": round(self.seconds, 4)},
+        }
+
+    def summary(self) -> str:
+        """A short readable account: verdict, what it adds and removes, violations, impact."""
+        violations = [r for r in self.results if r.severity == "Violation"]
+        verdict = ("conforms" if self.conforms
+                   else f"does not conform ({len(violations)} violation(s))")
+        lines = [f"The graph with this change {verdict}: +{len(self.diff.added)} / "
+                 f"−{len(self.diff.removed)} triples."]
+        for title, items in (("Introduced", self.introduced), ("Fixed", self.fixed)):
+            if items:
+                lines.append(f"{title}:")
+                lines.extend(f"  [{r.severity}] {r.focus_label}: {r.message}" for r in items)
+        if self.remaining:
+            by_severity = defaultdict(int)
+            for r in self.remaining:
+                by_severity[r.severity] += 1
+            counts = ", ".join(f"{n} {s.lower()}(s)" for s, n in sorted(by_severity.items()))
+            lines.append(f"Already there and remaining: {counts}.")
+        impact = self.impact.summary()
+        if impact:
+            lines.append("Impact:")
+            lines.extend(f"  {line}" for line in impact)
+        return "\n".join(lines)
+
+
+@dataclass
+class _Working:
+    """The current graph, skolemised, with what is derived from it once per version."""
+
+    version: str
+    graph: Graph
+    _baseline: ValidationReport | None = None
+    _view: StructureView | None = None
+
+
+class ChangeChecker:
+    """Checks proposals against a store's current graph; thread-safe, caches per version."""
+
+    def __init__(self, store: Any, shapes: Graph, vocabulary: Iterable[Node] = (), *,
+                 base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES) -> None:
+        self.store = store
+        self.shapes = shapes
+        self.vocabulary = frozenset(vocabulary)
+        self.base_iri = base_iri
+        self.max_triples = max_triples
+        self.reach = ShapeReach(shapes)
+        self._lock = threading.RLock()
+        self._working: _Working | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: Any) -> ChangeChecker:
+        shapes = load_shapes(settings)
+        model = load_files([*(settings.ontology_files or [])], settings.base_iri)
+        vocabulary = {s for s in model.subjects() if isinstance(s, URIRef)}
+        vocabulary.update(s for s in shapes.subjects() if isinstance(s, URIRef))
+        return cls(store, shapes, vocabulary, base_iri=settings.base_iri,
+                   max_triples=max_change_triples(settings))
+
+    def _current(self) -> _Working:
+        for _ in range(5):
+            version = self.store.version()
+            if self._working is not None and self._working.version == version:
+                return self._working
+            graph = self.store.graph()
+            if self.store.version() == version:
+                self._working = _Working(version, skolemised(graph))
+                return self._working
+        raise GovgraphError("the graph kept changing while it was being read; try again")
+
+    def _baseline(self, working: _Working) -> ValidationReport:
+        if working._baseline is None:
+            working._baseline = validate(working.graph, self.shapes)
+        return working._baseline
+
+    def _view(self, working: _Working) -> StructureView:
+        if working._view is None:
+            working._view = StructureView.of(working.graph)
+        return working._view
+
+    def version(self) -> str:
+        with self._lock:
+            return self._current().version
+
+    def warm(self) -> None:
+        """Read the graph and validate it in full now, so the first check is fast."""
+        with self._lock:
+            self._baseline(self._current())
+
+    def current_graph(self) -> Graph:
+        """A copy of the current (skolemised) working graph."""
+        with self._lock:
+            working = self._current()
+            copy = Graph()
+            for triple in working.graph:
+                copy.add(triple)
+            return copy
+
+    def types_of(self, node: Node) -> set[Node]:
+        """The rdf:type values of `node` in the current graph."""
+        with self._lock:
+            return set(self._current().graph.objects(node, RDF.type))
+
+    def advance(self, graph: Graph, report: CheckReport, version: str) -> None:
+        """Take `graph` (the current graph with `report`'s change made, now in the store at
+        `version`) as the working graph, with the report's results as its full validation,
+        so the next check need not read and validate everything again."""
+        with self._lock:
+            results = [*report.introduced, *report.remaining]
+            baseline = ValidationReport(
+                conforms=not any(r.severity == "Violation" for r in results),
+                results=_ordered(results))
+            self._working = _Working(version, graph, _baseline=baseline)
+
+    def diff(self, request: ChangeRequest, source: str = "the proposal") -> Diff:
+        """What `request` would add and remove now (nothing is changed)."""
+        with self._lock:
+            diff = evaluate(request, self._current().graph, base_iri=self.base_iri,
+                            max_triples=self.max_triples, source=source)
+        refuse_protected(diff, self.vocabulary, self.base_iri)
+        return diff
+
+    def check(self, request: ChangeRequest, *, others: Iterable[OtherProposal] = (),
+              scoped: bool = True, extra: Callable[[Diff, Graph], Diff] | None = None,
+              source: str = "the proposal") -> CheckReport:
+        """Check a proposal against the current graph: violations introduced / fixed /
+        remaining, and its impact. `extra` may extend the diff (e.g. with the change event an
+        approval records) before it is validated."""
+        with self._lock:
+            working = self._current()
+            diff = evaluate(request, working.graph, base_iri=self.base_iri,
+                            max_triples=self.max_triples, source=source)
+            if extra is not None:
+                diff = extra(diff, working.graph)
+            refuse_protected(diff, self.vocabulary, self.base_iri)
+            report = self._check_diff(working, diff, others, scoped)
+            report.description = request.description
+            return report
+
+    def check_diff(self, diff: Diff, *, others: Iterable[OtherProposal] = (),
+                   scoped: bool = True) -> CheckReport:
+        with self._lock:
+            return self._check_diff(self._current(), diff, others, scoped)
+
+    def _check_diff(self, working: _Working, diff: Diff, others: Iterable[OtherProposal],
+                    scoped: bool) -> CheckReport:
+        started = time.perf_counter()
+        baseline = self._baseline(working)
+        old_view = self._view(working)
+        graph = working.graph
+        for triple in diff.removed:
+            graph.remove(triple)
+        for triple in diff.added:
+            graph.add(triple)
+        try:
+            if scoped:
+                focus = self.reach.focus_nodes(graph, diff.triples, diff.removed)
+                focus_text = {str(node) for node in focus}
+                before = [r for r in baseline.results if r.focus_node in focus_text]
+                after = validate(graph, self.shapes, focus_nodes=sorted(focus)).results
+                introduced, fixed, _ = compare_reports(before, after)
+                fixed_keys = {_key(r) for r in fixed}
+                in_scope_now = {_key(r): r for r in after}
+                remaining = [in_scope_now.get(_key(r), r) for r in baseline.results
+                             if _key(r) not in fixed_keys]
+                focus_count = len(focus)
+            else:
+                after = validate(graph, self.shapes).results
+                introduced, fixed, remaining = compare_reports(baseline.results, after)
+                focus_count = -1
+            new_view = StructureView.of(graph)
+            before_graph = _before(graph, diff)
+            impact = assess_impact(old_view, new_view, before_graph, graph, diff, others,
+                                   self.base_iri)
+            introduced, remaining = (self._relabel(graph, introduced),
+                                     self._relabel(graph, remaining))
+            fixed = self._relabel(before_graph, fixed)
+        finally:
+            for triple in diff.added:
+                graph.remove(triple)
+            for triple in diff.removed:
+                graph.add(triple)
+        conforms = not any(r.severity == "Violation" for r in [*introduced, *remaining])
+        return CheckReport(conforms=conforms, introduced=_ordered(introduced),
+                           fixed=_ordered(fixed), remaining=_ordered(remaining), impact=impact,
+                           diff=diff, graph_version=working.version, focus_nodes=focus_count,
+                           seconds=time.perf_counter() - started, scoped=scoped,
+                           base_iri=self.base_iri)
+
+
+    def _relabel(self, graph: Graph, results: list[ValidationResult]) -> list[ValidationResult]:
+        """Copies of `results` with focus labels that say what unlabelled nodes belong to."""
+        return [replace(r, focus_label=describe(graph, URIRef(r.focus_node), self.base_iri))
+                for r in results]
+
+
+def _ordered(results: list[ValidationResult]) -> list[ValidationResult]:
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    return sorted(results, key=lambda r: (order.get(r.severity, 9), r.focus_label, r.shape,
+                                          r.message))
+
+
+def _before(graph: Graph, diff: Diff) -> Graph:
+    """Enough of the graph as it was before `diff` to label what the change removed: the
+    removed triples and what is still said about their nodes."""
+    old = Graph()
+    for triple in diff.removed:
+        old.add(triple)
+    for node in {t for triple in diff.triples for t in (triple[0], triple[2])}:
+        for triple in (*graph.triples((node, None, None)), *graph.triples((None, None, node))):
+            if triple not in diff.added:
+                old.add(triple)
+    return old
+
+
+def max_change_triples(settings: Settings) -> int:
+    """The size limit of one change (settings.max_change_triples, else
+    GOVGRAPH_MAX_CHANGE_TRIPLES, else 5,000)."""
+    import os
+
+    configured = getattr(settings, "max_change_triples", None)
+    if configured:
+        return int(configured)
+    raw = os.environ.get("GOVGRAPH_MAX_CHANGE_TRIPLES", "")
+    if raw:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise InputError(f"GOVGRAPH_MAX_CHANGE_TRIPLES: '{raw}' is not a number") from None
+        if value > 0:
+            return value
+    return DEFAULT_MAX_TRIPLES
+
+
+# --- The command line -----------------------------------------------------------------------
+
+
+def check_change_file(path: str | Path, settings: Settings, *, as_json: bool = False
+                      ) -> tuple[int, str]:
+    """`govgraph change check FILE`: (exit code, text). 0 would conform, 1 would not,
+    2 malformed or refused (the message names file and line, or the triple)."""
+    from govgraph.proposals import ProposalStore, current_store
+
+    try:
+        request = read_change_file(path)
+        store = current_store(settings)
+        checker = ChangeChecker.from_settings(settings, store)
+        others = ProposalStore.for_settings(settings).pending_overlaps()
+        report = checker.check(request, others=others, source=str(path))
+    except InputError as exc:
+        if as_json:
+            return 2, json.dumps({"error": exc.message}, indent=2)
+        return 2, f"error: {exc.message}"
+    if as_json:
+        return (0 if report.conforms else 1), json.dumps(report.to_json(), indent=2)
+    return (0 if report.conforms else 1), report.summary()

@@ -1,0 +1,253 @@
+"""The `govgraph` command: validate the graph, serve it, run saved queries, check changes.
+
+A thin shell over the domain modules. Every GovgraphError ends as a one-line message on
+stderr and an exit code, never a traceback: 2 for bad input (a malformed or missing file, an
+unknown query or parameter), 1 for anything else that went wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from govgraph import __version__
+from govgraph.config import Settings
+from govgraph.errors import GovgraphError, InputError
+from govgraph.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from govgraph.shapes import ValidationReport
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    # rdflib logs a stack trace for each ill-typed literal; the shapes report them readably.
+    logging.getLogger("rdflib").setLevel(logging.ERROR)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return args.run(args)
+    except InputError as exc:
+        print(f"govgraph: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except GovgraphError as exc:
+        print(f"govgraph: {exc.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govgraph",
+        description="A governance knowledge graph: validate it, serve it, query it.",
+    )
+    parser.add_argument("--version", action="version", version=f"govgraph {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check the graph against the SHACL shapes",
+        description=(
+            "SHACL-validate the bundled graph (ontology, vocabularies and data/*.ttl), or the "
+            "given Turtle/TriG files together with the ontology. Exit 0 if it conforms "
+            "(warnings allowed), 1 if there are violations, 2 if a file cannot be read or parsed."
+        ),
+    )
+    validate.add_argument("files", nargs="*", metavar="FILE", help="Turtle (.ttl) or TriG files")
+    validate.add_argument("--format", choices=("human", "json"), default="human")
+    validate.set_defaults(run=run_validate)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the web app and SPARQL endpoint",
+        description=(
+            "Serve the web app on the embedded store loaded with the bundled graph, or on a "
+            "remote SPARQL 1.1 store (--store sparql with --query-endpoint)."
+        ),
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--store", choices=("memory", "oxigraph", "sparql"), default=None)
+    serve.add_argument("--query-endpoint", metavar="URL", default=None)
+    serve.add_argument("--update-endpoint", metavar="URL", default=None)
+    serve.set_defaults(run=run_serve)
+
+    query = commands.add_parser(
+        "query",
+        help="run a saved query (no NAME lists them)",
+        description="Run a saved query from queries/NAME.rq on the bundled graph.",
+    )
+    query.add_argument("name", nargs="?", metavar="NAME")
+    query.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a parameter, e.g. -p body=https://w3id.org/govgraph/id/body/ssog",
+    )
+    query.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    query.set_defaults(run=run_query)
+
+    change = commands.add_parser("change", help="work with proposed structure changes")
+    change_commands = change.add_subparsers(title="change commands", metavar="COMMAND")
+    check = change_commands.add_parser(
+        "check",
+        help="check a proposed change against the current graph",
+        description=(
+            "Validate a proposed change (SPARQL Update, or JSON with add/remove Turtle) against "
+            "the current graph and print the report and its impact. Exit 0 if the result would "
+            "conform, 1 if not, 2 if the file is malformed."
+        ),
+    )
+    check.add_argument("file", metavar="FILE")
+    check.add_argument("--format", choices=("human", "json"), default="human")
+    check.set_defaults(run=run_change_check)
+    return parser
+
+
+# --- validate --------------------------------------------------------------------------------
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from govgraph.graph import load_graph
+    from govgraph.shapes import load_shapes, validate
+
+    settings = Settings.from_env()
+    if args.files:
+        settings = dataclasses.replace(settings, data_files=[Path(f) for f in args.files])
+    data = load_graph(settings)
+    report = validate(data, load_shapes(settings))
+    if args.format == "json":
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(human_report(report), end="")
+    return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+def human_report(report: ValidationReport) -> str:
+    """One block per result (severity, focus node label and IRI, path, message), then a summary."""
+    blocks = []
+    for result in report.results:
+        node = result.focus_node
+        shown = "(a blank node)" if node.startswith("_:") else f"<{node}>"
+        lines = [f"{result.severity}: {result.focus_label} {shown}"]
+        if result.path:
+            lines.append(f"  path:    {compact(result.path)}")
+        if result.value:
+            lines.append(f"  value:   {compact(result.value)}")
+        lines.append(f"  message: {result.message}")
+        lines.append(f"  shape:   {compact(result.shape)}")
+        blocks.append("\n".join(lines) + "\n")
+    violations = report.count("Violation")
+    warnings = report.count("Warning")
+    summary = f"{plural(violations, 'violation')}, {plural(warnings, 'warning')}"
+    infos = report.count("Info")
+    if infos:
+        summary += f", {plural(infos, 'note')}"
+    return "\n".join([*blocks, summary + "\n"])
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def compact(iri: str) -> str:
+    """An IRI as prefix:name where a project prefix fits, else as it is."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
+    return iri
+
+
+# --- serve -----------------------------------------------------------------------------------
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from govgraph.web import create_app
+
+    settings = Settings.from_env(
+        store=args.store,
+        query_endpoint=args.query_endpoint,
+        update_endpoint=args.update_endpoint,
+    )
+    app = create_app(settings)
+    print(
+        f"govgraph: serving on http://{args.host}:{args.port}/ "
+        f"(store: {settings.store}); press Ctrl+C to stop",
+        file=sys.stderr,
+    )
+    try:
+        serve(app, host=args.host, port=args.port)
+    except OSError as exc:
+        raise GovgraphError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from exc
+    return EXIT_OK
+
+
+# --- query -----------------------------------------------------------------------------------
+
+
+def run_query(args: argparse.Namespace) -> int:
+    from govgraph import results
+    from govgraph.queries import QueryLibrary, run_saved_query
+    from govgraph.store import open_store
+
+    settings = Settings.from_env()
+    library = QueryLibrary(settings.queries_dir or settings.project_root / "queries")
+    if args.name is None:
+        for saved in library.all():
+            print(f"{saved.name:28} {saved.summary}")
+        return EXIT_OK
+    params = parse_params(args.param)
+    saved = library.get(args.name)
+    store = open_store(settings)
+    result = run_saved_query(store, saved, params, timeout=settings.query_timeout)
+    writers = {"table": results.to_table, "json": results.to_json, "csv": results.to_csv}
+    text = writers[args.format](result)
+    print(text, end="" if text.endswith("\n") else "\n")
+    return EXIT_OK
+
+
+def parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    """`-p KEY=VALUE` options as a mapping; raises InputError for one without '='."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"parameter '{pair}' must be written KEY=VALUE")
+        params[key.strip()] = value
+    return params
+
+
+# --- change check ----------------------------------------------------------------------------
+
+
+def run_change_check(args: argparse.Namespace) -> int:
+    from govgraph.changes import check_change_file
+
+    code, text = check_change_file(args.file, Settings.from_env(), as_json=args.format == "json")
+    print(text, file=sys.stderr if code == EXIT_BAD_INPUT and args.format != "json" else sys.stdout)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Settings: where the ontology, data and queries live, which store to use, and limits.
+
+Explicit values win; `Settings.from_env()` fills the rest from `GOVGRAPH_*` environment
+variables, then from defaults relative to the project root.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from govgraph.errors import InputError
+from govgraph.namespaces import DEFAULT_BASE
+
+StoreKind = Literal["memory", "oxigraph", "sparql"]
+STORE_KINDS: tuple[str, ...] = ("memory", "oxigraph", "sparql")
+
+
+def find_project_root(environ: Mapping[str, str] | None = None) -> Path:
+    """The repository root: GOVGRAPH_ROOT if set, else the folder holding server/govgraph."""
+    env = os.environ if environ is None else environ
+    if env.get("GOVGRAPH_ROOT"):
+        return Path(env["GOVGRAPH_ROOT"]).resolve()
+    return Path(__file__).resolve().parents[2]
+
+
+def parse_tokens(text: str, source: str = "GOVGRAPH_TOKENS") -> dict[str, str]:
+    """Read `token:role` pairs, separated by commas or new lines; # starts a comment."""
+    tokens: dict[str, str] = {}
+    for raw in text.replace(",", "\n").splitlines():
+        item = raw.strip()
+        if not item or item.startswith("#"):
+            continue
+        token, sep, role = item.partition(":")
+        if not sep or not token.strip() or not role.strip():
+            raise InputError(f"{source}: expected 'token:role', got '{item}'")
+        tokens[token.strip()] = role.strip()
+    return tokens
+
+
+@dataclass
+class Settings:
+    """Everything govgraph needs to know about where things are and how to serve them.
+
+    `data_files` and `ontology_files` left as None take the project defaults
+    (data/*.ttl; ontology/govgraph.ttl and ontology/vocab.ttl).
+    """
+
+    project_root: Path = field(default_factory=find_project_root)
+    data_files: list[Path] | None = None
+    ontology_files: list[Path] | None = None
+    shapes_file: Path | None = None
+    queries_dir: Path | None = None
+    base_iri: str = DEFAULT_BASE
+    store: StoreKind = "oxigraph"
+    store_path: Path | None = None
+    query_endpoint: str | None = None
+    update_endpoint: str | None = None
+    query_timeout: float = 5.0
+    result_limit: int = 10000
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.project_root = Path(self.project_root)
+        root = self.project_root
+        if self.data_files is None:
+            self.data_files = sorted((root / "data").glob("*.ttl"))
+        else:
+            self.data_files = [Path(p) for p in self.data_files]
+        if self.ontology_files is None:
+            ontology = root / "ontology"
+            self.ontology_files = [ontology / "govgraph.ttl", ontology / "vocab.ttl"]
+        else:
+            self.ontology_files = [Path(p) for p in self.ontology_files]
+        self.shapes_file = Path(self.shapes_file or root / "ontology" / "shapes.ttl")
+        self.queries_dir = Path(self.queries_dir or root / "queries")
+        if self.store_path is not None:
+            self.store_path = Path(self.store_path)
+        if self.store not in STORE_KINDS:
+            raise InputError(f"store '{self.store}' is not one of: {', '.join(STORE_KINDS)}")
+        if self.store == "sparql" and not self.query_endpoint:
+            raise InputError("store 'sparql' needs a query endpoint (GOVGRAPH_QUERY_ENDPOINT)")
+        if self.query_timeout <= 0:
+            raise InputError("the query timeout must be a positive number of seconds")
+        if self.result_limit <= 0:
+            raise InputError("the result limit must be a positive number of rows")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from GOVGRAPH_* variables; keyword overrides (if not None) win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {"project_root": find_project_root(env)}
+        if env.get("GOVGRAPH_BASE"):
+            values["base_iri"] = env["GOVGRAPH_BASE"]
+        if env.get("GOVGRAPH_STORE"):
+            values["store"] = env["GOVGRAPH_STORE"]
+        if env.get("GOVGRAPH_STORE_PATH"):
+            values["store_path"] = Path(env["GOVGRAPH_STORE_PATH"])
+        if env.get("GOVGRAPH_QUERY_ENDPOINT"):
+            values["query_endpoint"] = env["GOVGRAPH_QUERY_ENDPOINT"]
+        if env.get("GOVGRAPH_UPDATE_ENDPOINT"):
+            values["update_endpoint"] = env["GOVGRAPH_UPDATE_ENDPOINT"]
+        if env.get("GOVGRAPH_QUERY_TIMEOUT"):
+            values["query_timeout"] = _number(env, "GOVGRAPH_QUERY_TIMEOUT", float)
+        if env.get("GOVGRAPH_RESULT_LIMIT"):
+            values["result_limit"] = _number(env, "GOVGRAPH_RESULT_LIMIT", int)
+        tokens: dict[str, str] = {}
+        if env.get("GOVGRAPH_TOKENS_FILE"):
+            path = Path(env["GOVGRAPH_TOKENS_FILE"])
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"{path}: cannot read the tokens file ({exc.strerror})") from exc
+            tokens.update(parse_tokens(text, str(path)))
+        if env.get("GOVGRAPH_TOKENS"):
+            tokens.update(parse_tokens(env["GOVGRAPH_TOKENS"]))
+        values["tokens"] = tokens
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[int] | type[float]) -> Any:
+    try:
+        return kind(env[name])
+    except ValueError as exc:
+        raise InputError(f"{name}: '{env[name]}' is not a number") from exc

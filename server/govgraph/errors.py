@@ -1,0 +1,64 @@
+"""Errors users can read: one type per kind of bad input, each with a plain `.message`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GovgraphError(Exception):
+    """Base of every error govgraph reports to a user (never shown as a traceback)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(GovgraphError):
+    """The user's input (a file, a parameter, a query) is wrong: a 4xx or CLI exit 2."""
+
+
+class ParseError(InputError):
+    """A Turtle / TriG / SPARQL text that cannot be parsed; names the file and line."""
+
+    def __init__(self, path: str | Path | None, line: int | None, message: str) -> None:
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.detail = message
+        where = self.path or "<input>"
+        if line is not None:
+            where = f"{where}, line {line}"
+        super().__init__(f"{where}: {message}")
+
+
+class ParameterError(InputError):
+    """A query parameter is missing, unknown or of the wrong type."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        self.detail = message
+        super().__init__(f"parameter '{parameter}': {message}")
+
+
+class UnknownQuery(InputError):
+    """No saved query has this name."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = list(known)
+        known_text = ", ".join(sorted(self.known)) if self.known else "none"
+        super().__init__(f"no saved query named '{name}' (known: {known_text})")
+
+
+class QueryError(InputError):
+    """A SPARQL query or update that is malformed or not allowed."""
+
+
+class QueryTimeout(GovgraphError):
+    """A query ran longer than the configured timeout."""
+
+
+class ResultTooLarge(GovgraphError):
+    """A query returned more rows than the configured limit."""

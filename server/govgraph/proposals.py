@@ -1,0 +1,790 @@
+"""The proposal workflow: a durable store of proposals, approvals with an audit trail, recovery.
+
+Everything lives in a state directory (settings.state_dir; default `var/` under the project
+root, which git ignores):
+
+    proposals/ID.json          one per proposal: status, author, request, check, events
+    changesets/NNNNNN.trig     one per applied change: its PROV record (default graph) and the
+                               triples it added, removed and recorded as the change event
+                               (named graphs …/added, …/removed, …/event)
+    graph.nt                   the graph of record after the last applied change (from the
+                               first approval on; its first line names that change set)
+    store.json                 which change set the store was last brought up to, and the
+                               store version it then had
+    journal.json               the write-ahead record of an approval in progress
+    lock                       held (fcntl) by whoever writes: approvals happen one at a time
+
+Every file is written to a temporary file, fsynced and renamed over the old one. An approval
+writes the journal, then the change set, then the new graph of record — the rename of graph.nt
+is the commit point — and only then updates the store and the proposal. Recovery (on opening,
+and before each approval) completes a committed journal entry or rolls an uncommitted one
+back, and reloads the store from graph.nt if the store is not known to match it. So a crash at
+any point leaves the old graph or the new one, and an in-memory store comes back with every
+approved change.
+
+Blank nodes: the graph of record is written with blank nodes skolemised (stable labels);
+they become blank nodes again in the store.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import re
+import secrets
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from govgraph.changes import (
+    BODY_CLASSES,
+    ChangeChecker,
+    ChangeError,
+    ChangeRequest,
+    CheckReport,
+    Diff,
+    OtherProposal,
+    deskolemise,
+    diff_triple_lines,
+)
+from govgraph.config import Settings
+from govgraph.errors import GovgraphError, InputError, ParameterError
+from govgraph.namespaces import CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
+
+logger = logging.getLogger("govgraph.changes")
+
+PENDING, WITHDRAWN, REJECTED, APPROVED = "pending", "withdrawn", "rejected", "approved"
+STATUSES = (PENDING, WITHDRAWN, REJECTED, APPROVED)
+PROPOSAL_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+SNAPSHOT_HEADER = "# govgraph graph of record after change set "
+
+#: Approval steps at which GOVGRAPH_APPROVAL_PAUSE_AT can stop the process (crash tests).
+APPROVAL_STEPS = ("locked", "journal-written", "changeset-written", "snapshot-staged",
+                  "committed", "store-updated", "proposal-updated")
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+class UnknownProposal(InputError):
+    """No proposal (or change set) with this id (404)."""
+
+    status = 404
+
+
+class Conflict(GovgraphError):
+    """The request cannot be carried out in the present state (409); `reasons` say why."""
+
+    status = 409
+
+    def __init__(self, message: str, reasons: list[str] | None = None) -> None:
+        self.reasons = list(reasons or [])
+        text = message if not self.reasons else message + ":\n" + "\n".join(
+            f"  - {reason}" for reason in self.reasons)
+        super().__init__(text)
+
+
+# --- Files --------------------------------------------------------------------------------------
+
+
+def write_atomically(path: Path, data: bytes, *, before_replace: str | None = None,
+                     pause: Any = None) -> None:
+    """Write `data` to a temporary file beside `path`, fsync it, rename it over `path`, and
+    fsync the folder, so `path` holds either the old content or the new, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if before_replace and pause is not None:
+        pause(before_replace)
+    os.replace(temporary, path)
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    _fsync_folder(path.parent)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def state_dir(settings: Settings) -> Path:
+    """settings.state_dir if the settings have one, else GOVGRAPH_STATE_DIR, else var/."""
+    configured = getattr(settings, "state_dir", None)
+    if configured:
+        return Path(configured)
+    if os.environ.get("GOVGRAPH_STATE_DIR"):
+        return Path(os.environ["GOVGRAPH_STATE_DIR"])
+    return settings.project_root / "var"
+
+
+# --- Proposals ------------------------------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    """A proposed change and what has happened to it."""
+
+    id: str
+    status: str
+    author: str
+    description: str
+    created: str
+    request: ChangeRequest
+    graph_version: str
+    sequence: int
+    check: dict[str, Any]
+    nodes: list[str]
+    signature: dict[str, list[str]]
+    events: list[dict[str, Any]] = field(default_factory=list)
+    approval: dict[str, Any] | None = None
+    revert_of: int | None = None
+
+    def to_json(self, *, full: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "status": self.status,
+            "author": self.author,
+            "description": self.description,
+            "created": self.created,
+            "graphVersion": self.graph_version,
+            "changeSequence": self.sequence,
+            "check": self.check,
+            "approval": self.approval,
+            "revertOf": self.revert_of,
+            "url": f"/api/changes/{self.id}",
+        }
+        if full:
+            data.update(request=self.request.to_json(), nodes=self.nodes, events=self.events,
+                        signature=self.signature)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Proposal:
+        return cls(
+            id=data["id"], status=data["status"], author=data["author"],
+            description=data["description"], created=data["created"],
+            request=ChangeRequest.from_json(data["request"]),
+            graph_version=data["graphVersion"], sequence=data["changeSequence"],
+            check=data["check"], nodes=data["nodes"], signature=data["signature"],
+            events=data.get("events", []), approval=data.get("approval"),
+            revert_of=data.get("revertOf"),
+        )
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """An applied change as history keeps it."""
+
+    sequence: int
+    iri: str
+    proposal: str
+    description: str
+    approver: str
+    approved_by: str
+    date: str
+    applied: str
+    added: int
+    removed: int
+    change_event: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"changeSet": self.sequence, "iri": self.iri, "proposal": self.proposal,
+                "description": self.description, "approver": self.approver,
+                "approvedBy": self.approved_by, "date": self.date, "applied": self.applied,
+                "added": self.added, "removed": self.removed, "changeEvent": self.change_event}
+
+
+class ProposalStore:
+    """The state directory: proposals, change sets, graph of record, journal, lock."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.proposals_dir = self.directory / "proposals"
+        self.changesets_dir = self.directory / "changesets"
+        self.snapshot_path = self.directory / "graph.nt"
+        self.store_state_path = self.directory / "store.json"
+        self.journal_path = self.directory / "journal.json"
+        self.lock_path = self.directory / "lock"
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> ProposalStore:
+        return cls(state_dir(settings))
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the state directory's lock (one writer at a time, across processes/threads)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    # proposals
+
+    def _proposal_path(self, proposal_id: str) -> Path:
+        if not PROPOSAL_ID.match(proposal_id):
+            raise UnknownProposal(f"no proposal '{proposal_id}'")
+        return self.proposals_dir / f"{proposal_id}.json"
+
+    def save(self, proposal: Proposal) -> None:
+        text = json.dumps(proposal.to_json(), indent=1, ensure_ascii=False)
+        write_atomically(self._proposal_path(proposal.id), text.encode("utf-8"))
+
+    def get(self, proposal_id: str) -> Proposal:
+        path = self._proposal_path(proposal_id)
+        try:
+            return Proposal.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise UnknownProposal(f"no proposal '{proposal_id}'") from None
+
+    def all(self) -> list[Proposal]:
+        if not self.proposals_dir.is_dir():
+            return []
+        return [Proposal.from_json(json.loads(path.read_text(encoding="utf-8")))
+                for path in sorted(self.proposals_dir.glob("*.json"))]
+
+    def pending_overlaps(self, excluding: str | None = None) -> list[OtherProposal]:
+        return [OtherProposal(p.id, p.description, frozenset(p.nodes)) for p in self.all()
+                if p.status == PENDING and p.id != excluding]
+
+    # change sets and the graph of record
+
+    def changeset_path(self, sequence: int) -> Path:
+        return self.changesets_dir / f"{sequence:06d}.trig"
+
+    def sequences(self) -> list[int]:
+        if not self.changesets_dir.is_dir():
+            return []
+        return sorted(int(p.stem) for p in self.changesets_dir.glob("*.trig") if p.stem.isdigit())
+
+    def snapshot_sequence(self) -> int:
+        """The change set the graph of record is after (0: there is none yet)."""
+        try:
+            with open(self.snapshot_path, encoding="utf-8") as handle:
+                first = handle.readline()
+        except FileNotFoundError:
+            return 0
+        return int(first[len(SNAPSHOT_HEADER):].strip()) if first.startswith(SNAPSHOT_HEADER) \
+            else 0
+
+    def snapshot_graph(self) -> Graph | None:
+        """The graph of record (skolemised), or None before the first approval."""
+        if not self.snapshot_path.exists():
+            return None
+        graph = Graph()
+        graph.parse(self.snapshot_path, format="nt")
+        return graph
+
+    def write_snapshot(self, graph: Graph, sequence: int, pause: Any = None) -> None:
+        body = graph.serialize(format="nt", encoding="utf-8")
+        write_atomically(self.snapshot_path, f"{SNAPSHOT_HEADER}{sequence}\n".encode() + body,
+                         before_replace="snapshot-staged", pause=pause)
+
+    def store_state(self) -> dict[str, Any]:
+        try:
+            return json.loads(self.store_state_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+
+    def record_store_state(self, sequence: int, version: str) -> None:
+        data = json.dumps({"sequence": sequence, "version": version}).encode("utf-8")
+        write_atomically(self.store_state_path, data)
+
+    def journal(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.journal_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def history(self) -> Dataset:
+        """Every change set: PROV records in the default graph, triples in named graphs."""
+        dataset = Dataset()
+        bind_prefixes(dataset)
+        for sequence in self.sequences():
+            dataset.parse(self.changeset_path(sequence), format="trig")
+        return dataset
+
+
+# --- The workflow -----------------------------------------------------------------------------
+
+
+class Workflow:
+    """Propose, check, withdraw, reject, approve and revert structure changes."""
+
+    def __init__(self, settings: Settings, store: Any, *, checker: ChangeChecker | None = None,
+                 directory: Path | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.base_iri = settings.base_iri
+        self.files = ProposalStore(directory or state_dir(settings))
+        self.checker = checker or ChangeChecker.from_settings(settings, store)
+
+    @classmethod
+    def open(cls, settings: Settings, store: Any, **options: Any) -> Workflow:
+        """A workflow over `store`, after recovering from any interrupted approval."""
+        workflow = cls(settings, store, **options)
+        workflow.recover()
+        return workflow
+
+    # reading and checking
+
+    def check(self, request: ChangeRequest, *, exclude: str | None = None,
+              source: str = "the proposal") -> CheckReport:
+        """Check a change against the current graph (nothing is stored)."""
+        return self.checker.check(request, others=self.files.pending_overlaps(exclude),
+                                  source=source)
+
+    def get(self, proposal_id: str) -> Proposal:
+        return self.files.get(proposal_id)
+
+    def proposals(self, status: str | None = None) -> list[Proposal]:
+        if status is not None and status not in STATUSES:
+            raise ParameterError("status", f"'{status}' is not one of {', '.join(STATUSES)}")
+        return [p for p in self.files.all() if status is None or p.status == status]
+
+    def change_sets(self) -> list[ChangeSet]:
+        history = self.files.history()
+        sets = []
+        for activity in history.default_context.subjects(RDF.type, PROV.Activity):
+            record = history.default_context
+            identifier = record.value(activity, DCT.identifier)
+            if identifier is None:
+                continue
+            agents = [a for a in record.objects(activity, PROV.wasAssociatedWith)
+                      if (a, RDF.type, PROV.Agent) in record]
+            event = next((g for g in record.objects(activity, PROV.generated)
+                          if not str(g).startswith(str(activity))), None)
+            sets.append(ChangeSet(
+                sequence=int(identifier), iri=str(activity),
+                proposal=str(record.value(record.value(activity, PROV.used), DCT.identifier)),
+                description=str(record.value(activity, DCT.description) or ""),
+                approver=str(record.value(agents[0], RDFS.label)) if agents else "",
+                approved_by=str(record.value(activity, PROV.wasInfluencedBy) or ""),
+                date=str(record.value(activity, DCT.date) or ""),
+                applied=str(record.value(activity, PROV.endedAtTime) or ""),
+                added=len(history.graph(URIRef(f"{activity}/added"))),
+                removed=len(history.graph(URIRef(f"{activity}/removed"))),
+                change_event=str(event) if event is not None else None,
+            ))
+        return sorted(sets, key=lambda s: s.sequence)
+
+    # writing
+
+    def propose(self, request: ChangeRequest, author: str, *, revert_of: int | None = None
+                ) -> tuple[Proposal, CheckReport]:
+        """Check `request` and store it as a pending proposal (even if it would not conform:
+        the report says so, and approval will refuse it until it does)."""
+        report = self.check(request)
+        created = datetime.now(UTC)
+        signature = report.diff.signature()
+        proposal = Proposal(
+            id=f"{created:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}",
+            status=PENDING, author=author, description=request.description,
+            created=created.isoformat(timespec="seconds"), request=request,
+            graph_version=report.graph_version, sequence=self.files.snapshot_sequence(),
+            check=_check_summary(report), nodes=sorted(str(n) for n in report.diff.nodes()),
+            signature={"added": signature[0], "removed": signature[1]},
+            events=[{"action": "proposed", "by": author, "at": _now()}], revert_of=revert_of,
+        )
+        with self.files.locked():
+            self.files.save(proposal)
+        logger.info("proposal %s created by %s: %s (+%d/-%d triples, conforms=%s)", proposal.id,
+                    author, request.description or "no description", len(report.diff.added),
+                    len(report.diff.removed), report.conforms)
+        return proposal, report
+
+    def withdraw(self, proposal_id: str, by: str, reason: str = "") -> Proposal:
+        return self._close(proposal_id, WITHDRAWN, by, reason)
+
+    def reject(self, proposal_id: str, by: str, reason: str = "") -> Proposal:
+        return self._close(proposal_id, REJECTED, by, reason)
+
+    def _close(self, proposal_id: str, status: str, by: str, reason: str) -> Proposal:
+        with self.files.locked():
+            proposal = self.files.get(proposal_id)
+            if proposal.status != PENDING:
+                raise Conflict(f"proposal {proposal_id} is {proposal.status}; only a pending "
+                               f"proposal can be {status}")
+            proposal.status = status
+            proposal.events.append({"action": status, "by": by, "at": _now(),
+                                    "reason": reason})
+            self.files.save(proposal)
+        logger.info("proposal %s %s by %s%s", proposal_id, status, by,
+                    f": {reason}" if reason else "")
+        return proposal
+
+    def approve(self, proposal_id: str, approver: str, approved_by: str, on: str) -> Proposal:
+        """Re-check the proposal against the current graph and apply it, atomically.
+
+        `approved_by` is the IRI of the approving body, meeting or decision, `on` the date
+        (YYYY-MM-DD). Raises Conflict (409) with reasons if the proposal is not pending, if the
+        graph has moved on so that the change no longer applies as checked, or if it would
+        introduce violations.
+        """
+        approval_date = _parse_date(on)
+        with self.files.locked():
+            self._pause("locked")
+            self._recover_locked()
+            proposal = self.files.get(proposal_id)
+            if proposal.status != PENDING:
+                raise Conflict(f"proposal {proposal_id} is {proposal.status}; only a pending "
+                               "proposal can be approved")
+            approving = self._approving_resource(approved_by)
+            sequence = max([self.files.snapshot_sequence(), *self.files.sequences()]) + 1
+            change_set = URIRef(f"{self.base_iri}change-set/{sequence:06d}")
+            event_iri = URIRef(f"{self.base_iri}change/{approval_date}-change-set-{sequence:06d}")
+            report = self._recheck(proposal, approving, approval_date, event_iri, change_set)
+            event = {t for t in report.diff.added if t[0] == event_iri}
+            diff = report.diff
+            journal = {"proposal": proposal.id, "sequence": sequence, "approver": approver,
+                       "approvedBy": approved_by, "date": approval_date, "at": _now(),
+                       "changeSet": str(change_set),
+                       "changeEvent": str(event_iri) if event else None}
+            write_atomically(self.files.journal_path, json.dumps(journal).encode("utf-8"))
+            self._pause("journal-written")
+            record = self._change_set_record(proposal, journal, diff, event, change_set,
+                                             self.checker.types_of(approving))
+            write_atomically(self.files.changeset_path(sequence),
+                             record.serialize(format="trig", encoding="utf-8"))
+            self._pause("changeset-written")
+            new_graph = self.checker.current_graph()
+            for triple in diff.removed:
+                new_graph.remove(triple)
+            for triple in diff.added:
+                new_graph.add(triple)
+            self.files.write_snapshot(new_graph, sequence, pause=self._pause)
+            self._pause("committed")
+            self._apply_to_store(diff, new_graph, sequence)
+            self.checker.advance(new_graph, report, self.store.version())
+            self._pause("store-updated")
+            proposal = self._mark_approved(proposal, journal)
+            self._pause("proposal-updated")
+            _remove(self.files.journal_path)
+        logger.info("proposal %s approved by %s (%s on %s): change set %d, +%d/-%d triples",
+                    proposal.id, approver, approved_by, approval_date, sequence, len(diff.added),
+                    len(diff.removed))
+        return proposal
+
+    def revert(self, sequence: int, author: str, description: str | None = None
+               ) -> tuple[Proposal, CheckReport]:
+        """A new proposal that undoes change set `sequence` (its change event is kept)."""
+        if sequence not in self.files.sequences():
+            raise UnknownProposal(f"no change set {sequence}")
+        history = self.files.history()
+        activity = URIRef(f"{self.base_iri}change-set/{sequence:06d}")
+        added = history.graph(URIRef(f"{activity}/added"))
+        removed = history.graph(URIRef(f"{activity}/removed"))
+        event = history.graph(URIRef(f"{activity}/event"))
+        undo_remove = [t for t in added if t not in event]
+        old_description = history.default_context.value(activity, DCT.description) or ""
+        request = ChangeRequest(
+            add="\n".join(diff_triple_lines(removed)),
+            remove="\n".join(diff_triple_lines(undo_remove)),
+            description=description or f"Revert change set {sequence}: {old_description}")
+        return self.propose(request, author, revert_of=sequence)
+
+    # approval internals
+
+    def _pause(self, step: str) -> None:
+        """Crash-test hook: stop at `step` when GOVGRAPH_APPROVAL_PAUSE_AT names it."""
+        if os.environ.get("GOVGRAPH_APPROVAL_PAUSE_AT") != step:
+            return
+        marker = self.files.directory / f"paused-at-{step}"
+        marker.write_text(str(os.getpid()), encoding="utf-8")
+        if os.environ.get("GOVGRAPH_APPROVAL_PAUSE_KILL") == "1":
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(float(os.environ.get("GOVGRAPH_APPROVAL_PAUSE_SECONDS", "60")))
+
+    def _approving_resource(self, approved_by: str) -> URIRef:
+        iri = URIRef(approved_by.strip()) if approved_by else None
+        if iri is None or not str(iri).startswith(("http://", "https://", "urn:")):
+            raise ParameterError("approvedBy", "give the IRI of the approving body, meeting or "
+                                 "decision")
+        kinds = self.checker.types_of(iri)
+        if not kinds & {*BODY_CLASSES, GG.Meeting, GG.Decision, ORG.Organization}:
+            raise ParameterError("approvedBy", f"<{iri}> is not a body, meeting or decision "
+                                 "in the graph")
+        return iri
+
+    def _recheck(self, proposal: Proposal, approving: URIRef, on: str, event_iri: URIRef,
+                 change_set: URIRef) -> CheckReport:
+        def with_event(diff: Diff, graph: Graph) -> Diff:
+            event = _change_event(graph, diff, event_iri, approving, on, proposal.description,
+                                  change_set)
+            return Diff(diff.added | event, diff.removed, diff.fresh, diff.already_present)
+
+        try:
+            report = self.checker.check(proposal.request, extra=with_event,
+                                        others=self.files.pending_overlaps(proposal.id))
+        except ChangeError as exc:
+            raise Conflict(f"proposal {proposal.id} no longer applies to the current graph",
+                           [exc.message]) from None
+        if report.graph_version != proposal.graph_version:
+            added, removed = report.diff.signature()
+            event_lines = {line for line in added if f"<{event_iri}>" in line}
+            added = [line for line in added if line not in event_lines]
+            before_added, before_removed = proposal.signature["added"], \
+                proposal.signature["removed"]
+            if added != before_added or removed != before_removed:
+                reasons = [f"it would now add {line}" for line in sorted(set(added)
+                           - set(before_added))][:5]
+                reasons += [f"it would no longer add {line}" for line in sorted(
+                    set(before_added) - set(added))][:5]
+                reasons += [f"it would now remove {line}" for line in sorted(
+                    set(removed) - set(before_removed))][:5]
+                reasons += [f"it would no longer remove {line}" for line in sorted(
+                    set(before_removed) - set(removed))][:5]
+                raise Conflict(f"the graph has changed since proposal {proposal.id} was checked "
+                               "and the change would now do something different; check it "
+                               "again and propose it anew", reasons)
+        if report.introduces_violations:
+            reasons = [f"{r.focus_label}: {r.message}" for r in report.introduced
+                       if r.severity == "Violation"]
+            raise Conflict(f"proposal {proposal.id} would introduce violations", reasons)
+        return report
+
+    def _change_set_record(self, proposal: Proposal, journal: dict[str, Any], diff: Diff,
+                           event: set[tuple[Any, Any, Any]], change_set: URIRef,
+                           approving_types: set[Any]) -> Dataset:
+        dataset = Dataset()
+        bind_prefixes(dataset, self.base_iri)
+        record = dataset.default_context
+        agent = URIRef(f"{self.base_iri}agent/{journal['approver']}")
+        author = URIRef(f"{self.base_iri}agent/{proposal.author}")
+        proposal_iri = URIRef(f"{self.base_iri}proposal/{proposal.id}")
+        approving = URIRef(journal["approvedBy"])
+        started = Literal(journal["at"], datatype=XSD.dateTime)
+        record.add((change_set, RDF.type, PROV.Activity))
+        record.add((change_set, RDFS.label, Literal(
+            f"Change set {journal['sequence']}: {proposal.description or proposal.id}", lang="en")))
+        record.add((change_set, DCT.identifier, Literal(str(journal["sequence"]))))
+        record.add((change_set, DCT.description, Literal(proposal.description)))
+        record.add((change_set, DCT.date, Literal(journal["date"], datatype=XSD.date)))
+        record.add((change_set, PROV.startedAtTime, started))
+        record.add((change_set, PROV.endedAtTime, started))
+        record.add((change_set, PROV.wasAssociatedWith, agent))
+        record.add((change_set, PROV.wasInfluencedBy, approving))
+        if approving_types & {*BODY_CLASSES, ORG.Organization}:
+            record.add((change_set, PROV.wasAssociatedWith, approving))
+        if GG.Meeting in approving_types:
+            record.add((change_set, PROV.wasInformedBy, approving))
+        if GG.Decision in approving_types:
+            record.add((change_set, GG.decidedBy, approving))
+        record.add((change_set, PROV.used, proposal_iri))
+        record.add((proposal_iri, RDF.type, PROV.Entity))
+        record.add((proposal_iri, DCT.identifier, Literal(proposal.id)))
+        record.add((proposal_iri, DCT.creator, author))
+        record.add((proposal_iri, DCT.created, Literal(proposal.created, datatype=XSD.dateTime)))
+        for who, name in ((agent, journal["approver"]), (author, proposal.author)):
+            record.add((who, RDF.type, PROV.Agent))
+            record.add((who, RDFS.label, Literal(name)))
+        added_graph = URIRef(f"{change_set}/added")
+        removed_graph = URIRef(f"{change_set}/removed")
+        event_graph = URIRef(f"{change_set}/event")
+        record.add((change_set, PROV.generated, added_graph))
+        record.add((change_set, PROV.invalidated, removed_graph))
+        for triple in diff.added - event:
+            dataset.graph(added_graph).add(triple)
+        for triple in diff.removed:
+            dataset.graph(removed_graph).add(triple)
+        for triple in event:
+            dataset.graph(event_graph).add(triple)
+        if event:
+            record.add((change_set, PROV.generated, next(iter(event))[0]))
+        return dataset
+
+    def _apply_to_store(self, diff: Diff, new_graph: Graph, sequence: int) -> None:
+        """Bring the store up to the committed graph: one SPARQL Update when the change only
+        names IRIs and new blank nodes, else a reload (existing blank nodes cannot be named
+        in SPARQL Update)."""
+        if diff.touches_existing_blank_nodes():
+            self.store.load(_store_form(new_graph))
+        elif diff.added or diff.removed:
+            self.store.update(_update_text(diff))
+        self.files.record_store_state(sequence, self.store.version())
+
+    def _mark_approved(self, proposal: Proposal, journal: dict[str, Any]) -> Proposal:
+        proposal.status = APPROVED
+        proposal.approval = {"approver": journal["approver"], "approvedBy": journal["approvedBy"],
+                             "date": journal["date"], "at": journal["at"],
+                             "changeSet": journal["sequence"], "changeSetIri": journal["changeSet"],
+                             "changeEvent": journal["changeEvent"]}
+        proposal.events.append({"action": APPROVED, "by": journal["approver"],
+                                "at": journal["at"], "approvedBy": journal["approvedBy"],
+                                "date": journal["date"]})
+        self.files.save(proposal)
+        return proposal
+
+    # recovery
+
+    def recover(self) -> str | None:
+        """Finish or roll back an interrupted approval; make the store match the graph of
+        record. Returns what was done, if anything."""
+        with self.files.locked():
+            return self._recover_locked()
+
+    def _recover_locked(self) -> str | None:
+        done = None
+        journal = self.files.journal()
+        if journal is not None:
+            sequence = journal["sequence"]
+            if self.files.snapshot_sequence() >= sequence:
+                proposal = self.files.get(journal["proposal"])
+                if proposal.status == PENDING:
+                    self._mark_approved(proposal, journal)
+                done = f"completed the approval of proposal {journal['proposal']}"
+            else:
+                _remove(self.files.changeset_path(sequence))
+                done = f"rolled back the unfinished approval of proposal {journal['proposal']}"
+            _remove(self.files.journal_path)
+            logger.warning("recovery: %s", done)
+        for leftover in self.files.directory.glob(".*.tmp"):
+            leftover.unlink()
+        snapshot_sequence = self.files.snapshot_sequence()
+        if snapshot_sequence:
+            state = self.files.store_state()
+            if (state.get("sequence") != snapshot_sequence
+                    or state.get("version") != self.store.version()):
+                snapshot = self.files.snapshot_graph()
+                assert snapshot is not None
+                self.store.load(_store_form(snapshot))
+                self.files.record_store_state(snapshot_sequence, self.store.version())
+                logger.info("loaded the graph of record (after change set %d) into the store",
+                            snapshot_sequence)
+                done = done or f"loaded the graph of record after change set {snapshot_sequence}"
+        return done
+
+
+def _parse_date(text: str) -> str:
+    try:
+        return date.fromisoformat(str(text).strip()).isoformat()
+    except ValueError:
+        raise ParameterError("date", f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _check_summary(report: CheckReport) -> dict[str, Any]:
+    return {"conforms": report.conforms,
+            "introducedViolations": sum(r.severity == "Violation" for r in report.introduced),
+            "fixed": len(report.fixed), "added": len(report.diff.added),
+            "removed": len(report.diff.removed), "summary": report.summary()}
+
+
+def _store_form(graph: Graph) -> Graph:
+    """The graph with skolem IRIs turned back into blank nodes."""
+    out = Graph()
+    for s, p, o in graph:
+        out.add((deskolemise(s), p, deskolemise(o)))
+    return out
+
+
+def _update_text(diff: Diff) -> str:
+    """DELETE DATA / INSERT DATA for a diff that names no existing blank node."""
+    def block(triples: frozenset[tuple[Any, Any, Any]]) -> str:
+        return "\n".join(" ".join(deskolemise(t).n3() for t in triple) + " ." for triple in
+                         sorted(triples))
+
+    parts = []
+    if diff.removed:
+        parts.append(f"DELETE DATA {{\n{block(diff.removed)}\n}}")
+    if diff.added:
+        parts.append(f"INSERT DATA {{\n{block(diff.added)}\n}}")
+    return " ;\n".join(parts)
+
+
+def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on: str,
+                  description: str, change_set: URIRef) -> frozenset[tuple[Any, Any, Any]]:
+    """The org:ChangeEvent an approval records when the change alters the structure (and
+    brings no change event of its own): kinds, bodies affected, date, deciding resource."""
+    if any(p == RDF.type and o == ORG.ChangeEvent for _, p, o in diff.added):
+        return frozenset()
+    body_types = set(BODY_CLASSES)
+    was_body = {s for cls in BODY_CLASSES for s in graph.subjects(RDF.type, cls)}
+    kinds: set[URIRef] = set()
+    affected: set[Any] = set()
+    original: set[Any] = set()
+    resulting: set[Any] = set()
+    memberships = set(graph.subjects(RDF.type, ORG.Membership)) | {
+        s for s, p, o in diff.added if p == RDF.type and o == ORG.Membership}
+    for s, p, o in diff.added | diff.removed:
+        if p == RDF.type and o in body_types and s not in was_body and (s, p, o) in diff.added:
+            kinds.add(CK.established)
+            affected.add(s)
+            resulting.add(s)
+        elif p == SKOS.prefLabel and s in was_body:
+            kinds.add(CK.renamed)
+            affected.add(s)
+        elif p == GG.replacedBy and (s, p, o) in diff.added:
+            kinds.add(CK.replaced)
+            affected.update((s, o))
+            original.add(s)
+            resulting.add(o)
+        elif p == ORG.reportsTo or p in (GG.fromBody, GG.toBody):
+            affected.add(o)
+            if p == ORG.reportsTo:
+                affected.add(s)
+        elif s in memberships:
+            kinds.add(CK["membership-changed"])
+            body = graph.value(s, ORG.organization) or next(
+                (o2 for s2, p2, o2 in diff.added if s2 == s and p2 == ORG.organization), None)
+            if body is not None:
+                affected.add(body)
+    affected = {a for a in affected if isinstance(a, URIRef)}
+    if not kinds and not affected:
+        return frozenset()
+    triples = {(event, RDF.type, ORG.ChangeEvent),
+               (event, DCT.date, Literal(on, datatype=XSD.date)),
+               (event, DCT.description, Literal(description or "Structure change approved")),
+               (event, PROV.wasDerivedFrom, approving),
+               (event, PROV.wasGeneratedBy, change_set)}
+    triples.update((event, GG.changeKind, kind) for kind in kinds)
+    triples.update((event, GG.affectsBody, body) for body in affected)
+    triples.update((event, ORG.originalOrganization, body) for body in original)
+    triples.update((event, ORG.resultingOrganization, body) for body in resulting)
+    if (approving, RDF.type, GG.Decision) in graph:
+        triples.add((event, GG.decidedBy, approving))
+    return frozenset(triples)
+
+
+def current_store(settings: Settings) -> Any:
+    """A store holding the graph of record, for one-off checks (`govgraph change check`):
+    an in-memory copy, so a server holding a persisted store is never disturbed."""
+    from dataclasses import replace
+
+    from govgraph.store import EmbeddedStore, open_store
+
+    if settings.store == "sparql":
+        return open_store(settings)
+    snapshot = ProposalStore.for_settings(settings).snapshot_graph()
+    if snapshot is None:
+        return open_store(replace(settings, store="memory", store_path=None))
+    store = EmbeddedStore()
+    store.load(_store_form(snapshot))
+    return store

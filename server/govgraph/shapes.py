@@ -1,0 +1,203 @@
+"""SHACL validation: run the shapes with pyshacl and turn its report into readable results.
+
+`conforms` means "no violations": warnings (what is merely incomplete) are reported but do not
+make a graph fail, so pyshacl runs with allow_warnings and the verdict is computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache, wraps
+from typing import Any
+
+from pyshacl import validate as pyshacl_validate
+from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
+
+from govgraph.config import Settings
+from govgraph.errors import GovgraphError
+from govgraph.graph import label_of, load_turtle
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass
+class ValidationResult:
+    """One thing wrong with the graph, said so a person can act on it."""
+
+    severity: str
+    focus_node: str
+    focus_label: str
+    path: str | None
+    message: str
+    shape: str
+    value: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's JSON shape for one result."""
+        return {
+            "severity": self.severity,
+            "focusNode": self.focus_node,
+            "focusLabel": self.focus_label,
+            "path": self.path,
+            "message": self.message,
+            "shape": self.shape,
+            "value": self.value,
+        }
+
+
+@dataclass
+class ValidationReport:
+    """The verdict (no violations) and every result, violations first."""
+
+    conforms: bool
+    results: list[ValidationResult] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for result in self.results if result.severity == severity)
+
+    @property
+    def failing_shapes(self) -> set[str]:
+        return {result.shape for result in self.results}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"conforms": self.conforms, "results": [r.to_json() for r in self.results]}
+
+
+class PreparedQueryGraph(Graph):
+    """A graph that parses each distinct SPARQL text only once.
+
+    pyshacl sends a SPARQL constraint's text again for every focus node, and parsing costs far
+    more than evaluating; the parsed query is reused with the new bindings instead.
+    """
+
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if isinstance(query_object, str) and not kwargs.get("initNs") and not kwargs.get("base"):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
+
+
+def _remember_sparql_checks() -> None:
+    """Make pyshacl check each SPARQL constraint's text once, not once per focus node.
+
+    Its check (no MINUS, VALUES, SERVICE...) runs slow regular expressions over the text and
+    depends on nothing else, so a verdict once reached is kept. Done on first use, not import.
+    """
+    check = SPARQLQueryHelper.check_invalid_sparql
+    if getattr(check, "remembers_verdicts", False):
+        return
+    passed: set[tuple[str, bool, frozenset[str]]] = set()
+
+    @wraps(check)
+    def remembering_check(self, sparql_text, valuenode=None, extravars=None):  # type: ignore[no-untyped-def]
+        key = (sparql_text, valuenode is not None, frozenset(extravars or ()))
+        if key not in passed:
+            check(self, sparql_text, valuenode=valuenode, extravars=extravars)
+            passed.add(key)
+        return True
+
+    remembering_check.remembers_verdicts = True  # type: ignore[attr-defined]
+    SPARQLQueryHelper.check_invalid_sparql = remembering_check  # type: ignore[method-assign]
+
+
+def working_copy(data_graph: Graph, ontology_graph: Graph | None = None) -> PreparedQueryGraph:
+    """The data (with the ontology mixed in) in a graph pyshacl may use in place."""
+    graph = PreparedQueryGraph()
+    for prefix, namespace in data_graph.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    for triple in data_graph:
+        graph.add(triple)
+    for triple in ontology_graph if ontology_graph is not None else ():
+        graph.add(triple)
+    return graph
+
+
+def load_shapes(settings: Settings) -> Graph:
+    """The SHACL shapes graph (ontology/shapes.ttl by default). Raises ParseError."""
+    return load_turtle(settings.shapes_file or settings.project_root / "ontology" / "shapes.ttl")
+
+
+def validate(
+    data_graph: Graph,
+    shapes_graph: Graph | None = None,
+    ontology_graph: Graph | None = None,
+    focus_nodes: Iterable[Node] | None = None,
+) -> ValidationReport:
+    """Validate `data_graph` against the shapes, optionally only at `focus_nodes`.
+
+    `ontology_graph`, when given, is mixed into the data first (its class hierarchy widens
+    the shapes' targets); no other inference is done.
+    """
+    shapes = shapes_graph if shapes_graph is not None else load_shapes(Settings.from_env())
+    options: dict[str, Any] = {}
+    if focus_nodes is not None:
+        options["focus_nodes"] = list(focus_nodes)
+        if not options["focus_nodes"]:
+            return ValidationReport(conforms=True)
+    _remember_sparql_checks()
+    target = working_copy(data_graph, ontology_graph)
+    _, report_graph, _ = pyshacl_validate(
+        target,
+        shacl_graph=shapes,
+        inference="none",
+        inplace=True,
+        allow_warnings=True,
+        abort_on_first=False,
+        **options,
+    )
+    if not isinstance(report_graph, Graph):
+        raise GovgraphError(f"the shapes could not be run: {report_graph}")
+    results = [
+        _result(report_graph, shapes, target, node)
+        for node in report_graph.subjects(RDF.type, SH.ValidationResult)
+    ]
+    results.sort(
+        key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.focus_label, r.shape, r.message)
+    )
+    return ValidationReport(
+        conforms=not any(r.severity == "Violation" for r in results), results=results
+    )
+
+
+def _reading_order(result: ValidationResult) -> tuple[int, str, str, str]:
+    severity = SEVERITY_ORDER.get(result.severity, len(SEVERITY_ORDER))
+    return severity, result.focus_label, result.shape, result.message
+
+
+def _result(report: Graph, shapes: Graph, labels: Graph, node: Node) -> ValidationResult:
+    focus = report.value(node, SH.focusNode)
+    path = report.value(node, SH.resultPath)
+    value = report.value(node, SH.value)
+    severity = SEVERITIES.get(report.value(node, SH.resultSeverity), "Violation")
+    messages = [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)]
+    english = [m for m in messages if (m.language or "en").startswith("en")]
+    message = " ".join(sorted({str(m) for m in english or messages}))
+    return ValidationResult(
+        severity=severity,
+        focus_node=f"_:{focus}" if isinstance(focus, BNode) else str(focus),
+        focus_label=label_of(labels, focus),
+        path=str(path) if isinstance(path, URIRef) else None,
+        message=message,
+        shape=_named_shape(shapes, report.value(node, SH.sourceShape)),
+        value=str(value) if value is not None and value != focus else None,
+    )
+
+
+def _named_shape(shapes: Graph, shape: Node | None) -> str:
+    """The named node shape a result comes from (a property shape reports its parent)."""
+    seen: set[Node] = set()
+    while shape is not None and not isinstance(shape, URIRef) and shape not in seen:
+        seen.add(shape)
+        shape = shapes.value(None, SH.property, shape)
+    return str(shape) if shape is not None else ""

@@ -1,0 +1,114 @@
+"""The web app: a Flask app factory over the store and the saved-query library.
+
+Views are thin: they read the request, call a domain function, and hand the result to a
+writer from `govgraph.results`. Errors are values: every `GovgraphError` becomes a 4xx/5xx
+with a readable message (`error_status`), never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, jsonify
+
+from govgraph.config import Settings
+from govgraph.errors import (
+    GovgraphError,
+    InputError,
+    ParameterError,
+    QueryTimeout,
+    ResultTooLarge,
+    UnknownQuery,
+)
+from govgraph.queries import QueryLibrary
+from govgraph.store import Store, open_store
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type",
+    "Access-Control-Expose-Headers": "Content-Type, Link",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@dataclass
+class Govgraph:
+    """What the views need: the settings, the store and the saved queries."""
+
+    settings: Settings
+    store: Store
+    library: QueryLibrary
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
+    """The govgraph web app; opens the configured store (loading the bundled data) if none given."""
+    from govgraph.web import api, sparql
+
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["govgraph"] = Govgraph(
+        settings=settings,
+        store=store if store is not None else open_store(settings),
+        library=QueryLibrary(settings.queries_dir or settings.project_root / "queries"),
+    )
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(api.blueprint)
+    app.after_request(_add_cors_headers)
+    app.register_error_handler(GovgraphError, _json_error)
+    for status in (404, 405):
+        app.register_error_handler(status, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def govgraph() -> Govgraph:
+    """The app's settings, store and library (inside a request)."""
+    return current_app.extensions["govgraph"]
+
+
+def error_status(error: GovgraphError) -> int:
+    """The HTTP status for a govgraph error."""
+    if isinstance(error, UnknownQuery):
+        return 404
+    if isinstance(error, InputError):
+        return 400
+    if isinstance(error, QueryTimeout):
+        return 503
+    if isinstance(error, ResultTooLarge):
+        return 422
+    return 502
+
+
+def error_body(error: GovgraphError) -> dict[str, object]:
+    """The JSON body of an error: {"error": message, "parameter": name, "queries": [...]}."""
+    body: dict[str, object] = {"error": error.message}
+    if isinstance(error, ParameterError):
+        body["parameter"] = error.parameter
+    if isinstance(error, UnknownQuery):
+        body["queries"] = sorted(error.known)
+    return body
+
+
+def _json_error(error: GovgraphError) -> tuple[Response, int]:
+    return jsonify(error_body(error)), error_status(error)
+
+
+def _http_error(error: Exception) -> tuple[Response, int]:
+    code = getattr(error, "code", 500)
+    description = getattr(error, "description", "")
+    return jsonify({"error": f"{getattr(error, 'name', 'Error')}: {description}"}), code
+
+
+def _unexpected_error(error: Exception) -> tuple[Response, int]:
+    if hasattr(error, "code") and hasattr(error, "description"):  # any other HTTP error
+        return _http_error(error)
+    current_app.logger.exception("unexpected error")
+    return jsonify({"error": "internal error; the server log has the details"}), 500
+
+
+def _add_cors_headers(response: Response) -> Response:
+    for name, value in CORS_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

@@ -1,0 +1,94 @@
+"""The saved queries as a JSON API: list, run (JSON, CSV, TSV, XML) and the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, request
+
+from govgraph.errors import ParameterError
+from govgraph.openapi import build_openapi
+from govgraph.queries import PAGE_PARAMETER, SavedQuery, run_saved_query
+from govgraph.results import RESULT_FORMATS, Format, format_by_name
+from govgraph.web import govgraph
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+FORMAT_PARAMETER = "format"
+
+
+def describe(query: SavedQuery) -> dict[str, Any]:
+    """A saved query as the listing shows it."""
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "tags": query.tags,
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "required": p.required,
+                "default": p.default,
+                "enum": p.enum,
+                "description": p.description,
+            }
+            for p in query.parameters
+        ],
+        "columns": query.variables,
+        "pagination": query.pagination,
+        "url": f"/api/queries/{query.name}",
+    }
+
+
+@blueprint.get("/queries")
+def list_queries() -> Response:
+    """Every saved query with its parameters."""
+    return jsonify([describe(query) for query in govgraph().library.all()])
+
+
+@blueprint.get("/queries/<name>")
+def run_query(name: str) -> Response:
+    """Run a saved query with the request's parameters."""
+    context = govgraph()
+    query = context.library.get(name)
+    raw: dict[str, str] = {}
+    for key in request.args:
+        if key == FORMAT_PARAMETER:
+            continue
+        values = request.args.getlist(key)
+        if len(values) > 1:
+            raise ParameterError(key, "is given more than once")
+        raw[key] = values[0]
+    fmt = _result_format()
+    result = run_saved_query(context.store, query, raw, timeout=context.settings.query_timeout)
+    headers = {"Vary": "Accept"}
+    if query.pagination and len(result.rows) >= query.pagination:
+        page = int(raw.get(PAGE_PARAMETER) or 1)
+        args = {k: v for k, v in request.args.items() if k != PAGE_PARAMETER}
+        args[PAGE_PARAMETER] = str(page + 1)
+        headers["Link"] = f'<{request.base_url}?{urlencode(args)}>; rel="next"'
+    return Response(fmt.write(result), mimetype=fmt.media_type, headers=headers)
+
+
+def _result_format() -> Format:
+    named = request.args.get(FORMAT_PARAMETER)
+    if named:
+        fmt = format_by_name("SELECT", named)
+        if fmt is None:
+            names = ", ".join(f.name for f in RESULT_FORMATS)
+            raise ParameterError(FORMAT_PARAMETER, f"'{named}' is not one of: {names}")
+        return fmt
+    if not request.headers.get("Accept"):
+        return RESULT_FORMATS[0]
+    offered = [m for fmt in RESULT_FORMATS for m in (fmt.media_type, *fmt.aliases)]
+    best = request.accept_mimetypes.best_match(offered)
+    fmt = format_by_name("SELECT", best) if best else None
+    return fmt or RESULT_FORMATS[0]
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 description, generated from the query files."""
+    return jsonify(build_openapi(govgraph().library, server_url=request.host_url.rstrip("/")))

@@ -1,0 +1,508 @@
+"""HTML pages for people: the structure as a picture, bodies, people, meetings, decisions,
+saved queries, a SPARQL editor and a change checker.
+
+A thin layer: each view reads the request, calls a function of `govgraph.browse` (or the query
+library, or the change checker) and renders a template. Readable routes map onto the data IRIs
+under the configured base: `/body/ssog` is `<BASE>body/ssog`, `/person/andy-robinson`,
+`/meeting/ssog-2006-06-13`; any other IRI under the base is described at `/id/PATH`, and one
+outside it at `/resource?iri=`. Every page works without JavaScript; only the SPARQL editor
+uses it (YASGUI, vendored), and falls back to a plain form.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from govgraph import browse
+from govgraph.browse import Ref, StructureDiff, StructureEdge, StructureNode
+from govgraph.diagram import KIND_TEXT, render_svg
+from govgraph.errors import GovgraphError, InputError
+from govgraph.queries import Parameter, run_saved_query
+from govgraph.store import QueryResult
+from govgraph.web import error_status, govgraph
+
+blueprint = Blueprint(
+    "pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets",
+)
+
+KIND_TITLES = {
+    "body": "Bodies",
+    "person": "People",
+    "organisation": "Organisations",
+    "post": "Posts",
+    "meeting": "Meetings",
+    "decision": "Decisions",
+}
+STATUS_TEXT = {
+    "Held": "held",
+    "Summarised": "known from a summary",
+    "ReferredTo": "only referred to",
+    "Scheduled": "scheduled",
+    "Open": "open",
+    "Done": "done",
+}
+IRI_CHOICES: dict[str, tuple[str, ...]] = {
+    "body": ("body",),
+    "person": ("person",),
+    "meeting": ("meeting",),
+    "assignee": ("person", "post", "body", "organisation"),
+    "resource": ("body", "person", "organisation", "post", "meeting"),
+}
+_CHECKER_KEY = "govgraph.pages.change_checker"
+_WARMED_KEY = "govgraph.pages.change_checker_warmed"
+_checker_lock = threading.Lock()
+
+
+# --- links from IRIs ------------------------------------------------------------------------
+
+
+def href(iri: str) -> str:
+    """The page for a resource: a readable route under the base, else the generic description."""
+    base = govgraph().settings.base_iri
+    if not iri.startswith(base):
+        return url_for("pages.resource", iri=iri)
+    rest = iri[len(base) :]
+    kind, _, tail = rest.partition("/")
+    if kind in ("body", "person") and tail and "/" not in tail:
+        return url_for(f"pages.{kind}", slug=tail)
+    if kind == "meeting" and tail:
+        slug, _, inner = tail.partition("/")
+        if not inner:
+            return url_for("pages.meeting", slug=slug)
+        if inner.startswith("minute/"):
+            return url_for("pages.meeting", slug=slug) + "#" + browse.anchor_for(iri)
+    return url_for("pages.resource_path", path=rest)
+
+
+def _store():
+    return govgraph().store
+
+
+def _labelled(iri: str | Node) -> Ref:
+    return browse.index(_store()).ref(iri)
+
+
+def _kind_text(kind: str) -> str:
+    return KIND_TEXT.get(kind, kind).replace(" (outside the hierarchy)", "")
+
+
+@blueprint.app_template_filter("long_date")
+def _long_date(day: date | None) -> str:
+    return browse.format_date(day) if day else ""
+
+
+@blueprint.context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "href": href,
+        "labelled": _labelled,
+        "labelled_result": lambda r: Ref(r.focus_node, r.focus_label),
+        "kind_text": _kind_text,
+        "status_text": lambda s: STATUS_TEXT.get(s, s),
+        "anchor": browse.anchor_for,
+        "kind_titles": KIND_TITLES,
+    }
+
+
+@blueprint.errorhandler(GovgraphError)
+def _error_page(error: GovgraphError):
+    status = error_status(error)
+    heading = "That request cannot be answered" if status < 500 else "The store could not answer"
+    return render_template(
+        "error.html", page_title=heading, heading=heading, message=error.message
+    ), status
+
+
+def _not_found(what: str):
+    return (
+        render_template("error.html", page_title="Not found", heading="Not found", message=what),
+        404,
+    )
+
+
+def _day_arg(name: str = "date") -> date | None:
+    return browse.parse_date(request.args.get(name), name)
+
+
+# --- the structure -----------------------------------------------------------------------
+
+
+@blueprint.get("/")
+def home():
+    view = browse.overview(_store(), _day_arg())
+    title = "Reporting structure" + (f" as at {browse.format_date(view.day)}" if view.day else "")
+    svg = render_svg(view.structure, href, title=title)
+    return render_template("home.html", page_title="The structure", view=view, svg=svg)
+
+
+@blueprint.get("/search")
+def search_page():
+    text = request.args.get("q", "").strip()
+    results = browse.search(_store(), text) if text else {}
+    total = sum(len(hits) for hits in results.values())
+    return render_template(
+        "search.html",
+        page_title=f"Search: {text}" if text else "Search",
+        search_text=text,
+        results=results,
+        total=total,
+    )
+
+
+def _data_iri(kind: str, slug: str) -> str:
+    return f"{govgraph().settings.base_iri}{kind}/{slug}"
+
+
+@blueprint.get("/body/<slug>")
+def body(slug: str):
+    store = _store()
+    page = browse.body_page(store, _data_iri("body", slug), _day_arg())
+    if page is None:
+        return _not_found(f"There is no body '{slug}' in the graph.")
+    return render_template(
+        "body.html",
+        page_title=page.body.label,
+        page=page,
+        slug=slug,
+        dates=browse.documented_dates(store),
+    )
+
+
+@blueprint.get("/person/<slug>")
+def person(slug: str):
+    page = browse.person_page(_store(), _data_iri("person", slug))
+    if page is None:
+        return _not_found(f"There is no person '{slug}' in the graph.")
+    return render_template("person.html", page_title=page.person.label, page=page)
+
+
+@blueprint.get("/meeting/<slug>")
+def meeting(slug: str):
+    page = browse.meeting_page(_store(), _data_iri("meeting", slug))
+    if page is None:
+        return _not_found(f"There is no meeting '{slug}' in the graph.")
+    return render_template("meeting.html", page_title=page.meeting.label, page=page)
+
+
+@blueprint.get("/id/<path:path>")
+def resource_path(path: str):
+    iri = govgraph().settings.base_iri + path
+    own = href(iri)
+    if not own.startswith(url_for("pages.resource_path", path="")):
+        return redirect(own)
+    return _describe(iri)
+
+
+@blueprint.get("/resource")
+def resource():
+    iri = request.args.get("iri", "").strip()
+    if not iri:
+        raise InputError("give the IRI of a resource: /resource?iri=…")
+    return _describe(iri)
+
+
+def _describe(iri: str):
+    page = browse.resource_page(_store(), iri)
+    if page is None:
+        return _not_found(f"Nothing is recorded about <{iri}>.")
+    return render_template("resource.html", page_title=page.resource.label, page=page)
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+
+@blueprint.get("/decisions")
+def decisions():
+    store = _store()
+    filters = {key: request.args.get(key, "").strip() for key in ("body", "from", "to", "text")}
+    rows = browse.decisions_register(
+        store,
+        body=filters["body"] or None,
+        date_from=browse.parse_date(filters["from"], "from"),
+        date_to=browse.parse_date(filters["to"], "to"),
+        text=filters["text"] or None,
+    )
+    csv_params = {key: value for key, value in filters.items() if value}
+    return render_template(
+        "decisions.html",
+        page_title="Decisions register",
+        filters=filters,
+        rows=rows,
+        bodies=browse.index(store).of_kind("body"),
+        csv_url="/api/queries/decisions?" + urlencode({**csv_params, "format": "csv"}),
+    )
+
+
+# --- saved queries -----------------------------------------------------------------------
+
+
+@blueprint.get("/queries")
+def query_list():
+    library = govgraph().library
+    return render_template("queries.html", page_title="Saved queries", queries=library.all())
+
+
+@blueprint.get("/queries/<name>")
+def query_page(name: str):
+    app = govgraph()
+    query = app.library.get(name)
+    values = {p.name: request.args.get(p.name, "").strip() for p in query.parameters}
+    raw = {key: value for key, value in values.items() if value}
+    wants_run = "run" in request.args or not any(p.required for p in query.parameters)
+    result: QueryResult | None = None
+    error = ""
+    status = 200
+    if wants_run:
+        try:
+            result = run_saved_query(app.store, query, raw, app.settings.query_timeout)
+        except GovgraphError as exc:
+            error, status = exc.message, error_status(exc)
+    api_url = f"/api/queries/{name}"
+    return (
+        render_template(
+            "query.html",
+            page_title=query.summary,
+            query=query,
+            fields=[_field(p, values.get(p.name, "")) for p in query.parameters],
+            result=result,
+            cells=_cells(result) if result is not None else [],
+            error=error,
+            csv_url=api_url + "?" + urlencode({**raw, "format": "csv"}),
+            json_url=api_url + ("?" + urlencode(raw) if raw else ""),
+        ),
+        status,
+    )
+
+
+def _field(parameter: Parameter, value: str) -> dict[str, Any]:
+    """How a parameter is asked for: a date picker, a number, a choice of resources, a text."""
+    field: dict[str, Any] = {
+        "name": parameter.name,
+        "label": parameter.name.replace("-", " ").replace("_", " ").capitalize(),
+        "required": parameter.required,
+        "description": parameter.description,
+        "value": value or (parameter.default or ""),
+        "type": "text",
+        "options": None,
+        "list": None,
+    }
+    if parameter.enum:
+        field["options"] = [("", [(v, v) for v in parameter.enum])]
+    elif parameter.type == "date":
+        field["type"] = "date"
+        field["list"] = [d.isoformat() for d in browse.documented_dates(_store())]
+    elif parameter.type == "integer":
+        field["type"] = "number"
+    elif parameter.type == "iri":
+        kinds = IRI_CHOICES.get(parameter.name)
+        if kinds:
+            idx = browse.index(_store())
+            groups = [
+                (
+                    KIND_TITLES[kind] if len(kinds) > 1 else "",
+                    [(r.iri, r.label) for r in idx.of_kind(kind)],
+                )
+                for kind in kinds
+            ]
+            if parameter.name == "meeting":
+                groups = [("", sorted(groups[0][1], key=lambda option: option[0]))]
+            field["options"] = [group for group in groups if group[1]]
+        else:
+            field["type"] = "url"
+    return field
+
+
+def _cells(result: QueryResult) -> list[list[dict[str, str]]]:
+    """Result rows as table cells: IRIs become links to their pages, labelled."""
+    idx = browse.index(_store())
+    rows = []
+    for row in result.rows:
+        cells = []
+        for name in result.variables:
+            term = row.get(name)
+            cells.append(_cell(term, idx))
+        rows.append(cells)
+    return rows
+
+
+def _cell(term: Node | None, idx: browse.Index) -> dict[str, str]:
+    if term is None:
+        return {"text": ""}
+    if isinstance(term, URIRef):
+        return {"text": idx.label(term), "href": href(str(term)), "iri": str(term)}
+    if isinstance(term, BNode):
+        return {"text": f"_:{term}"}
+    if isinstance(term, Literal):
+        return {"text": str(term)}
+    return {"text": str(term)}
+
+
+# --- the SPARQL editor -------------------------------------------------------------------
+
+EXAMPLE_QUERY = """PREFIX gg: <https://w3id.org/govgraph/def#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+
+# Which body reports to which?
+SELECT ?body ?bodyLabel ?parent ?parentLabel WHERE {
+  ?body org:reportsTo ?parent .
+  ?body skos:prefLabel ?bodyLabel .
+  ?parent skos:prefLabel ?parentLabel .
+}
+ORDER BY ?parentLabel ?bodyLabel
+"""
+
+
+@blueprint.get("/sparql-editor")
+def sparql_editor():
+    text = request.args.get("query", "")
+    result: QueryResult | None = None
+    error = ""
+    status = 200
+    if text.strip():
+        try:
+            result = _store().query(text, None, govgraph().settings.query_timeout)
+        except GovgraphError as exc:
+            error, status = exc.message, error_status(exc)
+    graph_text = ""
+    if result is not None and result.graph is not None:
+        graph_text = result.graph.serialize(format="turtle")
+    return (
+        render_template(
+            "sparql_editor.html",
+            page_title="SPARQL editor",
+            endpoint=url_for("sparql.sparql") if _has_endpoint("sparql.sparql") else "/sparql",
+            query_text=text or EXAMPLE_QUERY,
+            result=result,
+            cells=_cells(result) if result is not None and result.kind == "SELECT" else [],
+            graph_text=graph_text,
+            error=error,
+        ),
+        status,
+    )
+
+
+def _has_endpoint(name: str) -> bool:
+    return name in current_app.view_functions
+
+
+# --- checking a change ---------------------------------------------------------------------
+
+
+def _change_checker():
+    """The app's change checker (shared with the change API when it made one), else our own."""
+    app = current_app
+    for value in app.extensions.values():
+        if type(value).__name__ == "ChangeChecker":
+            return value
+        checker = getattr(value, "checker", None)
+        if type(checker).__name__ == "ChangeChecker":
+            return checker
+    with _checker_lock:
+        if _CHECKER_KEY not in app.extensions:
+            from govgraph.changes import ChangeChecker
+
+            context = govgraph()
+            app.extensions[_CHECKER_KEY] = ChangeChecker.from_settings(
+                context.settings, context.store
+            )
+        return app.extensions[_CHECKER_KEY]
+
+
+def _warm_checker_in_background() -> None:
+    """Start the first full validation when the form is opened, so the check is quick."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.extensions.get(_WARMED_KEY):
+        return
+    app.extensions[_WARMED_KEY] = True
+
+    def warm() -> None:
+        with app.app_context():
+            try:
+                _change_checker().warm()
+            except GovgraphError:
+                app.extensions[_WARMED_KEY] = False  # the check itself will report the problem
+
+    threading.Thread(target=warm, name="govgraph-warm-checker", daemon=True).start()
+
+
+@blueprint.route("/changes/check", methods=["GET", "POST"])
+def check_change():
+    form = {key: request.form.get(key, "") for key in ("description", "add", "remove", "update")}
+    available, reason = True, ""
+    try:
+        from govgraph.changes import ChangeRequest
+    except ImportError as exc:  # the change workflow is an optional part of the app
+        available, reason = False, f"the change module cannot be loaded ({exc})"
+    context: dict[str, Any] = {"form": form, "available": available, "unavailable_reason": reason}
+    status = 200
+    if request.method == "GET" and available:
+        _warm_checker_in_background()
+    if request.method == "POST" and available:
+        try:
+            change = _change_request(ChangeRequest, form)
+            report = _change_checker().check(change, source="the proposal")
+        except InputError as exc:
+            context["error"] = exc.message
+            status = 400
+        else:
+            day = browse.latest_date(_store())
+            after, diff = _structure_with(report.impact, day)
+            context.update(
+                report=report,
+                day=day,
+                svg=render_svg(after, href, diff, title="The structure with the proposed change"),
+            )
+            status = 200 if report.conforms else 422
+    return render_template("change_check.html", page_title="Check a change", **context), status
+
+
+def _change_request(request_type: Any, form: Mapping[str, str]):
+    description = form.get("description", "").strip()
+    if form.get("update", "").strip():
+        if form.get("add", "").strip() or form.get("remove", "").strip():
+            raise InputError("give either Turtle to add and remove, or a SPARQL Update, not both")
+        return request_type(update=form["update"], description=description)
+    add, remove = form.get("add", ""), form.get("remove", "")
+    if not add.strip() and not remove.strip():
+        raise InputError("the change is empty: paste Turtle to add or remove, or a SPARQL Update")
+    return request_type(add=add or None, remove=remove or None, description=description)
+
+
+def _structure_with(impact: Any, day: date | None) -> tuple[browse.Structure, StructureDiff]:
+    """The current structure with the change's lines added and removed, and what it marks."""
+    current = browse.structure_at(_store(), day)
+    added = [StructureEdge(line["from"], line["to"], line["kind"]) for line in impact.lines_added]
+    removed = [StructureEdge(ln["from"], ln["to"], ln["kind"]) for ln in impact.lines_removed]
+    removed_keys = {e.key for e in removed}
+    nodes = {n.iri: n for n in current.nodes}
+    labels: dict[str, str] = {}
+    for line in [*impact.lines_added, *impact.lines_removed]:
+        labels.update({line["from"]: line["fromLabel"], line["to"]: line["toLabel"]})
+    created = [StructureNode(b["body"], b["label"]) for b in impact.bodies_created]
+    for node in created:
+        nodes.setdefault(node.iri, node)
+    for edge in added + removed:
+        for iri in (edge.source, edge.target):
+            nodes.setdefault(iri, StructureNode(iri, labels.get(iri, iri)))
+    edges = {e.key: e for e in current.edges if e.key not in removed_keys}
+    edges.update({e.key: e for e in added})
+    after = browse.Structure(
+        day=day,
+        nodes=sorted(nodes.values(), key=lambda n: n.iri),
+        edges=sorted(edges.values(), key=lambda e: e.key),
+    )
+    diff = StructureDiff(added_lines=added, removed_lines=removed, added_bodies=created)
+    return after, diff

@@ -1,0 +1,209 @@
+"""`/sparql`: the query side of the SPARQL 1.1 Protocol, plus updates for authorised tokens.
+
+- query by GET `?query=`, POST form (`application/x-www-form-urlencoded`) or POST
+  `application/sparql-query`; `default-graph-uri` / `named-graph-uri` set the dataset;
+- results by `Accept` (or `?format=`): SPARQL JSON (default), XML, CSV, TSV for SELECT/ASK;
+  Turtle (default), N-Triples, RDF/XML, JSON-LD for CONSTRUCT/DESCRIBE;
+- a malformed query, a request with both query and update or neither: 400; an unsupported
+  media type: 415; no acceptable result format: 406; over the time limit: 503; over the
+  row limit: 422;
+- updates (POST form `update=` or `application/sparql-update`) need
+  `Authorization: Bearer TOKEN` with a role in UPDATE_ROLES, else 403;
+- GET without a query: the SPARQL 1.1 Service Description (Turtle by default).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request, url_for
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from govgraph.errors import GovgraphError, QueryError
+from govgraph.results import Format, format_by_name, formats_for
+from govgraph.store import QueryResult
+from govgraph.web import error_status, govgraph
+
+blueprint = Blueprint("sparql", __name__)
+
+UPDATE_ROLES = frozenset({"approver", "admin"})
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMAT_IRIS = {
+    "application/sparql-results+json": FORMATS.SPARQL_Results_JSON,
+    "application/sparql-results+xml": FORMATS.SPARQL_Results_XML,
+    "text/csv": FORMATS.SPARQL_Results_CSV,
+    "text/tab-separated-values": FORMATS.SPARQL_Results_TSV,
+    "text/turtle": FORMATS.Turtle,
+    "application/n-triples": FORMATS["N-Triples"],
+    "application/rdf+xml": FORMATS.RDF_XML,
+    "application/ld+json": FORMATS["JSON-LD"],
+}
+
+
+class ProtocolError(GovgraphError):
+    """A request the SPARQL Protocol refuses, with the status it asks for."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@blueprint.errorhandler(GovgraphError)
+def _protocol_error(error: GovgraphError) -> Response:
+    status = error.status if isinstance(error, ProtocolError) else error_status(error)
+    return Response(error.message + "\n", status=status, mimetype="text/plain")
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    """Answer a SPARQL query (or apply an authorised update)."""
+    query, update = _operation()
+    if query is None and update is None:
+        if request.method == "GET":
+            return _service_description()
+        raise ProtocolError(400, "give a SPARQL query (query=) or update (update=)")
+    if query is not None and update is not None:
+        raise ProtocolError(400, "a request may carry a query or an update, not both")
+    if update is not None:
+        return _update(update)
+    assert query is not None
+    default_graphs, named_graphs = _dataset()
+    context = govgraph()
+    result = context.store.query(
+        query,
+        timeout=context.settings.query_timeout,
+        default_graph_uris=default_graphs,
+        named_graph_uris=named_graphs,
+    )
+    fmt = _requested_format(result.kind)
+    return Response(fmt.write(result), mimetype=fmt.media_type, headers=_vary())
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ProtocolError(400, f"give exactly one '{name}' parameter")
+    return values[0] if values else None
+
+
+def _operation() -> tuple[str | None, str | None]:
+    """The query and update texts of the request, by the protocol's three ways of sending."""
+    if request.method == "GET":
+        if request.args.getlist("update"):
+            raise ProtocolError(400, "updates must be sent with POST")
+        return _single(request.args.getlist("query"), "query"), None
+    media_type = (request.mimetype or "").lower()
+    url_query = request.args.getlist("query")
+    if media_type == FORM:
+        query = _single(request.form.getlist("query") + url_query, "query")
+        return query, _single(request.form.getlist("update"), "update")
+    if media_type == SPARQL_QUERY:
+        if url_query:
+            raise ProtocolError(400, "the query is in the body; do not also give query=")
+        return _body_text(), None
+    if media_type == SPARQL_UPDATE:
+        return None, _body_text()
+    raise ProtocolError(
+        415,
+        f"unsupported media type '{media_type or 'none'}'; send {FORM}, "
+        f"{SPARQL_QUERY} or {SPARQL_UPDATE}",
+    )
+
+
+def _body_text() -> str:
+    try:
+        return request.get_data(as_text=False).decode(
+            request.mimetype_params.get("charset", "utf-8")
+        )
+    except (UnicodeDecodeError, LookupError):
+        raise ProtocolError(400, "the request body is not valid UTF-8 text") from None
+
+
+def _dataset() -> tuple[list[str], list[str]]:
+    source = request.form if request.mimetype == FORM else request.args
+    defaults = source.getlist("default-graph-uri") or request.args.getlist("default-graph-uri")
+    named = source.getlist("named-graph-uri") or request.args.getlist("named-graph-uri")
+    return defaults, named
+
+
+def _requested_format(kind: str) -> Format:
+    """The output format: `format=`/`output=` if given, else the best match for Accept."""
+    choices = formats_for(kind)
+    named = request.values.get("format") or request.values.get("output")
+    if named:
+        fmt = format_by_name(kind, named)
+        if fmt is None:
+            names = ", ".join(f.name for f in choices)
+            raise ProtocolError(406, f"unknown format '{named}'; use one of: {names}")
+        return fmt
+    accept = request.accept_mimetypes
+    if not accept or not request.headers.get("Accept"):
+        return choices[0]
+    offered = [media for fmt in choices for media in (fmt.media_type, *fmt.aliases)]
+    best = accept.best_match(offered)
+    if best is None:
+        raise ProtocolError(
+            406,
+            "none of the accepted media types can carry this result; offered: "
+            + ", ".join(f.media_type for f in choices),
+        )
+    fmt = format_by_name(kind, best)
+    assert fmt is not None
+    return fmt
+
+
+def _vary() -> dict[str, str]:
+    return {"Vary": "Accept"}
+
+
+def _update(update: str) -> Response:
+    context = govgraph()
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    role = context.settings.tokens.get(token.strip()) if scheme.lower() == "bearer" else None
+    if role not in UPDATE_ROLES:
+        raise ProtocolError(
+            403,
+            "updates are refused on this endpoint: send 'Authorization: Bearer TOKEN' with a "
+            f"token whose role is one of: {', '.join(sorted(UPDATE_ROLES))}",
+        )
+    if not update.strip():
+        raise QueryError("the update is empty")
+    context.store.update(update)
+    return Response(status=204)
+
+
+def _service_description() -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint."""
+    endpoint_iri = URIRef(url_for("sparql.endpoint", _external=True))
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("formats", FORMATS)
+    service = BNode("service")
+    dataset = BNode("dataset")
+    default_graph = BNode("defaultGraph")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, endpoint_iri))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if govgraph().settings.tokens:
+        graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    for iri in FORMAT_IRIS.values():
+        graph.add((service, SD.resultFormat, iri))
+    graph.add((service, SD.feature, SD.EmptyGraphs))
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default_graph))
+    graph.add((default_graph, RDF.type, SD.Graph))
+    graph.add(
+        (
+            service,
+            URIRef("http://purl.org/dc/terms/description"),
+            Literal("govgraph: the governance knowledge graph (read-only unless authorised)"),
+        )
+    )
+    fmt = _requested_format("CONSTRUCT")
+    description = QueryResult(kind="CONSTRUCT", graph=graph)
+    return Response(fmt.write(description), mimetype=fmt.media_type, headers=_vary())

@@ -1,0 +1,68 @@
+"""Shared fixtures: the project's settings and shapes, and a builder for small test graphs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from govgraph.config import Settings
+from govgraph.shapes import load_shapes
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+TURTLE_PREFIXES = """\
+@prefix gg:   <https://w3id.org/govgraph/def#> .
+@prefix role: <https://w3id.org/govgraph/def/role/> .
+@prefix att:  <https://w3id.org/govgraph/def/attendance/> .
+@prefix dk:   <https://w3id.org/govgraph/def/decision-kind/> .
+@prefix ck:   <https://w3id.org/govgraph/def/change-kind/> .
+@prefix lk:   <https://w3id.org/govgraph/def/line-kind/> .
+@prefix lt:   <https://w3id.org/govgraph/id/> .
+@prefix org:  <http://www.w3.org/ns/org#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dct:  <http://purl.org/dc/terms/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+# `lt:body/ssog` reads like MODEL.md but is not a Turtle prefixed name ('/' needs escaping).
+DATA_NAME = re.compile(r"\blt:([A-Za-z0-9_-][A-Za-z0-9/._-]*[A-Za-z0-9_-])")
+
+
+def expand_data_names(text: str) -> str:
+    """Write each `lt:a/b` shorthand as the full IRI <https://w3id.org/govgraph/id/a/b>."""
+    return DATA_NAME.sub(r"<https://w3id.org/govgraph/id/\1>", text)
+
+
+def turtle_graph(*texts: str) -> Graph:
+    """One graph from Turtle snippets written without prefix declarations."""
+    text = TURTLE_PREFIXES + expand_data_names("\n".join(texts))
+    return Graph().parse(data=text, format="turtle")
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(project_root=PROJECT_ROOT)
+
+
+@pytest.fixture(scope="session")
+def shapes_graph(settings: Settings) -> Graph:
+    return load_shapes(settings)
+
+
+@pytest.fixture(scope="session")
+def make_graph():
+    """Build a graph from prefix-less Turtle snippets (the prefixes of docs/MODEL.md)."""
+    return turtle_graph

@@ -1,0 +1,187 @@
+"""The saved-query API: listing, running in JSON/CSV/TSV, errors, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import pytest
+
+from fixtures.example import BODY, PROJECT_ROOT, example_app, example_store
+
+QUERIES = PROJECT_ROOT / "queries"
+EXECUTIVE = BODY + "example-executive"
+
+
+@pytest.fixture(scope="module")
+def client():
+    return example_app().test_client()
+
+
+def test_list_of_queries_with_typed_parameters(client):
+    response = client.get("/api/queries")
+    assert response.status_code == 200
+    queries = {q["name"]: q for q in response.get_json()}
+    assert set(queries) == {p.stem for p in QUERIES.glob("*.rq")}
+    members = queries["members"]
+    assert members["summary"]
+    assert members["tags"] == ["Membership"]
+    assert members["parameters"] == [
+        {
+            "name": "body",
+            "type": "iri",
+            "required": True,
+            "default": None,
+            "enum": [],
+            "description": "",
+        },
+        {
+            "name": "date",
+            "type": "date",
+            "required": False,
+            "default": None,
+            "enum": [],
+            "description": "",
+        },
+    ]
+    assert members["columns"] == ["member", "name", "role", "representing", "start", "end"]
+
+
+def test_run_a_query_as_sparql_json(client):
+    response = client.get(
+        "/api/queries/members", query_string={"body": EXECUTIVE, "date": "2009-09-02"}
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "application/sparql-results+json"
+    data = response.get_json()
+    assert data["head"]["vars"] == ["member", "name", "role", "representing", "start", "end"]
+    names = sorted(b["name"]["value"] for b in data["results"]["bindings"])
+    assert names == [
+        "Alan Brown",
+        "Carol White",
+        "Director, Example Jobcentre",
+        "Example Government Office",
+        "Jane Doe",
+    ]
+
+
+def test_csv_and_tsv_by_accept_or_format(client):
+    params = {"body": EXECUTIVE, "date": "2006-06-13"}
+    by_accept = client.get(
+        "/api/queries/members", query_string=params, headers={"Accept": "text/csv"}
+    )
+    by_format = client.get("/api/queries/members", query_string={**params, "format": "csv"})
+    assert by_accept.mimetype == by_format.mimetype == "text/csv"
+    assert by_accept.data == by_format.data
+    rows = list(csv.DictReader(io.StringIO(by_accept.get_data(as_text=True))))
+    jobcentre = next(r for r in rows if r["member"].endswith("director-example-jobcentre"))
+    assert jobcentre["name"] == "Director, Example Jobcentre"  # the comma is quoted, not split
+    assert jobcentre["end"] == ""
+    tsv = client.get("/api/queries/members", query_string={**params, "format": "tsv"})
+    assert tsv.mimetype == "text/tab-separated-values"
+    assert tsv.get_data(as_text=True).splitlines()[0] == (
+        "?member\t?name\t?role\t?representing\t?start\t?end"
+    )
+
+
+def test_unknown_query_is_404_with_the_names(client):
+    response = client.get("/api/queries/who-knows")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert "who-knows" in body["error"]
+    assert "members" in body["queries"] and "reports-to" in body["queries"]
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({}, "body"),
+        ({"body": "example-executive"}, "body"),
+        ({"body": EXECUTIVE, "date": "2006-13-01"}, "date"),
+        ({"body": EXECUTIVE, "date": "soon"}, "date"),
+        ({"body": BODY + "x>} ; DROP ALL ; <y"}, "body"),
+        ({"body": EXECUTIVE, "colour": "blue"}, "colour"),
+        ({"body": EXECUTIVE, "format": "pdf"}, "format"),
+    ],
+)
+def test_bad_parameters_are_400_naming_the_parameter(client, params, parameter):
+    response = client.get("/api/queries/members", query_string=params)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["parameter"] == parameter
+    assert parameter in body["error"]
+
+
+def test_a_repeated_parameter_is_refused(client):
+    response = client.get(
+        "/api/queries/members", query_string=[("body", EXECUTIVE), ("body", EXECUTIVE)]
+    )
+    assert response.status_code == 400 and response.get_json()["parameter"] == "body"
+
+
+def test_crafted_values_change_nothing():
+    store = example_store()
+    client = example_app(store).test_client()
+    before = len(store.graph())
+    for crafted in ['"} ; DROP ALL ; {"', "x' } DELETE WHERE { ?s ?p ?o } #", "}}}"]:
+        response = client.get("/api/queries/decisions", query_string={"text": crafted})
+        assert response.status_code == 200
+        assert response.get_json()["results"]["bindings"] == []
+    bad_iri = client.get(
+        "/api/queries/decisions", query_string={"body": "http://e/x> } DROP ALL { <http://e/y"}
+    )
+    assert bad_iri.status_code == 400
+    assert len(store.graph()) == before
+
+
+def test_pagination_link_header(tmp_path):
+    for path in QUERIES.glob("*.rq"):
+        shutil.copy(path, tmp_path / path.name)
+    people = tmp_path / "people.rq"
+    people.write_text(people.read_text().replace("#+ pagination: 100", "#+ pagination: 4"))
+    client = example_app(queries_dir=tmp_path).test_client()
+    first = client.get("/api/queries/people")
+    assert len(first.get_json()["results"]["bindings"]) == 4
+    assert first.headers["Link"] == '<http://localhost/api/queries/people?page=2>; rel="next"'
+    second = client.get("/api/queries/people", query_string={"page": "2"})
+    assert len(second.get_json()["results"]["bindings"]) == 3
+    assert "Link" not in second.headers
+
+
+def test_openapi_is_valid_and_covers_every_query_file(client):
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/openapi.json").get_json()
+    validate(document)
+    assert document["openapi"].startswith("3.")
+    for path in QUERIES.glob("*.rq"):
+        assert f"/api/queries/{path.stem}" in document["paths"], path.name
+    members = document["paths"]["/api/queries/members"]["get"]
+    by_name = {p["name"]: p for p in members["parameters"]}
+    assert by_name["body"]["required"] is True
+    assert by_name["body"]["schema"] == {"type": "string", "format": "uri"}
+    assert by_name["date"]["schema"] == {"type": "string", "format": "date"}
+    assert "text/csv" in members["responses"]["200"]["content"]
+    assert "/sparql" in document["paths"]
+
+
+def test_openapi_follows_a_new_query_file(tmp_path):
+    (tmp_path / "count-things.rq").write_text(
+        "#+ summary: Count things\n#+ tags:\n#+   - Extra\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?_class_iri }\n"
+    )
+    client = example_app(queries_dir=tmp_path).test_client()
+    document = client.get("/api/openapi.json").get_json()
+    operation = document["paths"]["/api/queries/count-things"]["get"]
+    assert operation["summary"] == "Count things" and operation["tags"] == ["Extra"]
+    assert operation["parameters"][0]["name"] == "class"
+
+
+def test_errors_are_json_and_cors_is_on(client):
+    response = client.get("/api/no-such-route", headers={"Origin": "https://example.org"})
+    assert response.status_code == 404
+    assert "error" in response.get_json()
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    method = client.post("/api/queries")
+    assert method.status_code == 405 and "error" in method.get_json()

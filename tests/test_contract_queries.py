@@ -1,0 +1,293 @@
+"""Each contract query on the Leicestershire Together graph, with the answer the source
+documents give (shared/seeds: 000 SSOG notes 13 June 2006, 001 Board summary 3 Sept 2007,
+002 working-group report 13 June 2006, 003 Executive notes 2 Sept 2009, 004 Links notes
+March 2007). The expectations are written from the documents, not read off the data."""
+
+from __future__ import annotations
+
+import pytest
+
+from govgraph.config import Settings
+from govgraph.queries import QueryLibrary, run_saved_query
+from govgraph.store import open_store
+
+ID = "https://w3id.org/govgraph/id/"
+BODY = ID + "body/"
+PERSON = ID + "person/"
+MEETING = ID + "meeting/"
+SSOG = BODY + "ssog"
+
+
+@pytest.fixture(scope="module")
+def ask():
+    settings = Settings(store="memory")
+    store = open_store(settings)
+    library = QueryLibrary(settings.queries_dir)
+
+    def run(name: str, **params: str):
+        return run_saved_query(store, library.get(name), params)
+
+    return run
+
+
+def text(row, name):
+    return str(row[name]) if name in row else ""
+
+
+def local(value) -> str:
+    return str(value).replace(ID, "")
+
+
+# --- structure -----------------------------------------------------------------------------
+
+
+def test_bodies_named_in_the_documents(ask):
+    rows = {local(r["body"]): r for r in ask("bodies").rows}
+    assert not [iri for iri in rows if not iri.startswith("body/")]  # no member organisations
+    ssog = rows["body/ssog"]
+    assert "SSOG" in text(ssog, "altLabels").split("; ")  # 000 heading
+    assert "executive group" in text(ssog, "type")  # 002 para 3(b): "an executive group"
+    assert "IMAG" in text(rows["body/imag"], "altLabels").split("; ")  # 000 minute 9
+    scg = rows["body/strategic-commissioning-group"]
+    assert "SCG" in text(scg, "altLabels").split("; ")  # 003 minute 273
+    assert (
+        text(scg, "type") == "oversight group"
+    )  # "an oversight group and would not take decisions"
+    alcohol = rows["body/alcohol-task-and-finish-group"]  # 001 para 4(c)
+    assert text(alcohol, "type") == "task-and-finish group"
+    for body in (
+        "body/leicestershire-together-board",
+        "body/community-safety-programme-board",
+        "body/health-and-wellbeing-partnership-board",
+        "body/obesity-core-group",
+    ):
+        assert body in rows
+
+
+def test_reporting_lines_now(ask):
+    lines = {(local(r["body"]), local(r["parent"])) for r in ask("reporting-lines").rows}
+    assert {
+        # 001 4(c): the task and finish group "will report back through the CSPB"
+        ("body/alcohol-task-and-finish-group", "body/community-safety-programme-board"),
+        # 003 268(ii): the Obesity Core Group is "to report back to the H&W Partnership Board"
+        ("body/obesity-core-group", "body/health-and-wellbeing-partnership-board"),
+        # 000 minute 9: SSOG oversees the work of IMAG
+        ("body/imag", "body/ssog"),
+        # 002 Appendix 1 item 1 / Appendix 3 note 2: SSOG acts on behalf of the Board
+        ("body/ssog", "body/leicestershire-together-board"),
+    } <= lines
+    # 003 273: the SCG "would be an oversight group ... not in a hierarchical way"
+    assert not [line for line in lines if line[0] == "body/strategic-commissioning-group"]
+
+
+def test_reporting_lines_as_at_13_june_2006(ask):
+    lines = {
+        (local(r["body"]), local(r["parent"]))
+        for r in ask("reporting-lines", date="2006-06-13").rows
+    }
+    assert ("body/imag", "body/ssog") in lines
+    assert ("body/ssog", "body/leicestershire-together-board") in lines
+    later = {
+        "body/alcohol-task-and-finish-group",
+        "body/obesity-core-group",
+        "body/european-funding-experts-group",
+    }  # set up in 2007 and 2009
+    assert not [line for line in lines if line[0] in later]
+
+
+def test_reports_to_from_the_alcohol_task_and_finish_group(ask):
+    result = ask("reports-to", body=BODY + "alcohol-task-and-finish-group")
+    # 001 4(c) is the only statement: it reports back through the Community Safety
+    # Programme Board; no document says where that Board reports.
+    assert [(local(r["ancestor"]), int(r["depth"])) for r in result.rows] == [
+        ("body/community-safety-programme-board", 1)
+    ]
+    assert text(result.rows[0], "ancestorLabel") == "Community Safety Programme Board"
+
+
+def test_reports_to_from_imag_climbs_to_the_board(ask):
+    result = ask("reports-to", body=BODY + "imag")
+    assert [(local(r["ancestor"]), int(r["depth"])) for r in result.rows] == [
+        ("body/ssog", 1),
+        ("body/leicestershire-together-board", 2),
+    ]
+
+
+def test_reporting_into_ssog(ask):
+    rows = ask("reporting-into", body=SSOG).rows
+    below = {local(r["descendant"]): int(r["depth"]) for r in rows}
+    assert below["body/imag"] == 1  # 000 minute 9
+    assert below["body/redundancy-costs-working-group"] == 1  # 000 4(ii): "report back"
+    assert below["body/european-funding-experts-group"] == 1  # 001 4(b): report to the Group
+    assert "body/strategic-commissioning-group" not in below  # oversight only (003 273)
+
+
+# --- membership ---------------------------------------------------------------------------
+
+
+def test_members_of_ssog_as_at_13_june_2006(ask):
+    rows = ask("members", body=SSOG, date="2006-06-13").rows
+    # 000 minute 3(ii): thirteen members and an officer from GOEM as observer
+    assert len(rows) == 14
+    roles = sorted(text(r, "role") for r in rows)
+    assert roles == ["Member"] * 13 + ["Observer"]
+    names = [text(r, "name") for r in rows]
+    # posts whose holders the notes of that day name (Present list)
+    for holder in ("John Sinnott", "Gareth Williams", "John Kershaw", "Kishor Tailor"):
+        assert holder in names
+    assert names.count("District Chief Executive") == 2
+    for words in (
+        "Chief Constable",
+        "CVS Director",
+        "PCT",
+        "Jobcentre Plus",
+        "Learning and Skills Council",
+        "University Hospitals",
+        "Chief Fire Officer",
+    ):
+        assert [n for n in names if words in n], words
+    # nobody first named in 2009 is shown as holding a post in 2006
+    assert "Catherine Griffiths" not in names
+    observer = next(r for r in rows if text(r, "role") == "Observer")
+    assert "GOEM" in text(observer, "name")
+    assert {text(r, "start") for r in rows} == {"2006-06-13"}
+
+
+def test_memberships_of_catherine_griffiths(ask):
+    rows = ask("memberships-of", person=PERSON + "catherine-griffiths").rows
+    assert sorted((local(r["body"]), text(r, "role")) for r in rows) == [
+        # 001 4(c): chaired by the Chief Executive of the Leicestershire County and Rutland PCT
+        ("body/alcohol-task-and-finish-group", "Chair"),
+        # 003 Present: "Catherine Griffiths (Vice-Chair)"
+        ("body/ssog", "Vice-Chair"),
+    ]
+
+
+# --- meetings -----------------------------------------------------------------------------
+
+
+def test_meetings_of_ssog(ask):
+    rows = ask("meetings", body=SSOG).rows
+    assert [text(r, "date") for r in rows] == [
+        "2006-06-13",  # 000
+        "2006-09-06",
+        "2006-10-19",  # 000 minute 12: next two meetings
+        "2007-03-13",  # 004: SSOG session
+        "2007-07-02",
+        "2007-08-01",  # 001
+        "2007-10-31",  # 001 3(a): next meeting of SSOG on 31 October
+        "2009-06-10",  # 003 minute 263
+        "2009-09-02",  # 003
+        "2009-11-25",  # 003 minute 278
+    ]
+
+
+def test_attendance_of_2_september_2009_including_substitutes(ask):
+    rows = ask("attendance", meeting=MEETING + "ssog-2009-09-02").rows
+    got = {text(r, "name"): set(text(r, "status").split(", ")) for r in rows}
+    present = {
+        "Steve Atkinson",
+        "Christine Fisher",
+        "Neil Lambert",
+        "Kevan Liles",
+        "Steve Lunn",
+        "Sue Smith",
+    }
+    officers = {
+        "Andy Robinson",
+        "Andy Brown",
+        "Ian Coulton",
+        "Peter Marks",
+        "John Bloxsom",
+        "Geoff Cave",
+    }
+    also_present = {
+        "David Mehaffey",
+        "Alex Claybrooke",
+        "Chris Wilson",
+        "Ben Rowland",
+        "Mohammed Naqvi",
+    }
+    apologies = {
+        "John Sinnott",
+        "Mike Goodwin",
+        "David Hughes",
+        "Brian Roberts",
+        "Matthew Lugg",
+        "Mick Connell",
+        "Gareth Williams",
+        "Alan Morrison",
+        "Dave Tantum",
+    }
+    expected = {
+        "Catherine Griffiths": {"present", "chair"},  # Vice-Chair, in the Chair
+        "Tony Dailide": {"present", "substitute"},  # substitute for Mick Connell
+        "Ian Drummond": {"present", "substitute"},  # substitute for Matthew Lugg
+        "Marie Fitzgerald": {"officer", "substitute"},  # substitute for Dave Tantum
+        **{name: {"present"} for name in present},
+        **{name: {"officer"} for name in officers},
+        **{name: {"also-present"} for name in also_present},
+        **{name: {"apologies"} for name in apologies},
+    }
+    mark_hall = got.pop("Mark Hall")  # "Also present ... (observer)"
+    assert "observer" in mark_hall and mark_hall <= {"observer", "also-present"}
+    assert got == expected
+    representing = {text(r, "name"): text(r, "representing") for r in rows}
+    assert "Chief Fire Officer" in representing["Steve Lunn"]
+    assert "Adult Social Care" in representing["Tony Dailide"]
+
+
+def test_who_stood_in_for_whom_on_2_september_2009(ask):
+    rows = ask("substitutes", meeting=MEETING + "ssog-2009-09-02").rows
+    assert sorted((text(r, "substituteName"), text(r, "absentName")) for r in rows) == [
+        ("Ian Drummond", "Matthew Lugg"),
+        ("Marie Fitzgerald", "Dave Tantum"),
+        ("Tony Dailide", "Mick Connell"),
+    ]
+
+
+# --- decisions, actions, changes ----------------------------------------------------------------
+
+
+def test_decisions_of_the_executive_mentioning_commissioning(ask):
+    rows = ask("decisions", body=SSOG, text="commissioning").rows
+    # 003 minute 273 (i)-(iv); 269's "be commissioned" does not contain the word
+    assert [local(r["decision"]) for r in rows] == [
+        f"meeting/ssog-2009-09-02/minute/273/decision/{item}" for item in ("i", "ii", "iii", "iv")
+    ]
+    assert {text(r, "date") for r in rows} == {"2009-09-02"}
+    assert {text(r, "minute") for r in rows} == {"273"}
+    assert "Strategic Commissioning Group be established" in text(rows[1], "text")
+    assert "Commissioning Support Unit" in text(rows[2], "text")
+
+
+def test_decisions_in_a_date_range(ask):
+    rows = ask("decisions", body=SSOG, **{"from": "2006-06-13", "to": "2006-06-13"}).rows
+    minutes = [text(r, "minute") for r in rows]
+    # 000: minute 3 has two resolutions, minute 4 two, 5 three, 6 three, 8 two, 9 two
+    assert minutes.count("3") == 2 and minutes.count("5") == 3 and minutes.count("9") == 2
+    assert "273" not in minutes
+
+
+def test_actions_of_andy_robinson(ask):
+    rows = ask("actions", assignee=PERSON + "andy-robinson").rows
+    texts = [text(r, "text") for r in rows]
+    # 003 minute 277: Andy Robinson to agree the Board's agenda items with the Chairman
+    assert [t for t in texts if "Strategic Board" in t or "14 September 2009" in t]
+    assert all(local(r["action"]).startswith("meeting/") for r in rows)
+
+
+def test_structure_changes_of_2_september_2009(ask):
+    rows = ask("structure-changes", **{"from": "2009-09-02", "to": "2009-09-02"}).rows
+    by_body = {local(r["body"]): r for r in rows}
+    # 003: 268(ii) Obesity Core Group, 269(iv) Strategic Change Board, 273(ii) SCG
+    for body, minute in (
+        ("body/obesity-core-group", "268/decision/ii"),
+        ("body/strategic-change-board", "269/decision/iv"),
+        ("body/strategic-commissioning-group", "273/decision/ii"),
+    ):
+        assert body in by_body, body
+        assert local(by_body[body]["decision"]).endswith(minute), body
+    assert {text(r, "date") for r in rows} == {"2009-09-02"}
+    established = {local(r["body"]) for r in rows if text(r, "kind") == "established"}
+    assert "body/strategic-commissioning-group" in established

@@ -1,0 +1,280 @@
+"""The store: terms as SPARQL text, binding values safely, the embedded Oxigraph store."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from fixtures.example import (
+    BODY,
+    FIXTURE_FILES,
+    RUNAWAY_QUERY,
+    RUNAWAY_TRIPLES,
+    example_settings,
+    example_store,
+    synthetic_store,
+)
+from govgraph.errors import ParseError, QueryError, QueryTimeout, ResultTooLarge
+from govgraph.store import EmbeddedStore, bind_values, iri_problem, open_store, sparql_term
+
+SKOS_PREF = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
+
+
+# --- terms ------------------------------------------------------------------------------------
+
+
+def test_literals_are_escaped_so_they_cannot_end_early():
+    assert sparql_term(Literal('say "hi"\n\tback\\')) == r'"say \"hi\"\n\tback\\"'
+    assert sparql_term(Literal("ssog", lang="en")) == '"ssog"@en'
+    assert sparql_term(Literal("2006-06-13", datatype=XSD.date)) == (
+        '"2006-06-13"^^<http://www.w3.org/2001/XMLSchema#date>'
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "not an iri",
+        "relative/path",
+        "http://x/a>b",
+        "http://x/{a}",
+        'http://x/"',
+        "http://x/\n",
+    ],
+)
+def test_malformed_iris_are_refused(value):
+    assert iri_problem(value) is not None
+    with pytest.raises(QueryError):
+        sparql_term(URIRef(value))
+
+
+def test_a_datatype_that_is_not_an_iri_is_refused():
+    with pytest.raises(QueryError):
+        sparql_term(Literal("x", datatype=URIRef("http://e/t> } ; DROP ALL ; <http://e/u")))
+
+
+# --- binding ----------------------------------------------------------------------------------
+
+
+def test_values_open_the_where_group():
+    text = bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": URIRef("http://e/p")})
+    assert text == "SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) }  ?x ?p ?o }"
+
+
+def test_braces_in_strings_iris_and_comments_are_not_groups():
+    query = (
+        "PREFIX e: <http://e/a#>\n# a { comment\n"
+        'SELECT ?x WHERE { ?x ?p "}{" FILTER(?x != <http://e/x#y>) }'
+    )
+    text = bind_values(query, {"p": URIRef("http://e/p")})
+    assert 'WHERE { VALUES (?p) { (<http://e/p>) }  ?x ?p "}{"' in text
+
+
+def test_construct_binds_in_its_where_group_not_its_template():
+    text = bind_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": URIRef("http://e/s")})
+    assert text.startswith("CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s)")
+
+
+def test_a_bare_subselect_is_nested():
+    text = bind_values("SELECT * WHERE { SELECT ?s WHERE { ?s ?p ?o } }", {"o": Literal(1)})
+    assert "{ VALUES (?o)" in text and "{ SELECT ?s" in text
+    assert example_store().query(text).kind == "SELECT"
+
+
+def test_several_rows_with_undef():
+    text = bind_values(
+        "SELECT * WHERE { ?a ?b ?c }",
+        [{"a": URIRef("http://e/1")}, {"a": URIRef("http://e/2"), "b": Literal("x")}],
+    )
+    assert 'VALUES (?a ?b) { (<http://e/1> UNDEF) (<http://e/2> "x") }' in text
+
+
+def test_blank_nodes_and_odd_variable_names_are_refused():
+    with pytest.raises(QueryError):
+        bind_values("SELECT * WHERE { ?a ?b ?c }", {"a": BNode()})
+    with pytest.raises(QueryError):
+        bind_values("SELECT * WHERE { ?a ?b ?c }", {"a) } DROP ALL": Literal(1)})
+
+
+# --- the embedded store -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store() -> EmbeddedStore:
+    return example_store()
+
+
+def test_select_gives_rdflib_terms(store):
+    result = store.query(
+        f"SELECT ?label ?date WHERE {{ ?b {SKOS_PREF} ?label . "
+        "OPTIONAL { ?m <http://purl.org/dc/terms/date> ?date ; "
+        "<https://w3id.org/govgraph/def#ofBody> ?b } }",
+        {"b": URIRef(BODY + "example-board")},
+    )
+    assert result.kind == "SELECT"
+    assert result.variables == ["label", "date"]
+    assert result.rows == [
+        {
+            "label": Literal("Example Together Board", lang="en"),
+            "date": Literal("2007-09-03", datatype=XSD.date),
+        }
+    ]
+
+
+def test_ask_and_construct(store):
+    assert store.query("ASK { ?s ?p ?o }").boolean is True
+    result = store.query(
+        f"CONSTRUCT {{ ?b {SKOS_PREF} ?l }} WHERE {{ ?b {SKOS_PREF} ?l }}",
+        {"b": URIRef(BODY + "example-executive")},
+    )
+    assert result.kind == "CONSTRUCT"
+    assert set(result.graph) == {
+        (
+            URIRef(BODY + "example-executive"),
+            URIRef(SKOS_PREF[1:-1]),
+            Literal("Example Executive", lang="en"),
+        )
+    }
+
+
+def test_a_value_crafted_to_break_out_is_just_an_odd_literal():
+    store = example_store()
+    before = len(store.graph())
+    crafted = Literal('x" } ; DROP ALL ; INSERT DATA { <http://e/a> <http://e/b> "c')
+    result = store.query(f"SELECT ?b WHERE {{ ?b {SKOS_PREF} ?label }}", {"label": crafted})
+    assert result.rows == []
+    assert len(store.graph()) == before
+
+
+def test_malformed_query_names_line_and_column(store):
+    with pytest.raises(QueryError) as caught:
+        store.query("SELECT * WHERE {\n ?s ?p }")
+    assert "line 2" in caught.value.message
+
+
+def test_update_changes_content_and_version():
+    store = example_store()
+    version = store.version()
+    store.update("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }")
+    assert store.version() != version
+    assert store.query("ASK { <http://e/a> <http://e/b> <http://e/c> }").boolean
+
+
+def test_malformed_update_is_refused_and_changes_nothing():
+    store = example_store()
+    version = store.version()
+    with pytest.raises(QueryError):
+        store.update("INSERT DATA { <http://e/a> <http://e/b> }")
+    assert store.version() == version
+
+
+def test_graph_is_a_copy_and_load_replaces():
+    store = example_store()
+    graph = store.graph()
+    assert len(graph) > 400
+    graph.remove((None, None, None))
+    assert len(store.graph()) > 400
+    replacement = Graph()
+    replacement.add((URIRef("http://e/only"), URIRef("http://e/p"), Literal("x")))
+    store.load(replacement)
+    assert set(store.graph()) == set(replacement)
+
+
+def test_a_malformed_file_names_file_and_line(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix e: <http://e/> .\ne:a e:b e:c .\ne:a e:b "unterminated .\n')
+    store = EmbeddedStore()
+    with pytest.raises(ParseError) as caught:
+        store.load_files([FIXTURE_FILES[0], bad])
+    assert caught.value.path == str(bad)
+    assert caught.value.line == 3
+    assert store.is_empty()
+
+
+def test_dataset_of_the_protocol(store):
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    assert store.query(query, default_graph_uris=["http://e/no-such-graph"]).rows == []
+    with pytest.raises(QueryError):
+        store.query(query, default_graph_uris=["not an iri"])
+
+
+def test_row_limit():
+    store = example_store(result_limit=5)
+    with pytest.raises(ResultTooLarge) as caught:
+        store.query("SELECT * WHERE { ?s ?p ?o }")
+    assert "5 rows" in caught.value.message
+
+
+def test_a_streaming_runaway_stops_at_the_row_limit_quickly():
+    store = synthetic_store(2000, result_limit=1000)
+    started = time.monotonic()
+    with pytest.raises(ResultTooLarge):
+        store.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert time.monotonic() - started < 2
+
+
+def test_a_long_query_times_out_and_others_are_answered_meanwhile():
+    store = synthetic_store(RUNAWAY_TRIPLES, timeout=0.5)
+    errors: list[Exception] = []
+
+    def runaway() -> None:
+        try:
+            store.query(RUNAWAY_QUERY)
+        except Exception as exc:  # noqa: BLE001 - recorded for the assertion below
+            errors.append(exc)
+
+    started = time.monotonic()
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.1)
+    quick = store.query("ASK { <http://example.org/s1> ?p ?o }")
+    assert quick.boolean is True
+    assert time.monotonic() - started < 0.5  # answered while the other query was running
+    thread.join(timeout=5)
+    assert len(errors) == 1 and isinstance(errors[0], QueryTimeout)
+    assert "0.5 seconds" in errors[0].message
+    assert time.monotonic() - started < 2
+
+
+def test_too_many_overdue_queries_are_refused_at_once():
+    store = synthetic_store(RUNAWAY_TRIPLES, timeout=0.2, max_overdue=1)
+    with pytest.raises(QueryTimeout):
+        store.query(RUNAWAY_QUERY)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout) as caught:
+        store.query("ASK {}")
+    assert time.monotonic() - started < 0.1
+    assert "still finishing" in caught.value.message
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the overdue query finishes; the store serves again
+        try:
+            assert store.query("ASK {}").boolean is True
+            break
+        except QueryTimeout:
+            time.sleep(0.2)
+    else:
+        pytest.fail("the store never recovered from the overdue query")
+
+
+def test_a_persisted_store_is_reused_on_restart(tmp_path: Path):
+    settings = example_settings(store="oxigraph", store_path=tmp_path / "store")
+    first = open_store(settings)
+    first.update("INSERT DATA { <http://e/kept> <http://e/p> <http://e/o> }")
+    version = first.version()
+    first.close()
+    del first
+    second = open_store(settings)
+    assert second.query("ASK { <http://e/kept> <http://e/p> <http://e/o> }").boolean
+    assert second.version() == version  # not reloaded from the Turtle
+    second.close()
+
+
+def test_open_store_in_memory_loads_the_bundled_files():
+    store = open_store(example_settings())
+    assert store.query(f"ASK {{ <{BODY}example-executive> {SKOS_PREF} ?l }}").boolean
