@@ -221,7 +221,9 @@ def test_keyboard_users_can_skip_to_the_content(page, server: str) -> None:
 
 
 def test_core_pages_work_without_javascript(browser, server: str) -> None:
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(TIMEOUT_MS)
     try:
         tab = context.new_page()

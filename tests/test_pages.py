@@ -496,6 +496,22 @@ def test_a_removed_line_is_drawn_red(client: FlaskClient) -> None:
     assert "#b3261e" in markup[markup.index(removed) :].split("</g>")[0]
 
 
+def test_a_check_goes_through_the_change_workflow_when_the_api_is_there(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from govgraph.web import changes as change_api
+
+    monkeypatch.setenv("GOVGRAPH_STATE_DIR", str(tmp_path))
+    app = make_app()
+    if "changes" not in app.blueprints:
+        app.register_blueprint(change_api.blueprint)
+    response = app.test_client().post("/changes/check", data={"add": CYCLE})
+    assert response.status_code == 422
+    assert "back to itself" in text_of(response.get_data(as_text=True))
+    assert pages.CHANGE_WORKFLOW_KEY in app.extensions
+    assert "govgraph.pages.change_checker" not in app.extensions  # one checker, the workflow's
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [

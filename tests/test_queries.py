@@ -239,12 +239,12 @@ def test_reporting_lines_now_and_as_at_dates(store, library):
         ("example-health-board", "example-steering-group"),
         ("example-steering-group", "example-board"),
     ]
-    # the day the data group's line ended it was still in force; the next day it was not
+    # an end date is the first day a line is no longer in force: the day before, it was
     assert ("example-data-group", "example-executive") in lines(
-        run(store, library, "reporting-lines", date="2008-03-31")
+        run(store, library, "reporting-lines", date="2008-03-30")
     )
     assert ("example-data-group", "example-executive") not in lines(
-        run(store, library, "reporting-lines", date="2008-04-01")
+        run(store, library, "reporting-lines", date="2008-03-31")
     )
     # a beginning known only as "not after 2009-09-02" counts from that bound
     assert ("example-housing-group", "example-executive") not in lines(

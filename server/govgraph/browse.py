@@ -312,6 +312,9 @@ def _build_index(store: Store, version: str) -> Index:
             document_type=str(row.get("type") or ""),
             date_text=f"{day.day} {day:%b %Y}" if day else _month_text(row.get("date")),
         )
+    for part, source in sources.items():
+        if part not in labels and part != source.document:
+            labels[part] = (-1, f"{source.locator or 'Part'} of “{source.document_title}”")
     return Index({k: v[1] for k, v in labels.items()}, dict(types), sources, version)
 
 
@@ -1936,9 +1939,12 @@ def _local(iri: str) -> str:
 
 
 def _short(iri: str) -> str:
+    """A fallback label: a prefixed name, or the path of a data IRI ('membership/ssog--x')."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(str(namespace)) and prefix != "lt":
             return f"{prefix}:{iri[len(str(namespace)) :]}"
+    if "/id/" in iri:
+        return iri.split("/id/", 1)[1].rstrip("/") or iri
     return iri.rstrip("/").rsplit("/", 1)[-1] or iri
 
 

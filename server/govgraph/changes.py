@@ -26,6 +26,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -464,9 +465,6 @@ class Diff:
             return " ".join("_:new" if t in self.fresh else _nt(t) for t in triple) + " ."
         return sorted(map(line, self.added)), sorted(map(line, self.removed))
 
-    def inverse(self) -> Diff:
-        return Diff(added=self.removed, removed=self.added)
-
 
 class _Recorder:
     """Applies triples to a graph in place, keeping the net difference so it can be undone."""
@@ -824,9 +822,8 @@ class ShapeReach:
             pattern.anything_global = True
             return
         header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes.items())
-        try:
-            query = prepareQuery(header + str(select))
-        except Exception:  # noqa: BLE001 — a constraint we cannot read is treated as global
+        query = _parsed_constraint(header + str(select))
+        if query is None:  # a constraint we cannot read is treated as global
             pattern.anything_global = True
             return
         scope = f"q{next(self._fresh)}"
@@ -998,6 +995,15 @@ class ShapeReach:
         return reached
 
 
+@lru_cache(maxsize=256)
+def _parsed_constraint(text: str) -> Any:
+    """A SPARQL constraint parsed once per process (rdflib's parser is slow), or None."""
+    try:
+        return prepareQuery(text)
+    except Exception:  # noqa: BLE001 — the caller treats an unreadable constraint as global
+        return None
+
+
 class _Neighbours:
     """Edges of a graph plus some extra triples (the removed ones), by subject and object."""
 
@@ -1141,16 +1147,10 @@ class Impact:
     memberships_ended: list[dict[str, str]] = field(default_factory=list)
     people_affected: list[dict[str, str]] = field(default_factory=list)
     bodies_created: list[dict[str, str]] = field(default_factory=list)
+    bodies_removed: list[dict[str, str]] = field(default_factory=list)
     bodies_renamed: list[dict[str, str]] = field(default_factory=list)
     bodies_replaced: list[dict[str, str]] = field(default_factory=list)
     overlapping_proposals: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def structural(self) -> bool:
-        """True when the change touches lines, bodies or memberships (an org:ChangeEvent)."""
-        return any((self.lines_added, self.lines_removed, self.memberships_started,
-                    self.memberships_ended, self.bodies_created, self.bodies_renamed,
-                    self.bodies_replaced))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -1162,6 +1162,7 @@ class Impact:
             "membershipsEnded": self.memberships_ended,
             "peopleAffected": self.people_affected,
             "bodiesCreated": self.bodies_created,
+            "bodiesRemoved": self.bodies_removed,
             "bodiesRenamed": self.bodies_renamed,
             "bodiesReplaced": self.bodies_replaced,
             "overlappingProposals": self.overlapping_proposals,
@@ -1198,6 +1199,8 @@ class Impact:
             out.append("People affected: " + ", ".join(p["label"] for p in self.people_affected))
         if self.bodies_created:
             out.append("Bodies created: " + ", ".join(b["label"] for b in self.bodies_created))
+        if self.bodies_removed:
+            out.append("Bodies removed: " + ", ".join(b["label"] for b in self.bodies_removed))
         for body in self.bodies_renamed:
             out.append(f"Body renamed: {body['before']} → {body['after']}")
         for body in self.bodies_replaced:
@@ -1239,6 +1242,8 @@ def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_
             impact.left_without_top.append({"body": str(body), "label": label(body)})
     for body in sorted(set(new.bodies) - set(old.bodies)):
         impact.bodies_created.append({"body": str(body), "label": label(body)})
+    for body in sorted(set(old.bodies) - set(new.bodies)):
+        impact.bodies_removed.append({"body": str(body), "label": old.bodies[body]})
     for body in sorted(set(old.bodies) & set(new.bodies)):
         if old.bodies[body] != new.bodies[body]:
             impact.bodies_renamed.append({"body": str(body), "before": old.bodies[body],
@@ -1403,24 +1408,23 @@ class ChangeChecker:
     """Checks proposals against a store's current graph; thread-safe, caches per version."""
 
     def __init__(self, store: Any, shapes: Graph, vocabulary: Iterable[Node] = (), *,
-                 base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES) -> None:
+                 base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES,
+                 reach: ShapeReach | None = None) -> None:
         self.store = store
         self.shapes = shapes
         self.vocabulary = frozenset(vocabulary)
         self.base_iri = base_iri
         self.max_triples = max_triples
-        self.reach = ShapeReach(shapes)
+        self.reach = reach or ShapeReach(shapes)
         self._lock = threading.RLock()
         self._working: _Working | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Any) -> ChangeChecker:
-        shapes = load_shapes(settings)
-        model = load_files([*(settings.ontology_files or [])], settings.base_iri)
-        vocabulary = {s for s in model.subjects() if isinstance(s, URIRef)}
-        vocabulary.update(s for s in shapes.subjects() if isinstance(s, URIRef))
-        return cls(store, shapes, vocabulary, base_iri=settings.base_iri,
-                   max_triples=max_change_triples(settings))
+        shapes, vocabulary, reach = _model(settings)
+        checker = cls(store, shapes, vocabulary, base_iri=settings.base_iri,
+                      max_triples=max_change_triples(settings), reach=reach)
+        return checker
 
     def _current(self) -> _Working:
         for _ in range(5):
@@ -1442,10 +1446,6 @@ class ChangeChecker:
         if working._view is None:
             working._view = StructureView.of(working.graph)
         return working._view
-
-    def version(self) -> str:
-        with self._lock:
-            return self._current().version
 
     def warm(self) -> None:
         """Read the graph and validate it in full now, so the first check is fast."""
@@ -1557,6 +1557,33 @@ class ChangeChecker:
         """Copies of `results` with focus labels that say what unlabelled nodes belong to."""
         return [replace(r, focus_label=describe(graph, URIRef(r.focus_node), self.base_iri))
                 for r in results]
+
+
+_MODELS: dict[tuple[Any, ...], tuple[Graph, frozenset[Node], ShapeReach]] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _model(settings: Settings) -> tuple[Graph, frozenset[Node], ShapeReach]:
+    """The shapes, the model's terms and the shapes' reach, read once per version of the
+    files (one shapes graph object lets pyshacl reuse what it has prepared)."""
+    files = [*(settings.ontology_files or []), settings.shapes_file]
+    key = (settings.base_iri, *((str(f), _stamp(f)) for f in files if f is not None))
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            shapes = load_shapes(settings)
+            model = load_files([*(settings.ontology_files or [])], settings.base_iri)
+            vocabulary = {s for s in model.subjects() if isinstance(s, URIRef)}
+            vocabulary.update(s for s in shapes.subjects() if isinstance(s, URIRef))
+            _MODELS[key] = (shapes, frozenset(vocabulary), ShapeReach(shapes))
+        return _MODELS[key]
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def _ordered(results: list[ValidationResult]) -> list[ValidationResult]:

@@ -35,6 +35,7 @@ import os
 import re
 import secrets
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -345,7 +346,16 @@ class Workflow:
         self.store = store
         self.base_iri = settings.base_iri
         self.files = ProposalStore(directory or state_dir(settings))
-        self.checker = checker or ChangeChecker.from_settings(settings, store)
+        self._checker = checker
+        self._checker_lock = threading.Lock()
+
+    @property
+    def checker(self) -> ChangeChecker:
+        """The change checker over the store (made on first use: it reads the shapes)."""
+        with self._checker_lock:
+            if self._checker is None:
+                self._checker = ChangeChecker.from_settings(self.settings, self.store)
+            return self._checker
 
     @classmethod
     def open(cls, settings: Settings, store: Any, **options: Any) -> Workflow:
@@ -596,8 +606,6 @@ class Workflow:
             record.add((change_set, PROV.wasAssociatedWith, approving))
         if GG.Meeting in approving_types:
             record.add((change_set, PROV.wasInformedBy, approving))
-        if GG.Decision in approving_types:
-            record.add((change_set, GG.decidedBy, approving))
         record.add((change_set, PROV.used, proposal_iri))
         record.add((proposal_iri, RDF.type, PROV.Entity))
         record.add((proposal_iri, DCT.identifier, Literal(proposal.id)))
@@ -647,7 +655,9 @@ class Workflow:
 
     def recover(self) -> str | None:
         """Finish or roll back an interrupted approval; make the store match the graph of
-        record. Returns what was done, if anything."""
+        record. Returns what was done, if anything (nothing at all without a state folder)."""
+        if not self.files.directory.is_dir():
+            return None
         with self.files.locked():
             return self._recover_locked()
 
@@ -666,7 +676,7 @@ class Workflow:
                 done = f"rolled back the unfinished approval of proposal {journal['proposal']}"
             _remove(self.files.journal_path)
             logger.warning("recovery: %s", done)
-        for leftover in self.files.directory.glob(".*.tmp"):
+        for leftover in self.files.directory.rglob(".*.tmp"):  # unfinished atomic writes
             leftover.unlink()
         snapshot_sequence = self.files.snapshot_sequence()
         if snapshot_sequence:

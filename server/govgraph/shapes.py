@@ -162,9 +162,7 @@ def validate(
         _result(report_graph, shapes, target, node)
         for node in report_graph.subjects(RDF.type, SH.ValidationResult)
     ]
-    results.sort(
-        key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.focus_label, r.shape, r.message)
-    )
+    results.sort(key=_reading_order)
     return ValidationReport(
         conforms=not any(r.severity == "Violation" for r in results), results=results
     )

@@ -43,7 +43,7 @@ class Govgraph:
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
     """The govgraph web app; opens the configured store (loading the bundled data) if none given."""
-    from govgraph.web import api, sparql
+    from govgraph.web import api, changes, pages, sparql
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -53,8 +53,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         store=store if store is not None else open_store(settings),
         library=QueryLibrary(settings.queries_dir or settings.project_root / "queries"),
     )
-    app.register_blueprint(sparql.blueprint)
-    app.register_blueprint(api.blueprint)
+    for module in (sparql, api, changes, pages):
+        app.register_blueprint(module.blueprint)
     app.after_request(_add_cors_headers)
     app.register_error_handler(GovgraphError, _json_error)
     for status in (404, 405):

@@ -62,7 +62,7 @@ def _change_request() -> Any:
 def _json_body() -> dict[str, Any]:
     if not request.get_data(cache=True).strip():
         return {}
-    body = request.get_json(silent=True)
+    body = request.get_json(silent=True, force=True)
     if not isinstance(body, dict):
         raise InputError("the body must be a JSON object")
     return body

@@ -61,6 +61,7 @@ IRI_CHOICES: dict[str, tuple[str, ...]] = {
     "resource": ("body", "person", "organisation", "post", "meeting"),
 }
 _CHECKER_KEY = "govgraph.pages.change_checker"
+CHANGE_WORKFLOW_KEY = "govgraph.changes"  # where govgraph.web.changes keeps its Workflow
 _WARMED_KEY = "govgraph.pages.change_checker_warmed"
 _checker_lock = threading.Lock()
 
@@ -401,15 +402,18 @@ def _has_endpoint(name: str) -> bool:
 # --- checking a change ---------------------------------------------------------------------
 
 
-def _change_checker():
-    """The app's change checker (shared with the change API when it made one), else our own."""
+def _workflow() -> Any | None:
+    """The change API's workflow, when that blueprint is registered (it opens it on register)."""
+    return current_app.extensions.get(CHANGE_WORKFLOW_KEY)
+
+
+def _change_checker() -> Any:
+    """The change API's checker when there is one (one cache, and pending proposals are seen),
+    else a checker of our own over the same store."""
+    workflow = _workflow()
+    if workflow is not None:
+        return workflow.checker
     app = current_app
-    for value in app.extensions.values():
-        if type(value).__name__ == "ChangeChecker":
-            return value
-        checker = getattr(value, "checker", None)
-        if type(checker).__name__ == "ChangeChecker":
-            return checker
     with _checker_lock:
         if _CHECKER_KEY not in app.extensions:
             from govgraph.changes import ChangeChecker
@@ -419,6 +423,14 @@ def _change_checker():
                 context.settings, context.store
             )
         return app.extensions[_CHECKER_KEY]
+
+
+def _check(change: Any) -> Any:
+    """Check a change; through the workflow, if any, so overlapping proposals are reported."""
+    workflow = _workflow()
+    if workflow is not None:
+        return workflow.check(change, source="the proposal")
+    return _change_checker().check(change, source="the proposal")
 
 
 def _warm_checker_in_background() -> None:
@@ -453,7 +465,7 @@ def check_change():
     if request.method == "POST" and available:
         try:
             change = _change_request(ChangeRequest, form)
-            report = _change_checker().check(change, source="the proposal")
+            report = _check(change)
         except InputError as exc:
             context["error"] = exc.message
             status = 400
