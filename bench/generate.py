@@ -188,7 +188,7 @@ class Generator:
                              f"Shire {number} Executive", "ExecutiveGroup", board, FIRST_DAY, 1,
                              posts=True)
         for t, theme in enumerate(THEMES):
-            if self.count >= self.target:
+            if self.count >= self.target and (number or t):  # always at least one theme
                 return
             theme_iri = iri(f"body/{prefix}-t{t}")
             start, end = yield from self.body(theme_iri, f"{prefix}-t{t}",

@@ -47,6 +47,14 @@ def turtle_graph(*texts: str) -> Graph:
     return Graph().parse(data=text, format="turtle")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_state_dir(tmp_path_factory: pytest.TempPathFactory):
+    """Proposals and change history go to a temporary folder, never the project's var/."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOVGRAPH_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import pytest
 
 from govgraph.config import Settings
-from govgraph.web import create_app, pages
+from govgraph.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,8 +52,6 @@ def server() -> Iterator[str]:
     from waitress.server import create_server
 
     app = create_app(Settings(project_root=PROJECT_ROOT, store="memory"))
-    if "pages" not in app.blueprints:
-        app.register_blueprint(pages.blueprint)
     wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=wsgi.run, name="govgraph-test-server", daemon=True)
     thread.start()

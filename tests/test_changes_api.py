@@ -19,7 +19,6 @@ from flask import Flask
 from waitress.server import create_server
 
 from govgraph.config import Settings
-from govgraph.web import changes as change_api
 from govgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,16 +40,14 @@ APPROVAL = {"approvedBy": LT + "body/board", "date": "2010-01-05"}
 
 
 def make_app(state: Path) -> Flask:
-    settings = Settings(project_root=ROOT, data_files=[FIXTURE], store="memory", tokens=TOKENS)
-    app = create_app(settings)
-    if "changes" not in app.blueprints:
-        app.register_blueprint(change_api.blueprint)
-    return app
+    settings = Settings(
+        project_root=ROOT, data_files=[FIXTURE], store="memory", tokens=TOKENS, state_dir=state
+    )
+    return create_app(settings)
 
 
 @pytest.fixture()
-def app(tmp_path: Path, monkeypatch) -> Flask:
-    monkeypatch.setenv("GOVGRAPH_STATE_DIR", str(tmp_path / "state"))
+def app(tmp_path: Path) -> Flask:
     return make_app(tmp_path / "state")
 
 
@@ -86,6 +83,7 @@ def test_a_sparql_update_is_checked_and_violations_come_with_labels(client):
     data = response.json
     assert data["conforms"] is False
     assert {r["focusLabel"] for r in data["introduced"]} >= {"Test Board", "Information Group"}
+    assert all("valueLabel" in r for r in data["introduced"])
     assert all({"severity", "focusNode", "path", "message", "shape"} <= set(r)
                for r in data["results"])
 
@@ -152,8 +150,6 @@ def test_no_tokens_configured_means_nobody_can_write(tmp_path, monkeypatch):
     monkeypatch.setenv("GOVGRAPH_STATE_DIR", str(tmp_path / "state"))
     settings = Settings(project_root=ROOT, data_files=[FIXTURE], store="memory")
     app = create_app(settings)
-    if "changes" not in app.blueprints:
-        app.register_blueprint(change_api.blueprint)
     response = app.test_client().post("/api/changes", json=NEW_GROUP, headers=DRAFTER)
     assert response.status_code == 401
 

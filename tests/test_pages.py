@@ -19,7 +19,7 @@ from govgraph import browse
 from govgraph.browse import Structure, StructureDiff, StructureEdge, StructureNode
 from govgraph.config import Settings
 from govgraph.diagram import BOX_HEIGHT, layout, render_svg
-from govgraph.web import create_app, pages
+from govgraph.web import create_app
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LT = "https://w3id.org/govgraph/id/"
@@ -32,11 +32,8 @@ SCG = LT + "body/strategic-commissioning-group"
 
 
 def make_app() -> Flask:
-    """The app as `govgraph serve` builds it, with the pages blueprint (registered here until
-    the app factory registers it itself)."""
+    """The app as `govgraph serve` builds it, on the bundled data in memory."""
     app = create_app(Settings(project_root=PROJECT_ROOT, store="memory"))
-    if "pages" not in app.blueprints:
-        app.register_blueprint(pages.blueprint)
     return app
 
 
@@ -494,22 +491,6 @@ def test_a_removed_line_is_drawn_red(client: FlaskClient) -> None:
     removed = edge_between(markup, IMAG, SSOG)
     assert "removed" in removed
     assert "#b3261e" in markup[markup.index(removed) :].split("</g>")[0]
-
-
-def test_a_check_goes_through_the_change_workflow_when_the_api_is_there(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    from govgraph.web import changes as change_api
-
-    monkeypatch.setenv("GOVGRAPH_STATE_DIR", str(tmp_path))
-    app = make_app()
-    if "changes" not in app.blueprints:
-        app.register_blueprint(change_api.blueprint)
-    response = app.test_client().post("/changes/check", data={"add": CYCLE})
-    assert response.status_code == 422
-    assert "back to itself" in text_of(response.get_data(as_text=True))
-    assert pages.CHANGE_WORKFLOW_KEY in app.extensions
-    assert "govgraph.pages.change_checker" not in app.extensions  # one checker, the workflow's
 
 
 @pytest.mark.parametrize(

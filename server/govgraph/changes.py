@@ -108,7 +108,7 @@ class MissingTriples(ChangeError):
         lines = "\n".join(f"  {line}" for line in shown)
         if more:
             lines += f"\n  … and {more} more"
-        noun = "triple is" if len(self.triples) == 1 else "triples are"
+        noun = "triple that is" if len(self.triples) == 1 else "triples that are"
         super().__init__(f"the change removes {len(self.triples)} {noun} not in the graph:\n"
                          f"{lines}")
 
@@ -1335,6 +1335,7 @@ class CheckReport:
     scoped: bool
     description: str = ""
     base_iri: str = DEFAULT_BASE
+    value_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def results(self) -> list[ValidationResult]:
@@ -1347,7 +1348,8 @@ class CheckReport:
 
     def to_json(self) -> dict[str, Any]:
         def results(items: list[ValidationResult]) -> list[dict[str, Any]]:
-            return [r.to_json() for r in items]
+            return [{**r.to_json(), "valueLabel": self.value_labels.get(r.value or "")}
+                    for r in items]
 
         return {
             "conforms": self.conforms,
@@ -1422,9 +1424,8 @@ class ChangeChecker:
     @classmethod
     def from_settings(cls, settings: Settings, store: Any) -> ChangeChecker:
         shapes, vocabulary, reach = _model(settings)
-        checker = cls(store, shapes, vocabulary, base_iri=settings.base_iri,
-                      max_triples=max_change_triples(settings), reach=reach)
-        return checker
+        return cls(store, shapes, vocabulary, base_iri=settings.base_iri,
+                   max_triples=settings.max_change_triples, reach=reach)
 
     def _current(self) -> _Working:
         for _ in range(5):
@@ -1513,9 +1514,11 @@ class ChangeChecker:
         baseline = self._baseline(working)
         old_view = self._view(working)
         graph = working.graph
-        for triple in diff.removed:
+        removed = [t for t in diff.removed if t in graph]
+        added = [t for t in diff.added if t not in graph]
+        for triple in removed:
             graph.remove(triple)
-        for triple in diff.added:
+        for triple in added:
             graph.add(triple)
         try:
             if scoped:
@@ -1540,18 +1543,21 @@ class ChangeChecker:
             introduced, remaining = (self._relabel(graph, introduced),
                                      self._relabel(graph, remaining))
             fixed = self._relabel(before_graph, fixed)
-        finally:
-            for triple in diff.added:
+            value_labels = {
+                r.value: describe(source, URIRef(r.value), self.base_iri)
+                for source, items in ((graph, [*introduced, *remaining]), (before_graph, fixed))
+                for r in items if r.value and r.value.startswith(("http://", "https://"))}
+        finally:  # the working graph is shared: put it back as it was
+            for triple in added:
                 graph.remove(triple)
-            for triple in diff.removed:
+            for triple in removed:
                 graph.add(triple)
         conforms = not any(r.severity == "Violation" for r in [*introduced, *remaining])
         return CheckReport(conforms=conforms, introduced=_ordered(introduced),
                            fixed=_ordered(fixed), remaining=_ordered(remaining), impact=impact,
                            diff=diff, graph_version=working.version, focus_nodes=focus_count,
                            seconds=time.perf_counter() - started, scoped=scoped,
-                           base_iri=self.base_iri)
-
+                           base_iri=self.base_iri, value_labels=value_labels)
 
     def _relabel(self, graph: Graph, results: list[ValidationResult]) -> list[ValidationResult]:
         """Copies of `results` with focus labels that say what unlabelled nodes belong to."""
@@ -1603,25 +1609,6 @@ def _before(graph: Graph, diff: Diff) -> Graph:
             if triple not in diff.added:
                 old.add(triple)
     return old
-
-
-def max_change_triples(settings: Settings) -> int:
-    """The size limit of one change (settings.max_change_triples, else
-    GOVGRAPH_MAX_CHANGE_TRIPLES, else 5,000)."""
-    import os
-
-    configured = getattr(settings, "max_change_triples", None)
-    if configured:
-        return int(configured)
-    raw = os.environ.get("GOVGRAPH_MAX_CHANGE_TRIPLES", "")
-    if raw:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise InputError(f"GOVGRAPH_MAX_CHANGE_TRIPLES: '{raw}' is not a number") from None
-        if value > 0:
-            return value
-    return DEFAULT_MAX_TRIPLES
 
 
 # --- The command line -----------------------------------------------------------------------

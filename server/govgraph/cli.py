@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--store", choices=("memory", "oxigraph", "sparql"), default=None)
     serve.add_argument("--query-endpoint", metavar="URL", default=None)
     serve.add_argument("--update-endpoint", metavar="URL", default=None)
+    serve.add_argument(
+        "--store-path", metavar="DIR", type=Path, default=None,
+        help="keep the embedded store in this folder, so a restart does not re-parse the data",
+    )
     serve.set_defaults(run=run_serve)
 
     query = commands.add_parser(
@@ -184,13 +189,25 @@ def run_serve(args: argparse.Namespace) -> int:
     from waitress import serve
 
     from govgraph.web import create_app
+    from govgraph.web.changes import workflow_for
 
     settings = Settings.from_env(
         store=args.store,
+        store_path=args.store_path,
         query_endpoint=args.query_endpoint,
         update_endpoint=args.update_endpoint,
     )
     app = create_app(settings)
+    # the first change check needs one full validation; do it now, not on a user's request
+    checker = workflow_for(app).checker
+
+    def warm() -> None:
+        try:
+            checker.warm()
+        except GovgraphError as exc:  # the first check will report it to its user
+            logging.getLogger("govgraph").warning("could not pre-validate the graph: %s", exc)
+
+    threading.Thread(target=warm, name="govgraph-warm-checker", daemon=True).start()
     print(
         f"govgraph: serving on http://{args.host}:{args.port}/ "
         f"(store: {settings.store}); press Ctrl+C to stop",

@@ -62,6 +62,8 @@ class Settings:
     query_timeout: float = 5.0
     result_limit: int = 10000
     tokens: dict[str, str] = field(default_factory=dict)
+    state_dir: Path | None = None
+    max_change_triples: int = 5000
 
     def __post_init__(self) -> None:
         self.project_root = Path(self.project_root)
@@ -79,6 +81,9 @@ class Settings:
         self.queries_dir = Path(self.queries_dir or root / "queries")
         if self.store_path is not None:
             self.store_path = Path(self.store_path)
+        # proposals, change history and the graph of record once a change is approved
+        state = self.state_dir or os.environ.get("GOVGRAPH_STATE_DIR") or root / "var"
+        self.state_dir = Path(state)
         if self.store not in STORE_KINDS:
             raise InputError(f"store '{self.store}' is not one of: {', '.join(STORE_KINDS)}")
         if self.store == "sparql" and not self.query_endpoint:
@@ -87,6 +92,8 @@ class Settings:
             raise InputError("the query timeout must be a positive number of seconds")
         if self.result_limit <= 0:
             raise InputError("the result limit must be a positive number of rows")
+        if self.max_change_triples <= 0:
+            raise InputError("the change size limit must be a positive number of triples")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -107,6 +114,10 @@ class Settings:
             values["query_timeout"] = _number(env, "GOVGRAPH_QUERY_TIMEOUT", float)
         if env.get("GOVGRAPH_RESULT_LIMIT"):
             values["result_limit"] = _number(env, "GOVGRAPH_RESULT_LIMIT", int)
+        if env.get("GOVGRAPH_STATE_DIR"):
+            values["state_dir"] = Path(env["GOVGRAPH_STATE_DIR"])
+        if env.get("GOVGRAPH_MAX_CHANGE_TRIPLES"):
+            values["max_change_triples"] = _number(env, "GOVGRAPH_MAX_CHANGE_TRIPLES", int)
         tokens: dict[str, str] = {}
         if env.get("GOVGRAPH_TOKENS_FILE"):
             path = Path(env["GOVGRAPH_TOKENS_FILE"])

@@ -134,16 +134,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def state_dir(settings: Settings) -> Path:
-    """settings.state_dir if the settings have one, else GOVGRAPH_STATE_DIR, else var/."""
-    configured = getattr(settings, "state_dir", None)
-    if configured:
-        return Path(configured)
-    if os.environ.get("GOVGRAPH_STATE_DIR"):
-        return Path(os.environ["GOVGRAPH_STATE_DIR"])
-    return settings.project_root / "var"
-
-
 # --- Proposals ------------------------------------------------------------------------------
 
 
@@ -235,7 +225,7 @@ class ProposalStore:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> ProposalStore:
-        return cls(state_dir(settings))
+        return cls(settings.state_dir)
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -345,7 +335,7 @@ class Workflow:
         self.settings = settings
         self.store = store
         self.base_iri = settings.base_iri
-        self.files = ProposalStore(directory or state_dir(settings))
+        self.files = ProposalStore(directory or settings.state_dir)
         self._checker = checker
         self._checker_lock = threading.Lock()
 

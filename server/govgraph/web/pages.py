@@ -23,11 +23,13 @@ from rdflib.term import Node
 
 from govgraph import browse
 from govgraph.browse import Ref, StructureDiff, StructureEdge, StructureNode
+from govgraph.changes import ChangeRequest
 from govgraph.diagram import KIND_TEXT, render_svg
 from govgraph.errors import GovgraphError, InputError
 from govgraph.queries import Parameter, run_saved_query
 from govgraph.store import QueryResult
 from govgraph.web import error_status, govgraph
+from govgraph.web.changes import workflow_for
 
 blueprint = Blueprint(
     "pages",
@@ -60,10 +62,7 @@ IRI_CHOICES: dict[str, tuple[str, ...]] = {
     "assignee": ("person", "post", "body", "organisation"),
     "resource": ("body", "person", "organisation", "post", "meeting"),
 }
-_CHECKER_KEY = "govgraph.pages.change_checker"
-CHANGE_WORKFLOW_KEY = "govgraph.changes"  # where govgraph.web.changes keeps its Workflow
 _WARMED_KEY = "govgraph.pages.change_checker_warmed"
-_checker_lock = threading.Lock()
 
 
 # --- links from IRIs ------------------------------------------------------------------------
@@ -402,50 +401,19 @@ def _has_endpoint(name: str) -> bool:
 # --- checking a change ---------------------------------------------------------------------
 
 
-def _workflow() -> Any | None:
-    """The change API's workflow, when that blueprint is registered (it opens it on register)."""
-    return current_app.extensions.get(CHANGE_WORKFLOW_KEY)
-
-
-def _change_checker() -> Any:
-    """The change API's checker when there is one (one cache, and pending proposals are seen),
-    else a checker of our own over the same store."""
-    workflow = _workflow()
-    if workflow is not None:
-        return workflow.checker
-    app = current_app
-    with _checker_lock:
-        if _CHECKER_KEY not in app.extensions:
-            from govgraph.changes import ChangeChecker
-
-            context = govgraph()
-            app.extensions[_CHECKER_KEY] = ChangeChecker.from_settings(
-                context.settings, context.store
-            )
-        return app.extensions[_CHECKER_KEY]
-
-
-def _check(change: Any) -> Any:
-    """Check a change; through the workflow, if any, so overlapping proposals are reported."""
-    workflow = _workflow()
-    if workflow is not None:
-        return workflow.check(change, source="the proposal")
-    return _change_checker().check(change, source="the proposal")
-
-
 def _warm_checker_in_background() -> None:
     """Start the first full validation when the form is opened, so the check is quick."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.extensions.get(_WARMED_KEY):
         return
     app.extensions[_WARMED_KEY] = True
+    checker = workflow_for(app).checker
 
     def warm() -> None:
-        with app.app_context():
-            try:
-                _change_checker().warm()
-            except GovgraphError:
-                app.extensions[_WARMED_KEY] = False  # the check itself will report the problem
+        try:
+            checker.warm()
+        except GovgraphError:
+            app.extensions[_WARMED_KEY] = False  # the check itself will report the problem
 
     threading.Thread(target=warm, name="govgraph-warm-checker", daemon=True).start()
 
@@ -453,19 +421,14 @@ def _warm_checker_in_background() -> None:
 @blueprint.route("/changes/check", methods=["GET", "POST"])
 def check_change():
     form = {key: request.form.get(key, "") for key in ("description", "add", "remove", "update")}
-    available, reason = True, ""
-    try:
-        from govgraph.changes import ChangeRequest
-    except ImportError as exc:  # the change workflow is an optional part of the app
-        available, reason = False, f"the change module cannot be loaded ({exc})"
-    context: dict[str, Any] = {"form": form, "available": available, "unavailable_reason": reason}
+    context: dict[str, Any] = {"form": form}
     status = 200
-    if request.method == "GET" and available:
+    if request.method == "GET":
         _warm_checker_in_background()
-    if request.method == "POST" and available:
+    if request.method == "POST":
         try:
-            change = _change_request(ChangeRequest, form)
-            report = _check(change)
+            # through the workflow, so overlapping pending proposals are reported too
+            report = workflow_for(current_app).check(_change_request(form), source="the proposal")
         except InputError as exc:
             context["error"] = exc.message
             status = 400
@@ -481,16 +444,16 @@ def check_change():
     return render_template("change_check.html", page_title="Check a change", **context), status
 
 
-def _change_request(request_type: Any, form: Mapping[str, str]):
+def _change_request(form: Mapping[str, str]) -> ChangeRequest:
     description = form.get("description", "").strip()
     if form.get("update", "").strip():
         if form.get("add", "").strip() or form.get("remove", "").strip():
             raise InputError("give either Turtle to add and remove, or a SPARQL Update, not both")
-        return request_type(update=form["update"], description=description)
+        return ChangeRequest(update=form["update"], description=description)
     add, remove = form.get("add", ""), form.get("remove", "")
     if not add.strip() and not remove.strip():
         raise InputError("the change is empty: paste Turtle to add or remove, or a SPARQL Update")
-    return request_type(add=add or None, remove=remove or None, description=description)
+    return ChangeRequest(add=add or None, remove=remove or None, description=description)
 
 
 def _structure_with(impact: Any, day: date | None) -> tuple[browse.Structure, StructureDiff]:
