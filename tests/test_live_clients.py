@@ -13,8 +13,8 @@ import urllib.request
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, Unauthorized
 
 from fixtures.example import (
     APPROVER_TOKEN,
@@ -152,18 +152,23 @@ def test_a_remote_store_gives_the_embedded_answers(server):
         ), query.name
 
 
-def test_a_remote_store_updates_with_a_token():
-    with live_server(example_app()) as running:
-        refused = SparqlStore(f"{running.url}/sparql")
-        with pytest.raises(Exception, match="HTTP 403"):
-            refused.update("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }")
-        remote = SparqlStore(
-            f"{running.url}/sparql", headers={"Authorization": f"Bearer {APPROVER_TOKEN}"}
-        )
-        version = remote.version()
-        remote.update("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }")
-        assert remote.query("ASK { <http://e/a> <http://e/b> <http://e/c> }").boolean is True
-        assert remote.version() != version
+def test_sparqlwrapper_updates_with_an_approvers_token(tmp_path):
+    board = "https://w3id.org/govgraph/id/body/example-board"
+    insert = "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"
+    with live_server(example_app(state_dir=tmp_path)) as running:
+        endpoint = f"{running.url}/sparql"
+        refused = SPARQLWrapper(endpoint)
+        refused.setMethod(POST)
+        refused.setQuery(insert)
+        with pytest.raises(Unauthorized):
+            refused.query()
+        client = SPARQLWrapper(endpoint, updateEndpoint=f"{endpoint}?approved-by={board}")
+        client.setMethod(POST)
+        client.addCustomHttpHeader("Authorization", f"Bearer {APPROVER_TOKEN}")
+        client.setQuery(insert)
+        client.query()
+        reader = SparqlStore(endpoint)
+        assert reader.query("ASK { <http://e/a> <http://e/b> <http://e/c> }").boolean is True
 
 
 def test_a_runaway_query_times_out_while_others_are_served():

@@ -243,38 +243,72 @@ def test_dataset_parameters(client):
 # --- updates ----------------------------------------------------------------------------------
 
 
-def test_updates_are_refused_without_an_authorised_token():
-    app = example_app()
-    client = app.test_client()
-    insert = "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"
-    ask = {"query": "ASK { <http://e/a> <http://e/b> <http://e/c> }"}
-    assert client.post("/sparql", data={"update": insert}).status_code == 403
-    drafter = client.post(
-        "/sparql", data={"update": insert}, headers={"Authorization": f"Bearer {DRAFTER_TOKEN}"}
+INSERT = "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"
+ASK_INSERTED = {"query": "ASK { <http://e/a> <http://e/b> <http://e/c> }"}
+BOARD = "https://w3id.org/govgraph/id/body/example-board"
+APPROVER = {"Authorization": f"Bearer {APPROVER_TOKEN}"}
+
+
+def test_updates_are_refused_without_an_authorised_token(tmp_path):
+    client = example_app(state_dir=tmp_path).test_client()
+    form = {"update": INSERT, "approved-by": BOARD}
+    assert client.post("/sparql", data=form).status_code == 401
+    drafter = {"Authorization": f"Bearer {DRAFTER_TOKEN}"}
+    assert client.post("/sparql", data=form, headers=drafter).status_code == 403
+    unknown = {"Authorization": "Bearer not-a-token"}
+    assert client.post("/sparql", data=form, headers=unknown).status_code == 401
+    assert client.get("/sparql", query_string=ASK_INSERTED).get_json()["boolean"] is False
+
+
+def test_no_configured_tokens_means_no_updates(tmp_path):
+    client = example_app(state_dir=tmp_path, tokens={}).test_client()
+    response = client.post("/sparql", data={"update": INSERT}, headers=APPROVER)
+    assert response.status_code == 403
+    assert "no authorised roles" in response.get_data(as_text=True)
+
+
+def test_an_approvers_update_is_applied_as_an_approved_change(tmp_path):
+    client = example_app(state_dir=tmp_path).test_client()
+    missing = client.post(
+        "/sparql", data=INSERT, content_type="application/sparql-update", headers=APPROVER
     )
-    assert drafter.status_code == 403
-    wrong = client.post(
-        "/sparql",
-        data=insert,
+    assert missing.status_code == 400 and "approvedBy" in missing.get_data(as_text=True)
+    assert client.get("/sparql", query_string=ASK_INSERTED).get_json()["boolean"] is False
+    applied = client.post(
+        f"/sparql?approved-by={BOARD}&date=2010-01-05",
+        data=INSERT,
         content_type="application/sparql-update",
-        headers={"Authorization": "Bearer not-a-token"},
+        headers=APPROVER,
     )
-    assert wrong.status_code == 403
+    assert applied.status_code == 204
+    assert client.get("/sparql", query_string=ASK_INSERTED).get_json()["boolean"] is True
+    history = client.get("/api/changes/history").get_json()
+    assert len(history) == 1
+    proposals = {p["status"] for p in client.get("/api/changes").get_json()}
+    assert proposals == {"approved", "withdrawn"}  # the refused first try, then the applied one
+
+
+def test_an_update_that_would_make_the_structure_unsound_is_refused(tmp_path):
+    client = example_app(state_dir=tmp_path).test_client()
+    cycle = f"""PREFIX org: <http://www.w3.org/ns/org#>
+        INSERT DATA {{ <{BOARD}> org:reportsTo <{BOARD}> }}"""
+    response = client.post(
+        "/sparql", data={"update": cycle, "approved-by": BOARD}, headers=APPROVER
+    )
+    assert response.status_code == 409
+    ask = {"query": f"ASK {{ <{BOARD}> <http://www.w3.org/ns/org#reportsTo> ?x }}"}
     assert client.get("/sparql", query_string=ask).get_json()["boolean"] is False
-    approver = client.post(
-        "/sparql",
-        data=insert,
-        content_type="application/sparql-update",
-        headers={"Authorization": f"Bearer {APPROVER_TOKEN}"},
-    )
-    assert approver.status_code == 204
-    assert client.get("/sparql", query_string=ask).get_json()["boolean"] is True
+
+
+def test_a_malformed_update_names_the_problem(tmp_path):
+    client = example_app(state_dir=tmp_path).test_client()
     malformed = client.post(
         "/sparql",
-        data={"update": "INSERT DATA { <http://e/a> }"},
-        headers={"Authorization": f"Bearer {APPROVER_TOKEN}"},
+        data={"update": "INSERT DATA { <http://e/a> }", "approved-by": BOARD},
+        headers=APPROVER,
     )
     assert malformed.status_code == 400
+    assert "line 1" in malformed.get_data(as_text=True)
 
 
 # --- service description, CORS, limits --------------------------------------------------------

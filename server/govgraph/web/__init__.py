@@ -70,7 +70,17 @@ def govgraph() -> Govgraph:
 
 def error_status(error: GovgraphError) -> int:
     """The HTTP status for a govgraph error."""
-    if isinstance(error, UnknownQuery):
+    from govgraph.auth import AuthError
+    from govgraph.changes import ChangeTooLarge
+    from govgraph.proposals import Conflict, UnknownProposal
+
+    if isinstance(error, AuthError):
+        return error.status
+    if isinstance(error, Conflict):
+        return 409
+    if isinstance(error, ChangeTooLarge):
+        return 413
+    if isinstance(error, UnknownQuery | UnknownProposal):
         return 404
     if isinstance(error, InputError):
         return 400

@@ -14,10 +14,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
-from govgraph.auth import AuthError, Principal, TokenTable
+from govgraph.auth import Principal, TokenTable
 from govgraph.changes import ChangeTooLarge, read_request
 from govgraph.errors import GovgraphError, InputError
-from govgraph.proposals import Conflict, UnknownProposal, Workflow
+from govgraph.proposals import Conflict, Workflow
 from govgraph.web import error_body, error_status, govgraph
 
 blueprint = Blueprint("changes", __name__, url_prefix="/api/changes")
@@ -138,7 +138,7 @@ def approve(proposal_id: str) -> Response:
 
 @blueprint.errorhandler(GovgraphError)
 def _error(error: GovgraphError) -> tuple[Response, int, dict[str, str]]:
-    status = _status(error)
+    status = error_status(error)
     body = error_body(error)
     if isinstance(error, Conflict):
         body["reasons"] = error.reasons
@@ -149,15 +149,3 @@ def _error(error: GovgraphError) -> tuple[Response, int, dict[str, str]]:
         logger.warning("%s %s refused (%d): %s", request.method, request.path, status,
                        error.message.splitlines()[0])
     return jsonify(body), status, headers
-
-
-def _status(error: GovgraphError) -> int:
-    if isinstance(error, AuthError):
-        return error.status
-    if isinstance(error, Conflict):
-        return 409
-    if isinstance(error, ChangeTooLarge):
-        return 413
-    if isinstance(error, UnknownProposal):
-        return 404
-    return error_status(error)

@@ -7,25 +7,32 @@
 - a malformed query, a request with both query and update or neither: 400; an unsupported
   media type: 415; no acceptable result format: 406; over the time limit: 503; over the
   row limit: 422;
-- updates (POST form `update=` or `application/sparql-update`) need
-  `Authorization: Bearer TOKEN` with a role in UPDATE_ROLES, else 403;
+- updates (POST form `update=` or `application/sparql-update`) are structure changes like any
+  other: they need an approver's `Authorization: Bearer TOKEN` (no tokens configured: 403)
+  and `approved-by` (the IRI of the approving body, meeting or decision; `date` defaults to
+  today), and go through the change workflow: checked, refused with 409 if they would make
+  the structure unsound, applied atomically and kept in the history;
 - GET without a query: the SPARQL 1.1 Service Description (Turtle by default).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request, url_for
+from datetime import date
+
+from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from govgraph.auth import TokenTable
+from govgraph.changes import ChangeRequest
 from govgraph.errors import GovgraphError, QueryError
 from govgraph.results import Format, format_by_name, formats_for
 from govgraph.store import QueryResult
 from govgraph.web import error_status, govgraph
+from govgraph.web.changes import workflow_for
 
 blueprint = Blueprint("sparql", __name__)
 
-UPDATE_ROLES = frozenset({"approver", "admin"})
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
@@ -160,20 +167,30 @@ def _vary() -> dict[str, str]:
 
 
 def _update(update: str) -> Response:
-    context = govgraph()
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    role = context.settings.tokens.get(token.strip()) if scheme.lower() == "bearer" else None
-    if role not in UPDATE_ROLES:
-        raise ProtocolError(
-            403,
-            "updates are refused on this endpoint: send 'Authorization: Bearer TOKEN' with a "
-            f"token whose role is one of: {', '.join(sorted(UPDATE_ROLES))}",
-        )
+    """Apply an update as a change proposed and approved at once, by an approver."""
+    settings = govgraph().settings
+    if not settings.tokens:
+        raise ProtocolError(403, "updates are refused: this server has no authorised roles")
+    tokens = TokenTable(settings.tokens)
+    principal = tokens.require(
+        tokens.authenticate(request.headers.get("Authorization")), "approver"
+    )
     if not update.strip():
         raise QueryError("the update is empty")
-    context.store.update(update)
-    return Response(status=204)
+    workflow = workflow_for(current_app)
+    change = ChangeRequest(update=update, description=request.values.get("description", ""))
+    proposal, _ = workflow.propose(change, author=principal.name)
+    try:
+        workflow.approve(
+            proposal.id,
+            principal.name,
+            request.values.get("approved-by", ""),
+            request.values.get("date") or date.today().isoformat(),
+        )
+    except GovgraphError:
+        workflow.withdraw(proposal.id, principal.name, "refused when applied through /sparql")
+        raise
+    return Response(status=204, headers={"Location": f"/api/changes/{proposal.id}"})
 
 
 def _service_description() -> Response:
