@@ -25,6 +25,7 @@ from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from govgraph.errors import ParameterError
+from govgraph.namespaces import BODY_CLASSES as BODY_CLASS_IRIS
 from govgraph.namespaces import DCT, GG, ORG, PREFIXES, PROV
 from govgraph.store import Store
 
@@ -33,21 +34,7 @@ PREFIX_HEADER = "\n".join(
     for prefix in ("gg", "org", "foaf", "skos", "time", "prov", "dct", "rdf", "rdfs", "xsd", "lk")
 )
 
-BODY_CLASSES: frozenset[str] = frozenset(
-    str(GG[name])
-    for name in (
-        "Body",
-        "Partnership",
-        "Board",
-        "ExecutiveGroup",
-        "ThemePartnership",
-        "WorkingGroup",
-        "TaskAndFinishGroup",
-        "AdvisoryGroup",
-        "Network",
-        "OversightGroup",
-    )
-)
+BODY_CLASSES: frozenset[str] = frozenset(str(c) for c in BODY_CLASS_IRIS)
 KIND_OF_CLASS: dict[str, str] = {
     **{iri: "body" for iri in BODY_CLASSES},
     str(FOAF.Person): "person",

@@ -50,6 +50,7 @@ from govgraph.errors import GovgraphError, InputError, ParseError
 from govgraph.graph import label_of, load_files
 from govgraph.namespaces import (
     ATT,
+    BODY_CLASSES,
     CK,
     DCT,
     DEFAULT_BASE,
@@ -85,9 +86,6 @@ VOCABULARY_NAMESPACES = tuple(
                        RDF, RDFS, OWL, XSD, SH)
 )
 SCHEMA_PREDICATES = frozenset({RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range})
-BODY_CLASSES = (GG.Body, GG.Partnership, GG.Board, GG.ExecutiveGroup, GG.ThemePartnership,
-                GG.WorkingGroup, GG.TaskAndFinishGroup, GG.AdvisoryGroup, GG.Network,
-                GG.OversightGroup)
 UPDATE_OPERATIONS = ("InsertData", "DeleteData", "DeleteWhere", "Modify")
 
 

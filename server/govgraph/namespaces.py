@@ -1,6 +1,6 @@
 """The namespaces of the govgraph model (see docs/MODEL.md), as rdflib Namespace objects."""
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, SKOS, XSD
 
 DEFAULT_BASE = "https://w3id.org/govgraph/id/"
@@ -76,3 +76,21 @@ __all__ = [
     "XSD",
     "bind_prefixes",
 ]
+
+
+# Every kind of body (docs/MODEL.md): gg:Body and its subclasses.
+BODY_CLASSES: frozenset[URIRef] = frozenset(
+    GG[name]
+    for name in (
+        "Body",
+        "Partnership",
+        "Board",
+        "ExecutiveGroup",
+        "ThemePartnership",
+        "WorkingGroup",
+        "TaskAndFinishGroup",
+        "AdvisoryGroup",
+        "Network",
+        "OversightGroup",
+    )
+)

@@ -48,7 +48,6 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from govgraph.changes import (
-    BODY_CLASSES,
     ChangeChecker,
     ChangeError,
     ChangeRequest,
@@ -60,7 +59,7 @@ from govgraph.changes import (
 )
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParameterError
-from govgraph.namespaces import CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
+from govgraph.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
 
 logger = logging.getLogger("govgraph.changes")
 
