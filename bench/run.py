@@ -36,6 +36,7 @@ import cProfile
 import gc
 import http.client
 import json
+import logging
 import math
 import multiprocessing
 import os
@@ -53,7 +54,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -410,13 +412,24 @@ class HttpRun:
     seconds: float
     timing: Timing
     errors: int
+    server_cpu: float | None = None  # CPU seconds the server process used during the run
 
     @property
     def throughput(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def http_load(port: int, path: str, seconds: float, max_requests: int) -> HttpRun:
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def http_load(port: int, path: str, seconds: float, max_requests: int,
+              server_pid: int | None = None) -> HttpRun:
     """HTTP_CLIENTS client processes hitting `path` at once; bounded by time and count."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(HTTP_CLIENTS + 1)
@@ -428,20 +441,23 @@ def http_load(port: int, path: str, seconds: float, max_requests: int) -> HttpRu
     for client in clients:
         client.start()
     barrier.wait(timeout=120)
+    cpu_before = cpu_seconds(server_pid or os.getpid())
     runs = [results.get(timeout=seconds + 600) for _ in clients]
+    cpu_after = cpu_seconds(server_pid or os.getpid())
     for client in clients:
         client.join(timeout=30)
     latencies = [latency for run in runs for latency in run[2]]
     wall = max(run[1] for run in runs) - min(run[0] for run in runs)
-    return HttpRun(len(latencies), wall, Timing(latencies), sum(run[3] for run in runs))
+    used = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
+    return HttpRun(len(latencies), wall, Timing(latencies), sum(run[3] for run in runs), used)
 
 
-def wait_for_answer(url: str, process: subprocess.Popen[bytes] | None,
+def wait_for_answer(url: str, process: subprocess.Popen[bytes], log_path: Path,
                     seconds: float = 300.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
+        if process.poll() is not None:
+            output = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
             raise RuntimeError(f"the server exited with {process.returncode}:\n{output}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
@@ -460,6 +476,7 @@ def serve_in_thread(store: Any) -> tuple[Any, int]:
     from govgraph.config import Settings
     from govgraph.web import create_app
 
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth is 1"
     app = create_app(Settings(project_root=ROOT, store="memory", result_limit=10**7,
                               query_timeout=600), store=store)
     server = create_server(app, host="127.0.0.1", port=0)
@@ -614,53 +631,82 @@ def run_scale(label: str, size: int, options: Options, earlier: list[ScaleResult
     del baseline, graph
     gc.collect()
 
-    # ours: the same app and waitress, in this process, on the store measured above
-    ask = "/sparql?query=" + urllib.parse.quote("ASK {}")
-    server, port = serve_in_thread(ours)
-    try:
-        result.http["ours"] = http_load(port, path, options.http_seconds, options.http_requests)
-        result.http["ours: ASK {} through /sparql (the HTTP stack alone)"] = http_load(
-            port, ask, options.http_seconds, options.http_requests)
-    finally:
-        server.close()
-
-    # ours: restart on the persisted store with `govgraph serve`
+    # ours: restart on the persisted store; HTTP against the app on waitress in a process
+    # of its own (as `govgraph serve` runs it, without its background pre-validation)
     ours.close()
     del ours
     gc.collect()
-    opened = json.loads(subprocess.run(
-        [sys.executable, "-c", OPEN_PERSISTED, str(ROOT), str(store_path)],
-        capture_output=True, text=True, check=True, env=child_env()).stdout.strip())
+    opened = json.loads(run_child(OPEN_PERSISTED, str(ROOT), str(store_path)))
     result.start.update({"Python imports (govgraph.store)": opened["imports"],
                          "open the persisted store": opened["open"]})
-    port = free_port()
+    ask = "/sparql?query=" + urllib.parse.quote("ASK {}")
+    with serving([sys.executable, "-c", SERVE_APP, str(ROOT), str(store_path), "{port}"],
+                 child_env(), folder / "app.log", ask) as (port, _, pid):
+        result.http["ours"] = http_load(port, path, options.http_seconds, options.http_requests,
+                                        pid)
+        result.http["ours: ASK {} through /sparql (the HTTP stack alone)"] = http_load(
+            port, ask, options.http_seconds, options.http_requests, pid)
+
     env = child_env(GOVGRAPH_STORE="oxigraph", GOVGRAPH_STORE_PATH=str(store_path),
                     GOVGRAPH_STATE_DIR=str(folder / "state"))
-    log = (folder / "serve.log").open("wb")
-    began = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "govgraph.cli", "serve", "--host", "127.0.0.1", "--port",
-         str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        wait_for_answer(f"http://127.0.0.1:{port}{path}", process)
+    command = [sys.executable, "-m", "govgraph.cli", "serve", "--host", "127.0.0.1", "--port",
+               "{port}"]
+    with serving(command, env, folder / "serve.log", path) as (port, started, pid):
         result.start["govgraph serve: process start to first answer"] = (
-            time.perf_counter() - began)
+            time.perf_counter() - started)
         say(f"[{label}] govgraph serve answered "
             f"{ms(result.start['govgraph serve: process start to first answer'])} after it was "
             "started")
         # `govgraph serve` validates the whole graph in a background thread as it starts,
         # so that the first change check is quick: measure what that does to requests
-        during = http_load(port, ask, min(2.0, options.http_seconds), options.http_requests)
+        during = http_load(port, ask, min(2.0, options.http_seconds), options.http_requests,
+                           pid)
         result.http["govgraph serve just after start: ASK {} (pre-validation running)"] = during
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
     say(f"[{label}] HTTP done")
     return result
+
+
+SERVE_APP = """
+import logging, sys
+from pathlib import Path
+from waitress import serve
+from govgraph.config import Settings
+from govgraph.web import create_app
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+settings = Settings(project_root=Path(sys.argv[1]), store="oxigraph",
+                    store_path=Path(sys.argv[2]))
+serve(create_app(settings), host="127.0.0.1", port=int(sys.argv[3]))
+"""
+
+
+@contextmanager
+def serving(command: list[str], env: dict[str, str], log_path: Path,
+            probe: str) -> Iterator[tuple[int, float, int]]:
+    """Run a server process on a free port ("{port}" in the command) until the block ends;
+    yields (port, when it was started, pid) once `probe` answers 200."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen([part.replace("{port}", str(port)) for part in command],
+                                   stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            wait_for_answer(f"http://127.0.0.1:{port}{probe}", process, log_path)
+            yield port, started, process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=30)
+
+
+def run_child(script: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                          text=True, check=False, env=child_env())
+    if done.returncode != 0:
+        raise RuntimeError(f"a child process failed:\n{done.stderr[-3000:]}")
+    return done.stdout.strip().splitlines()[-1]
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -814,10 +860,12 @@ def report_scale(r: ScaleResult) -> str:
     http_rows = []
     for engine, run in r.http.items():
         if isinstance(run, str):
-            http_rows.append([engine, run, "", ""])
+            http_rows.append([engine, run, "", "", ""])
         else:
+            cpu = (f"{ms(run.server_cpu / run.requests)}" if run.server_cpu is not None
+                   and run.requests else "—")
             http_rows.append([engine, f"{run.throughput:,.0f} requests/s",
-                              f"p50 {ms(run.timing.p50)} / p99 {ms(run.timing.p99)}",
+                              f"p50 {ms(run.timing.p50)} / p99 {ms(run.timing.p99)}", cpu,
                               f"{run.requests:,} requests in {run.seconds:.1f} s"
                               + (f", {run.errors} errors" if run.errors else "")])
     out.append(table(["query (p50 / p95)", "rdflib 7.6 engine", "govgraph (pyoxigraph)",
@@ -828,7 +876,8 @@ def report_scale(r: ScaleResult) -> str:
     out.append(f"\nHTTP: `{HTTP_QUERY}` (body, date) through /api/queries, {HTTP_CLIENTS} "
                "concurrent keep-alive client processes; the govgraph app on waitress "
                "(4 threads), 127.0.0.1\n")
-    out.append(table(["server", "throughput", "latency", "run"], http_rows))
+    out.append(table(["server", "throughput", "latency", "server CPU per request", "run"],
+                     http_rows))
     c = r.check
     check_rows = [["working copy of the store for pyshacl (once per graph version)",
                    ms(c["working copy"])]]
@@ -991,7 +1040,8 @@ def figures(r: ScaleResult) -> dict[str, Any]:
             return {"p50": value.p50, "p95": value.p95, "n": value.n}
         if isinstance(value, HttpRun):
             return {"throughput": value.throughput, "p50": value.timing.p50,
-                    "p99": value.timing.p99, "requests": value.requests, "errors": value.errors}
+                    "p99": value.timing.p99, "requests": value.requests, "errors": value.errors,
+                    "server_cpu": value.server_cpu}
         if isinstance(value, dict):
             return {k: plain(v) for k, v in value.items()}
         if isinstance(value, list):
