@@ -106,12 +106,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 30.0) -> None:
     """Poll `url` until it answers 200; fail with the process's output if it dies or hangs."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
+            output = log.read_text(encoding="utf-8", errors="replace")[-3000:]
             pytest.fail(f"the server exited with {process.returncode}:\n{output}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
@@ -123,6 +123,12 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) 
     pytest.fail(f"{url} did not answer within {seconds:g} seconds")
 
 
+def start(command: list[str], log: Path, **options: object) -> subprocess.Popen[bytes]:
+    """Start a server process, its output going to `log` (a pipe nobody reads could fill)."""
+    with log.open("wb") as output:
+        return subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, **options)
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.terminate()
@@ -131,8 +137,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-    if process.stdout:
-        process.stdout.close()
 
 
 @dataclass
@@ -163,14 +167,13 @@ def start_oxigraph(location: Path) -> OxigraphServer:
     if command is None:
         pytest.skip("the `oxigraph` command (PyPI package `oxigraph`) is not installed")
     port = free_port()
-    process = subprocess.Popen(
-        [command, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    log = location.parent / f"{location.name}.log"
+    process = start(
+        [command, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"], log
     )
     server = OxigraphServer(f"http://127.0.0.1:{port}", process)
     try:
-        wait_for(f"{server.query_endpoint}?query={urllib.parse.quote('ASK {}')}", process)
+        wait_for(f"{server.query_endpoint}?query={urllib.parse.quote('ASK {}')}", process, log)
     except BaseException:
         stop(process)
         raise
@@ -386,15 +389,11 @@ def test_govgraph_serve_on_the_remote_store(configured_by, oxigraph, remote, tmp
             GOVGRAPH_QUERY_ENDPOINT=oxigraph.query_endpoint,
             GOVGRAPH_UPDATE_ENDPOINT=oxigraph.update_endpoint,
         )
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
+    log = tmp_path / "serve.log"
+    process = start(command, log, env=env)
     try:
         url = f"http://127.0.0.1:{port}/api/queries/bodies"
-        wait_for(url, process, seconds=60)
+        wait_for(url, process, log, seconds=60)
         request = urllib.request.Request(url, headers={"Accept": "text/csv"})
         with urllib.request.urlopen(request, timeout=30) as response:
             lines = response.read().decode("utf-8").splitlines()
