@@ -59,6 +59,9 @@ class Settings:
     store_path: Path | None = None
     query_endpoint: str | None = None
     update_endpoint: str | None = None
+    store_user: str | None = None
+    store_password: str | None = None
+    store_auth: str = "basic"
     query_timeout: float = 5.0
     result_limit: int = 10000
     tokens: dict[str, str] = field(default_factory=dict)
@@ -88,6 +91,12 @@ class Settings:
             raise InputError(f"store '{self.store}' is not one of: {', '.join(STORE_KINDS)}")
         if self.store == "sparql" and not self.query_endpoint:
             raise InputError("store 'sparql' needs a query endpoint (GOVGRAPH_QUERY_ENDPOINT)")
+        if (self.store_user is None) != (self.store_password is None):
+            raise InputError(
+                "the store's credentials need both GOVGRAPH_STORE_USER and GOVGRAPH_STORE_PASSWORD"
+            )
+        if self.store_auth not in ("basic", "digest"):
+            raise InputError(f"store authentication '{self.store_auth}' is not basic or digest")
         if self.query_timeout <= 0:
             raise InputError("the query timeout must be a positive number of seconds")
         if self.result_limit <= 0:
@@ -110,6 +119,9 @@ class Settings:
             values["query_endpoint"] = env["GOVGRAPH_QUERY_ENDPOINT"]
         if env.get("GOVGRAPH_UPDATE_ENDPOINT"):
             values["update_endpoint"] = env["GOVGRAPH_UPDATE_ENDPOINT"]
+        for name in ("user", "password", "auth"):
+            if env.get(f"GOVGRAPH_STORE_{name.upper()}"):
+                values[f"store_{name}"] = env[f"GOVGRAPH_STORE_{name.upper()}"]
         if env.get("GOVGRAPH_QUERY_TIMEOUT"):
             values["query_timeout"] = _number(env, "GOVGRAPH_QUERY_TIMEOUT", float)
         if env.get("GOVGRAPH_RESULT_LIMIT"):

@@ -42,8 +42,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 from SPARQLWrapper import (
+    BASIC,
     CONSTRUCT,
     DESCRIBE,
+    DIGEST,
     INSERT,
     JSON,
     POST,
@@ -561,6 +563,7 @@ class SparqlStore:
         result_limit: int = 10000,
         headers: Mapping[str, str] | None = None,
         credentials: tuple[str, str] | None = None,
+        auth: str = "basic",
     ) -> None:
         self.query_endpoint = query_endpoint
         self.update_endpoint = update_endpoint or query_endpoint
@@ -568,6 +571,7 @@ class SparqlStore:
         self.result_limit = result_limit
         self.headers = dict(headers or {})
         self.credentials = credentials
+        self.auth = DIGEST if auth == "digest" else BASIC
 
     def _wrapper(self, endpoint: str, timeout: float) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(endpoint)
@@ -577,6 +581,7 @@ class SparqlStore:
         for name, value in self.headers.items():
             wrapper.addCustomHttpHeader(name, value)
         if self.credentials:
+            wrapper.setHTTPAuth(self.auth)
             wrapper.setCredentials(*self.credentials)
         return wrapper
 
@@ -723,6 +728,12 @@ def open_store(settings: Settings) -> Store:
             settings.update_endpoint,
             timeout=settings.query_timeout,
             result_limit=settings.result_limit,
+            credentials=(
+                (settings.store_user, settings.store_password)
+                if settings.store_user is not None and settings.store_password is not None
+                else None
+            ),
+            auth=settings.store_auth,
         )
         if remote.is_empty():
             remote.load(_bundled_graph(settings))
