@@ -558,12 +558,14 @@ def _collect(
                 raise _Cancelled
             if len(rows) >= limit:
                 raise ResultTooLarge(_too_large(limit, "rows"))
-            row = {}
-            for name in variables:
-                value = solution[name]
-                if value is not None:
-                    row[name] = _from_ox(value)
-            rows.append(row)
+            # A solution iterates over its values in the order of `variables`.
+            rows.append(
+                {
+                    name: _from_ox(value)
+                    for name, value in zip(variables, solution, strict=True)
+                    if value is not None
+                }
+            )
         return QueryResult(kind="SELECT", variables=variables, rows=rows)
     graph = bind_prefixes(Graph())
     for count, triple in enumerate(answer):
