@@ -96,7 +96,7 @@ def test_values_also_open_each_union_branch_that_mentions_a_bound_variable():
     text = bind_values(query, rows)
     assert text.count("VALUES") == 3  # the WHERE group, and the branches naming ?a and ?d
     assert "{ VALUES (?a) { (<http://e/1>) (<http://e/2>) }  ?a <http://e/p> ?b }" in text
-    assert "{ VALUES (?d) { (\"2\") (UNDEF) }  ?c <http://e/p> ?d }" in text
+    assert '{ VALUES (?d) { ("2") (UNDEF) }  ?c <http://e/p> ?d }' in text
     assert "{ SELECT ?a WHERE { { ?a ?x ?y } UNION" in text  # a sub-select's scope is its own
     assert example_store().query(text).kind == "SELECT"
 
