@@ -178,6 +178,7 @@ _SCANNED = re.compile(
     | (?P<var>[?$][A-Za-z0-9_]+)
     | (?P<open>\{)
     | (?P<close>\})
+    | (?P<space>\s+)
     | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -246,20 +247,9 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
         table.append(terms)
     block = _values_block(names, table)
 
-    groups, words = _top_level_groups(sparql)
-    if not groups:
-        raise QueryError("the query has no WHERE group to bind values in")
-    form = next((w for w in words if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), "")
-    where = groups[0]
-    if form == "CONSTRUCT":
-        if groups[0][2] == "WHERE":
-            raise QueryError("values cannot be bound in the short form CONSTRUCT WHERE { }")
-        if len(groups) < 2:
-            raise QueryError("the CONSTRUCT query has no WHERE group")
-        where = groups[1]
-    open_at, close_at, _ = where
+    open_at, close_at, branches = _binding_places(sparql)
     inner = sparql[open_at + 1 : close_at]
-    for branch_open, mentioned in reversed(_union_branches(inner)):
+    for branch_open, mentioned in reversed(branches):
         columns = [i for i, name in enumerate(names) if name in mentioned]
         if columns:
             branch_block = _values_block(
@@ -272,6 +262,26 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
         # The group is a bare sub-select: VALUES cannot stand beside it, so nest it.
         return f"{sparql[: open_at + 1]} {block} {{{inner}}} {sparql[close_at:]}"
     return f"{sparql[: open_at + 1]} {block} {inner}{sparql[close_at:]}"
+
+
+@lru_cache(maxsize=1024)
+def _binding_places(sparql: str) -> tuple[int, int, tuple[tuple[int, frozenset[str]], ...]]:
+    """Where `bind_values` puts its blocks: the WHERE group's braces and the UNION branches
+    (index of `{` within the group, variables mentioned). Cached: saved queries recur."""
+    groups, words = _top_level_groups(sparql)
+    if not groups:
+        raise QueryError("the query has no WHERE group to bind values in")
+    form = next((w for w in words if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), "")
+    where = groups[0]
+    if form == "CONSTRUCT":
+        if groups[0][2] == "WHERE":
+            raise QueryError("values cannot be bound in the short form CONSTRUCT WHERE { }")
+        if len(groups) < 2:
+            raise QueryError("the CONSTRUCT query has no WHERE group")
+        where = groups[1]
+    open_at, close_at, _ = where
+    branches = _union_branches(sparql[open_at + 1 : close_at])
+    return open_at, close_at, tuple((at, frozenset(names)) for at, names in branches)
 
 
 def _values_block(names: Sequence[str], table: Sequence[Sequence[str]]) -> str:
@@ -293,7 +303,7 @@ def _union_branches(text: str) -> list[tuple[int, set[str]]]:
     for match in _SCANNED.finditer(text):
         kind = match.lastgroup
         token = match.group()
-        if kind == "comment" or (kind == "other" and token.isspace()):
+        if kind in ("comment", "space"):
             continue
         word = token.upper() if kind == "word" else ""
         if closed is not None:
