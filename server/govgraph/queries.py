@@ -7,8 +7,11 @@ required, `?__name` optional; a suffix gives the type — `_iri`, `_integer`, `_
 two-letter language (`_en`), none for a plain string. The API parameter is the bare name.
 
 Values are parsed into typed RDF terms and handed to the store as bindings, never pasted into
-the query text. An optional parameter that is not given stays unbound, so queries are written
-to read "unbound" as "no filter" (e.g. `FILTER(COALESCE(?date >= ?__from_xsd_date, true))`).
+the query text (the store's `VALUES` block also opens each `UNION` branch that names them). An
+optional parameter that is not given stays unbound, so queries are written to read "unbound" as
+"no filter" (e.g. `FILTER(COALESCE(?date >= ?__from_xsd_date, true))`). An optional IRI is
+best written into the triple pattern itself, `?meeting gg:ofBody ?__body_iri . BIND(?__body_iri
+AS ?body)`: unbound it matches anything, bound it is an index lookup rather than a scan.
 
 `transitive` (govgraph's own decorator) turns a one-step query into a closure: the query is
 run for the given value of `parameter`, then again for every new value found in `column`, and
