@@ -3,6 +3,7 @@ the Example Together fixture (see tests/fixtures/example-together.ttl for the st
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pytest
@@ -266,6 +267,53 @@ def test_reports_to_climbs_to_the_top_with_depth(store, library):
         ("body/example-board", 2),
     ]
     assert run(store, library, "reports-to", body=BODY + "example-board").rows == []
+
+
+class CountingStore:
+    """A store that counts the queries it is asked."""
+
+    def __init__(self, store):
+        self.store = store
+        self.count = 0
+
+    def query(self, *args, **kwargs):
+        self.count += 1
+        return self.store.query(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("reports-to", {"body": BODY + "example-alcohol-group"}),
+        ("reports-to", {"body": BODY + "example-health-board", "date": "2006-01-01"}),
+        ("reporting-into", {"body": BODY + "example-board"}),
+        ("reporting-into", {"body": BODY + "example-executive", "date": "2007-01-01"}),
+    ],
+)
+def test_transitive_via_walks_in_two_queries_with_the_same_answer(store, library, name, params):
+    query = library.get(name)
+    assert query.transitive is not None and query.transitive.via
+    counting = CountingStore(store)
+    walked = run_saved_query(counting, query, params)
+    assert counting.count == 2
+    step_by_step = dataclasses.replace(
+        query, transitive=dataclasses.replace(query.transitive, via=None)
+    )
+    counting.count = 0
+    expected = run_saved_query(counting, step_by_step, params)
+    assert counting.count == max(int(row["depth"]) for row in expected.rows) + 1  # a step each
+    assert walked.variables == expected.variables
+    assert walked.rows == expected.rows and walked.rows
+
+
+def test_transitive_via_must_be_a_property_path(tmp_path):
+    path = tmp_path / "up.rq"
+    path.write_text(
+        "#+ transitive:\n#+   parameter: body\n#+   column: up\n#+   via: not a path (\n"
+        "SELECT ?up WHERE { ?_body_iri <http://e/p> ?up }\n"
+    )
+    with pytest.raises(ParseError, match="via"):
+        read_query_file(path)
 
 
 def test_reporting_into_finds_every_body_below(store, library):

@@ -87,6 +87,20 @@ def test_a_bare_subselect_is_nested():
     assert example_store().query(text).kind == "SELECT"
 
 
+def test_values_also_open_each_union_branch_that_mentions_a_bound_variable():
+    query = (
+        "SELECT * WHERE { { ?a <http://e/p> ?b } UNION { ?c <http://e/p> ?d } "
+        "UNION { SELECT ?a WHERE { { ?a ?x ?y } UNION { ?y ?x ?a } } } }"
+    )
+    rows = [{"a": URIRef("http://e/1"), "d": Literal("2")}, {"a": URIRef("http://e/2")}]
+    text = bind_values(query, rows)
+    assert text.count("VALUES") == 3  # the WHERE group, and the branches naming ?a and ?d
+    assert "{ VALUES (?a) { (<http://e/1>) (<http://e/2>) }  ?a <http://e/p> ?b }" in text
+    assert '{ VALUES (?d) { ("2") (UNDEF) }  ?c <http://e/p> ?d }' in text
+    assert "{ SELECT ?a WHERE { { ?a ?x ?y } UNION" in text  # a sub-select's scope is its own
+    assert example_store().query(text).kind == "SELECT"
+
+
 def test_several_rows_with_undef():
     text = bind_values(
         "SELECT * WHERE { ?a ?b ?c }",

@@ -7,13 +7,20 @@ required, `?__name` optional; a suffix gives the type — `_iri`, `_integer`, `_
 two-letter language (`_en`), none for a plain string. The API parameter is the bare name.
 
 Values are parsed into typed RDF terms and handed to the store as bindings, never pasted into
-the query text. An optional parameter that is not given stays unbound, so queries are written
-to read "unbound" as "no filter" (e.g. `FILTER(COALESCE(?date >= ?__from_xsd_date, true))`).
+the query text (the store's `VALUES` block also opens each `UNION` branch that names them). An
+optional parameter that is not given stays unbound, so queries are written to read "unbound" as
+"no filter" (e.g. `FILTER(COALESCE(?date >= ?__from_xsd_date, true))`). An optional IRI is
+best written into the triple pattern itself, `?meeting gg:ofBody ?__body_iri . BIND(?__body_iri
+AS ?body)`: unbound it matches anything, bound it is an index lookup rather than a scan.
 
 `transitive` (govgraph's own decorator) turns a one-step query into a closure: the query is
 run for the given value of `parameter`, then again for every new value found in `column`, and
 so on (breadth first); each row gets the step number in the `depth` column, and each value is
 kept once, at its smallest depth. Under plain grlc the same file answers the first step.
+With `via`, a property path that reaches at least every value a step can reach (e.g.
+`org:reportsTo|^gg:fromBody/gg:toBody`), the walk takes two queries instead of one per step:
+the values reachable by `via`, then the step for all of them at once; the breadth-first walk
+over those rows gives the same answer.
 """
 
 from __future__ import annotations
@@ -96,6 +103,7 @@ class Transitive:
     parameter: str
     column: str
     depth: str = "depth"
+    via: str | None = None
 
 
 @dataclass
@@ -195,7 +203,7 @@ def read_query_file(path: str | Path) -> SavedQuery:
         method=str(meta.get("method") or "GET").upper(),
         kind=kind,
         variables=variables,
-        transitive=_transitive(path, meta.get("transitive"), parameters, variables),
+        transitive=_transitive(path, text, meta.get("transitive"), parameters, variables),
     )
 
 
@@ -290,14 +298,18 @@ def _name_values(decorator: Any) -> dict[str, Any]:
 
 
 def _transitive(
-    path: Path, spec: Any, parameters: list[Parameter], variables: list[str]
+    path: Path, text: str, spec: Any, parameters: list[Parameter], variables: list[str]
 ) -> Transitive | None:
     if spec is None:
         return None
     if not isinstance(spec, dict) or not {"parameter", "column"} <= spec.keys():
         raise ParseError(path, None, "transitive needs 'parameter' and 'column'")
+    via = spec.get("via")
     transitive = Transitive(
-        str(spec["parameter"]), str(spec["column"]), str(spec.get("depth", "depth"))
+        str(spec["parameter"]),
+        str(spec["column"]),
+        str(spec.get("depth", "depth")),
+        str(via) if via else None,
     )
     parameter = next((p for p in parameters if p.name == transitive.parameter), None)
     if parameter is None or parameter.type != "iri":
@@ -306,7 +318,44 @@ def _transitive(
         )
     if transitive.column not in variables:
         raise ParseError(path, None, f"transitive: the query has no column '{transitive.column}'")
+    if transitive.via is not None:
+        try:
+            ox.Store().query(_reachable_query(text, transitive.via))
+        except SyntaxError as exc:
+            raise ParseError(
+                path, None, f"transitive: 'via' is not a property path: {exc}"
+            ) from None
     return transitive
+
+
+_SELECT = re.compile(r"\bSELECT\b(?:\s+(?:DISTINCT|REDUCED)\b)?", re.IGNORECASE)
+
+
+def _select_at(text: str) -> re.Match[str]:
+    """Where the query's SELECT keyword is (comments, strings and IRIs do not count)."""
+    masked = re.sub(
+        r"(<[^<>\"{}|^`\\\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')|#[^\n]*",
+        lambda m: " " * len(m.group()),
+        text,
+    )
+    match = _SELECT.search(masked)
+    if match is None:
+        raise ValueError("not a SELECT query")
+    return match
+
+
+def _reachable_query(text: str, via: str) -> str:
+    """The values reachable from `?transitiveStart` by the path `via`, with the query's prefixes."""
+    prologue = text[: _select_at(text).start()]
+    return f"{prologue}SELECT DISTINCT ?node WHERE {{ ?transitiveStart ({via})* ?node }}\n"
+
+
+def _projecting(text: str, var: str) -> str:
+    """The query with `?var` added to its SELECT clause (unless it selects `*`)."""
+    end = _select_at(text).end()
+    if text[end:].lstrip().startswith("*"):
+        return text
+    return f"{text[:end]} ?{var}{text[end:]}"
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -378,7 +427,30 @@ def _run_transitive(
     parameter = query.parameter(transitive.parameter)
     assert parameter is not None
     deadline = time.monotonic() + timeout if timeout else None
+
+    def remaining() -> float | None:
+        if deadline is None:
+            return None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout(f"'{query.name}' did not finish within {timeout:g} seconds")
+        return left
+
+    def step(frontier: list[Node], step_text: str) -> list[dict[str, Node]]:
+        rows = [{**bindings, parameter.var: node} for node in frontier]
+        return store.query(step_text, rows, remaining()).rows  # type: ignore[arg-type]
+
     start = bindings[parameter.var]
+    every_step: list[dict[str, Node]] | None = None
+    if transitive.via is not None:
+        # Every step at once, for every value `via` reaches; the walk below picks the rows
+        # of each step's frontier, in the query's order.
+        reachable = store.query(
+            _reachable_query(text, transitive.via), {"transitiveStart": start}, remaining()
+        )
+        nodes = [row["node"] for row in reachable.rows if "node" in row]
+        every_step = step(nodes, _projecting(text, parameter.var))
+
     seen: set[Node] = {start}
     frontier: list[Node] = [start]
     rows: list[dict[str, Node]] = []
@@ -389,20 +461,19 @@ def _run_transitive(
     while frontier:
         if depth > MAX_DEPTH:
             raise QueryTimeout(f"'{query.name}' went more than {MAX_DEPTH} steps deep")
-        remaining = None
-        if deadline is not None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise QueryTimeout(f"'{query.name}' did not finish within {timeout:g} seconds")
-        step = [{**bindings, parameter.var: node} for node in frontier]
-        result = store.query(text, step, remaining)  # type: ignore[arg-type]
+        if every_step is None:
+            found_rows = step(frontier, text)
+        else:
+            within = set(frontier)
+            found_rows = [row for row in every_step if row.get(parameter.var) in within]
         frontier = []
-        for row in result.rows:
+        for row in found_rows:
             found = row.get(transitive.column)
             if found is None or found in seen:
                 continue
             seen.add(found)
             frontier.append(found)
+            row = {name: value for name, value in row.items() if name in query.variables}
             rows.append({**row, transitive.depth: Literal(depth, datatype=XSD.integer)})
         depth += 1
     return QueryResult(kind="SELECT", variables=variables, rows=rows)

@@ -5,7 +5,10 @@
 queries and validation only ever see the `Store` protocol and `QueryResult`.
 
 Binding values. Query parameters are bound by adding a `VALUES` block, built from validated,
-properly escaped RDF terms, at the start of the query's outermost WHERE group (`bind_values`).
+properly escaped RDF terms, at the start of the query's outermost WHERE group (`bind_values`),
+and again at the start of each `UNION` branch that mentions a bound variable: Oxigraph does not
+carry an outer `VALUES` into a union, so without it the branches are evaluated for every value
+and joined afterwards (at 1M triples, 35 ms against 3 ms for one step of `reports-to`).
 Both stores use the same mechanism, so they give the same answers. pyoxigraph's own
 `substitutions=` was measured and rejected: in 0.5 it refuses any variable that is not in the
 SELECT projection, and it does not anchor property paths (668 ms against 0.08 ms for `VALUES`
@@ -177,6 +180,7 @@ _SCANNED = re.compile(
     | (?P<var>[?$][A-Za-z0-9_]+)
     | (?P<open>\{)
     | (?P<close>\})
+    | (?P<space>\s+)
     | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -231,7 +235,7 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
                 names.append(name)
     if not names:
         return sparql
-    lines = []
+    table: list[list[str]] = []
     for row in rows:
         terms = []
         for name in names:
@@ -242,9 +246,30 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
                 raise QueryError(f"?{name}: a blank node cannot be bound as a value")
             else:
                 terms.append(sparql_term(term))
-        lines.append(f"({' '.join(terms)})")
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ {' '.join(lines)} }}"
+        table.append(terms)
+    block = _values_block(names, table)
 
+    open_at, close_at, branches = _binding_places(sparql)
+    inner = sparql[open_at + 1 : close_at]
+    for branch_open, mentioned in reversed(branches):
+        columns = [i for i, name in enumerate(names) if name in mentioned]
+        if columns:
+            branch_block = _values_block(
+                [names[i] for i in columns],
+                list({tuple(terms[i] for i in columns): None for terms in table}),
+            )
+            at = branch_open + 1
+            inner = f"{inner[:at]} {branch_block} {inner[at:]}"
+    if re.match(r"\s*SELECT\b", inner, re.IGNORECASE):
+        # The group is a bare sub-select: VALUES cannot stand beside it, so nest it.
+        return f"{sparql[: open_at + 1]} {block} {{{inner}}} {sparql[close_at:]}"
+    return f"{sparql[: open_at + 1]} {block} {inner}{sparql[close_at:]}"
+
+
+@lru_cache(maxsize=1024)
+def _binding_places(sparql: str) -> tuple[int, int, tuple[tuple[int, frozenset[str]], ...]]:
+    """Where `bind_values` puts its blocks: the WHERE group's braces and the UNION branches
+    (index of `{` within the group, variables mentioned). Cached: saved queries recur."""
     groups, words = _top_level_groups(sparql)
     if not groups:
         raise QueryError("the query has no WHERE group to bind values in")
@@ -257,11 +282,52 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
             raise QueryError("the CONSTRUCT query has no WHERE group")
         where = groups[1]
     open_at, close_at, _ = where
-    inner = sparql[open_at + 1 : close_at]
-    if re.match(r"\s*SELECT\b", inner, re.IGNORECASE):
-        # The group is a bare sub-select: VALUES cannot stand beside it, so nest it.
-        return f"{sparql[: open_at + 1]} {block} {{{inner}}} {sparql[close_at:]}"
-    return f"{sparql[: open_at + 1]} {block} {inner}{sparql[close_at:]}"
+    branches = _union_branches(sparql[open_at + 1 : close_at])
+    return open_at, close_at, tuple((at, frozenset(names)) for at, names in branches)
+
+
+def _values_block(names: Sequence[str], table: Sequence[Sequence[str]]) -> str:
+    rows = " ".join(f"({' '.join(terms)})" for terms in table)
+    return f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}"
+
+
+def _union_branches(text: str) -> list[tuple[int, set[str]]]:
+    """The `UNION` branches in a group's text: (index of the `{`, variables mentioned).
+
+    Branches inside a sub-select are left out (its variables are its own unless projected),
+    and so is a branch that is itself a bare sub-select.
+    """
+    branches: list[tuple[int, set[str]]] = []
+    # Open groups: [index of "{", variables seen, first word, preceded by UNION, in sub-select]
+    stack: list[list] = []
+    previous = ""  # the last significant token
+    closed: list | None = None  # a group just closed, waiting to see whether UNION follows
+    for match in _SCANNED.finditer(text):
+        kind = match.lastgroup
+        token = match.group()
+        if kind in ("comment", "space"):
+            continue
+        word = token.upper() if kind == "word" else ""
+        if closed is not None:
+            if (closed[3] or word == "UNION") and not closed[4] and closed[2] != "SELECT":
+                branches.append((closed[0], closed[1]))
+            closed = None
+        if stack and stack[-1][2] is None:
+            stack[-1][2] = word
+        if kind == "open":
+            in_subselect = bool(stack) and (stack[-1][4] or stack[-1][2] == "SELECT")
+            stack.append([match.start(), set(), None, previous == "UNION", in_subselect])
+        elif kind == "close" and stack:
+            closed = stack.pop()
+            if stack:
+                stack[-1][1] |= closed[1]
+        elif kind == "var":
+            for group in stack:
+                group[1].add(token[1:])
+        previous = word or token
+    if closed is not None and closed[3] and not closed[4] and closed[2] != "SELECT":
+        branches.append((closed[0], closed[1]))
+    return sorted(branches)
 
 
 # --- pyoxigraph <-> rdflib ------------------------------------------------------------------
@@ -504,12 +570,14 @@ def _collect(
                 raise _Cancelled
             if len(rows) >= limit:
                 raise ResultTooLarge(_too_large(limit, "rows"))
-            row = {}
-            for name in variables:
-                value = solution[name]
-                if value is not None:
-                    row[name] = _from_ox(value)
-            rows.append(row)
+            # A solution iterates over its values in the order of `variables`.
+            rows.append(
+                {
+                    name: _from_ox(value)
+                    for name, value in zip(variables, solution, strict=True)
+                    if value is not None
+                }
+            )
         return QueryResult(kind="SELECT", variables=variables, rows=rows)
     graph = bind_prefixes(Graph())
     for count, triple in enumerate(answer):
