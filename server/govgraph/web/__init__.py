@@ -7,16 +7,21 @@ with a readable message (`error_status`), never a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import Flask, Response, current_app, jsonify
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
+from govgraph.cache import VersionedCache
 from govgraph.config import Settings
 from govgraph.errors import (
     GovgraphError,
     InputError,
     ParameterError,
     QueryTimeout,
+    ReadOnly,
     ResultTooLarge,
     UnknownQuery,
 )
@@ -34,11 +39,16 @@ CORS_HEADERS = {
 
 @dataclass
 class Govgraph:
-    """What the views need: the settings, the store and the saved queries."""
+    """What the views need: the settings, the store, the saved queries and their answers."""
 
     settings: Settings
     store: Store
     library: QueryLibrary
+    answers: VersionedCache[tuple[bytes, int]] = field(default_factory=VersionedCache)
+
+    def graph_version(self) -> str | None:
+        """The store's version if answers may be cached by it (None: never cache, no ETag)."""
+        return self.store.version() if getattr(self.store, "stable_version", False) else None
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -52,6 +62,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         settings=settings,
         store=store if store is not None else open_store(settings),
         library=QueryLibrary(settings.queries_dir or settings.project_root / "queries"),
+        answers=VersionedCache(max_entries=settings.response_cache),
     )
     for module in (sparql, api, changes, pages):
         app.register_blueprint(module.blueprint)
@@ -63,6 +74,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
+READ_ONLY_SERVER = ("this server is read-only (govgraph serve --workers N); propose and approve "
+                    "changes on a server with one worker")
+
+
 def govgraph() -> Govgraph:
     """The app's settings, store and library (inside a request)."""
     return current_app.extensions["govgraph"]
@@ -71,11 +86,13 @@ def govgraph() -> Govgraph:
 def error_status(error: GovgraphError) -> int:
     """The HTTP status for a govgraph error."""
     from govgraph.auth import AuthError
-    from govgraph.changes import ChangeTooLarge
+    from govgraph.errors import ChangeTooLarge
     from govgraph.proposals import Conflict, UnknownProposal
 
     if isinstance(error, AuthError):
         return error.status
+    if isinstance(error, ReadOnly):
+        return 403
     if isinstance(error, Conflict):
         return 409
     if isinstance(error, ChangeTooLarge):
@@ -118,7 +135,19 @@ def _unexpected_error(error: Exception) -> tuple[Response, int]:
     return jsonify({"error": "internal error; the server log has the details"}), 500
 
 
+@lru_cache(maxsize=256)
+def best_media_type(accept: str, offered: tuple[str, ...]) -> str | None:
+    """The best of `offered` for an Accept header, the first if the header names nothing
+    (remembered: clients send few distinct headers)."""
+    parsed = parse_accept_header(accept, MIMEAccept)
+    return parsed.best_match(offered) if parsed else offered[0]
+
+
 def _add_cors_headers(response: Response) -> Response:
-    for name, value in CORS_HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    if "Access-Control-Allow-Origin" not in headers:
+        headers.extend(CORS_HEADERS)
+    else:
+        for name, value in CORS_HEADERS.items():
+            headers.setdefault(name, value)
     return response
