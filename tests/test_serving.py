@@ -25,7 +25,7 @@ from waitress.server import create_server
 from govgraph.cache import VersionedCache
 from govgraph.cli import build_parser
 from govgraph.config import Settings
-from govgraph.errors import GovgraphError, InputError, ReadOnly
+from govgraph.errors import GovgraphError, InputError, ParseError, ReadOnly
 from govgraph.store import EmbeddedStore, open_store
 from govgraph.web import create_app
 
@@ -301,3 +301,62 @@ def test_a_read_only_store_refuses_writes(tmp_path):
     with pytest.raises(GovgraphError, match="in use"):
         EmbeddedStore(path)  # a writer while a reader holds the folder
     reader.close()
+
+
+# --- First load into a persisted folder -------------------------------------------------------
+
+
+def triples(count: int, broken_at: int | None = None, blank: bool = False) -> bytes:
+    lines = []
+    for n in range(1, count + 1):
+        subject = "_:shared" if blank and n in (1, count) else f"<http://e/s{n}>"
+        lines.append(f'{subject} <http://e/p> "{n}" .' if n != broken_at else "<http://e/x> oops")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_large_n_triples_file_loads_in_parallel_pieces(tmp_path, monkeypatch):
+    import govgraph.store as store_module
+
+    monkeypatch.setattr(store_module, "PARALLEL_LOAD_BYTES", 1000)
+    data = tmp_path / "big.nt"
+    data.write_bytes(triples(5000))
+    store = EmbeddedStore()
+    store.load_files([data])
+    count = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
+    assert int(count) == 5000
+    data.write_bytes(triples(5000, blank=True))  # blank nodes: one piece, one shared node
+    shared = EmbeddedStore()
+    shared.load_files([data])
+    subjects = shared.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
+    assert int(subjects) == 4999
+
+
+def test_a_parse_error_in_a_piece_names_the_line_of_the_file(tmp_path, monkeypatch):
+    import govgraph.store as store_module
+
+    monkeypatch.setattr(store_module, "PARALLEL_LOAD_BYTES", 1000)
+    data = tmp_path / "broken.nt"
+    data.write_bytes(triples(5000, broken_at=3777))
+    settings = Settings(project_root=ROOT, data_files=[data], store="oxigraph",
+                        store_path=tmp_path / "store")
+    with pytest.raises(ParseError) as caught:
+        open_store(settings)
+    assert caught.value.line == 3777 and "broken.nt" in caught.value.message
+    assert not (tmp_path / "store").exists()  # no half-loaded store is left behind
+    assert not (tmp_path / ".store.loading").exists()
+
+
+def test_the_first_load_is_staged_and_a_leftover_from_a_crash_is_ignored(tmp_path):
+    leftover = tmp_path / ".store.loading"
+    leftover.mkdir()
+    (leftover / "junk").write_text("from a crashed load")
+    settings = Settings(project_root=ROOT, data_files=[FIXTURE], store="oxigraph",
+                        store_path=tmp_path / "store")
+    store = open_store(settings)
+    assert store.query("ASK { ?s ?p ?o }").boolean is True
+    assert not leftover.exists() and (tmp_path / "store").is_dir()
+    version = store.version()
+    store.close()
+    again = open_store(settings)
+    assert again.version() == version  # opened, not loaded again
+    again.close()

@@ -259,6 +259,7 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
         "bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": 4,
         "timeout": int(settings.query_timeout * 2 + 30), "keepalive": 5,
         "accesslog": None, "errorlog": "-", "loglevel": "warning", "proc_name": "govgraph",
+        "worker_exit": _worker_exit,
     }
 
     class Replicas(BaseApplication):  # type: ignore[misc]
@@ -276,6 +277,16 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
     finally:
         lock.close()
     return EXIT_OK
+
+
+def _worker_exit(server: Any, worker: Any) -> None:
+    """End a worker at once once gunicorn has finished its requests: its store is read-only
+    (nothing to flush), and the interpreter's own teardown hangs for the graceful timeout."""
+    import os
+
+    logging.shutdown()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def start_prevalidation(app: Any) -> threading.Thread:

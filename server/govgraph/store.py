@@ -24,8 +24,11 @@ new queries are refused at once with `QueryTimeout` rather than queued behind th
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
+import os
 import re
+import shutil
 import threading
 import urllib.error
 import uuid
@@ -540,12 +543,20 @@ def folder_lock(path: Path, *, shared: bool) -> IO[bytes]:
     return handle
 
 
+#: N-Triples / N-Quads files larger than this are bulk-loaded in parallel pieces.
+PARALLEL_LOAD_BYTES = 16 * 2**20
+_LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+
+
 def _bulk_load_files(store: ox.Store, paths: Iterable[Path]) -> None:
     """Bulk-load files into `store`; on a parse or read error empty it and raise ParseError."""
     for path in paths:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
         try:
-            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+            if fmt in _LINE_FORMATS and path.stat().st_size > PARALLEL_LOAD_BYTES:
+                _bulk_load_lines(store, path.read_bytes(), fmt)
+            else:
+                store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
         except SyntaxError as exc:
             store.clear()
             line = _LINE_IN_MESSAGE.search(str(exc))
@@ -553,6 +564,36 @@ def _bulk_load_files(store: ox.Store, paths: Iterable[Path]) -> None:
         except OSError as exc:
             store.clear()
             raise ParseError(path, None, f"cannot be read ({exc})") from None
+
+
+def _bulk_load_lines(store: ox.Store, data: bytes, fmt: ox.RdfFormat) -> None:
+    """Bulk-load N-Triples / N-Quads in pieces cut at line ends, one thread each: Oxigraph
+    releases the GIL, and one bulk load keeps about one CPU busy. Text with blank nodes loads
+    in one piece (each bulk load names its blank nodes afresh). A SyntaxError names the line
+    in the whole text."""
+    pieces = min(4, os.cpu_count() or 1)
+    if pieces < 2 or b"_:" in data:
+        store.bulk_load(input=data, format=fmt)
+        return
+    cuts = [0]
+    for piece in range(1, pieces):
+        end = data.find(b"\n", max(cuts[-1], len(data) * piece // pieces))
+        cuts.append(len(data) if end < 0 else end + 1)
+    cuts.append(len(data))
+    errors: list[tuple[int, str]] = []  # (line, message): no exception, no reference cycle
+
+    def load(start: int, end: int) -> None:
+        try:
+            store.bulk_load(input=data[start:end], format=fmt)
+        except SyntaxError as exc:
+            line = data.count(b"\n", 0, start) + (exc.lineno or 1)
+            message = str(exc.args[0] if exc.args else exc)
+            errors.append((line, re.sub(r"line \d+", f"line {line}", message)))
+
+    with ThreadPoolExecutor(pieces, thread_name_prefix="govgraph-load") as pool:
+        list(pool.map(load, cuts[:-1], cuts[1:]))
+    if errors:
+        raise SyntaxError(min(errors)[1])
 
 
 def _collect(
@@ -785,7 +826,8 @@ def open_store(settings: Settings) -> Store:
     """The store the settings name, holding the bundled ontology and data if it was empty.
 
     A persisted embedded store that already holds data is used as it is (a fast restart);
-    the bundled Turtle is the source only for a fresh start.
+    the bundled Turtle is the source only for a fresh start, loaded crash-safely into a new
+    folder (`create_persisted`).
     """
     files = [*(settings.ontology_files or []), *(settings.data_files or [])]
     if settings.store == "sparql":
@@ -800,6 +842,9 @@ def open_store(settings: Settings) -> Store:
             remote.load(_bundled_graph(settings))
         return remote
     path = settings.store_path if settings.store == "oxigraph" else None
+    if (path is not None and not settings.read_only and settings.base_iri == DEFAULT_BASE
+            and _is_new_folder(path)):
+        create_persisted(path, [Path(f) for f in files])
     store = EmbeddedStore(path, timeout=settings.query_timeout, result_limit=settings.result_limit,
                           read_only=settings.read_only and path is not None)
     if store.read_only:
@@ -813,6 +858,49 @@ def open_store(settings: Settings) -> Store:
         else:
             store.load(_bundled_graph(settings))
     return store
+
+
+def _is_new_folder(path: Path) -> bool:
+    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+
+
+def create_persisted(path: Path, files: Sequence[Path]) -> None:
+    """Bulk-load `files` into a new store folder at `path`, crash-safely: the data goes into a
+    temporary folder beside it (`.NAME.loading`), renamed to `path` only once complete and
+    flushed, so a crash leaves no half-loaded store (the next start loads again)."""
+    lock = folder_lock(path, shared=False)
+    try:
+        staging = path.with_name(f".{path.name}.loading")
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            store = ox.Store(str(staging))
+        except OSError as exc:
+            raise GovgraphError(f"cannot create a store at {staging}: {exc}") from exc
+        failure: BaseException | None = None
+        try:
+            _bulk_load_files(store, list(files))
+            store.update(_bump_version_update())
+            store.flush()
+        except BaseException as exc:  # keep no traceback: its frames would keep the store open
+            failure = exc.with_traceback(None)
+            failure.__context__ = failure.__cause__ = None
+        del store  # closes the folder
+        if failure is not None:
+            gc.collect()  # anything else that still refers to the store
+            raise failure
+        if path.exists():
+            path.rmdir()  # an empty folder, made by hand
+        os.rename(staging, path)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except BaseException:
+        shutil.rmtree(path.with_name(f".{path.name}.loading"), ignore_errors=True)
+        raise
+    finally:
+        lock.close()
 
 
 def _bundled_graph(settings: Settings) -> Graph:
