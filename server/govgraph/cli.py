@@ -251,9 +251,9 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
     Workflow.open(settings, store)
     assert isinstance(store, EmbeddedStore)
     store.close(wait=True)
+    lock = folder_lock(settings.store_path, shared=True)  # at once: no writer in between
     del store
     gc.collect()
-    lock = folder_lock(settings.store_path, shared=True)
     replica = dataclasses.replace(settings, read_only=True)
     options = {
         "bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": 4,

@@ -409,11 +409,10 @@ def _warm_checker_in_background() -> None:
     if app.extensions.get(_WARMED_KEY):
         return
     app.extensions[_WARMED_KEY] = True
-    checker = workflow_for(app).checker
 
     def warm() -> None:
         try:
-            checker.warm()
+            workflow_for(app).checker.warm()  # built here too: reading the shapes takes time
         except GovgraphError:
             app.extensions[_WARMED_KEY] = False  # the check itself will report the problem
 
