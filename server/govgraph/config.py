@@ -64,9 +64,9 @@ class Settings:
     tokens: dict[str, str] = field(default_factory=dict)
     state_dir: Path | None = None
     max_change_triples: int = 5000
-    prevalidate: bool = False
-    response_cache: int = 512
-    read_only: bool = False
+    prevalidate: bool = False  # serve: validate the graph in the background at start
+    response_cache: int = 512  # saved-query answers kept per graph version (0: off)
+    read_only: bool = False  # refuse every write (set for `serve --workers N` replicas)
 
     def __post_init__(self) -> None:
         self.project_root = Path(self.project_root)
