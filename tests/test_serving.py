@@ -134,7 +134,30 @@ def test_no_etag_or_cache_when_the_store_version_is_not_reliable(tmp_path):
     for _ in range(2):
         response = client.get(BODIES)
         assert response.status_code == 200
-        assert "ETag" not in response.headers and response.headers["X-Cache"] == "miss"
+        assert "ETag" not in response.headers and "X-Cache" not in response.headers
+
+
+def test_a_cached_answer_is_served_without_running_the_query_again(tmp_path, monkeypatch):
+    from govgraph.web import api
+
+    runs = []
+    real = api.run_saved_query
+    monkeypatch.setattr(api, "run_saved_query", lambda *a, **k: runs.append(1) or real(*a, **k))
+    settings = Settings(project_root=ROOT, data_files=[FIXTURE], store="memory",
+                        state_dir=tmp_path)
+    client = create_app(settings).test_client()
+    first = client.get(BODIES, headers={"Accept": "text/csv"})
+    second = client.get(BODIES, headers={"Accept": "text/csv"})
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert second.data == first.data and second.mimetype == "text/csv" and len(runs) == 1
+    assert client.get(BODIES).mimetype != "text/csv" and len(runs) == 2  # another Accept
+    revalidated = client.get(BODIES, headers={"Accept": "text/csv",
+                                              "If-None-Match": first.headers["ETag"]})
+    assert revalidated.status_code == 304 and revalidated.data == b"" and len(runs) == 2
+    assert revalidated.headers["ETag"] == first.headers["ETag"]
+    missing = client.get("/api/queries/members")  # errors are never cached
+    assert missing.status_code == 400 and client.get("/api/queries/members").status_code == 400
+    assert "X-Cache" not in missing.headers and len(runs) == 4
 
 
 def test_the_cache_can_be_turned_off(tmp_path):

@@ -7,14 +7,13 @@ with a readable message (`error_status`), never a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import Flask, Response, current_app, jsonify
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from govgraph.cache import VersionedCache
 from govgraph.config import Settings
 from govgraph.errors import (
     GovgraphError,
@@ -39,12 +38,11 @@ CORS_HEADERS = {
 
 @dataclass
 class Govgraph:
-    """What the views need: the settings, the store, the saved queries and their answers."""
+    """What the views need: the settings, the store and the saved queries."""
 
     settings: Settings
     store: Store
     library: QueryLibrary
-    answers: VersionedCache[tuple[bytes, int]] = field(default_factory=VersionedCache)
 
     def graph_version(self) -> str | None:
         """The store's version if answers may be cached by it (None: never cache, no ETag)."""
@@ -62,7 +60,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         settings=settings,
         store=store if store is not None else open_store(settings),
         library=QueryLibrary(settings.queries_dir or settings.project_root / "queries"),
-        answers=VersionedCache(max_entries=settings.response_cache),
     )
     for module in (sparql, api, changes, pages):
         app.register_blueprint(module.blueprint)
@@ -71,6 +68,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for status in (404, 405):
         app.register_error_handler(status, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    if settings.response_cache:
+        from govgraph.web.answers import AnswerCache
+
+        context = app.extensions["govgraph"]
+        app.wsgi_app = AnswerCache(  # type: ignore[method-assign]
+            app.wsgi_app, context.graph_version, settings.response_cache)
     return app
 
 
