@@ -329,35 +329,15 @@ def test_a_read_only_store_refuses_writes(tmp_path):
 # --- First load into a persisted folder -------------------------------------------------------
 
 
-def triples(count: int, broken_at: int | None = None, blank: bool = False) -> bytes:
+def triples(count: int, broken_at: int | None = None) -> bytes:
     lines = []
     for n in range(1, count + 1):
-        subject = "_:shared" if blank and n in (1, count) else f"<http://e/s{n}>"
-        lines.append(f'{subject} <http://e/p> "{n}" .' if n != broken_at else "<http://e/x> oops")
+        lines.append(f'<http://e/s{n}> <http://e/p> "{n}" .' if n != broken_at
+                     else "<http://e/x> oops")
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_a_large_n_triples_file_loads_in_parallel_pieces(tmp_path, monkeypatch):
-    import govgraph.store as store_module
-
-    monkeypatch.setattr(store_module, "PARALLEL_LOAD_BYTES", 1000)
-    data = tmp_path / "big.nt"
-    data.write_bytes(triples(5000))
-    store = EmbeddedStore()
-    store.load_files([data])
-    count = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
-    assert int(count) == 5000
-    data.write_bytes(triples(5000, blank=True))  # blank nodes: one piece, one shared node
-    shared = EmbeddedStore()
-    shared.load_files([data])
-    subjects = shared.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
-    assert int(subjects) == 4999
-
-
-def test_a_parse_error_in_a_piece_names_the_line_of_the_file(tmp_path, monkeypatch):
-    import govgraph.store as store_module
-
-    monkeypatch.setattr(store_module, "PARALLEL_LOAD_BYTES", 1000)
+def test_a_parse_error_in_a_first_load_leaves_no_store_behind(tmp_path):
     data = tmp_path / "broken.nt"
     data.write_bytes(triples(5000, broken_at=3777))
     settings = Settings(project_root=ROOT, data_files=[data], store="oxigraph",

@@ -543,20 +543,12 @@ def folder_lock(path: Path, *, shared: bool) -> IO[bytes]:
     return handle
 
 
-#: N-Triples / N-Quads files larger than this are bulk-loaded in parallel pieces.
-PARALLEL_LOAD_BYTES = 16 * 2**20
-_LINE_FORMATS = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
-
-
 def _bulk_load_files(store: ox.Store, paths: Iterable[Path]) -> None:
     """Bulk-load files into `store`; on a parse or read error empty it and raise ParseError."""
     for path in paths:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
         try:
-            if fmt in _LINE_FORMATS and path.stat().st_size > PARALLEL_LOAD_BYTES:
-                _bulk_load_lines(store, path.read_bytes(), fmt)
-            else:
-                store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
         except SyntaxError as exc:
             store.clear()
             line = _LINE_IN_MESSAGE.search(str(exc))
@@ -564,36 +556,6 @@ def _bulk_load_files(store: ox.Store, paths: Iterable[Path]) -> None:
         except OSError as exc:
             store.clear()
             raise ParseError(path, None, f"cannot be read ({exc})") from None
-
-
-def _bulk_load_lines(store: ox.Store, data: bytes, fmt: ox.RdfFormat) -> None:
-    """Bulk-load N-Triples / N-Quads in pieces cut at line ends, one thread each: Oxigraph
-    releases the GIL, and one bulk load keeps about one CPU busy. Text with blank nodes loads
-    in one piece (each bulk load names its blank nodes afresh). A SyntaxError names the line
-    in the whole text."""
-    pieces = min(4, os.cpu_count() or 1)
-    if pieces < 2 or b"_:" in data:
-        store.bulk_load(input=data, format=fmt)
-        return
-    cuts = [0]
-    for piece in range(1, pieces):
-        end = data.find(b"\n", max(cuts[-1], len(data) * piece // pieces))
-        cuts.append(len(data) if end < 0 else end + 1)
-    cuts.append(len(data))
-    errors: list[tuple[int, str]] = []  # (line, message): no exception, no reference cycle
-
-    def load(start: int, end: int) -> None:
-        try:
-            store.bulk_load(input=data[start:end], format=fmt)
-        except SyntaxError as exc:
-            line = data.count(b"\n", 0, start) + (exc.lineno or 1)
-            message = str(exc.args[0] if exc.args else exc)
-            errors.append((line, re.sub(r"line \d+", f"line {line}", message)))
-
-    with ThreadPoolExecutor(pieces, thread_name_prefix="govgraph-load") as pool:
-        list(pool.map(load, cuts[:-1], cuts[1:]))
-    if errors:
-        raise SyntaxError(min(errors)[1])
 
 
 def _collect(
