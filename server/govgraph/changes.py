@@ -46,7 +46,7 @@ from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.term import Node
 
 from govgraph.config import Settings
-from govgraph.errors import GovgraphError, InputError, ParseError
+from govgraph.errors import ChangeError, ChangeTooLarge, GovgraphError, InputError, ParseError
 from govgraph.graph import label_of, load_files
 from govgraph.namespaces import (
     ATT,
@@ -92,10 +92,6 @@ UPDATE_OPERATIONS = ("InsertData", "DeleteData", "DeleteWhere", "Modify")
 # --- Errors -----------------------------------------------------------------------------------
 
 
-class ChangeError(InputError):
-    """A proposal that cannot be accepted as written (400)."""
-
-
 class MissingTriples(ChangeError):
     """The proposal removes triples that are not in the graph; each is named."""
 
@@ -120,14 +116,6 @@ class ProtectedTerms(ChangeError):
         super().__init__(
             "the ontology, vocabularies and shapes cannot be changed through a proposal; "
             f"these triples describe model terms:\n{shown}")
-
-
-class ChangeTooLarge(ChangeError):
-    """The proposal is bigger than the configured limit (413)."""
-
-    def __init__(self, message: str, limit: int) -> None:
-        self.limit = limit
-        super().__init__(message)
 
 
 # --- Terms ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from govgraph import __version__
 from govgraph.config import Settings
@@ -91,6 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--store-path", metavar="DIR", type=Path, default=None,
         help="keep the embedded store in this folder, so a restart does not re-parse the data",
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, metavar="N",
+        help="serve with N processes (gunicorn), each with the persisted store (--store-path) "
+        "open read-only: reads scale with the CPUs, and every write (proposals, approvals, "
+        "SPARQL Update) is refused with 403 while they run. Default 1: one process that "
+        "reads and writes",
+    )
+    serve.add_argument(
+        "--prevalidate", action="store_true",
+        help="validate the whole graph in the background as the server starts, so the first "
+        "change check is quick (it slows requests meanwhile; also GOVGRAPH_PREVALIDATE=1). "
+        "Without it the change checker is built on the first change request",
     )
     serve.set_defaults(run=run_serve)
 
@@ -189,25 +202,21 @@ def run_serve(args: argparse.Namespace) -> int:
     from waitress import serve
 
     from govgraph.web import create_app
-    from govgraph.web.changes import workflow_for
 
     settings = Settings.from_env(
         store=args.store,
         store_path=args.store_path,
         query_endpoint=args.query_endpoint,
         update_endpoint=args.update_endpoint,
+        prevalidate=args.prevalidate or None,
     )
+    if args.workers < 1:
+        raise InputError("--workers must be 1 or more")
+    if args.workers > 1:
+        return serve_replicas(settings, args.host, args.port, args.workers)
     app = create_app(settings)
-    # the first change check needs one full validation; do it now, not on a user's request
-    checker = workflow_for(app).checker
-
-    def warm() -> None:
-        try:
-            checker.warm()
-        except GovgraphError as exc:  # the first check will report it to its user
-            logging.getLogger("govgraph").warning("could not pre-validate the graph: %s", exc)
-
-    threading.Thread(target=warm, name="govgraph-warm-checker", daemon=True).start()
+    if settings.prevalidate:
+        start_prevalidation(app)
     print(
         f"govgraph: serving on http://{args.host}:{args.port}/ "
         f"(store: {settings.store}); press Ctrl+C to stop",
@@ -218,6 +227,82 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise GovgraphError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from exc
     return EXIT_OK
+
+
+def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> int:
+    """Serve with `workers` pre-forked processes, each with the persisted store open read-only.
+
+    This process first opens the store as its writer (loading the bundled data on a first
+    start, finishing any interrupted approval), closes it, then holds the folder's shared lock
+    while the workers run, so no writer can open the folder under them.
+    """
+    import gc
+
+    from gunicorn.app.base import BaseApplication
+
+    from govgraph.proposals import Workflow
+    from govgraph.store import EmbeddedStore, folder_lock, open_store
+    from govgraph.web import create_app
+
+    if settings.store != "oxigraph" or settings.store_path is None:
+        raise InputError("--workers needs a persisted store: --store oxigraph --store-path DIR "
+                         "(or GOVGRAPH_STORE_PATH)")
+    store = open_store(settings)
+    Workflow.open(settings, store)
+    assert isinstance(store, EmbeddedStore)
+    store.close(wait=True)
+    lock = folder_lock(settings.store_path, shared=True)  # at once: no writer in between
+    del store
+    gc.collect()
+    replica = dataclasses.replace(settings, read_only=True)
+    options = {
+        "bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": 4,
+        "timeout": int(settings.query_timeout * 2 + 30), "keepalive": 5,
+        "accesslog": None, "errorlog": "-", "loglevel": "warning", "proc_name": "govgraph",
+        "worker_exit": _worker_exit,
+    }
+
+    class Replicas(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return create_app(replica)
+
+    print(f"govgraph: serving on http://{host}:{port}/ with {workers} read-only workers "
+          f"(store: {settings.store_path}); press Ctrl+C to stop", file=sys.stderr)
+    try:
+        Replicas().run()
+    finally:
+        lock.close()
+    return EXIT_OK
+
+
+def _worker_exit(server: Any, worker: Any) -> None:
+    """End a worker at once once gunicorn has finished its requests: its store is read-only
+    (nothing to flush), and the interpreter's own teardown hangs for the graceful timeout."""
+    import os
+
+    logging.shutdown()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def start_prevalidation(app: Any) -> threading.Thread:
+    """Build the change checker and validate the whole graph in a background thread, so the
+    first change check is quick (it competes with requests for the CPU meanwhile)."""
+    from govgraph.web.changes import workflow_for
+
+    def warm() -> None:
+        try:
+            workflow_for(app).checker.warm()
+        except GovgraphError as exc:  # the first check will report it to its user
+            logging.getLogger("govgraph").warning("could not pre-validate the graph: %s", exc)
+
+    thread = threading.Thread(target=warm, name="govgraph-warm-checker", daemon=True)
+    thread.start()
+    return thread
 
 
 # --- query -----------------------------------------------------------------------------------

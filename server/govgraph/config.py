@@ -67,6 +67,9 @@ class Settings:
     tokens: dict[str, str] = field(default_factory=dict)
     state_dir: Path | None = None
     max_change_triples: int = 5000
+    prevalidate: bool = False  # serve: validate the graph in the background at start
+    response_cache: int = 512  # saved-query answers kept per graph version (0: off)
+    read_only: bool = False  # refuse every write (set for `serve --workers N` replicas)
 
     def __post_init__(self) -> None:
         self.project_root = Path(self.project_root)
@@ -101,6 +104,8 @@ class Settings:
             raise InputError("the query timeout must be a positive number of seconds")
         if self.result_limit <= 0:
             raise InputError("the result limit must be a positive number of rows")
+        if self.response_cache < 0:
+            raise InputError("the response cache size must be 0 (off) or a number of answers")
         if self.max_change_triples <= 0:
             raise InputError("the change size limit must be a positive number of triples")
 
@@ -130,6 +135,10 @@ class Settings:
             values["state_dir"] = Path(env["GOVGRAPH_STATE_DIR"])
         if env.get("GOVGRAPH_MAX_CHANGE_TRIPLES"):
             values["max_change_triples"] = _number(env, "GOVGRAPH_MAX_CHANGE_TRIPLES", int)
+        if env.get("GOVGRAPH_RESPONSE_CACHE"):
+            values["response_cache"] = _number(env, "GOVGRAPH_RESPONSE_CACHE", int)
+        if env.get("GOVGRAPH_PREVALIDATE"):
+            values["prevalidate"] = _flag(env, "GOVGRAPH_PREVALIDATE")
         tokens: dict[str, str] = {}
         if env.get("GOVGRAPH_TOKENS_FILE"):
             path = Path(env["GOVGRAPH_TOKENS_FILE"])
@@ -150,3 +159,12 @@ def _number(env: Mapping[str, str], name: str, kind: type[int] | type[float]) ->
         return kind(env[name])
     except ValueError as exc:
         raise InputError(f"{name}: '{env[name]}' is not a number") from exc
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env[name].strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise InputError(f"{name}: '{env[name]}' is not one of 1, 0, true, false, yes, no")

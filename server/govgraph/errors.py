@@ -60,5 +60,21 @@ class QueryTimeout(GovgraphError):
     """A query ran longer than the configured timeout."""
 
 
+class ReadOnly(GovgraphError):
+    """A write asked of a read-only server or store (403)."""
+
+
 class ResultTooLarge(GovgraphError):
     """A query returned more rows than the configured limit."""
+
+
+class ChangeError(InputError):
+    """A proposal that cannot be accepted as written (400)."""
+
+
+class ChangeTooLarge(ChangeError):
+    """The proposal is bigger than the configured limit (413)."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        self.limit = limit
+        super().__init__(message)

@@ -42,24 +42,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from govgraph.changes import (
-    ChangeChecker,
-    ChangeError,
-    ChangeRequest,
-    CheckReport,
-    Diff,
-    OtherProposal,
-    deskolemise,
-    diff_triple_lines,
-)
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParameterError
 from govgraph.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
+
+if TYPE_CHECKING:  # govgraph.changes (pyshacl, rdflib's SPARQL parser) is imported on first use
+    from govgraph.changes import ChangeChecker, ChangeRequest, CheckReport, Diff, OtherProposal
 
 logger = logging.getLogger("govgraph.changes")
 
@@ -176,6 +169,8 @@ class Proposal:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Proposal:
+        from govgraph.changes import ChangeRequest
+
         return cls(
             id=data["id"], status=data["status"], author=data["author"],
             description=data["description"], created=data["created"],
@@ -262,6 +257,8 @@ class ProposalStore:
                 for path in sorted(self.proposals_dir.glob("*.json"))]
 
     def pending_overlaps(self, excluding: str | None = None) -> list[OtherProposal]:
+        from govgraph.changes import OtherProposal
+
         return [OtherProposal(p.id, p.description, frozenset(p.nodes)) for p in self.all()
                 if p.status == PENDING and p.id != excluding]
 
@@ -343,6 +340,8 @@ class Workflow:
         """The change checker over the store (made on first use: it reads the shapes)."""
         with self._checker_lock:
             if self._checker is None:
+                from govgraph.changes import ChangeChecker
+
                 self._checker = ChangeChecker.from_settings(self.settings, self.store)
             return self._checker
 
@@ -495,6 +494,8 @@ class Workflow:
     def revert(self, sequence: int, author: str, description: str | None = None
                ) -> tuple[Proposal, CheckReport]:
         """A new proposal that undoes change set `sequence` (its change event is kept)."""
+        from govgraph.changes import ChangeRequest, diff_triple_lines
+
         if sequence not in self.files.sequences():
             raise UnknownProposal(f"no change set {sequence}")
         history = self.files.history()
@@ -535,6 +536,8 @@ class Workflow:
 
     def _recheck(self, proposal: Proposal, approving: URIRef, on: str, event_iri: URIRef,
                  change_set: URIRef) -> CheckReport:
+        from govgraph.changes import ChangeError, Diff
+
         def with_event(diff: Diff, graph: Graph) -> Diff:
             event = _change_event(graph, diff, event_iri, approving, on, proposal.description,
                                   change_set)
@@ -698,6 +701,8 @@ def _check_summary(report: CheckReport) -> dict[str, Any]:
 
 def _store_form(graph: Graph) -> Graph:
     """The graph with skolem IRIs turned back into blank nodes."""
+    from govgraph.changes import deskolemise
+
     out = Graph()
     for s, p, o in graph:
         out.add((deskolemise(s), p, deskolemise(o)))
@@ -706,6 +711,8 @@ def _store_form(graph: Graph) -> Graph:
 
 def _update_text(diff: Diff) -> str:
     """DELETE DATA / INSERT DATA for a diff that names no existing blank node."""
+    from govgraph.changes import deskolemise
+
     def block(triples: frozenset[tuple[Any, Any, Any]]) -> str:
         return "\n".join(" ".join(deskolemise(t).n3() for t in triple) + " ." for triple in
                          sorted(triples))

@@ -26,8 +26,12 @@ new queries are refused at once with `QueryTimeout` rather than queued behind th
 
 from __future__ import annotations
 
+import fcntl
+import gc
 import json
+import os
 import re
+import shutil
 import threading
 import urllib.error
 import uuid
@@ -37,8 +41,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Protocol
 from typing import Literal as TypingLiteral
-from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -64,6 +68,7 @@ from govgraph.errors import (
     ParseError,
     QueryError,
     QueryTimeout,
+    ReadOnly,
     ResultTooLarge,
 )
 from govgraph.namespaces import DEFAULT_BASE, bind_prefixes
@@ -396,7 +401,16 @@ class _Cancelled(Exception):
 
 
 class EmbeddedStore:
-    """Oxigraph in this process: in memory, or persisted at `path` (a folder)."""
+    """Oxigraph in this process: in memory, or persisted at `path` (a folder).
+
+    Only this object writes to its Oxigraph store, so the version is kept in memory and read
+    from the store again after each write. A persisted folder is locked (`folder_lock`): one
+    writer, or any number of `read_only` openers (e.g. `govgraph serve --workers N`), never
+    both; pyoxigraph's read-only mode is undefined while another process writes.
+    """
+
+    #: True: `version()` changes with every change of content (answers may be cached by it).
+    stable_version = True
 
     def __init__(
         self,
@@ -406,12 +420,25 @@ class EmbeddedStore:
         result_limit: int = 10000,
         workers: int = 8,
         max_overdue: int = 2,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path) if path is not None else None
-        try:
-            self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
-        except OSError as exc:
-            raise GovgraphError(f"cannot open the store at {self.path}: {exc}") from exc
+        self.read_only = read_only
+        self._folder_lock: IO[bytes] | None = None
+        if self.path is None:
+            if read_only:
+                raise GovgraphError("only a persisted store (a folder) can be opened read-only")
+            self._store = ox.Store()
+        else:
+            self._folder_lock = folder_lock(self.path, shared=read_only)
+            try:
+                if read_only:
+                    self._store = ox.Store.read_only(str(self.path))
+                else:
+                    self._store = ox.Store(str(self.path))
+            except OSError as exc:
+                self._folder_lock.close()
+                raise GovgraphError(f"cannot open the store at {self.path}: {exc}") from exc
         self.timeout = timeout
         self.result_limit = result_limit
         self.max_overdue = max_overdue
@@ -419,6 +446,7 @@ class EmbeddedStore:
         self._overdue = 0
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._version: str | None = None
 
     # queries
 
@@ -493,6 +521,7 @@ class EmbeddedStore:
 
     def update(self, sparql_update: str) -> None:
         """Apply a SPARQL Update atomically and move the version on; raises QueryError."""
+        self._check_writable()
         with self._write_lock:
             try:
                 self._store.update(sparql_update + "\n;\n" + _bump_version_update())
@@ -500,6 +529,8 @@ class EmbeddedStore:
                 raise QueryError(_syntax_message(exc).replace("SPARQL", "SPARQL Update")) from None
             except (RuntimeError, ValueError, OSError) as exc:
                 raise QueryError(f"the update could not be applied: {exc}") from None
+            finally:
+                self._version = None
 
     def graph(self) -> Graph:
         """A full copy of the default graph, as rdflib (e.g. for SHACL)."""
@@ -510,11 +541,15 @@ class EmbeddedStore:
 
     def load(self, graph: Graph) -> None:
         """Replace the default graph's content with `graph`."""
+        self._check_writable()
         data = graph.serialize(format="nt", encoding="utf-8")
         with self._write_lock:
-            self._store.clear_graph(ox.DefaultGraph())
-            self._store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES)
-            self._store.update(_bump_version_update())
+            try:
+                self._store.clear_graph(ox.DefaultGraph())
+                self._store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES)
+                self._store.update(_bump_version_update())
+            finally:
+                self._version = None
 
     def load_files(self, paths: Iterable[str | Path]) -> None:
         """Load RDF files (Turtle, TriG, N-Triples…) into an empty store with the bulk loader.
@@ -522,21 +557,13 @@ class EmbeddedStore:
         Meant for a fresh start: if a file cannot be parsed the store is emptied again and
         ParseError names the file and line.
         """
+        self._check_writable()
         with self._write_lock:
-            for path in map(Path, paths):
-                fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
-                try:
-                    self._store.bulk_load(
-                        path=str(path), format=fmt, base_iri=path.resolve().as_uri()
-                    )
-                except SyntaxError as exc:
-                    self._store.clear()
-                    line = _LINE_IN_MESSAGE.search(str(exc))
-                    raise ParseError(path, int(line.group(1)) if line else None, str(exc)) from None
-                except OSError as exc:
-                    self._store.clear()
-                    raise ParseError(path, None, f"cannot be read ({exc})") from None
-            self._store.update(_bump_version_update())
+            try:
+                _bulk_load_files(self._store, map(Path, paths))
+                self._store.update(_bump_version_update())
+            finally:
+                self._version = None
 
     def is_empty(self) -> bool:
         """True if the default graph holds no triple."""
@@ -544,14 +571,59 @@ class EmbeddedStore:
         return next(iter(quads), None) is None
 
     def version(self) -> str:
-        """An opaque token that changes whenever the content changes."""
-        return _read_version(self.query)
+        """An opaque token that changes whenever the content changes (cheap: kept in memory)."""
+        version = self._version
+        if version is None:
+            with self._write_lock:  # no write can move it on while it is read
+                if self._version is None:
+                    self._version = _read_version(self.query)
+                version = self._version
+        return version
 
-    def close(self) -> None:
-        """Stop the worker threads and flush a persisted store."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnly(f"the store at {self.path} is open read-only")
+
+    def close(self, *, wait: bool = False) -> None:
+        """Stop the worker threads (`wait`: until they have ended), flush a persisted store
+        and release its folder (the store cannot be used afterwards)."""
+        self._pool.shutdown(wait=wait, cancel_futures=True)
         if self.path is not None:
-            self._store.flush()
+            if not self.read_only:
+                self._store.flush()
+            del self._store  # pyoxigraph closes the folder when its store is dropped
+            if self._folder_lock is not None:
+                self._folder_lock.close()
+
+
+def folder_lock(path: Path, *, shared: bool) -> IO[bytes]:
+    """Lock the file beside a persisted store (`<folder>.lock`): exclusive for a writer,
+    shared for read-only openers; raises GovgraphError at once if the other kind holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path.with_name(path.name + ".lock"), "a+b")  # noqa: SIM115 (kept open)
+    try:
+        fcntl.flock(handle.fileno(), (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        other = "a writer" if shared else "another process"
+        raise GovgraphError(f"the store at {path} is in use by {other}; a persisted store is "
+                            "opened by one writer or by read-only servers, not both") from None
+    return handle
+
+
+def _bulk_load_files(store: ox.Store, paths: Iterable[Path]) -> None:
+    """Bulk-load files into `store`; on a parse or read error empty it and raise ParseError."""
+    for path in paths:
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+        try:
+            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+        except SyntaxError as exc:
+            store.clear()
+            line = _LINE_IN_MESSAGE.search(str(exc))
+            raise ParseError(path, int(line.group(1)) if line else None, str(exc)) from None
+        except OSError as exc:
+            store.clear()
+            raise ParseError(path, None, f"cannot be read ({exc})") from None
 
 
 def _collect(
@@ -711,6 +783,9 @@ class SparqlStore:
         """True if the server's default graph holds no triple."""
         return not self.query("ASK { ?s ?p ?o }").boolean
 
+    #: False: other clients may change the server's content without moving the version on.
+    stable_version = False
+
     def version(self) -> str:
         """An opaque token that changes whenever the content changes through govgraph."""
         return _read_version(self.query)
@@ -786,7 +861,8 @@ def open_store(settings: Settings) -> Store:
     """The store the settings name, holding the bundled ontology and data if it was empty.
 
     A persisted embedded store that already holds data is used as it is (a fast restart);
-    the bundled Turtle is the source only for a fresh start.
+    the bundled Turtle is the source only for a fresh start, loaded crash-safely into a new
+    folder (`create_persisted`).
     """
     files = [*(settings.ontology_files or []), *(settings.data_files or [])]
     if settings.store == "sparql":
@@ -807,13 +883,65 @@ def open_store(settings: Settings) -> Store:
             remote.load(_bundled_graph(settings))
         return remote
     path = settings.store_path if settings.store == "oxigraph" else None
-    store = EmbeddedStore(path, timeout=settings.query_timeout, result_limit=settings.result_limit)
+    if (path is not None and not settings.read_only and settings.base_iri == DEFAULT_BASE
+            and _is_new_folder(path)):
+        create_persisted(path, [Path(f) for f in files])
+    store = EmbeddedStore(path, timeout=settings.query_timeout, result_limit=settings.result_limit,
+                          read_only=settings.read_only and path is not None)
+    if store.read_only:
+        if store.is_empty():
+            raise GovgraphError(f"the store at {path} is empty; load it first (serve it once "
+                                "with one worker)")
+        return store
     if store.is_empty():
         if settings.base_iri == DEFAULT_BASE:
             store.load_files(files)
         else:
             store.load(_bundled_graph(settings))
     return store
+
+
+def _is_new_folder(path: Path) -> bool:
+    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+
+
+def create_persisted(path: Path, files: Sequence[Path]) -> None:
+    """Bulk-load `files` into a new store folder at `path`, crash-safely: the data goes into a
+    temporary folder beside it (`.NAME.loading`), renamed to `path` only once complete and
+    flushed, so a crash leaves no half-loaded store (the next start loads again)."""
+    lock = folder_lock(path, shared=False)
+    try:
+        staging = path.with_name(f".{path.name}.loading")
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            store = ox.Store(str(staging))
+        except OSError as exc:
+            raise GovgraphError(f"cannot create a store at {staging}: {exc}") from exc
+        failure: BaseException | None = None
+        try:
+            _bulk_load_files(store, list(files))
+            store.update(_bump_version_update())
+            store.flush()
+        except BaseException as exc:  # keep no traceback: its frames would keep the store open
+            failure = exc.with_traceback(None)
+            failure.__context__ = failure.__cause__ = None
+        del store  # closes the folder
+        if failure is not None:
+            gc.collect()  # anything else that still refers to the store
+            raise failure
+        if path.exists():
+            path.rmdir()  # an empty folder, made by hand
+        os.rename(staging, path)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except BaseException:
+        shutil.rmtree(path.with_name(f".{path.name}.loading"), ignore_errors=True)
+        raise
+    finally:
+        lock.close()
 
 
 def _bundled_graph(settings: Settings) -> Graph:

@@ -8,8 +8,11 @@ with a readable message (`error_status`), never a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Flask, Response, current_app, jsonify
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from govgraph.config import Settings
 from govgraph.errors import (
@@ -17,6 +20,7 @@ from govgraph.errors import (
     InputError,
     ParameterError,
     QueryTimeout,
+    ReadOnly,
     ResultTooLarge,
     UnknownQuery,
 )
@@ -40,6 +44,10 @@ class Govgraph:
     store: Store
     library: QueryLibrary
 
+    def graph_version(self) -> str | None:
+        """The store's version if answers may be cached by it (None: never cache, no ETag)."""
+        return self.store.version() if getattr(self.store, "stable_version", False) else None
+
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
     """The govgraph web app; opens the configured store (loading the bundled data) if none given."""
@@ -60,7 +68,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for status in (404, 405):
         app.register_error_handler(status, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    if settings.response_cache:
+        from govgraph.web.answers import AnswerCache
+
+        context = app.extensions["govgraph"]
+        app.wsgi_app = AnswerCache(  # type: ignore[method-assign]
+            app.wsgi_app, context.graph_version, settings.response_cache)
     return app
+
+
+READ_ONLY_SERVER = ("this server is read-only (govgraph serve --workers N); propose and approve "
+                    "changes on a server with one worker")
 
 
 def govgraph() -> Govgraph:
@@ -71,11 +89,13 @@ def govgraph() -> Govgraph:
 def error_status(error: GovgraphError) -> int:
     """The HTTP status for a govgraph error."""
     from govgraph.auth import AuthError
-    from govgraph.changes import ChangeTooLarge
+    from govgraph.errors import ChangeTooLarge
     from govgraph.proposals import Conflict, UnknownProposal
 
     if isinstance(error, AuthError):
         return error.status
+    if isinstance(error, ReadOnly):
+        return 403
     if isinstance(error, Conflict):
         return 409
     if isinstance(error, ChangeTooLarge):
@@ -118,7 +138,19 @@ def _unexpected_error(error: Exception) -> tuple[Response, int]:
     return jsonify({"error": "internal error; the server log has the details"}), 500
 
 
+@lru_cache(maxsize=256)
+def best_media_type(accept: str, offered: tuple[str, ...]) -> str | None:
+    """The best of `offered` for an Accept header, the first if the header names nothing
+    (remembered: clients send few distinct headers)."""
+    parsed = parse_accept_header(accept, MIMEAccept)
+    return parsed.best_match(offered) if parsed else offered[0]
+
+
 def _add_cors_headers(response: Response) -> Response:
-    for name, value in CORS_HEADERS.items():
-        response.headers.setdefault(name, value)
+    headers = response.headers
+    if "Access-Control-Allow-Origin" not in headers:
+        headers.extend(CORS_HEADERS)
+    else:
+        for name, value in CORS_HEADERS.items():
+            headers.setdefault(name, value)
     return response

@@ -11,11 +11,12 @@ from govgraph.errors import ParameterError
 from govgraph.openapi import build_openapi
 from govgraph.queries import PAGE_PARAMETER, SavedQuery, run_saved_query
 from govgraph.results import RESULT_FORMATS, Format, format_by_name
-from govgraph.web import govgraph
+from govgraph.web import best_media_type, govgraph
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
 FORMAT_PARAMETER = "format"
+OFFERED = tuple(m for fmt in RESULT_FORMATS for m in (fmt.media_type, *fmt.aliases))
 
 
 def describe(query: SavedQuery) -> dict[str, Any]:
@@ -50,7 +51,12 @@ def list_queries() -> Response:
 
 @blueprint.get("/queries/<name>")
 def run_query(name: str) -> Response:
-    """Run a saved query with the request's parameters."""
+    """Run a saved query with the request's parameters.
+
+    On the embedded store the answer carries an ETag made from the graph version (a matching
+    If-None-Match gets 304) and `X-Cache`, which lets `AnswerCache` keep it until the graph
+    changes.
+    """
     context = govgraph()
     query = context.library.get(name)
     raw: dict[str, str] = {}
@@ -62,8 +68,15 @@ def run_query(name: str) -> Response:
             raise ParameterError(key, "is given more than once")
         raw[key] = values[0]
     fmt = _result_format()
-    result = run_saved_query(context.store, query, raw, timeout=context.settings.query_timeout)
     headers = {"Vary": "Accept"}
+    version = context.graph_version()
+    if version is not None:
+        headers["ETag"] = f'"{version}-{fmt.name}"'
+        headers["Cache-Control"] = "no-cache"  # may be kept, but ask again (ETag) before use
+        if request.if_none_match.contains_weak(headers["ETag"].strip('"')):
+            return Response(status=304, headers=headers)
+        headers["X-Cache"] = "miss"
+    result = run_saved_query(context.store, query, raw, timeout=context.settings.query_timeout)
     if query.pagination and len(result.rows) >= query.pagination:
         page = int(raw.get(PAGE_PARAMETER) or 1)
         args = {k: v for k, v in request.args.items() if k != PAGE_PARAMETER}
@@ -80,10 +93,10 @@ def _result_format() -> Format:
             names = ", ".join(f.name for f in RESULT_FORMATS)
             raise ParameterError(FORMAT_PARAMETER, f"'{named}' is not one of: {names}")
         return fmt
-    if not request.headers.get("Accept"):
+    accept = request.headers.get("Accept")
+    if not accept:
         return RESULT_FORMATS[0]
-    offered = [m for fmt in RESULT_FORMATS for m in (fmt.media_type, *fmt.aliases)]
-    best = request.accept_mimetypes.best_match(offered)
+    best = best_media_type(accept, OFFERED)
     fmt = format_by_name("SELECT", best) if best else None
     return fmt or RESULT_FORMATS[0]
 

@@ -15,10 +15,9 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from govgraph.auth import Principal, TokenTable
-from govgraph.changes import ChangeTooLarge, read_request
-from govgraph.errors import GovgraphError, InputError
+from govgraph.errors import ChangeTooLarge, GovgraphError, InputError, ReadOnly
 from govgraph.proposals import Conflict, Workflow
-from govgraph.web import error_body, error_status, govgraph
+from govgraph.web import READ_ONLY_SERVER, error_body, error_status, govgraph
 
 blueprint = Blueprint("changes", __name__, url_prefix="/api/changes")
 logger = logging.getLogger("govgraph.changes")
@@ -37,11 +36,13 @@ blueprint.record_once(_open_on_register)
 
 
 def workflow_for(app: Flask) -> Workflow:
-    """The app's workflow (opened, with recovery, on first use)."""
+    """The app's workflow (opened, with recovery, on first use; a read-only server leaves
+    recovery to the process that prepared its store)."""
     with _open_lock:
         if WORKFLOW_KEY not in app.extensions:
             context = app.extensions["govgraph"]
-            app.extensions[WORKFLOW_KEY] = Workflow.open(context.settings, context.store)
+            kind = Workflow if context.settings.read_only else Workflow.open
+            app.extensions[WORKFLOW_KEY] = kind(context.settings, context.store)
         return app.extensions[WORKFLOW_KEY]
 
 
@@ -50,11 +51,15 @@ def _workflow() -> Workflow:
 
 
 def _principal(role: str) -> Principal:
+    if govgraph().settings.read_only:
+        raise ReadOnly(READ_ONLY_SERVER)
     tokens = TokenTable(govgraph().settings.tokens)
     return tokens.require(tokens.authenticate(request.headers.get("Authorization")), role)
 
 
 def _change_request() -> Any:
+    from govgraph.changes import read_request
+
     return read_request(request.get_data(cache=False), request.content_type,
                         description=request.args.get("description"))
 

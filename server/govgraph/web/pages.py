@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -23,13 +23,15 @@ from rdflib.term import Node
 
 from govgraph import browse
 from govgraph.browse import Ref, StructureDiff, StructureEdge, StructureNode
-from govgraph.changes import ChangeRequest
 from govgraph.diagram import KIND_TEXT, render_svg
 from govgraph.errors import GovgraphError, InputError
 from govgraph.queries import Parameter, run_saved_query
 from govgraph.store import QueryResult
 from govgraph.web import error_status, govgraph
 from govgraph.web.changes import workflow_for
+
+if TYPE_CHECKING:
+    from govgraph.changes import ChangeRequest
 
 blueprint = Blueprint(
     "pages",
@@ -407,11 +409,10 @@ def _warm_checker_in_background() -> None:
     if app.extensions.get(_WARMED_KEY):
         return
     app.extensions[_WARMED_KEY] = True
-    checker = workflow_for(app).checker
 
     def warm() -> None:
         try:
-            checker.warm()
+            workflow_for(app).checker.warm()  # built here too: reading the shapes takes time
         except GovgraphError:
             app.extensions[_WARMED_KEY] = False  # the check itself will report the problem
 
@@ -445,6 +446,8 @@ def check_change():
 
 
 def _change_request(form: Mapping[str, str]) -> ChangeRequest:
+    from govgraph.changes import ChangeRequest
+
     description = form.get("description", "").strip()
     if form.get("update", "").strip():
         if form.get("add", "").strip() or form.get("remove", "").strip():

@@ -24,11 +24,10 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from govgraph.auth import TokenTable
-from govgraph.changes import ChangeRequest
 from govgraph.errors import GovgraphError, QueryError
 from govgraph.results import Format, format_by_name, formats_for
 from govgraph.store import QueryResult
-from govgraph.web import error_status, govgraph
+from govgraph.web import READ_ONLY_SERVER, best_media_type, error_status, govgraph
 from govgraph.web.changes import workflow_for
 
 blueprint = Blueprint("sparql", __name__)
@@ -146,11 +145,11 @@ def _requested_format(kind: str) -> Format:
             names = ", ".join(f.name for f in choices)
             raise ProtocolError(406, f"unknown format '{named}'; use one of: {names}")
         return fmt
-    accept = request.accept_mimetypes
-    if not accept or not request.headers.get("Accept"):
+    accept = request.headers.get("Accept")
+    if not accept:
         return choices[0]
-    offered = [media for fmt in choices for media in (fmt.media_type, *fmt.aliases)]
-    best = accept.best_match(offered)
+    offered = tuple(media for fmt in choices for media in (fmt.media_type, *fmt.aliases))
+    best = best_media_type(accept, offered)
     if best is None:
         raise ProtocolError(
             406,
@@ -169,6 +168,8 @@ def _vary() -> dict[str, str]:
 def _update(update: str) -> Response:
     """Apply an update as a change proposed and approved at once, by an approver."""
     settings = govgraph().settings
+    if settings.read_only:
+        raise ProtocolError(403, f"updates are refused: {READ_ONLY_SERVER}")
     if not settings.tokens:
         raise ProtocolError(403, "updates are refused: this server has no authorised roles")
     tokens = TokenTable(settings.tokens)
@@ -177,6 +178,8 @@ def _update(update: str) -> Response:
     )
     if not update.strip():
         raise QueryError("the update is empty")
+    from govgraph.changes import ChangeRequest
+
     workflow = workflow_for(current_app)
     change = ChangeRequest(update=update, description=request.values.get("description", ""))
     proposal, _ = workflow.propose(change, author=principal.name)
@@ -205,7 +208,7 @@ def _service_description() -> Response:
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, endpoint_iri))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    if govgraph().settings.tokens:
+    if govgraph().settings.tokens and not govgraph().settings.read_only:
         graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     for iri in FORMAT_IRIS.values():
         graph.add((service, SD.resultFormat, iri))
