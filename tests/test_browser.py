@@ -9,7 +9,6 @@ The tests are skipped, with the reason, only when Chromium or Playwright is not 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -47,19 +46,11 @@ expect = sync_api.expect
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(serve_app) -> Iterator[str]:
     """The app (pages included) served by waitress on 127.0.0.1 at a free port."""
-    from waitress.server import create_server
-
     app = create_app(Settings(project_root=PROJECT_ROOT, store="memory"))
-    wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, name="govgraph-test-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{wsgi.effective_port}"
-    finally:
-        wsgi.close()
-        thread.join(timeout=5)
+    with serve_app(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

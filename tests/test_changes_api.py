@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from waitress.server import create_server
 
 from govgraph.config import Settings
 from govgraph.web import create_app
@@ -234,17 +232,11 @@ def test_every_write_is_logged(client, caplog):
 
 
 @pytest.fixture()
-def server(tmp_path: Path, monkeypatch) -> Iterator[str]:
+def server(tmp_path: Path, monkeypatch, serve_app) -> Iterator[str]:
     monkeypatch.setenv("GOVGRAPH_STATE_DIR", str(tmp_path / "state"))
     app = make_app(tmp_path / "state")
-    wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{wsgi.effective_port}"
-    finally:
-        wsgi.close()
-        thread.join(timeout=5)
+    with serve_app(app) as url:
+        yield url
 
 
 def call(url: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:

@@ -11,7 +11,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +19,6 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from waitress.server import create_server
 
 from govgraph.cache import VersionedCache
 from govgraph.cli import build_parser
@@ -77,17 +75,11 @@ def wait_for(url: str, process: subprocess.Popen | None = None, seconds: float =
 
 
 @pytest.fixture()
-def server(tmp_path: Path) -> Iterator[str]:
+def server(tmp_path: Path, serve_app) -> Iterator[str]:
     settings = Settings(project_root=ROOT, data_files=[FIXTURE], store="memory", tokens=TOKENS,
                         state_dir=tmp_path / "state")
-    wsgi = create_server(create_app(settings), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{wsgi.effective_port}"
-    finally:
-        wsgi.close()
-        thread.join(timeout=5)
+    with serve_app(create_app(settings)) as url:
+        yield url
 
 
 # --- ETag, 304 and the answer cache -------------------------------------------------------------
