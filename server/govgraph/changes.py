@@ -31,6 +31,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from pyparsing.exceptions import ParseBaseException
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.collection import Collection
@@ -72,7 +73,15 @@ from govgraph.namespaces import (
     TIME,
     XSD,
 )
-from govgraph.shapes import ValidationReport, ValidationResult, load_shapes, validate
+from govgraph.shacl import oxigraph_copy, quad
+from govgraph.shapes import (
+    ValidationReport,
+    ValidationResult,
+    compiled_shapes,
+    load_shapes,
+    validate,
+    validate_store,
+)
 
 Triple = tuple[Node, Node, Node]
 
@@ -846,6 +855,11 @@ class ShapeReach:
                     for index, group in enumerate(part["graph"]):
                         walk(group, branches | {(union, index)})
                     return
+                if part.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+                    # rdflib keeps the translated pattern (with the FILTERs nested in it) as an
+                    # attribute; the item of the same name has lost those FILTERs
+                    walk(getattr(part, "graph"), branches)  # noqa: B009
+                    return
                 if part.name in ("Extend", "Bind") and isinstance(_field(part, "expr"), Variable):
                     self._edge(pattern, node(part["expr"]), _ALIAS, node(part["var"]),
                                branches=branches)
@@ -1402,6 +1416,7 @@ class _Working:
     graph: Graph
     _baseline: ValidationReport | None = None
     _view: StructureView | None = None
+    _mirror: ox.Store | None = None  # the graph in Oxigraph, for validation (kept in step)
 
 
 class ChangeChecker:
@@ -1418,6 +1433,7 @@ class ChangeChecker:
         self.reach = reach or ShapeReach(shapes)
         self._lock = threading.RLock()
         self._working: _Working | None = None
+        self._compiled = compiled_shapes(shapes)
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Any) -> ChangeChecker:
@@ -1438,8 +1454,25 @@ class ChangeChecker:
 
     def _baseline(self, working: _Working) -> ValidationReport:
         if working._baseline is None:
-            working._baseline = validate(working.graph, self.shapes)
+            working._baseline = self._validate(working)
         return working._baseline
+
+    def _mirror(self, working: _Working) -> ox.Store | None:
+        """The working graph copied into an in-memory Oxigraph store (once per version), or
+        None when the shapes need pyshacl."""
+        if self._compiled is None:
+            return None
+        if working._mirror is None:
+            working._mirror = oxigraph_copy(working.graph)
+        return working._mirror
+
+    def _validate(self, working: _Working, focus: Iterable[Node] | None = None
+                  ) -> ValidationReport:
+        """Validate the working graph as it is now (with a change applied, if any)."""
+        mirror = self._mirror(working)
+        if mirror is None:
+            return validate(working.graph, self.shapes, focus_nodes=focus, engine="pyshacl")
+        return validate_store(mirror, self.shapes, focus, compiled=self._compiled)
 
     def _view(self, working: _Working) -> StructureView:
         if working._view is None:
@@ -1474,7 +1507,12 @@ class ChangeChecker:
             baseline = ValidationReport(
                 conforms=not any(r.severity == "Violation" for r in results),
                 results=_ordered(results))
-            self._working = _Working(version, graph, _baseline=baseline)
+            mirror = None
+            old = self._working
+            if old is not None and old._mirror is not None and old.version == report.graph_version:
+                mirror = old._mirror  # in step with `graph` once the change is made in it
+                _apply(mirror, report.diff.removed, report.diff.added)
+            self._working = _Working(version, graph, _baseline=baseline, _mirror=mirror)
 
     def diff(self, request: ChangeRequest, source: str = "the proposal") -> Diff:
         """What `request` would add and remove now (nothing is changed)."""
@@ -1514,16 +1552,19 @@ class ChangeChecker:
         graph = working.graph
         removed = [t for t in diff.removed if t in graph]
         added = [t for t in diff.added if t not in graph]
+        mirror = self._mirror(working)
         for triple in removed:
             graph.remove(triple)
         for triple in added:
             graph.add(triple)
+        if mirror is not None:
+            _apply(mirror, removed, added)
         try:
             if scoped:
                 focus = self.reach.focus_nodes(graph, diff.triples, diff.removed)
                 focus_text = {str(node) for node in focus}
                 before = [r for r in baseline.results if r.focus_node in focus_text]
-                after = validate(graph, self.shapes, focus_nodes=sorted(focus)).results
+                after = self._validate(working, sorted(focus)).results
                 introduced, fixed, _ = compare_reports(before, after)
                 fixed_keys = {_key(r) for r in fixed}
                 in_scope_now = {_key(r): r for r in after}
@@ -1531,7 +1572,7 @@ class ChangeChecker:
                              if _key(r) not in fixed_keys]
                 focus_count = len(focus)
             else:
-                after = validate(graph, self.shapes).results
+                after = self._validate(working).results
                 introduced, fixed, remaining = compare_reports(baseline.results, after)
                 focus_count = -1
             new_view = StructureView.of(graph)
@@ -1550,6 +1591,8 @@ class ChangeChecker:
                 graph.remove(triple)
             for triple in removed:
                 graph.add(triple)
+            if mirror is not None:
+                _apply(mirror, added, removed)
         conforms = not any(r.severity == "Violation" for r in [*introduced, *remaining])
         return CheckReport(conforms=conforms, introduced=_ordered(introduced),
                            fixed=_ordered(fixed), remaining=_ordered(remaining), impact=impact,
@@ -1580,6 +1623,14 @@ def _model(settings: Settings) -> tuple[Graph, frozenset[Node], ShapeReach]:
             vocabulary.update(s for s in shapes.subjects() if isinstance(s, URIRef))
             _MODELS[key] = (shapes, frozenset(vocabulary), ShapeReach(shapes))
         return _MODELS[key]
+
+
+def _apply(store: ox.Store, removed: Iterable[Triple], added: Iterable[Triple]) -> None:
+    """Make a change in an Oxigraph copy of the working graph."""
+    for triple in removed:
+        store.remove(quad(triple))
+    for triple in added:
+        store.add(quad(triple))
 
 
 def _stamp(path: Path) -> tuple[int, int]:
