@@ -1649,12 +1649,14 @@ def _ordered(results: list[ValidationResult]) -> list[ValidationResult]:
 
 def _before(graph: Graph, diff: Diff) -> Graph:
     """Enough of the graph as it was before `diff` to label what the change removed: the
-    removed triples and what is still said about their nodes."""
+    removed triples and what is still said about their nodes (what points at a class or
+    other vocabulary term, e.g. every membership at org:Membership, is left out)."""
     old = Graph()
     for triple in diff.removed:
         old.add(triple)
     for node in {t for triple in diff.triples for t in (triple[0], triple[2])}:
-        for triple in (*graph.triples((node, None, None)), *graph.triples((None, None, node))):
+        incoming = () if is_vocabulary_term(node) else graph.triples((None, None, node))
+        for triple in (*graph.triples((node, None, None)), *incoming):
             if triple not in diff.added:
                 old.add(triple)
     return old

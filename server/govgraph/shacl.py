@@ -123,8 +123,12 @@ class CompiledShapes:
                 return []
             focus = "VALUES ?this { " + " ".join(str(ox.NamedNode(i)) for i in iris) + " }"
         findings: dict[tuple[object, ...], Finding] = {}
+        types = _subclass_lists(store, self.checks)
         for check in self.checks:
-            for finding in self._findings(store, check, check.template.replace("{focus}", focus)):
+            query = check.template.replace("{focus}", focus)
+            for placeholder, members in types.items():
+                query = query.replace(placeholder, members)
+            for finding in self._findings(store, check, query):
                 key = (finding.focus, finding.path, finding.value, finding.shape,
                        finding.component, finding.severity, finding.messages)
                 findings.setdefault(key, finding)
@@ -145,6 +149,26 @@ class CompiledShapes:
             yield Finding(focus=focus, path=path if isinstance(path, URIRef) else None,
                           value=value, shape=check.shape, component=check.component,
                           severity=check.severity, messages=messages)
+
+
+_TYPES = re.compile(r"\{types:([^}]*)\}")
+
+
+def _subclass_lists(store: ox.Store, checks: list[Check]) -> dict[str, str]:
+    """For each `{types:<a> <b>}` placeholder: <a>, <b> and their subclasses, comma-separated
+    (rdfs:subClassOf* in the store, as pyshacl follows it in the data graph)."""
+    placeholders = {m.group(0): m.group(1).split() for c in checks
+                    for m in _TYPES.finditer(c.template)}
+    classes = sorted({name for names in placeholders.values() for name in names})
+    if not classes:
+        return {}
+    below: dict[str, set[str]] = {name: {name} for name in classes}
+    query = (_PREAMBLE + "SELECT ?sub ?class WHERE { VALUES ?class { " + " ".join(classes)
+             + " } ?sub rdfs:subClassOf* ?class . FILTER (isIRI(?sub)) }")
+    for row in store.query(query):
+        below[str(row["class"])].add(str(row["sub"]))
+    return {placeholder: ", ".join(sorted(set().union(*(below[n] for n in names))))
+            for placeholder, names in placeholders.items()}
 
 
 def _fill(message: str, bound: dict[str, Node]) -> str:
@@ -189,9 +213,10 @@ def _targets(shapes: Graph, shape: Node) -> str | None:
     branches = []
     classes = sorted(shapes.objects(shape, SH.targetClass), key=str)
     if classes:
-        values = " ".join(_iri(c, "sh:targetClass") for c in classes)
-        branches.append(f"{{focus}} VALUES ?__class {{ {values} }} "
-                        "?__sub rdfs:subClassOf* ?__class . ?this a ?__sub .")
+        names = " ".join(_iri(c, "sh:targetClass") for c in classes)
+        # `{types:…}` becomes the classes and all their subclasses in the data, found at run
+        # time: Oxigraph then looks the focus nodes' types up instead of scanning all types
+        branches.append(f"{{focus}} ?this a ?__type . FILTER (?__type IN ({{types:{names}}}))")
     for predicate in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):
         branches.append(f"{{focus}} ?this {_iri(predicate, 'sh:targetSubjectsOf')} ?__o .")
     for predicate in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str):
@@ -248,13 +273,50 @@ def _sparql_check(shapes: Graph, shape: URIRef, constraint: Node, targets: str,
     head = re.match(r"\s*SELECT\s+(.*?)\s*(WHERE\b|\{)", text, re.IGNORECASE | re.DOTALL)
     if head is None or not re.search(r"[?$]this\b|\*", head.group(1)):
         raise UnsupportedShapes(f"{shape}: the SPARQL constraint must select $this")
-    body = re.sub(r"\$this\b", "?this", text)
+    body = _lateral_optionals(re.sub(r"\$this\b", "?this", text))
     query = (f"{_PREAMBLE}{_prefixes(shapes, constraint)}\n"
              f"SELECT * WHERE {{ {targets} LATERAL {{ {body} }} }}")
     _syntax_check(shape, query)
     return Check(shape=shape, source_shape=constraint, component=SH.SPARQLConstraintComponent,
                  severity=URIRef(str(severity)), messages=_messages(shapes, constraint),
                  template=query, substitutes=True)
+
+
+_TOKEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
+                    r'|#[^\n]*|\bOPTIONAL\b|[{}]', re.IGNORECASE)
+
+
+def _lateral_optionals(text: str) -> str:
+    """Each `OPTIONAL { … }` as `LATERAL { OPTIONAL { … } }`.
+
+    Oxigraph joins an OPTIONAL group by evaluating it on its own (all of its matches in the
+    graph) for every focus node; under LATERAL it is evaluated with the row's values
+    substituted, as rdflib (and so pyshacl) evaluates it. Strings, IRIs and comments are
+    skipped; the equality tests compare the results with pyshacl's."""
+    out: list[str] = []
+    closers: list[bool] = []  # per open brace: does its group end an OPTIONAL we rewrote?
+    pending = False
+    position = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        out.append(text[position:match.start()])
+        position = match.end()
+        if token.upper() == "OPTIONAL":
+            out.append("LATERAL { OPTIONAL")
+            pending = True
+        elif token == "{":
+            closers.append(pending)
+            pending = False
+            out.append(token)
+        elif token == "}":
+            out.append("} }" if closers and closers.pop() else "}")
+        else:
+            out.append(token)
+    out.append(text[position:])
+    if closers or pending:
+        raise UnsupportedShapes("unbalanced braces in a SPARQL constraint")
+    return "".join(out)
 
 
 def _property_checks(shapes: Graph, shape: URIRef, prop: Node, targets: str) -> list[Check]:
@@ -313,7 +375,8 @@ def _datatype_test(shape: URIRef, datatype: Node) -> str:
 
 def _syntax_check(shape: URIRef, query: str) -> None:
     try:
-        ox.Store().query(query.replace("{focus}", ""))
+        ox.Store().query(_TYPES.sub(lambda m: m.group(1).replace(" ", ", "),
+                                    query.replace("{focus}", "")))
     except SyntaxError as exc:
         raise UnsupportedShapes(f"{shape}: its compiled query does not parse: {exc}") from exc
 
