@@ -1078,6 +1078,9 @@ class StructureView:
     lines: set[tuple[Node, Node, Node]]
     memberships: dict[Node, _MembershipState]
     successors: set[tuple[Node, Node]]
+    # where each line comes from: (child, parent) of an org:reportsTo, or a gg:ReportingLine
+    line_sources: dict[object, tuple[Node, Node, Node]] = field(default_factory=dict,
+                                                                 compare=False)
 
     @classmethod
     def of(cls, graph: Graph) -> StructureView:
@@ -1086,33 +1089,60 @@ class StructureView:
             for body in graph.subjects(RDF.type, cls_):
                 bodies[body] = label_of(graph, body)
         parents: dict[Node, set[Node]] = defaultdict(set)
-        lines: set[tuple[Node, Node, Node]] = set()
+        sources: dict[object, tuple[Node, Node, Node]] = {}
         for child, parent in graph.subject_objects(ORG.reportsTo):
             parents[child].add(parent)
-            lines.add((child, parent, LK.hierarchical))
+            sources[(child, parent)] = (child, parent, LK.hierarchical)
         for line in graph.subjects(RDF.type, GG.ReportingLine):
-            if _ended(graph, line, GG.during):
-                continue
-            start, end = graph.value(line, GG.fromBody), graph.value(line, GG.toBody)
-            kind = graph.value(line, GG.lineKind) or LK.hierarchical
-            if start is not None and end is not None:
-                lines.add((start, end, kind))
-        memberships = {
-            m: _MembershipState(
-                member=graph.value(m, ORG.member), body=graph.value(m, ORG.organization),
-                role=graph.value(m, ORG.role),
-                started=graph.value(graph.value(m, ORG.memberDuring), TIME.hasBeginning)
-                is not None,
-                ended=_ended(graph, m, ORG.memberDuring))
-            for m in graph.subjects(RDF.type, ORG.Membership)
-            if (m, RDF.type, GG.ProposedMembership) not in graph
-        }
+            found = _line(graph, line)
+            if found is not None:
+                sources[line] = found
+        memberships = {m: _membership(graph, m) for m in graph.subjects(RDF.type, ORG.Membership)
+                       if (m, RDF.type, GG.ProposedMembership) not in graph}
         return cls(
             bodies=bodies,
             top_level=set(graph.subjects(GG.isTopLevel, Literal(True))),
-            parents=dict(parents), lines=lines, memberships=memberships,
-            successors=set(graph.subject_objects(GG.replacedBy)),
+            parents=dict(parents), lines=set(sources.values()), memberships=memberships,
+            successors=set(graph.subject_objects(GG.replacedBy)), line_sources=sources,
         )
+
+    def updated(self, graph: Graph, diff: Diff) -> StructureView:
+        """The view of `graph` (this view's graph with `diff` made), recomputing only what
+        the changed triples touch: their nodes, and the owners of the intervals they change."""
+        touched = {t for triple in diff.triples for t in (triple[0], triple[2])}
+        for node in list(touched):
+            for owner_property in (ORG.memberDuring, GG.during, GG.activeDuring):
+                touched.update(graph.subjects(owner_property, node))
+        bodies = dict(self.bodies)
+        memberships = dict(self.memberships)
+        parents = {child: set(above) for child, above in self.parents.items()}
+        sources = {key: line for key, line in self.line_sources.items()
+                   if (key[0] if isinstance(key, tuple) else key) not in touched}
+        top_level = self.top_level - touched
+        successors = {pair for pair in self.successors if pair[0] not in touched}
+        body_classes = set(BODY_CLASSES)
+        for node in touched:
+            types = set(graph.objects(node, RDF.type))
+            bodies.pop(node, None)
+            if types & body_classes:
+                bodies[node] = label_of(graph, node)
+            memberships.pop(node, None)
+            if ORG.Membership in types and GG.ProposedMembership not in types:
+                memberships[node] = _membership(graph, node)
+            parents.pop(node, None)
+            for parent in graph.objects(node, ORG.reportsTo):
+                parents.setdefault(node, set()).add(parent)
+                sources[(node, parent)] = (node, parent, LK.hierarchical)
+            if GG.ReportingLine in types:
+                found = _line(graph, node)
+                if found is not None:
+                    sources[node] = found
+            if (node, GG.isTopLevel, Literal(True)) in graph:
+                top_level.add(node)
+            successors.update((node, o) for o in graph.objects(node, GG.replacedBy))
+        return StructureView(bodies=bodies, top_level=top_level, parents=parents,
+                             lines=set(sources.values()), memberships=memberships,
+                             successors=successors, line_sources=sources)
 
     def chain(self, body: Node) -> list[list[Node]]:
         """The bodies above `body`, level by level, following org:reportsTo (cycles cut)."""
@@ -1131,6 +1161,23 @@ class StructureView:
     def reaches_top(self, body: Node) -> bool:
         return body in self.top_level or any(
             node in self.top_level for level in self.chain(body) for node in level)
+
+
+def _line(graph: Graph, line: Node) -> tuple[Node, Node, Node] | None:
+    """A reporting line in force as (from, to, kind), or None."""
+    if _ended(graph, line, GG.during):
+        return None
+    start, end = graph.value(line, GG.fromBody), graph.value(line, GG.toBody)
+    kind = graph.value(line, GG.lineKind) or LK.hierarchical
+    return (start, end, kind) if start is not None and end is not None else None
+
+
+def _membership(graph: Graph, m: Node) -> _MembershipState:
+    return _MembershipState(
+        member=graph.value(m, ORG.member), body=graph.value(m, ORG.organization),
+        role=graph.value(m, ORG.role),
+        started=graph.value(graph.value(m, ORG.memberDuring), TIME.hasBeginning) is not None,
+        ended=_ended(graph, m, ORG.memberDuring))
 
 
 def _ended(graph: Graph, node: Node, interval_property: URIRef) -> bool:
@@ -1575,7 +1622,7 @@ class ChangeChecker:
                 after = self._validate(working).results
                 introduced, fixed, remaining = compare_reports(baseline.results, after)
                 focus_count = -1
-            new_view = StructureView.of(graph)
+            new_view = old_view.updated(graph, diff)
             before_graph = _before(graph, diff)
             impact = assess_impact(old_view, new_view, before_graph, graph, diff, others,
                                    self.base_iri)
