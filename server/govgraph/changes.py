@@ -691,6 +691,7 @@ class _Pattern:
     anything_global: bool = False
     by_predicate: dict[URIRef | None, list[_Edge]] = field(default_factory=dict)
     incident: dict[_Var | _Const, list[tuple[_Edge, bool]]] = field(default_factory=dict)
+    variable_edges: set[tuple[object, ...]] = field(default_factory=set)
 
 
 class ShapeReach:
@@ -750,8 +751,13 @@ class ShapeReach:
 
     def _edge(self, pattern: _Pattern, start: object, predicate: URIRef | None, end: object,
               star: bool = False, branches: frozenset[tuple[int, int]] = frozenset()) -> None:
-        pattern.edges.append(_Edge(self._node(start), predicate, self._node(end), star,
-                                   branches))
+        edge = _Edge(self._node(start), predicate, self._node(end), star, branches)
+        if isinstance(edge.subject, _Var) and isinstance(edge.object, _Var):
+            key = (edge.subject, predicate, edge.object, star, branches)
+            if key in pattern.variable_edges:  # the same step again (e.g. EXISTS and NOT
+                return                          # EXISTS of one chain): walking it once is enough
+            pattern.variable_edges.add(key)
+        pattern.edges.append(edge)
 
     def _constraints(self, shape: Node, focus: _Var, pattern: _Pattern,
                      seen: set[tuple[Node, str]]) -> None:
