@@ -320,6 +320,7 @@ def result_keys(results: Sequence[Any]) -> Counter[tuple[str, str, str | None, s
 PROFILE_PARTS = [
     ("copy of the graph for pyshacl (shapes.working_copy)", "shapes.py", "working_copy"),
     ("pyshacl on the focus nodes", "entrypoints.py", "validate"),
+    ("SHACL in Oxigraph on the focus nodes (shacl.py)", "shacl.py", "run"),
     ("focus nodes the change reaches (ShapeReach)", "changes.py", "focus_nodes"),
     ("impact (structure views, chains)", "changes.py", "assess_impact"),
     ("structure view of the new graph", "changes.py", "of"),

@@ -29,6 +29,7 @@ from govgraph.changes import (
     MissingTriples,
     OtherProposal,
     ProtectedTerms,
+    StructureView,
     check_change_file,
     compare_reports,
     read_request,
@@ -467,6 +468,23 @@ def _assert_scoped_equals_full(checker: ChangeChecker, diff: Diff) -> None:
 def test_scoped_check_equals_full_validation_on_the_fixture(checker, steps):
     graph = checker.current_graph()
     _assert_scoped_equals_full(checker, _diff(graph, _pools(graph), steps))
+
+
+@hypothesis_settings(max_examples=PROPERTY_EXAMPLES, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                            HealthCheck.too_slow])
+@given(steps=st.lists(STEP, min_size=1, max_size=4))
+def test_structure_view_updated_by_a_change_equals_one_read_afresh(checker, steps):
+    graph = checker.current_graph()
+    old = StructureView.of(graph)
+    diff = _diff(graph, _pools(graph), steps)
+    for triple in diff.removed:
+        graph.remove(triple)
+    for triple in diff.added:
+        graph.add(triple)
+    updated, fresh = old.updated(graph, diff), StructureView.of(graph)
+    assert updated == fresh
+    assert updated.line_sources == fresh.line_sources
 
 
 @pytest.fixture(scope="module")

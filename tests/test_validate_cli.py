@@ -269,3 +269,14 @@ def test_serve_answers_sparql_on_localhost(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_both_engines_print_the_same_report_on_the_bundled_graph(project_root, tmp_path):
+    """`--engine pyshacl` (the reference) and the default Oxigraph engine agree exactly."""
+    if not list((project_root / "data").glob("*.ttl")):
+        pytest.skip("data/ has no .ttl files yet")
+    fast = govgraph("validate", "--format", "json", cwd=tmp_path)
+    reference = govgraph("validate", "--format", "json", "--engine", "pyshacl", cwd=tmp_path)
+    assert fast.returncode == reference.returncode == 0
+    assert json.loads(fast.stdout) == json.loads(reference.stdout)
+    assert len(json.loads(fast.stdout)["results"]) == 25

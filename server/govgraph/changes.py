@@ -31,6 +31,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from pyparsing.exceptions import ParseBaseException
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.collection import Collection
@@ -72,7 +73,15 @@ from govgraph.namespaces import (
     TIME,
     XSD,
 )
-from govgraph.shapes import ValidationReport, ValidationResult, load_shapes, validate
+from govgraph.shacl import oxigraph_copy, quad
+from govgraph.shapes import (
+    ValidationReport,
+    ValidationResult,
+    compiled_shapes,
+    load_shapes,
+    validate,
+    validate_store,
+)
 
 Triple = tuple[Node, Node, Node]
 
@@ -670,6 +679,7 @@ class _Pattern:
     anything_global: bool = False
     by_predicate: dict[URIRef | None, list[_Edge]] = field(default_factory=dict)
     incident: dict[_Var | _Const, list[tuple[_Edge, bool]]] = field(default_factory=dict)
+    variable_edges: set[tuple[object, ...]] = field(default_factory=set)
 
 
 class ShapeReach:
@@ -729,8 +739,13 @@ class ShapeReach:
 
     def _edge(self, pattern: _Pattern, start: object, predicate: URIRef | None, end: object,
               star: bool = False, branches: frozenset[tuple[int, int]] = frozenset()) -> None:
-        pattern.edges.append(_Edge(self._node(start), predicate, self._node(end), star,
-                                   branches))
+        edge = _Edge(self._node(start), predicate, self._node(end), star, branches)
+        if isinstance(edge.subject, _Var) and isinstance(edge.object, _Var):
+            key = (edge.subject, predicate, edge.object, star, branches)
+            if key in pattern.variable_edges:  # the same step again (e.g. EXISTS and NOT
+                return                          # EXISTS of one chain): walking it once is enough
+            pattern.variable_edges.add(key)
+        pattern.edges.append(edge)
 
     def _constraints(self, shape: Node, focus: _Var, pattern: _Pattern,
                      seen: set[tuple[Node, str]]) -> None:
@@ -833,6 +848,11 @@ class ShapeReach:
                     union = next(self._fresh)
                     for index, group in enumerate(part["graph"]):
                         walk(group, branches | {(union, index)})
+                    return
+                if part.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+                    # rdflib keeps the translated pattern (with the FILTERs nested in it) as an
+                    # attribute; the item of the same name has lost those FILTERs
+                    walk(getattr(part, "graph"), branches)  # noqa: B009
                     return
                 if part.name in ("Extend", "Bind") and isinstance(_field(part, "expr"), Variable):
                     self._edge(pattern, node(part["expr"]), _ALIAS, node(part["var"]),
@@ -1052,6 +1072,9 @@ class StructureView:
     lines: set[tuple[Node, Node, Node]]
     memberships: dict[Node, _MembershipState]
     successors: set[tuple[Node, Node]]
+    # where each line comes from: (child, parent) of an org:reportsTo, or a gg:ReportingLine
+    line_sources: dict[object, tuple[Node, Node, Node]] = field(default_factory=dict,
+                                                                 compare=False)
 
     @classmethod
     def of(cls, graph: Graph) -> StructureView:
@@ -1060,33 +1083,60 @@ class StructureView:
             for body in graph.subjects(RDF.type, cls_):
                 bodies[body] = label_of(graph, body)
         parents: dict[Node, set[Node]] = defaultdict(set)
-        lines: set[tuple[Node, Node, Node]] = set()
+        sources: dict[object, tuple[Node, Node, Node]] = {}
         for child, parent in graph.subject_objects(ORG.reportsTo):
             parents[child].add(parent)
-            lines.add((child, parent, LK.hierarchical))
+            sources[(child, parent)] = (child, parent, LK.hierarchical)
         for line in graph.subjects(RDF.type, GG.ReportingLine):
-            if _ended(graph, line, GG.during):
-                continue
-            start, end = graph.value(line, GG.fromBody), graph.value(line, GG.toBody)
-            kind = graph.value(line, GG.lineKind) or LK.hierarchical
-            if start is not None and end is not None:
-                lines.add((start, end, kind))
-        memberships = {
-            m: _MembershipState(
-                member=graph.value(m, ORG.member), body=graph.value(m, ORG.organization),
-                role=graph.value(m, ORG.role),
-                started=graph.value(graph.value(m, ORG.memberDuring), TIME.hasBeginning)
-                is not None,
-                ended=_ended(graph, m, ORG.memberDuring))
-            for m in graph.subjects(RDF.type, ORG.Membership)
-            if (m, RDF.type, GG.ProposedMembership) not in graph
-        }
+            found = _line(graph, line)
+            if found is not None:
+                sources[line] = found
+        memberships = {m: _membership(graph, m) for m in graph.subjects(RDF.type, ORG.Membership)
+                       if (m, RDF.type, GG.ProposedMembership) not in graph}
         return cls(
             bodies=bodies,
             top_level=set(graph.subjects(GG.isTopLevel, Literal(True))),
-            parents=dict(parents), lines=lines, memberships=memberships,
-            successors=set(graph.subject_objects(GG.replacedBy)),
+            parents=dict(parents), lines=set(sources.values()), memberships=memberships,
+            successors=set(graph.subject_objects(GG.replacedBy)), line_sources=sources,
         )
+
+    def updated(self, graph: Graph, diff: Diff) -> StructureView:
+        """The view of `graph` (this view's graph with `diff` made), recomputing only what
+        the changed triples touch: their nodes, and the owners of the intervals they change."""
+        touched = {t for triple in diff.triples for t in (triple[0], triple[2])}
+        for node in list(touched):
+            for owner_property in (ORG.memberDuring, GG.during, GG.activeDuring):
+                touched.update(graph.subjects(owner_property, node))
+        bodies = dict(self.bodies)
+        memberships = dict(self.memberships)
+        parents = {child: set(above) for child, above in self.parents.items()}
+        sources = {key: line for key, line in self.line_sources.items()
+                   if (key[0] if isinstance(key, tuple) else key) not in touched}
+        top_level = self.top_level - touched
+        successors = {pair for pair in self.successors if pair[0] not in touched}
+        body_classes = set(BODY_CLASSES)
+        for node in touched:
+            types = set(graph.objects(node, RDF.type))
+            bodies.pop(node, None)
+            if types & body_classes:
+                bodies[node] = label_of(graph, node)
+            memberships.pop(node, None)
+            if ORG.Membership in types and GG.ProposedMembership not in types:
+                memberships[node] = _membership(graph, node)
+            parents.pop(node, None)
+            for parent in graph.objects(node, ORG.reportsTo):
+                parents.setdefault(node, set()).add(parent)
+                sources[(node, parent)] = (node, parent, LK.hierarchical)
+            if GG.ReportingLine in types:
+                found = _line(graph, node)
+                if found is not None:
+                    sources[node] = found
+            if (node, GG.isTopLevel, Literal(True)) in graph:
+                top_level.add(node)
+            successors.update((node, o) for o in graph.objects(node, GG.replacedBy))
+        return StructureView(bodies=bodies, top_level=top_level, parents=parents,
+                             lines=set(sources.values()), memberships=memberships,
+                             successors=successors, line_sources=sources)
 
     def chain(self, body: Node) -> list[list[Node]]:
         """The bodies above `body`, level by level, following org:reportsTo (cycles cut)."""
@@ -1105,6 +1155,23 @@ class StructureView:
     def reaches_top(self, body: Node) -> bool:
         return body in self.top_level or any(
             node in self.top_level for level in self.chain(body) for node in level)
+
+
+def _line(graph: Graph, line: Node) -> tuple[Node, Node, Node] | None:
+    """A reporting line in force as (from, to, kind), or None."""
+    if _ended(graph, line, GG.during):
+        return None
+    start, end = graph.value(line, GG.fromBody), graph.value(line, GG.toBody)
+    kind = graph.value(line, GG.lineKind) or LK.hierarchical
+    return (start, end, kind) if start is not None and end is not None else None
+
+
+def _membership(graph: Graph, m: Node) -> _MembershipState:
+    return _MembershipState(
+        member=graph.value(m, ORG.member), body=graph.value(m, ORG.organization),
+        role=graph.value(m, ORG.role),
+        started=graph.value(graph.value(m, ORG.memberDuring), TIME.hasBeginning) is not None,
+        ended=_ended(graph, m, ORG.memberDuring))
 
 
 def _ended(graph: Graph, node: Node, interval_property: URIRef) -> bool:
@@ -1390,6 +1457,7 @@ class _Working:
     graph: Graph
     _baseline: ValidationReport | None = None
     _view: StructureView | None = None
+    _mirror: ox.Store | None = None  # the graph in Oxigraph, for validation (kept in step)
 
 
 class ChangeChecker:
@@ -1406,6 +1474,7 @@ class ChangeChecker:
         self.reach = reach or ShapeReach(shapes)
         self._lock = threading.RLock()
         self._working: _Working | None = None
+        self._compiled = compiled_shapes(shapes)
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Any) -> ChangeChecker:
@@ -1426,8 +1495,25 @@ class ChangeChecker:
 
     def _baseline(self, working: _Working) -> ValidationReport:
         if working._baseline is None:
-            working._baseline = validate(working.graph, self.shapes)
+            working._baseline = self._validate(working)
         return working._baseline
+
+    def _mirror(self, working: _Working) -> ox.Store | None:
+        """The working graph copied into an in-memory Oxigraph store (once per version), or
+        None when the shapes need pyshacl."""
+        if self._compiled is None:
+            return None
+        if working._mirror is None:
+            working._mirror = oxigraph_copy(working.graph)
+        return working._mirror
+
+    def _validate(self, working: _Working, focus: Iterable[Node] | None = None
+                  ) -> ValidationReport:
+        """Validate the working graph as it is now (with a change applied, if any)."""
+        mirror = self._mirror(working)
+        if mirror is None:
+            return validate(working.graph, self.shapes, focus_nodes=focus, engine="pyshacl")
+        return validate_store(mirror, self.shapes, focus, compiled=self._compiled)
 
     def _view(self, working: _Working) -> StructureView:
         if working._view is None:
@@ -1462,7 +1548,12 @@ class ChangeChecker:
             baseline = ValidationReport(
                 conforms=not any(r.severity == "Violation" for r in results),
                 results=_ordered(results))
-            self._working = _Working(version, graph, _baseline=baseline)
+            mirror = None
+            old = self._working
+            if old is not None and old._mirror is not None and old.version == report.graph_version:
+                mirror = old._mirror  # in step with `graph` once the change is made in it
+                _apply(mirror, report.diff.removed, report.diff.added)
+            self._working = _Working(version, graph, _baseline=baseline, _mirror=mirror)
 
     def diff(self, request: ChangeRequest, source: str = "the proposal") -> Diff:
         """What `request` would add and remove now (nothing is changed)."""
@@ -1502,16 +1593,19 @@ class ChangeChecker:
         graph = working.graph
         removed = [t for t in diff.removed if t in graph]
         added = [t for t in diff.added if t not in graph]
+        mirror = self._mirror(working)
         for triple in removed:
             graph.remove(triple)
         for triple in added:
             graph.add(triple)
+        if mirror is not None:
+            _apply(mirror, removed, added)
         try:
             if scoped:
                 focus = self.reach.focus_nodes(graph, diff.triples, diff.removed)
                 focus_text = {str(node) for node in focus}
                 before = [r for r in baseline.results if r.focus_node in focus_text]
-                after = validate(graph, self.shapes, focus_nodes=sorted(focus)).results
+                after = self._validate(working, sorted(focus)).results
                 introduced, fixed, _ = compare_reports(before, after)
                 fixed_keys = {_key(r) for r in fixed}
                 in_scope_now = {_key(r): r for r in after}
@@ -1519,10 +1613,10 @@ class ChangeChecker:
                              if _key(r) not in fixed_keys]
                 focus_count = len(focus)
             else:
-                after = validate(graph, self.shapes).results
+                after = self._validate(working).results
                 introduced, fixed, remaining = compare_reports(baseline.results, after)
                 focus_count = -1
-            new_view = StructureView.of(graph)
+            new_view = old_view.updated(graph, diff)
             before_graph = _before(graph, diff)
             impact = assess_impact(old_view, new_view, before_graph, graph, diff, others,
                                    self.base_iri)
@@ -1538,6 +1632,8 @@ class ChangeChecker:
                 graph.remove(triple)
             for triple in removed:
                 graph.add(triple)
+            if mirror is not None:
+                _apply(mirror, added, removed)
         conforms = not any(r.severity == "Violation" for r in [*introduced, *remaining])
         return CheckReport(conforms=conforms, introduced=_ordered(introduced),
                            fixed=_ordered(fixed), remaining=_ordered(remaining), impact=impact,
@@ -1570,6 +1666,14 @@ def _model(settings: Settings) -> tuple[Graph, frozenset[Node], ShapeReach]:
         return _MODELS[key]
 
 
+def _apply(store: ox.Store, removed: Iterable[Triple], added: Iterable[Triple]) -> None:
+    """Make a change in an Oxigraph copy of the working graph."""
+    for triple in removed:
+        store.remove(quad(triple))
+    for triple in added:
+        store.add(quad(triple))
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     try:
         stat = Path(path).stat()
@@ -1586,12 +1690,14 @@ def _ordered(results: list[ValidationResult]) -> list[ValidationResult]:
 
 def _before(graph: Graph, diff: Diff) -> Graph:
     """Enough of the graph as it was before `diff` to label what the change removed: the
-    removed triples and what is still said about their nodes."""
+    removed triples and what is still said about their nodes (what points at a class or
+    other vocabulary term, e.g. every membership at org:Membership, is left out)."""
     old = Graph()
     for triple in diff.removed:
         old.add(triple)
     for node in {t for triple in diff.triples for t in (triple[0], triple[2])}:
-        for triple in (*graph.triples((node, None, None)), *graph.triples((None, None, node))):
+        incoming = () if is_vocabulary_term(node) else graph.triples((None, None, node))
+        for triple in (*graph.triples((node, None, None)), *incoming):
             if triple not in diff.added:
                 old.add(triple)
     return old

@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("files", nargs="*", metavar="FILE", help="Turtle (.ttl) or TriG files")
     validate.add_argument("--format", choices=("human", "json"), default="human")
+    validate.add_argument(
+        "--engine", choices=("oxigraph", "pyshacl"), default="oxigraph",
+        help="oxigraph: the shapes compiled to SPARQL in Oxigraph (fast, the default); "
+             "pyshacl: the reference implementation (slow on large graphs)")
     validate.set_defaults(run=run_validate)
 
     serve = commands.add_parser(
@@ -152,7 +156,7 @@ def run_validate(args: argparse.Namespace) -> int:
     if args.files:
         settings = dataclasses.replace(settings, data_files=[Path(f) for f in args.files])
     data = load_graph(settings)
-    report = validate(data, load_shapes(settings))
+    report = validate(data, load_shapes(settings), engine=args.engine)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -1,4 +1,4 @@
-"""SHACL validation: run the shapes with pyshacl and turn its report into readable results.
+"""SHACL validation: run the shapes (in Oxigraph, or with pyshacl) and report readable results.
 
 `conforms` means "no violations": warnings (what is merely incomplete) are reported but do not
 make a graph fail, so pyshacl runs with allow_warnings and the verdict is computed here.
@@ -6,11 +6,13 @@ make a graph fail, so pyshacl runs with allow_warnings and the verdict is comput
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from typing import Any
 
+import pyoxigraph as ox
 from pyshacl import validate as pyshacl_validate
 from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib import BNode, Graph, Literal, URIRef
@@ -22,6 +24,7 @@ from rdflib.term import Node
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError
 from govgraph.graph import label_of, load_turtle
+from govgraph.shacl import CompiledShapes, Finding, StoreView, UnsupportedShapes, oxigraph_copy
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -38,6 +41,7 @@ class ValidationResult:
     message: str
     shape: str
     value: str | None = None
+    component: str | None = field(default=None, compare=False)  # not part of the JSON contract
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON shape for one result."""
@@ -128,18 +132,103 @@ def load_shapes(settings: Settings) -> Graph:
     return load_turtle(settings.shapes_file or settings.project_root / "ontology" / "shapes.ttl")
 
 
+ENGINES = ("oxigraph", "pyshacl")
+
+
 def validate(
     data_graph: Graph,
     shapes_graph: Graph | None = None,
     ontology_graph: Graph | None = None,
     focus_nodes: Iterable[Node] | None = None,
+    *,
+    engine: str = "oxigraph",
 ) -> ValidationReport:
     """Validate `data_graph` against the shapes, optionally only at `focus_nodes`.
 
     `ontology_graph`, when given, is mixed into the data first (its class hierarchy widens
-    the shapes' targets); no other inference is done.
+    the shapes' targets); no other inference is done. `engine` "oxigraph" compiles the shapes
+    to SPARQL run in Oxigraph (govgraph.shacl), falling back to pyshacl for shapes it cannot
+    compile; "pyshacl" is the reference implementation.
     """
     shapes = shapes_graph if shapes_graph is not None else load_shapes(Settings.from_env())
+    if engine not in ENGINES:
+        raise GovgraphError(f"unknown validation engine {engine!r} (use one of {ENGINES})")
+    if engine == "oxigraph":
+        compiled = compiled_shapes(shapes)
+        if compiled is not None:
+            graphs = (data_graph,) if ontology_graph is None else (data_graph, ontology_graph)
+            return validate_store(oxigraph_copy(*graphs), shapes, focus_nodes, compiled=compiled)
+    return validate_with_pyshacl(data_graph, shapes, ontology_graph, focus_nodes)
+
+
+def compiled_shapes(shapes: Graph) -> CompiledShapes | None:
+    """The shapes compiled for Oxigraph, or None (logged) if they use unsupported features."""
+    key = id(shapes)
+    cached = _COMPILED.get(key)
+    if cached is not None and cached[0] is shapes and cached[1] == len(shapes):
+        return cached[2]
+    try:
+        compiled: CompiledShapes | None = CompiledShapes.compile(shapes)
+    except UnsupportedShapes as exc:
+        logging.getLogger("govgraph").warning("validating with pyshacl: %s", exc.message)
+        compiled = None
+    _COMPILED[key] = (shapes, len(shapes), compiled)
+    return compiled
+
+
+_COMPILED: dict[int, tuple[Graph, int, CompiledShapes | None]] = {}
+
+
+def validate_store(
+    store: ox.Store,
+    shapes_graph: Graph,
+    focus_nodes: Iterable[Node] | None = None,
+    *,
+    compiled: CompiledShapes | None = None,
+) -> ValidationReport:
+    """Validate the default graph of an Oxigraph store (data and ontology) in Oxigraph.
+
+    Raises UnsupportedShapes if the shapes cannot be compiled."""
+    compiled = compiled or CompiledShapes.compile(shapes_graph)
+    view = StoreView(store)
+    labels: dict[Node, str] = {}
+    results = []
+    for finding in compiled.run(store, focus_nodes):
+        if finding.focus not in labels:
+            labels[finding.focus] = label_of(view, finding.focus)  # type: ignore[arg-type]
+        results.append(_as_result(finding, labels[finding.focus]))
+    results.sort(key=_reading_order)
+    return ValidationReport(
+        conforms=not any(r.severity == "Violation" for r in results), results=results
+    )
+
+
+def _as_result(finding: Finding, label: str) -> ValidationResult:
+    focus, value = finding.focus, finding.value
+    return ValidationResult(
+        severity=SEVERITIES.get(finding.severity, "Violation"),
+        focus_node=f"_:{focus}" if isinstance(focus, BNode) else str(focus),
+        focus_label=label,
+        path=str(finding.path) if finding.path is not None else None,
+        message=_message_text(list(finding.messages)),
+        shape=str(finding.shape),
+        value=str(value) if value is not None and value != focus else None,
+        component=str(finding.component),
+    )
+
+
+def _message_text(messages: list[Literal]) -> str:
+    english = [m for m in messages if (m.language or "en").startswith("en")]
+    return " ".join(sorted({str(m) for m in english or messages}))
+
+
+def validate_with_pyshacl(
+    data_graph: Graph,
+    shapes: Graph,
+    ontology_graph: Graph | None = None,
+    focus_nodes: Iterable[Node] | None = None,
+) -> ValidationReport:
+    """The reference: pyshacl on a copy of the data (and ontology)."""
     options: dict[str, Any] = {}
     if focus_nodes is not None:
         options["focus_nodes"] = list(focus_nodes)
@@ -179,8 +268,7 @@ def _result(report: Graph, shapes: Graph, labels: Graph, node: Node) -> Validati
     value = report.value(node, SH.value)
     severity = SEVERITIES.get(report.value(node, SH.resultSeverity), "Violation")
     messages = [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)]
-    english = [m for m in messages if (m.language or "en").startswith("en")]
-    message = " ".join(sorted({str(m) for m in english or messages}))
+    message = _message_text(messages)
     return ValidationResult(
         severity=severity,
         focus_node=f"_:{focus}" if isinstance(focus, BNode) else str(focus),
@@ -189,6 +277,7 @@ def _result(report: Graph, shapes: Graph, labels: Graph, node: Node) -> Validati
         message=message,
         shape=_named_shape(shapes, report.value(node, SH.sourceShape)),
         value=str(value) if value is not None and value != focus else None,
+        component=str(report.value(node, SH.sourceConstraintComponent)),
     )
 
 
