@@ -24,7 +24,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import count
@@ -930,15 +930,41 @@ class ShapeReach:
         """The focus nodes whose results `changed` can affect: `graph` is the graph with the
         change made, `removed` the triples it took out (their edges are walked too)."""
         changed = list(changed)
-        view = _Neighbours(graph, removed)
         found: set[Node] = {t for triple in changed for t in (triple[0], triple[2])}
-        predicates: set[URIRef | None] = {triple[1] for triple in changed}  # type: ignore[misc]
-        for pattern in self.patterns:
-            if pattern.anything_global or pattern.global_predicates & (predicates | {None}):
-                found.update(self._targets(pattern.shape, graph, view))
-            else:
-                found.update(self._walk(pattern, changed, view))
+        for nodes in self.focus_by_shape(graph, changed, removed).values():
+            found.update(nodes)
         return {node for node in found if isinstance(node, URIRef)}
+
+    def focus_by_shape(self, graph: Graph, changed: Iterable[Triple],
+                       removed: Iterable[Triple] = ()) -> dict[Node, set[URIRef]]:
+        """For each shape, the focus nodes at which `changed` can affect its results: those
+        the walk reaches, and those whose being a target of the shape may change."""
+        changed = list(changed)
+        view = _Neighbours(graph, removed)
+        predicates: set[URIRef | None] = {triple[1] for triple in changed}  # type: ignore[misc]
+        found: dict[Node, set[URIRef]] = {}
+        for pattern in self.patterns:
+            if (pattern.anything_global or pattern.global_predicates & (predicates | {None})
+                    or RDFS.subClassOf in predicates):
+                nodes = self._targets(pattern.shape, graph, view)
+            else:
+                nodes = self._walk(pattern, changed, view) | self._retargeted(
+                    pattern.shape, changed)
+            found[pattern.shape] = {node for node in nodes if isinstance(node, URIRef)}
+        return found
+
+    def _retargeted(self, shape: Node, changed: list[Triple]) -> set[Node]:
+        """The nodes of `changed` that may have become, or stopped being, targets of `shape`
+        (a change to rdfs:subClassOf is taken care of by the caller)."""
+        spec = self.targets[shape]
+        nodes: set[Node] = set()
+        for s, p, o in changed:
+            if (p == RDF.type and spec["class"]) or p in spec["subjectsOf"]:
+                nodes.add(s)
+            if p in spec["objectsOf"]:
+                nodes.add(o)
+            nodes.update(n for n in (s, o) if n in spec["node"])
+        return nodes
 
     def _targets(self, shape: Node, graph: Graph, view: _Neighbours) -> set[Node]:
         spec = self.targets[shape]
@@ -1507,12 +1533,16 @@ class ChangeChecker:
             working._mirror = oxigraph_copy(working.graph)
         return working._mirror
 
-    def _validate(self, working: _Working, focus: Iterable[Node] | None = None
-                  ) -> ValidationReport:
-        """Validate the working graph as it is now (with a change applied, if any)."""
+    def _validate(self, working: _Working, focus: Iterable[Node] | None = None,
+                  by_shape: Mapping[Node, Iterable[Node]] | None = None) -> ValidationReport:
+        """Validate the working graph as it is now (with a change applied, if any): in full,
+        at `focus`, or (in Oxigraph) at the focus nodes `by_shape` gives each shape."""
         mirror = self._mirror(working)
         if mirror is None:
             return validate(working.graph, self.shapes, focus_nodes=focus, engine="pyshacl")
+        if by_shape is not None:
+            return validate_store(mirror, self.shapes, compiled=self._compiled,
+                                  by_shape=by_shape)
         return validate_store(mirror, self.shapes, focus, compiled=self._compiled)
 
     def _view(self, working: _Working) -> StructureView:
@@ -1602,10 +1632,12 @@ class ChangeChecker:
             _apply(mirror, removed, added)
         try:
             if scoped:
-                focus = self.reach.focus_nodes(graph, diff.triples, diff.removed)
-                focus_text = {str(node) for node in focus}
-                before = [r for r in baseline.results if r.focus_node in focus_text]
-                after = self._validate(working, sorted(focus)).results
+                by_shape = self.reach.focus_by_shape(graph, diff.triples, diff.removed)
+                focus = {node for nodes in by_shape.values() for node in nodes}
+                in_scope = {(str(shape), str(node)) for shape, nodes in by_shape.items()
+                            for node in nodes}
+                before = [r for r in baseline.results if (r.shape, r.focus_node) in in_scope]
+                after = self._validate(working, sorted(focus), by_shape).results
                 introduced, fixed, _ = compare_reports(before, after)
                 fixed_keys = {_key(r) for r in fixed}
                 in_scope_now = {_key(r): r for r in after}
