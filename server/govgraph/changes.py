@@ -26,7 +26,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -601,8 +601,8 @@ def _apply_operation(operation: CompValue, recorder: _Recorder, fresh: set[URIRe
 
 def _apply_turtle(request: ChangeRequest, recorder: _Recorder, fresh: set[URIRef],
                   base_iri: str, limit: int, source: str) -> None:
-    add = parse_turtle(request.add or "", f"{source} (add)", base_iri)
-    remove = parse_turtle(request.remove or "", f"{source} (remove)", base_iri)
+    add, remove = (parse_turtle(text, f"{source} ({part})", base_iri) if text.strip() else Graph()
+                   for text, part in ((request.add or "", "add"), (request.remove or "", "remove")))
     if len(add) + len(remove) > limit:
         raise ChangeTooLarge(f"the change has {len(add) + len(remove):,} triples; the limit is "
                              f"{limit:,} (GOVGRAPH_MAX_CHANGE_TRIPLES)", limit)
@@ -949,17 +949,22 @@ class ShapeReach:
                 nodes = self._targets(pattern.shape, graph, view)
             else:
                 nodes = self._walk(pattern, changed, view) | self._retargeted(
-                    pattern.shape, changed)
+                    pattern.shape, changed, view)
             found[pattern.shape] = {node for node in nodes if isinstance(node, URIRef)}
         return found
 
-    def _retargeted(self, shape: Node, changed: list[Triple]) -> set[Node]:
+    def _retargeted(self, shape: Node, changed: list[Triple], view: _Neighbours) -> set[Node]:
         """The nodes of `changed` that may have become, or stopped being, targets of `shape`
         (a change to rdfs:subClassOf is taken care of by the caller)."""
         spec = self.targets[shape]
         nodes: set[Node] = set()
+        typed = [(s, o) for s, p, o in changed if p == RDF.type]
+        if typed and spec["class"]:
+            classes = {sub for cls in spec["class"]
+                       for sub in view.closure(cls, RDFS.subClassOf, forward=False)}
+            nodes.update(s for s, o in typed if o in classes)
         for s, p, o in changed:
-            if (p == RDF.type and spec["class"]) or p in spec["subjectsOf"]:
+            if p in spec["subjectsOf"]:
                 nodes.add(s)
             if p in spec["objectsOf"]:
                 nodes.add(o)
@@ -1101,6 +1106,17 @@ class StructureView:
     # where each line comes from: (child, parent) of an org:reportsTo, or a gg:ReportingLine
     line_sources: dict[object, tuple[Node, Node, Node]] = field(default_factory=dict,
                                                                  compare=False)
+    _children: dict[Node, set[Node]] | None = field(default=None, compare=False, repr=False)
+
+    def children(self) -> dict[Node, set[Node]]:
+        """The bodies reporting directly to each body (org:reportsTo inverted; made once)."""
+        if self._children is None:
+            children: dict[Node, set[Node]] = defaultdict(set)
+            for child, above in self.parents.items():
+                for parent in above:
+                    children[parent].add(child)
+            self._children = dict(children)
+        return self._children
 
     @classmethod
     def of(cls, graph: Graph) -> StructureView:
@@ -1291,15 +1307,19 @@ class Impact:
         return out
 
 
-def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_graph: Graph,
+def assess_impact(old: StructureView, new: StructureView,
+                  old_graph: Graph | Callable[[], Graph], new_graph: Graph,
                   diff: Diff, others: Iterable[OtherProposal] = (),
                   base_iri: str = DEFAULT_BASE) -> Impact:
-    """Compare the structure before and after a change."""
+    """Compare the structure before and after a change. `old_graph` (labels for what is
+    gone) may be given as a function making it, called only if a label is needed from it."""
     impact = Impact()
+    before_graph = (lambda: old_graph) if isinstance(old_graph, Graph) else old_graph
 
     def label(node: Node) -> str:
         known = describe(new_graph, node, base_iri)
-        return known if known != term_text(node, base_iri) else describe(old_graph, node, base_iri)
+        return (known if known != term_text(node, base_iri)
+                else describe(before_graph(), node, base_iri))
 
     def line_json(line: tuple[Node, Node, Node]) -> dict[str, str]:
         start, end, kind = line
@@ -1309,7 +1329,7 @@ def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_
     impact.lines_added = [line_json(x) for x in sorted(new.lines - old.lines)]
     impact.lines_removed = [line_json(x) for x in sorted(old.lines - new.lines)]
 
-    for body in sorted(set(old.bodies) & set(new.bodies)):
+    for body in sorted(set(old.bodies) & set(new.bodies) & _chains_may_differ(old, new)):
         before, after = old.chain(body), new.chain(body)
         if before != after:
             impact.chains_changed.append({
@@ -1345,14 +1365,17 @@ def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_
                 "bodyLabel": label(state.body) if state.body is not None else "?",
                 "roleLabel": label(state.role) if state.role is not None else "?"}
 
-    for membership, state in sorted(new.memberships.items()):
+    changed = [(m, state) for m, state in new.memberships.items()
+               if old.memberships.get(m) is not state and old.memberships.get(m) != state]
+    for membership, state in sorted(changed):  # an unchanged membership neither starts nor ends
         before = old.memberships.get(membership)
         if state.started and (before is None or not before.started):
             impact.memberships_started.append(membership_json(membership, state, new_graph))
         elif state.ended and before is not None and not before.ended:
             impact.memberships_ended.append(membership_json(membership, state, new_graph))
-    for membership, state in sorted(old.memberships.items()):
-        if membership not in new.memberships and not state.ended:
+    for membership, state in sorted((m, state) for m, state in old.memberships.items()
+                                    if m not in new.memberships):
+        if not state.ended:
             impact.memberships_ended.append(membership_json(membership, state, old_graph))
     impact.people_affected = [{"person": str(p), "label": name}
                               for p, name in sorted(people.items(), key=lambda kv: kv[1])]
@@ -1365,6 +1388,27 @@ def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_
                 "id": other.id, "description": other.description, "nodes": shared,
                 "labels": [label(URIRef(node)) for node in shared]})
     return impact
+
+
+def _chains_may_differ(old: StructureView, new: StructureView) -> set[Node]:
+    """The bodies whose chain to the top, or whether it reaches the top, may differ between
+    `old` and `new`: those at or below a body whose parents or top-level flag changed."""
+    moved = {node for node in {*old.parents, *new.parents}
+             if old.parents.get(node, set()) != new.parents.get(node, set())}
+    children = old.children()
+    new_children: dict[Node, set[Node]] = defaultdict(set)
+    for child in moved:
+        for parent in new.parents.get(child, ()):
+            new_children[parent].add(child)
+    found = moved | (old.top_level ^ new.top_level)
+    frontier = list(found)
+    while frontier:
+        here = frontier.pop()
+        for child in children.get(here, set()) | new_children.get(here, set()):
+            if child not in found:
+                found.add(child)
+                frontier.append(child)
+    return found
 
 
 def _people_of(graph: Graph, member: Node | None) -> list[Node]:
@@ -1649,15 +1693,16 @@ class ChangeChecker:
                 introduced, fixed, remaining = compare_reports(baseline.results, after)
                 focus_count = -1
             new_view = old_view.updated(graph, diff)
-            before_graph = _before(graph, diff)
+            before_graph = cache(partial(_before, graph, diff))  # made only if needed
             impact = assess_impact(old_view, new_view, before_graph, graph, diff, others,
                                    self.base_iri)
             introduced, remaining = (self._relabel(graph, introduced),
                                      self._relabel(graph, remaining))
-            fixed = self._relabel(before_graph, fixed)
+            fixed = self._relabel(before_graph(), fixed) if fixed else []
             value_labels = {
-                r.value: describe(source, URIRef(r.value), self.base_iri)
-                for source, items in ((graph, [*introduced, *remaining]), (before_graph, fixed))
+                r.value: describe(source(), URIRef(r.value), self.base_iri)
+                for source, items in ((lambda: graph, [*introduced, *remaining]),
+                                      (before_graph, fixed))
                 for r in items if r.value and r.value.startswith(("http://", "https://"))}
         finally:  # the working graph is shared: put it back as it was
             for triple in added:
