@@ -1052,23 +1052,37 @@ class _Neighbours:
         for s, p, o in self.extra:
             self.extra_out[s].append((p, o))
             self.extra_in[o].append((p, s))
+        self._closures: dict[tuple[Node, Node | None, bool], set[Node]] = {}
+        self._steps: dict[tuple[Node, Node | None, bool], list[Node]] = {}
 
-    def out(self, node: Node, predicate: Node | None) -> Iterator[Node]:
-        if isinstance(node, Literal):
-            return
-        yield from self.graph.objects(node, predicate)
-        yield from (o for p, o in self.extra_out.get(node, ()) if predicate in (None, p))
+    def out(self, node: Node, predicate: Node | None) -> list[Node]:
+        """The objects of `node`'s `predicate` edges (any, for None); remembered."""
+        key = (node, predicate, True)
+        if key not in self._steps:
+            self._steps[key] = [] if isinstance(node, Literal) else [
+                *self.graph.objects(node, predicate),
+                *(o for p, o in self.extra_out.get(node, ()) if predicate in (None, p))]
+        return self._steps[key]
 
-    def into(self, node: Node, predicate: Node | None) -> Iterator[Node]:
-        yield from self.graph.subjects(predicate, node)
-        yield from (s for p, s in self.extra_in.get(node, ()) if predicate in (None, p))
+    def into(self, node: Node, predicate: Node | None) -> list[Node]:
+        """The subjects of `predicate` edges (any, for None) into `node`; remembered."""
+        key = (node, predicate, False)
+        if key not in self._steps:
+            self._steps[key] = [
+                *self.graph.subjects(predicate, node),
+                *(s for p, s in self.extra_in.get(node, ()) if predicate in (None, p))]
+        return self._steps[key]
 
     def pairs(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
         yield from self.graph.subject_objects(predicate)
         yield from ((s, o) for s, p, o in self.extra if p == predicate)
 
     def closure(self, start: Node, predicate: Node | None, forward: bool) -> set[Node]:
-        """`start` and every node reachable from it by predicate* (forward or backward)."""
+        """`start` and every node reachable from it by predicate* (forward or backward); the
+        set is remembered, and must not be changed."""
+        key = (start, predicate, forward)
+        if key in self._closures:
+            return self._closures[key]
         seen = {start}
         frontier = [start]
         step = self.out if forward else self.into
@@ -1078,6 +1092,7 @@ class _Neighbours:
                 if there not in seen:
                     seen.add(there)
                     frontier.append(there)
+        self._closures[key] = seen
         return seen
 
 
@@ -1329,7 +1344,8 @@ def assess_impact(old: StructureView, new: StructureView,
     impact.lines_added = [line_json(x) for x in sorted(new.lines - old.lines)]
     impact.lines_removed = [line_json(x) for x in sorted(old.lines - new.lines)]
 
-    for body in sorted(set(old.bodies) & set(new.bodies) & _chains_may_differ(old, new)):
+    for body in sorted(b for b in _chains_may_differ(old, new)
+                       if b in old.bodies and b in new.bodies):
         before, after = old.chain(body), new.chain(body)
         if before != after:
             impact.chains_changed.append({
@@ -1343,7 +1359,7 @@ def assess_impact(old: StructureView, new: StructureView,
         impact.bodies_created.append({"body": str(body), "label": label(body)})
     for body in sorted(set(old.bodies) - set(new.bodies)):
         impact.bodies_removed.append({"body": str(body), "label": old.bodies[body]})
-    for body in sorted(set(old.bodies) & set(new.bodies)):
+    for body in sorted(b for b, name in new.bodies.items() if old.bodies.get(b, name) != name):
         if old.bodies[body] != new.bodies[body]:
             impact.bodies_renamed.append({"body": str(body), "before": old.bodies[body],
                                           "after": new.bodies[body]})
