@@ -24,9 +24,9 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,16 @@ def skolemised(graph: Graph) -> Graph:
     for s, p, o in graph:
         copy.add((skolemise(s), p, skolemise(o)))
     return copy
+
+
+def skolemise_in_place(graph: Graph) -> Graph:
+    """`graph` itself with every blank node replaced by its skolem IRI (for a fresh copy:
+    cheaper than `skolemised` when, as usual, few triples have blank nodes)."""
+    blank = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
+    for s, p, o in blank:
+        graph.remove((s, p, o))
+        graph.add((skolemise(s), p, skolemise(o)))
+    return graph
 
 
 def minted(base_iri: str = DEFAULT_BASE) -> URIRef:
@@ -601,8 +611,8 @@ def _apply_operation(operation: CompValue, recorder: _Recorder, fresh: set[URIRe
 
 def _apply_turtle(request: ChangeRequest, recorder: _Recorder, fresh: set[URIRef],
                   base_iri: str, limit: int, source: str) -> None:
-    add = parse_turtle(request.add or "", f"{source} (add)", base_iri)
-    remove = parse_turtle(request.remove or "", f"{source} (remove)", base_iri)
+    add, remove = (parse_turtle(text, f"{source} ({part})", base_iri) if text.strip() else Graph()
+                   for text, part in ((request.add or "", "add"), (request.remove or "", "remove")))
     if len(add) + len(remove) > limit:
         raise ChangeTooLarge(f"the change has {len(add) + len(remove):,} triples; the limit is "
                              f"{limit:,} (GOVGRAPH_MAX_CHANGE_TRIPLES)", limit)
@@ -930,15 +940,46 @@ class ShapeReach:
         """The focus nodes whose results `changed` can affect: `graph` is the graph with the
         change made, `removed` the triples it took out (their edges are walked too)."""
         changed = list(changed)
-        view = _Neighbours(graph, removed)
         found: set[Node] = {t for triple in changed for t in (triple[0], triple[2])}
-        predicates: set[URIRef | None] = {triple[1] for triple in changed}  # type: ignore[misc]
-        for pattern in self.patterns:
-            if pattern.anything_global or pattern.global_predicates & (predicates | {None}):
-                found.update(self._targets(pattern.shape, graph, view))
-            else:
-                found.update(self._walk(pattern, changed, view))
+        for nodes in self.focus_by_shape(graph, changed, removed).values():
+            found.update(nodes)
         return {node for node in found if isinstance(node, URIRef)}
+
+    def focus_by_shape(self, graph: Graph, changed: Iterable[Triple],
+                       removed: Iterable[Triple] = ()) -> dict[Node, set[URIRef]]:
+        """For each shape, the focus nodes at which `changed` can affect its results: those
+        the walk reaches, and those whose being a target of the shape may change."""
+        changed = list(changed)
+        view = _Neighbours(graph, removed)
+        predicates: set[URIRef | None] = {triple[1] for triple in changed}  # type: ignore[misc]
+        found: dict[Node, set[URIRef]] = {}
+        for pattern in self.patterns:
+            if (pattern.anything_global or pattern.global_predicates & (predicates | {None})
+                    or RDFS.subClassOf in predicates):
+                nodes = self._targets(pattern.shape, graph, view)
+            else:
+                nodes = self._walk(pattern, changed, view) | self._retargeted(
+                    pattern.shape, changed, view)
+            found[pattern.shape] = {node for node in nodes if isinstance(node, URIRef)}
+        return found
+
+    def _retargeted(self, shape: Node, changed: list[Triple], view: _Neighbours) -> set[Node]:
+        """The nodes of `changed` that may have become, or stopped being, targets of `shape`
+        (a change to rdfs:subClassOf is taken care of by the caller)."""
+        spec = self.targets[shape]
+        nodes: set[Node] = set()
+        typed = [(s, o) for s, p, o in changed if p == RDF.type]
+        if typed and spec["class"]:
+            classes = {sub for cls in spec["class"]
+                       for sub in view.closure(cls, RDFS.subClassOf, forward=False)}
+            nodes.update(s for s, o in typed if o in classes)
+        for s, p, o in changed:
+            if p in spec["subjectsOf"]:
+                nodes.add(s)
+            if p in spec["objectsOf"]:
+                nodes.add(o)
+            nodes.update(n for n in (s, o) if n in spec["node"])
+        return nodes
 
     def _targets(self, shape: Node, graph: Graph, view: _Neighbours) -> set[Node]:
         spec = self.targets[shape]
@@ -1021,23 +1062,37 @@ class _Neighbours:
         for s, p, o in self.extra:
             self.extra_out[s].append((p, o))
             self.extra_in[o].append((p, s))
+        self._closures: dict[tuple[Node, Node | None, bool], set[Node]] = {}
+        self._steps: dict[tuple[Node, Node | None, bool], list[Node]] = {}
 
-    def out(self, node: Node, predicate: Node | None) -> Iterator[Node]:
-        if isinstance(node, Literal):
-            return
-        yield from self.graph.objects(node, predicate)
-        yield from (o for p, o in self.extra_out.get(node, ()) if predicate in (None, p))
+    def out(self, node: Node, predicate: Node | None) -> list[Node]:
+        """The objects of `node`'s `predicate` edges (any, for None); remembered."""
+        key = (node, predicate, True)
+        if key not in self._steps:
+            self._steps[key] = [] if isinstance(node, Literal) else [
+                *self.graph.objects(node, predicate),
+                *(o for p, o in self.extra_out.get(node, ()) if predicate in (None, p))]
+        return self._steps[key]
 
-    def into(self, node: Node, predicate: Node | None) -> Iterator[Node]:
-        yield from self.graph.subjects(predicate, node)
-        yield from (s for p, s in self.extra_in.get(node, ()) if predicate in (None, p))
+    def into(self, node: Node, predicate: Node | None) -> list[Node]:
+        """The subjects of `predicate` edges (any, for None) into `node`; remembered."""
+        key = (node, predicate, False)
+        if key not in self._steps:
+            self._steps[key] = [
+                *self.graph.subjects(predicate, node),
+                *(s for p, s in self.extra_in.get(node, ()) if predicate in (None, p))]
+        return self._steps[key]
 
     def pairs(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
         yield from self.graph.subject_objects(predicate)
         yield from ((s, o) for s, p, o in self.extra if p == predicate)
 
     def closure(self, start: Node, predicate: Node | None, forward: bool) -> set[Node]:
-        """`start` and every node reachable from it by predicate* (forward or backward)."""
+        """`start` and every node reachable from it by predicate* (forward or backward); the
+        set is remembered, and must not be changed."""
+        key = (start, predicate, forward)
+        if key in self._closures:
+            return self._closures[key]
         seen = {start}
         frontier = [start]
         step = self.out if forward else self.into
@@ -1047,6 +1102,7 @@ class _Neighbours:
                 if there not in seen:
                     seen.add(there)
                     frontier.append(there)
+        self._closures[key] = seen
         return seen
 
 
@@ -1075,6 +1131,17 @@ class StructureView:
     # where each line comes from: (child, parent) of an org:reportsTo, or a gg:ReportingLine
     line_sources: dict[object, tuple[Node, Node, Node]] = field(default_factory=dict,
                                                                  compare=False)
+    _children: dict[Node, set[Node]] | None = field(default=None, compare=False, repr=False)
+
+    def children(self) -> dict[Node, set[Node]]:
+        """The bodies reporting directly to each body (org:reportsTo inverted; made once)."""
+        if self._children is None:
+            children: dict[Node, set[Node]] = defaultdict(set)
+            for child, above in self.parents.items():
+                for parent in above:
+                    children[parent].add(child)
+            self._children = dict(children)
+        return self._children
 
     @classmethod
     def of(cls, graph: Graph) -> StructureView:
@@ -1109,7 +1176,7 @@ class StructureView:
                 touched.update(graph.subjects(owner_property, node))
         bodies = dict(self.bodies)
         memberships = dict(self.memberships)
-        parents = {child: set(above) for child, above in self.parents.items()}
+        parents = dict(self.parents)  # the sets are replaced, never changed
         sources = {key: line for key, line in self.line_sources.items()
                    if (key[0] if isinstance(key, tuple) else key) not in touched}
         top_level = self.top_level - touched
@@ -1265,15 +1332,19 @@ class Impact:
         return out
 
 
-def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_graph: Graph,
+def assess_impact(old: StructureView, new: StructureView,
+                  old_graph: Graph | Callable[[], Graph], new_graph: Graph,
                   diff: Diff, others: Iterable[OtherProposal] = (),
                   base_iri: str = DEFAULT_BASE) -> Impact:
-    """Compare the structure before and after a change."""
+    """Compare the structure before and after a change. `old_graph` (labels for what is
+    gone) may be given as a function making it, called only if a label is needed from it."""
     impact = Impact()
+    before_graph = (lambda: old_graph) if isinstance(old_graph, Graph) else old_graph
 
     def label(node: Node) -> str:
         known = describe(new_graph, node, base_iri)
-        return known if known != term_text(node, base_iri) else describe(old_graph, node, base_iri)
+        return (known if known != term_text(node, base_iri)
+                else describe(before_graph(), node, base_iri))
 
     def line_json(line: tuple[Node, Node, Node]) -> dict[str, str]:
         start, end, kind = line
@@ -1283,7 +1354,8 @@ def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_
     impact.lines_added = [line_json(x) for x in sorted(new.lines - old.lines)]
     impact.lines_removed = [line_json(x) for x in sorted(old.lines - new.lines)]
 
-    for body in sorted(set(old.bodies) & set(new.bodies)):
+    for body in sorted(b for b in _chains_may_differ(old, new)
+                       if b in old.bodies and b in new.bodies):
         before, after = old.chain(body), new.chain(body)
         if before != after:
             impact.chains_changed.append({
@@ -1297,7 +1369,7 @@ def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_
         impact.bodies_created.append({"body": str(body), "label": label(body)})
     for body in sorted(set(old.bodies) - set(new.bodies)):
         impact.bodies_removed.append({"body": str(body), "label": old.bodies[body]})
-    for body in sorted(set(old.bodies) & set(new.bodies)):
+    for body in sorted(b for b, name in new.bodies.items() if old.bodies.get(b, name) != name):
         if old.bodies[body] != new.bodies[body]:
             impact.bodies_renamed.append({"body": str(body), "before": old.bodies[body],
                                           "after": new.bodies[body]})
@@ -1319,14 +1391,17 @@ def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_
                 "bodyLabel": label(state.body) if state.body is not None else "?",
                 "roleLabel": label(state.role) if state.role is not None else "?"}
 
-    for membership, state in sorted(new.memberships.items()):
+    changed = [(m, state) for m, state in new.memberships.items()
+               if old.memberships.get(m) is not state and old.memberships.get(m) != state]
+    for membership, state in sorted(changed):  # an unchanged membership neither starts nor ends
         before = old.memberships.get(membership)
         if state.started and (before is None or not before.started):
             impact.memberships_started.append(membership_json(membership, state, new_graph))
         elif state.ended and before is not None and not before.ended:
             impact.memberships_ended.append(membership_json(membership, state, new_graph))
-    for membership, state in sorted(old.memberships.items()):
-        if membership not in new.memberships and not state.ended:
+    for membership, state in sorted((m, state) for m, state in old.memberships.items()
+                                    if m not in new.memberships):
+        if not state.ended:
             impact.memberships_ended.append(membership_json(membership, state, old_graph))
     impact.people_affected = [{"person": str(p), "label": name}
                               for p, name in sorted(people.items(), key=lambda kv: kv[1])]
@@ -1339,6 +1414,27 @@ def assess_impact(old: StructureView, new: StructureView, old_graph: Graph, new_
                 "id": other.id, "description": other.description, "nodes": shared,
                 "labels": [label(URIRef(node)) for node in shared]})
     return impact
+
+
+def _chains_may_differ(old: StructureView, new: StructureView) -> set[Node]:
+    """The bodies whose chain to the top, or whether it reaches the top, may differ between
+    `old` and `new`: those at or below a body whose parents or top-level flag changed."""
+    moved = {node for node in {*old.parents, *new.parents}
+             if old.parents.get(node, set()) != new.parents.get(node, set())}
+    children = old.children()
+    new_children: dict[Node, set[Node]] = defaultdict(set)
+    for child in moved:
+        for parent in new.parents.get(child, ()):
+            new_children[parent].add(child)
+    found = moved | (old.top_level ^ new.top_level)
+    frontier = list(found)
+    while frontier:
+        here = frontier.pop()
+        for child in children.get(here, set()) | new_children.get(here, set()):
+            if child not in found:
+                found.add(child)
+                frontier.append(child)
+    return found
 
 
 def _people_of(graph: Graph, member: Node | None) -> list[Node]:
@@ -1487,9 +1583,9 @@ class ChangeChecker:
             version = self.store.version()
             if self._working is not None and self._working.version == version:
                 return self._working
-            graph = self.store.graph()
+            graph = self.store.graph()  # a fresh copy, ours to change
             if self.store.version() == version:
-                self._working = _Working(version, skolemised(graph))
+                self._working = _Working(version, skolemise_in_place(graph))
                 return self._working
         raise GovgraphError("the graph kept changing while it was being read; try again")
 
@@ -1507,12 +1603,16 @@ class ChangeChecker:
             working._mirror = oxigraph_copy(working.graph)
         return working._mirror
 
-    def _validate(self, working: _Working, focus: Iterable[Node] | None = None
-                  ) -> ValidationReport:
-        """Validate the working graph as it is now (with a change applied, if any)."""
+    def _validate(self, working: _Working, focus: Iterable[Node] | None = None,
+                  by_shape: Mapping[Node, Iterable[Node]] | None = None) -> ValidationReport:
+        """Validate the working graph as it is now (with a change applied, if any): in full,
+        at `focus`, or (in Oxigraph) at the focus nodes `by_shape` gives each shape."""
         mirror = self._mirror(working)
         if mirror is None:
             return validate(working.graph, self.shapes, focus_nodes=focus, engine="pyshacl")
+        if by_shape is not None:
+            return validate_store(mirror, self.shapes, compiled=self._compiled,
+                                  by_shape=by_shape)
         return validate_store(mirror, self.shapes, focus, compiled=self._compiled)
 
     def _view(self, working: _Working) -> StructureView:
@@ -1602,10 +1702,12 @@ class ChangeChecker:
             _apply(mirror, removed, added)
         try:
             if scoped:
-                focus = self.reach.focus_nodes(graph, diff.triples, diff.removed)
-                focus_text = {str(node) for node in focus}
-                before = [r for r in baseline.results if r.focus_node in focus_text]
-                after = self._validate(working, sorted(focus)).results
+                by_shape = self.reach.focus_by_shape(graph, diff.triples, diff.removed)
+                focus = {node for nodes in by_shape.values() for node in nodes}
+                in_scope = {(str(shape), str(node)) for shape, nodes in by_shape.items()
+                            for node in nodes}
+                before = [r for r in baseline.results if (r.shape, r.focus_node) in in_scope]
+                after = self._validate(working, sorted(focus), by_shape).results
                 introduced, fixed, _ = compare_reports(before, after)
                 fixed_keys = {_key(r) for r in fixed}
                 in_scope_now = {_key(r): r for r in after}
@@ -1617,15 +1719,16 @@ class ChangeChecker:
                 introduced, fixed, remaining = compare_reports(baseline.results, after)
                 focus_count = -1
             new_view = old_view.updated(graph, diff)
-            before_graph = _before(graph, diff)
+            before_graph = cache(partial(_before, graph, diff))  # made only if needed
             impact = assess_impact(old_view, new_view, before_graph, graph, diff, others,
                                    self.base_iri)
             introduced, remaining = (self._relabel(graph, introduced),
                                      self._relabel(graph, remaining))
-            fixed = self._relabel(before_graph, fixed)
+            fixed = self._relabel(before_graph(), fixed) if fixed else []
             value_labels = {
-                r.value: describe(source, URIRef(r.value), self.base_iri)
-                for source, items in ((graph, [*introduced, *remaining]), (before_graph, fixed))
+                r.value: describe(source(), URIRef(r.value), self.base_iri)
+                for source, items in ((lambda: graph, [*introduced, *remaining]),
+                                      (before_graph, fixed))
                 for r in items if r.value and r.value.startswith(("http://", "https://"))}
         finally:  # the working graph is shared: put it back as it was
             for triple in added:

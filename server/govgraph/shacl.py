@@ -17,7 +17,7 @@ everywhere in it (in nested groups and `FILTER NOT EXISTS` too), as pyshacl's in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -113,19 +113,27 @@ class CompiledShapes:
                 compiled.checks.extend(_property_checks(shapes, named, prop, targets))
         return compiled
 
-    def run(self, store: ox.Store, focus_nodes: Iterable[Node] | None = None) -> list[Finding]:
-        """Every result of every check, on all targets or only at `focus_nodes` (IRIs)."""
-        if focus_nodes is None:
-            focus = ""
+    def run(self, store: ox.Store, focus_nodes: Iterable[Node] | None = None, *,
+            by_shape: Mapping[Node, Iterable[Node]] | None = None) -> list[Finding]:
+        """Every result of every check, on all targets, only at `focus_nodes` (IRIs), or
+        only at the focus nodes `by_shape` gives for each check's shape (none: skipped)."""
+        if by_shape is not None:
+            focus_of = {shape: _values(nodes) for shape, nodes in by_shape.items()}
+            checks = [c for c in self.checks if focus_of.get(c.shape)]
+        elif focus_nodes is None:
+            focus_of, checks = {}, self.checks
         else:
-            iris = sorted({str(n) for n in focus_nodes if isinstance(n, URIRef)})
-            if not iris:
+            values = _values(focus_nodes)
+            if not values:
                 return []
-            focus = "VALUES ?this { " + " ".join(str(ox.NamedNode(i)) for i in iris) + " }"
+            focus_of = {c.shape: values for c in self.checks}
+            checks = self.checks
+        if not checks:
+            return []
         findings: dict[tuple[object, ...], Finding] = {}
-        types = _subclass_lists(store, self.checks)
-        for check in self.checks:
-            query = check.template.replace("{focus}", focus)
+        types = _subclass_lists(store, checks)
+        for check in checks:
+            query = check.template.replace("{focus}", focus_of.get(check.shape, ""))
             for placeholder, members in types.items():
                 query = query.replace(placeholder, members)
             for finding in self._findings(store, check, query):
@@ -149,6 +157,14 @@ class CompiledShapes:
             yield Finding(focus=focus, path=path if isinstance(path, URIRef) else None,
                           value=value, shape=check.shape, component=check.component,
                           severity=check.severity, messages=messages)
+
+
+def _values(nodes: Iterable[Node]) -> str:
+    """A VALUES clause binding ?this to the IRIs among `nodes` ("" if there are none)."""
+    iris = sorted({str(n) for n in nodes if isinstance(n, URIRef)})
+    if not iris:
+        return ""
+    return "VALUES ?this { " + " ".join(str(ox.NamedNode(i)) for i in iris) + " }"
 
 
 _TYPES = re.compile(r"\{types:([^}]*)\}")

@@ -7,7 +7,7 @@ make a graph fail, so pyshacl runs with allow_warnings and the verdict is comput
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from typing import Any
@@ -185,15 +185,17 @@ def validate_store(
     focus_nodes: Iterable[Node] | None = None,
     *,
     compiled: CompiledShapes | None = None,
+    by_shape: Mapping[Node, Iterable[Node]] | None = None,
 ) -> ValidationReport:
-    """Validate the default graph of an Oxigraph store (data and ontology) in Oxigraph.
+    """Validate the default graph of an Oxigraph store (data and ontology) in Oxigraph, in
+    full, at `focus_nodes`, or at the focus nodes `by_shape` gives each shape.
 
     Raises UnsupportedShapes if the shapes cannot be compiled."""
     compiled = compiled or CompiledShapes.compile(shapes_graph)
     view = StoreView(store)
     labels: dict[Node, str] = {}
     results = []
-    for finding in compiled.run(store, focus_nodes):
+    for finding in compiled.run(store, focus_nodes, by_shape=by_shape):
         if finding.focus not in labels:
             labels[finding.focus] = label_of(view, finding.focus)  # type: ignore[arg-type]
         results.append(_as_result(finding, labels[finding.focus]))
