@@ -27,6 +27,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from govgraph.errors import GovgraphError
+from govgraph.store import from_oxigraph
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -415,21 +416,9 @@ def to_oxigraph(term: Node) -> OxTerm:
     raise GovgraphError(f"cannot store {term!r}")
 
 
-_XSD_STRING = str(XSD.string)
-
-
 def to_rdflib(term: OxTerm) -> Node:
-    """A pyoxigraph term as an rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
-    raise GovgraphError(f"unexpected term {term!r}")
+    """A pyoxigraph term as an rdflib term, literals normalised as rdflib parses them."""
+    return from_oxigraph(term, normalize=None)
 
 
 def quad(triple: tuple[Node, Node, Node]) -> ox.Quad:

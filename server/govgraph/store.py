@@ -339,8 +339,12 @@ def _union_branches(text: str) -> list[tuple[int, set[str]]]:
 
 
 @lru_cache(maxsize=65536)
-def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-    """The rdflib term for an Oxigraph term (cached: building rdflib literals is slow)."""
+def from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, *,
+                  normalize: bool | None = False) -> Node:
+    """The rdflib term for an Oxigraph term (cached: building rdflib literals is slow).
+
+    Typed literals keep their lexical form unless `normalize` is None (rdflib's default, as
+    when rdflib parses a file)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -351,9 +355,14 @@ def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node
         datatype = term.datatype.value
         if datatype == str(XSD.string):
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+        return Literal(term.value, datatype=URIRef(datatype), normalize=normalize)
     # An RDF 1.2 triple term: rdflib has no such term, so show it as N-Triples text.
     return Literal(str(term))
+
+
+def _rdflib_triple(triple: ox.Triple | ox.Quad) -> tuple[Node, Node, Node]:
+    return (from_oxigraph(triple.subject), from_oxigraph(triple.predicate),
+            from_oxigraph(triple.object))
 
 
 def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -536,7 +545,7 @@ class EmbeddedStore:
         """A full copy of the default graph, as rdflib (e.g. for SHACL)."""
         graph = bind_prefixes(Graph())
         for quad in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            graph.add((_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)))
+            graph.add(_rdflib_triple(quad))
         return graph
 
     def load(self, graph: Graph) -> None:
@@ -645,7 +654,7 @@ def _collect(
             # A solution iterates over its values in the order of `variables`.
             rows.append(
                 {
-                    name: _from_ox(value)
+                    name: from_oxigraph(value)
                     for name, value in zip(variables, solution, strict=True)
                     if value is not None
                 }
@@ -657,7 +666,7 @@ def _collect(
             raise _Cancelled
         if count >= limit:
             raise ResultTooLarge(_too_large(limit, "triples"))
-        graph.add((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
+        graph.add(_rdflib_triple(triple))
     return QueryResult(kind="CONSTRUCT", graph=graph)
 
 
