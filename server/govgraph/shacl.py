@@ -21,13 +21,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from govgraph.errors import GovgraphError
-from govgraph.store import from_oxigraph
+from govgraph.store import from_oxigraph, to_oxigraph
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -399,21 +399,6 @@ def _syntax_check(shape: URIRef, query: str) -> None:
 
 
 # --- Terms and stores ---------------------------------------------------------------------------
-
-
-def to_oxigraph(term: Node) -> OxTerm:
-    """An rdflib term as a pyoxigraph term (blank nodes keep their ids)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise GovgraphError(f"cannot store {term!r}")
 
 
 def to_rdflib(term: OxTerm) -> Node:

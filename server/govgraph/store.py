@@ -365,7 +365,8 @@ def _rdflib_triple(triple: ox.Triple | ox.Quad) -> tuple[Node, Node, Node]:
             from_oxigraph(triple.object))
 
 
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term (blank nodes keep their ids)."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
