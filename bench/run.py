@@ -317,12 +317,11 @@ def result_keys(results: Sequence[Any]) -> Counter[tuple[str, str, str | None, s
 
 
 PROFILE_PARTS = [
-    ("copy of the graph for pyshacl (shapes.working_copy)", "shapes.py", "working_copy"),
     ("pyshacl on the focus nodes", "entrypoints.py", "validate"),
     ("SHACL in Oxigraph on the focus nodes (shacl.py)", "shacl.py", "run"),
-    ("focus nodes the change reaches (ShapeReach)", "changes.py", "focus_nodes"),
+    ("focus nodes the change reaches (ShapeReach)", "changes.py", "focus_by_shape"),
     ("impact (structure views, chains)", "changes.py", "assess_impact"),
-    ("structure view of the new graph", "changes.py", "of"),
+    ("structure view of the new graph", "changes.py", "updated"),
     ("reading the proposal (evaluate)", "changes.py", "evaluate"),
 ]
 
@@ -762,12 +761,12 @@ def run_check(result: ScaleResult, store: Any, params: Mapping[str, str], settin
         lambda: validate_store(store._store, shapes))  # the store's own pyoxigraph.Store
     check["baseline results"] = len(report.results)
     checker = ChangeChecker.from_settings(settings, store)
-    # the first question a checker is asked reads the store into an rdflib working graph
+    # the first question a checker is asked copies the store into its Oxigraph working copy
     check["working copy"], _ = timed(lambda c=checker: c.types_of(URIRef(params["theme"])))
     check["checker set-up"], _ = timed(checker.warm)
     say(f"[{result.label}] full validation {ms(check['full validation'])} "
         f"({len(report.results)} results); change check: working copy "
-        f"{ms(check['working copy'])}, Oxigraph mirror and its validation "
+        f"{ms(check['working copy'])}, its validation "
         f"{ms(check['checker set-up'])}")
     large = result.size >= 1_000_000
     for variant, broken in (("conforming", False), ("broken", True)):
@@ -881,9 +880,9 @@ def report_scale(r: ScaleResult) -> str:
     check_rows = [
         ["full validation of the store (govgraph: the shapes compiled to SPARQL, in Oxigraph)",
          f"{ms(c['full validation'])} ({c['baseline results']} results)"],
-        ["change checker set-up, once per graph version: the store read into an rdflib "
-         "working graph", ms(c["working copy"])],
-        ["… then copied into an in-memory Oxigraph mirror and validated in full",
+        ["change checker set-up, once per graph version: the store copied into its "
+         "in-memory Oxigraph working copy", ms(c["working copy"])],
+        ["… then validated in full",
          ms(c["checker set-up"])],
     ]
     if "plain pyshacl" in c:

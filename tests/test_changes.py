@@ -30,6 +30,7 @@ from govgraph.changes import (
     OtherProposal,
     ProtectedTerms,
     StructureView,
+    assess_impact,
     check_change_file,
     compare_reports,
     read_request,
@@ -324,6 +325,15 @@ def test_impact_lists_memberships_started_and_ended_and_people(checker):
     assert {p["label"] for p in impact.people_affected} == {"Bob Member", "Cat Holder"}
 
 
+def test_impact_lists_a_membership_removed_altogether_as_ended(checker):
+    report = checker.check(update(
+        "DELETE WHERE { <membership/ssog--bob-member> ?p ?o }"))
+    ended = report.impact.memberships_ended
+    assert [(m["memberLabel"], m["bodyLabel"]) for m in ended] == [
+        ("Bob Member", "Senior Officers Group")]
+    assert {p["label"] for p in report.impact.people_affected} == {"Bob Member"}
+
+
 def test_impact_lists_bodies_created_renamed_and_replaced(checker):
     report = checker.check(update(f"""
         DELETE DATA {{ <body/working-group> skos:prefLabel "Working Group"@en }} ;
@@ -485,6 +495,10 @@ def test_structure_view_updated_by_a_change_equals_one_read_afresh(checker, step
     updated, fresh = old.updated(graph, diff), StructureView.of(graph)
     assert updated == fresh
     assert updated.line_sources == fresh.line_sources
+    # the impact compares only the memberships `updated` looked at: the same as comparing all
+    before = checker.current_graph()
+    assert (assess_impact(old, updated, before, graph, diff).to_json()
+            == assess_impact(old, fresh, before, graph, diff).to_json())
 
 
 @pytest.fixture(scope="module")

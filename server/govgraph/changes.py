@@ -9,9 +9,11 @@ the SHACL shapes (`CheckReport`: violations introduced, fixed and remaining) and
 Checking is scoped. `ShapeReach` reads every shape's patterns (property paths and the triple
 patterns of its SPARQL constraints) and, for a change, finds the focus nodes whose results the
 changed triples can reach; only those are validated. Results elsewhere come from one full
-validation of the current graph, made once per graph version and cached. pyshacl focuses only on
-IRIs, so the working graph has its blank nodes skolemised (`SKOLEM_BASE`); they are turned back
-into blank nodes before anything is written to the store. Blank nodes a proposal itself writes
+validation of the current graph, made once per graph version and cached. The checker works on
+its own copy of the graph, in an in-memory Oxigraph store (read through rdflib's API, validated
+there by the compiled shapes), with its blank nodes skolemised (`SKOLEM_BASE`) so that results
+and diffs can name them; they are turned back into blank nodes before anything is written to
+the store. Blank nodes a proposal itself writes
 (`[ … ]`, `_:x`) get permanent IRIs under `lt:genid/` instead, so that history can name them
 and a later change (or a revert) can remove them.
 """
@@ -73,7 +75,8 @@ from govgraph.namespaces import (
     TIME,
     XSD,
 )
-from govgraph.shacl import oxigraph_copy, quad
+from govgraph.oxgraph import oxigraph_graph, oxigraph_of
+from govgraph.shacl import oxigraph_copy, to_rdflib
 from govgraph.shapes import (
     ValidationReport,
     ValidationResult,
@@ -144,24 +147,20 @@ def deskolemise(term: Node) -> Node:
     return BNode(str(term)[len(SKOLEM_BASE):]) if is_skolem(term) else term
 
 
-def skolemised(graph: Graph) -> Graph:
-    """A copy of `graph` with every blank node replaced by its skolem IRI."""
-    copy = Graph()
-    for prefix, namespace in graph.namespaces():
-        copy.bind(prefix, namespace)
-    for s, p, o in graph:
-        copy.add((skolemise(s), p, skolemise(o)))
-    return copy
+_BLANK_SUBJECT = re.compile(rb"^_:(\S+) ", re.MULTILINE)
+_BLANK_OBJECT = re.compile(rb" _:(\S+) \.$", re.MULTILINE)
 
 
-def skolemise_in_place(graph: Graph) -> Graph:
-    """`graph` itself with every blank node replaced by its skolem IRI (for a fresh copy:
-    cheaper than `skolemised` when, as usual, few triples have blank nodes)."""
-    blank = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
-    for s, p, o in blank:
-        graph.remove((s, p, o))
-        graph.add((skolemise(s), p, skolemise(o)))
-    return graph
+def skolemised_store(ntriples: bytes) -> ox.Store:
+    """An in-memory Oxigraph store holding `ntriples` with every blank node replaced by its
+    skolem IRI (done on the text: in N-Triples a blank node can only start a line or end
+    it before the final dot, never inside a literal)."""
+    base = SKOLEM_BASE.encode()
+    text = _BLANK_SUBJECT.sub(lambda m: b"<" + base + m.group(1) + b"> ", ntriples)
+    text = _BLANK_OBJECT.sub(lambda m: b" <" + base + m.group(1) + b"> .", text)
+    store = ox.Store()
+    store.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def minted(base_iri: str = DEFAULT_BASE) -> URIRef:
@@ -342,8 +341,18 @@ def _prefix_header(base_iri: str, style: str) -> str:
 def parse_turtle(text: str, source: str, base_iri: str = DEFAULT_BASE) -> Graph:
     """Turtle (the project prefixes predeclared); ParseError names `source` and the line."""
     header = _prefix_header(base_iri, "turtle")
-    offset = header.count("\n")
     graph = Graph()
+    try:  # Oxigraph's parser is some twenty times faster than rdflib's
+        for found in ox.parse(input=header + text, format=ox.RdfFormat.TURTLE,
+                              base_iri=base_iri):
+            if isinstance(found.object, ox.Triple):
+                raise ValueError("an RDF 1.2 triple term")  # not RDF 1.1 Turtle
+            graph.add((to_rdflib(found.subject), to_rdflib(found.predicate),
+                       to_rdflib(found.object)))
+        return graph
+    except (SyntaxError, ValueError):  # rdflib's parser says what is wrong, and where
+        graph = Graph()
+    offset = header.count("\n")
     try:
         graph.parse(data=header + text, format="turtle", publicID=base_iri)
     except BadSyntax as exc:
@@ -1109,6 +1118,10 @@ class _Neighbours:
 # --- What a change does to the structure ------------------------------------------------------
 
 
+# the properties from a membership, line or body to its interval
+_INTERVAL_OWNERS = (ORG.memberDuring, GG.during, GG.activeDuring)
+
+
 @dataclass(frozen=True)
 class _MembershipState:
     member: Node | None
@@ -1132,6 +1145,8 @@ class StructureView:
     line_sources: dict[object, tuple[Node, Node, Node]] = field(default_factory=dict,
                                                                  compare=False)
     _children: dict[Node, set[Node]] | None = field(default=None, compare=False, repr=False)
+    # the nodes `updated` looked at again (None: a view made from scratch)
+    recomputed: set[Node] | None = field(default=None, compare=False, repr=False)
 
     def children(self) -> dict[Node, set[Node]]:
         """The bodies reporting directly to each body (org:reportsTo inverted; made once)."""
@@ -1170,9 +1185,10 @@ class StructureView:
     def updated(self, graph: Graph, diff: Diff) -> StructureView:
         """The view of `graph` (this view's graph with `diff` made), recomputing only what
         the changed triples touch: their nodes, and the owners of the intervals they change."""
-        touched = {t for triple in diff.triples for t in (triple[0], triple[2])}
-        for node in list(touched):
-            for owner_property in (ORG.memberDuring, GG.during, GG.activeDuring):
+        touched = {t for triple in diff.triples for t in (triple[0], triple[2])
+                   if not isinstance(t, Literal)}
+        for node in [n for n in touched if not is_vocabulary_term(n)]:
+            for owner_property in _INTERVAL_OWNERS:
                 touched.update(graph.subjects(owner_property, node))
         bodies = dict(self.bodies)
         memberships = dict(self.memberships)
@@ -1181,29 +1197,31 @@ class StructureView:
                    if (key[0] if isinstance(key, tuple) else key) not in touched}
         top_level = self.top_level - touched
         successors = {pair for pair in self.successors if pair[0] not in touched}
-        body_classes = set(BODY_CLASSES)
         for node in touched:
-            types = set(graph.objects(node, RDF.type))
+            said: dict[Node, list[Node]] = defaultdict(list)
+            for p, o in graph.predicate_objects(node):
+                said[p].append(o)
+            types = set(said[RDF.type])
             bodies.pop(node, None)
-            if types & body_classes:
+            if not types.isdisjoint(BODY_CLASSES):
                 bodies[node] = label_of(graph, node)
             memberships.pop(node, None)
             if ORG.Membership in types and GG.ProposedMembership not in types:
                 memberships[node] = _membership(graph, node)
             parents.pop(node, None)
-            for parent in graph.objects(node, ORG.reportsTo):
+            for parent in said[ORG.reportsTo]:
                 parents.setdefault(node, set()).add(parent)
                 sources[(node, parent)] = (node, parent, LK.hierarchical)
             if GG.ReportingLine in types:
                 found = _line(graph, node)
                 if found is not None:
                     sources[node] = found
-            if (node, GG.isTopLevel, Literal(True)) in graph:
+            if Literal(True) in said[GG.isTopLevel]:
                 top_level.add(node)
-            successors.update((node, o) for o in graph.objects(node, GG.replacedBy))
+            successors.update((node, o) for o in said[GG.replacedBy])
         return StructureView(bodies=bodies, top_level=top_level, parents=parents,
                              lines=set(sources.values()), memberships=memberships,
-                             successors=successors, line_sources=sources)
+                             successors=successors, line_sources=sources, recomputed=touched)
 
     def chain(self, body: Node) -> list[list[Node]]:
         """The bodies above `body`, level by level, following org:reportsTo (cycles cut)."""
@@ -1391,18 +1409,20 @@ def assess_impact(old: StructureView, new: StructureView,
                 "bodyLabel": label(state.body) if state.body is not None else "?",
                 "roleLabel": label(state.role) if state.role is not None else "?"}
 
-    changed = [(m, state) for m, state in new.memberships.items()
-               if old.memberships.get(m) is not state and old.memberships.get(m) != state]
-    for membership, state in sorted(changed):  # an unchanged membership neither starts nor ends
-        before = old.memberships.get(membership)
-        if state.started and (before is None or not before.started):
-            impact.memberships_started.append(membership_json(membership, state, new_graph))
-        elif state.ended and before is not None and not before.ended:
-            impact.memberships_ended.append(membership_json(membership, state, new_graph))
-    for membership, state in sorted((m, state) for m, state in old.memberships.items()
-                                    if m not in new.memberships):
-        if not state.ended:
-            impact.memberships_ended.append(membership_json(membership, state, old_graph))
+    # an unchanged membership neither starts nor ends: only those `updated` looked at can
+    candidates = (new.recomputed if new.recomputed is not None
+                  else {*old.memberships, *new.memberships})
+    for membership in sorted(candidates):
+        before, state = old.memberships.get(membership), new.memberships.get(membership)
+        if state is None:
+            if before is not None and not before.ended:
+                impact.memberships_ended.append(
+                    membership_json(membership, before, before_graph()))
+        elif before is None or before != state:
+            if state.started and (before is None or not before.started):
+                impact.memberships_started.append(membership_json(membership, state, new_graph))
+            elif state.ended and before is not None and not before.ended:
+                impact.memberships_ended.append(membership_json(membership, state, new_graph))
     impact.people_affected = [{"person": str(p), "label": name}
                               for p, name in sorted(people.items(), key=lambda kv: kv[1])]
 
@@ -1547,13 +1567,17 @@ class CheckReport:
 
 @dataclass
 class _Working:
-    """The current graph, skolemised, with what is derived from it once per version."""
+    """The current graph, skolemised, with what is derived from it once per version. The
+    triples are in an in-memory Oxigraph store (`oxigraph`), read and changed through
+    `graph`, rdflib's API over it, and validated there by the compiled shapes."""
 
     version: str
-    graph: Graph
+    oxigraph: ox.Store
     _baseline: ValidationReport | None = None
     _view: StructureView | None = None
-    _mirror: ox.Store | None = None  # the graph in Oxigraph, for validation (kept in step)
+
+    def __post_init__(self) -> None:
+        self.graph = oxigraph_graph(self.oxigraph)
 
 
 class ChangeChecker:
@@ -1583,9 +1607,9 @@ class ChangeChecker:
             version = self.store.version()
             if self._working is not None and self._working.version == version:
                 return self._working
-            graph = self.store.graph()  # a fresh copy, ours to change
+            data = self.store.ntriples()  # a full copy, made ours
             if self.store.version() == version:
-                self._working = _Working(version, skolemise_in_place(graph))
+                self._working = _Working(version, skolemised_store(data))
                 return self._working
         raise GovgraphError("the graph kept changing while it was being read; try again")
 
@@ -1594,26 +1618,16 @@ class ChangeChecker:
             working._baseline = self._validate(working)
         return working._baseline
 
-    def _mirror(self, working: _Working) -> ox.Store | None:
-        """The working graph copied into an in-memory Oxigraph store (once per version), or
-        None when the shapes need pyshacl."""
-        if self._compiled is None:
-            return None
-        if working._mirror is None:
-            working._mirror = oxigraph_copy(working.graph)
-        return working._mirror
-
     def _validate(self, working: _Working, focus: Iterable[Node] | None = None,
                   by_shape: Mapping[Node, Iterable[Node]] | None = None) -> ValidationReport:
         """Validate the working graph as it is now (with a change applied, if any): in full,
         at `focus`, or (in Oxigraph) at the focus nodes `by_shape` gives each shape."""
-        mirror = self._mirror(working)
-        if mirror is None:
+        if self._compiled is None:  # shapes only pyshacl can run
             return validate(working.graph, self.shapes, focus_nodes=focus, engine="pyshacl")
         if by_shape is not None:
-            return validate_store(mirror, self.shapes, compiled=self._compiled,
+            return validate_store(working.oxigraph, self.shapes, compiled=self._compiled,
                                   by_shape=by_shape)
-        return validate_store(mirror, self.shapes, focus, compiled=self._compiled)
+        return validate_store(working.oxigraph, self.shapes, focus, compiled=self._compiled)
 
     def _view(self, working: _Working) -> StructureView:
         if working._view is None:
@@ -1626,13 +1640,11 @@ class ChangeChecker:
             self._baseline(self._current())
 
     def current_graph(self) -> Graph:
-        """A copy of the current (skolemised) working graph."""
+        """A copy of the current (skolemised) working graph (its triples in Oxigraph)."""
         with self._lock:
-            working = self._current()
-            copy = Graph()
-            for triple in working.graph:
-                copy.add(triple)
-            return copy
+            copy = ox.Store()
+            copy.bulk_extend(self._current().oxigraph.quads_for_pattern(None, None, None))
+            return oxigraph_graph(copy)
 
     def types_of(self, node: Node) -> set[Node]:
         """The rdf:type values of `node` in the current graph."""
@@ -1648,12 +1660,16 @@ class ChangeChecker:
             baseline = ValidationReport(
                 conforms=not any(r.severity == "Violation" for r in results),
                 results=_ordered(results))
-            mirror = None
             old = self._working
-            if old is not None and old._mirror is not None and old.version == report.graph_version:
-                mirror = old._mirror  # in step with `graph` once the change is made in it
-                _apply(mirror, report.diff.removed, report.diff.added)
-            self._working = _Working(version, graph, _baseline=baseline, _mirror=mirror)
+            if old is not None and old.version == report.graph_version:
+                for triple in report.diff.removed:  # then in step with `graph`
+                    old.graph.remove(triple)
+                for triple in report.diff.added:
+                    old.graph.add(triple)
+                store = old.oxigraph
+            else:
+                store = oxigraph_of(graph) or oxigraph_copy(graph)
+            self._working = _Working(version, store, _baseline=baseline)
 
     def diff(self, request: ChangeRequest, source: str = "the proposal") -> Diff:
         """What `request` would add and remove now (nothing is changed)."""
@@ -1693,13 +1709,10 @@ class ChangeChecker:
         graph = working.graph
         removed = [t for t in diff.removed if t in graph]
         added = [t for t in diff.added if t not in graph]
-        mirror = self._mirror(working)
         for triple in removed:
             graph.remove(triple)
         for triple in added:
             graph.add(triple)
-        if mirror is not None:
-            _apply(mirror, removed, added)
         try:
             if scoped:
                 by_shape = self.reach.focus_by_shape(graph, diff.triples, diff.removed)
@@ -1735,8 +1748,6 @@ class ChangeChecker:
                 graph.remove(triple)
             for triple in removed:
                 graph.add(triple)
-            if mirror is not None:
-                _apply(mirror, added, removed)
         conforms = not any(r.severity == "Violation" for r in [*introduced, *remaining])
         return CheckReport(conforms=conforms, introduced=_ordered(introduced),
                            fixed=_ordered(fixed), remaining=_ordered(remaining), impact=impact,
@@ -1767,14 +1778,6 @@ def _model(settings: Settings) -> tuple[Graph, frozenset[Node], ShapeReach]:
             vocabulary.update(s for s in shapes.subjects() if isinstance(s, URIRef))
             _MODELS[key] = (shapes, frozenset(vocabulary), ShapeReach(shapes))
         return _MODELS[key]
-
-
-def _apply(store: ox.Store, removed: Iterable[Triple], added: Iterable[Triple]) -> None:
-    """Make a change in an Oxigraph copy of the working graph."""
-    for triple in removed:
-        store.remove(quad(triple))
-    for triple in added:
-        store.add(quad(triple))
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -50,6 +50,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParameterError
 from govgraph.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
+from govgraph.oxgraph import ntriples
 
 if TYPE_CHECKING:  # govgraph.changes (pyshacl, rdflib's SPARQL parser) is imported on first use
     from govgraph.changes import ChangeChecker, ChangeRequest, CheckReport, Diff, OtherProposal
@@ -291,7 +292,7 @@ class ProposalStore:
         return graph
 
     def write_snapshot(self, graph: Graph, sequence: int, pause: Any = None) -> None:
-        body = graph.serialize(format="nt", encoding="utf-8")
+        body = ntriples(graph)
         write_atomically(self.snapshot_path, f"{SNAPSHOT_HEADER}{sequence}\n".encode() + body,
                          before_replace="snapshot-staged", pause=pause)
 

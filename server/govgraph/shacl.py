@@ -417,18 +417,3 @@ def oxigraph_copy(*graphs: Graph) -> ox.Store:
     for graph in graphs:
         store.extend(quad(triple) for triple in graph)
     return store
-
-
-class StoreView:
-    """Enough of rdflib's Graph reading API over an Oxigraph store for `graph.label_of`."""
-
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
-
-    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
-        for q in self.store.quads_for_pattern(to_oxigraph(subject), to_oxigraph(predicate), None):
-            yield to_rdflib(q.object)
-
-    def subject_predicates(self, obj: Node) -> Iterator[tuple[Node, Node]]:
-        for q in self.store.quads_for_pattern(None, None, to_oxigraph(obj)):
-            yield to_rdflib(q.subject), to_rdflib(q.predicate)

@@ -24,7 +24,8 @@ from rdflib.term import Node
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError
 from govgraph.graph import label_of, load_turtle
-from govgraph.shacl import CompiledShapes, Finding, StoreView, UnsupportedShapes, oxigraph_copy
+from govgraph.oxgraph import oxigraph_graph
+from govgraph.shacl import CompiledShapes, Finding, UnsupportedShapes, oxigraph_copy
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -192,12 +193,12 @@ def validate_store(
 
     Raises UnsupportedShapes if the shapes cannot be compiled."""
     compiled = compiled or CompiledShapes.compile(shapes_graph)
-    view = StoreView(store)
+    view = oxigraph_graph(store)
     labels: dict[Node, str] = {}
     results = []
     for finding in compiled.run(store, focus_nodes, by_shape=by_shape):
         if finding.focus not in labels:
-            labels[finding.focus] = label_of(view, finding.focus)  # type: ignore[arg-type]
+            labels[finding.focus] = label_of(view, finding.focus)
         results.append(_as_result(finding, labels[finding.focus]))
     results.sort(key=_reading_order)
     return ValidationReport(

@@ -116,6 +116,8 @@ class Store(Protocol):
 
     def graph(self) -> Graph: ...
 
+    def ntriples(self) -> bytes: ...
+
     def load(self, graph: Graph) -> None: ...
 
     def version(self) -> str: ...
@@ -549,6 +551,10 @@ class EmbeddedStore:
             graph.add(_rdflib_triple(quad))
         return graph
 
+    def ntriples(self) -> bytes:
+        """The default graph as N-Triples (written by Oxigraph: fast, for a full copy)."""
+        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
     def load(self, graph: Graph) -> None:
         """Replace the default graph's content with `graph`."""
         self._check_writable()
@@ -783,6 +789,10 @@ class SparqlStore:
             result_limit=10**9,
         )
         return result.graph if result.graph is not None else Graph()
+
+    def ntriples(self) -> bytes:
+        """The server's default graph as N-Triples."""
+        return self.graph().serialize(format="nt", encoding="utf-8")
 
     def load(self, graph: Graph) -> None:
         """Replace the server's default graph with `graph` in one update request."""
