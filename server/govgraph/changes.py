@@ -75,7 +75,7 @@ from govgraph.namespaces import (
     TIME,
     XSD,
 )
-from govgraph.oxgraph import oxigraph_graph, oxigraph_of
+from govgraph.oxgraph import OxigraphTriples, oxigraph_graph, oxigraph_of
 from govgraph.shacl import oxigraph_copy, to_rdflib
 from govgraph.shapes import (
     ValidationReport,
@@ -684,6 +684,8 @@ class _Edge:
 
 def _compatible(choices: frozenset[tuple[int, int]], edge: _Edge) -> bool:
     """True unless the edge lies in another branch of a UNION the walk has already entered."""
+    if not edge.branches or not choices:
+        return True
     chosen = dict(choices)
     return all(chosen.get(union, branch) == branch for union, branch in edge.branches)
 
@@ -1073,23 +1075,28 @@ class _Neighbours:
             self.extra_in[o].append((p, s))
         self._closures: dict[tuple[Node, Node | None, bool], set[Node]] = {}
         self._steps: dict[tuple[Node, Node | None, bool], list[Node]] = {}
+        store = graph.store  # the checker's working copy is read straight from Oxigraph
+        self._oxigraph = store if isinstance(store, OxigraphTriples) else None
 
     def out(self, node: Node, predicate: Node | None) -> list[Node]:
         """The objects of `node`'s `predicate` edges (any, for None); remembered."""
         key = (node, predicate, True)
         if key not in self._steps:
-            self._steps[key] = [] if isinstance(node, Literal) else [
-                *self.graph.objects(node, predicate),
-                *(o for p, o in self.extra_out.get(node, ()) if predicate in (None, p))]
+            found = (self._oxigraph.objects_of(node, predicate) if self._oxigraph is not None
+                     else [] if isinstance(node, Literal) else list(
+                         self.graph.objects(node, predicate)))
+            found.extend(o for p, o in self.extra_out.get(node, ()) if predicate in (None, p))
+            self._steps[key] = found
         return self._steps[key]
 
     def into(self, node: Node, predicate: Node | None) -> list[Node]:
         """The subjects of `predicate` edges (any, for None) into `node`; remembered."""
         key = (node, predicate, False)
         if key not in self._steps:
-            self._steps[key] = [
-                *self.graph.subjects(predicate, node),
-                *(s for p, s in self.extra_in.get(node, ()) if predicate in (None, p))]
+            found = (self._oxigraph.subjects_of(predicate, node) if self._oxigraph is not None
+                     else list(self.graph.subjects(predicate, node)))
+            found.extend(s for p, s in self.extra_in.get(node, ()) if predicate in (None, p))
+            self._steps[key] = found
         return self._steps[key]
 
     def pairs(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
@@ -1668,7 +1675,9 @@ class ChangeChecker:
                     old.graph.add(triple)
                 store = old.oxigraph
             else:
-                store = oxigraph_of(graph) or oxigraph_copy(graph)
+                store = oxigraph_of(graph)
+                if store is None:
+                    store = oxigraph_copy(graph)
             self._working = _Working(version, store, _baseline=baseline)
 
     def diff(self, request: ChangeRequest, source: str = "the proposal") -> Diff:

@@ -62,6 +62,21 @@ class OxigraphTriples(Memory):
                     from_oxigraph(q.predicate) if p is None else p,
                     from_oxigraph(q.object) if o is None else o), iter(()))
 
+    def objects_of(self, subject: Node, predicate: Node | None) -> list[Node]:
+        """The objects of `subject`'s `predicate` (any, for None) triples, without rdflib's
+        Graph in between (the change checker's walk asks thousands of these)."""
+        if isinstance(subject, Literal):
+            return []
+        quads = self.oxigraph.quads_for_pattern(
+            to_oxigraph(subject), None if predicate is None else to_oxigraph(predicate), None)
+        return [from_oxigraph(q.object) for q in quads]
+
+    def subjects_of(self, predicate: Node | None, obj: Node) -> list[Node]:
+        """The subjects of `predicate` (any, for None) triples into `obj`."""
+        quads = self.oxigraph.quads_for_pattern(
+            None, None if predicate is None else to_oxigraph(predicate), to_oxigraph(obj))
+        return [from_oxigraph(q.subject) for q in quads]
+
     def __len__(self, context: Any = None) -> int:
         return len(self.oxigraph)
 
