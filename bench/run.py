@@ -268,6 +268,10 @@ def engine_only(store: Any, query: Any, params: Mapping[str, str]) -> int:
     return sum(1 for solution in answer for _ in solution)
 
 
+# the parameters that anchor a question on one resource (the others list the whole region)
+ANCHORS = ("body", "person", "meeting", "assignee", "partnership")
+
+
 def case_label(name: str, params: Mapping[str, str]) -> str:
     return f"{name} ({', '.join(params)})" if params else name
 
@@ -941,6 +945,12 @@ def goals(results: list[ScaleResult]) -> str:
     worst = max(r.queries["ours"].items(), key=lambda kv: kv[1].p95)
     goal("every contract saved query p95 ≤ 2 ms in-process",
          f"worst p95 {ms(worst[1].p95)} ({worst[0]})", worst[1].p95 <= 0.002)
+    anchored = [(case, t) for case, t in r.queries["ours"].items()
+                if set(ANCHORS) & set(case.partition(" (")[2].rstrip(")").split(", "))]
+    if anchored:
+        worst = max(anchored, key=lambda kv: kv[1].p95)
+        goal("… the questions about one body, person, meeting or partnership",
+             f"worst p95 {ms(worst[1].p95)} ({worst[0]})", worst[1].p95 <= 0.002)
     ratios = {case: r.queries["rdflib"][case].p50 / t.p50 for case, t in r.queries["ours"].items()
               if case in r.queries["rdflib"]}
     slowest = min(ratios.items(), key=lambda kv: kv[1])
