@@ -5,6 +5,8 @@ March 2007). The expectations are written from the documents, not read off the d
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from govgraph.config import Settings
@@ -404,6 +406,31 @@ def test_actions_of_andy_robinson(ask):
     # 003 minute 277: Andy Robinson to agree the Board's agenda items with the Chairman
     assert [t for t in texts if "Strategic Board" in t or "14 September 2009" in t]
     assert all(local(r["action"]).startswith("meeting/") for r in rows)
+
+
+def test_actions_raised_at_a_body_s_meetings(ask):
+    steering = ask("actions", body=BODY + "laa-steering-group").rows
+    # 002 paragraph 2: at its last meeting the LAA Steering Group asked the time limited
+    # working group to meet again and advise SSOG on its terms of reference and membership
+    assert [(local(r["assignee"]), local(r["decision"])) for r in steering] == [
+        (
+            "body/ssog-terms-working-group",
+            "meeting/laa-steering-group-last-before-2006-06-13/minute/unnumbered/decision/2",
+        )
+    ]
+    # every other action was asked for at the SSOG (the Executive), none at the Board
+    ssog = ask("actions", body=SSOG).rows
+    assert Counter(map(row_items, ssog + steering)) == Counter(map(row_items, ask("actions").rows))
+    assert ask("actions", body=BODY + "leicestershire-together-board").rows == []
+    working_group = BODY + "ssog-terms-working-group"
+    assert ask("actions", body=BODY + "laa-steering-group", assignee=working_group).rows == steering
+    assert ask("actions", body=SSOG, assignee=working_group).rows == []
+    andy = ask("actions", assignee=PERSON + "andy-robinson").rows
+    assert ask("actions", body=SSOG, assignee=PERSON + "andy-robinson").rows == andy
+
+
+def row_items(row) -> tuple:
+    return tuple(sorted((name, str(value)) for name, value in row.items()))
 
 
 def test_structure_changes_of_2_september_2009(ask):
