@@ -113,6 +113,40 @@ def test_bad_parameters_are_400_naming_the_parameter(client, params, parameter):
     assert parameter in body["error"]
 
 
+@pytest.mark.parametrize("name", ["bodies", "reporting-lines", "structure-changes"])
+def test_a_partnership_must_be_an_iri(client, name):
+    response = client.get(f"/api/queries/{name}", query_string={"partnership": "example-board"})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["parameter"] == "partnership"
+    assert "partnership" in body["error"] and "absolute IRI" in body["error"]
+
+
+def test_one_partnership_of_the_region_wide_lists(client):
+    listing = {q["name"]: q for q in client.get("/api/queries").get_json()}
+    document = client.get("/api/openapi.json").get_json()
+    for name in ("bodies", "reporting-lines", "structure-changes"):
+        parameter = next(p for p in listing[name]["parameters"] if p["name"] == "partnership")
+        assert (parameter["type"], parameter["required"]) == ("iri", False)
+        operation = document["paths"][f"/api/queries/{name}"]["get"]
+        described = next(p for p in operation["parameters"] if p["name"] == "partnership")
+        assert described["required"] is False
+        assert described["schema"] == {"type": "string", "format": "uri"}
+    response = client.get(
+        "/api/queries/bodies",
+        query_string={"partnership": BODY + "example-board", "format": "csv"},
+    )
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert sorted(r["label"] for r in rows) == [
+        "Example Alcohol Task and Finish Group",
+        "Example Executive",
+        "Example Health Board",
+        "Example Steering Group",
+        "Example Together Board",
+    ]
+
+
 def test_a_repeated_parameter_is_refused(client):
     response = client.get(
         "/api/queries/members", query_string=[("body", EXECUTIVE), ("body", EXECUTIVE)]

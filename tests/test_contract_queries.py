@@ -5,9 +5,12 @@ March 2007). The expectations are written from the documents, not read off the d
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from govgraph.config import Settings
+from govgraph.errors import ParameterError
 from govgraph.queries import QueryLibrary, run_saved_query
 from govgraph.store import open_store
 
@@ -120,6 +123,134 @@ def test_reporting_into_ssog(ask):
     assert below["body/redundancy-costs-working-group"] == 1  # 000 4(ii): "report back"
     assert below["body/european-funding-experts-group"] == 1  # 001 4(b): report to the Group
     assert "body/strategic-commissioning-group" not in below  # oversight only (003 273)
+
+
+# --- Leicestershire Together's share of the region-wide lists -----------------------------------
+
+LT = BODY + "leicestershire-together"
+# core.ttl: the bodies that name Leicestershire Together with gg:partOfPartnership
+LT_BODIES = {
+    "alcohol-task-and-finish-group", "children-and-young-peoples-board", "cisg",
+    "cleaner-greener-partnership", "commissioning-support-unit", "community-planning-officers",
+    "community-safety-programme-board", "delivery-plan-challenge-group",
+    "european-funding-experts-group", "health-and-wellbeing-partnership-board", "imag",
+    "laa-champions-group", "laa-cross-cutting-leads-group", "laa-housing-group", "laa-leads",
+    "laa-scs-delivery-group", "laa-steering-group", "learning-partnership",
+    "leicestershire-together-board", "lsep-board", "neighbourhood-engagement-working-group",
+    "obesity-core-group", "older-persons-board", "policy-officer-network",
+    "redundancy-costs-working-group", "ssog", "ssog-terms-working-group",
+    "strategic-change-board", "strategic-commissioning-group", "stronger-communities-board",
+}
+# core.ttl: the other bodies the documents name (other partnerships, and bodies whose
+# partnership they do not give: SARCOG's two groups report to it but are not said to be its)
+OTHER_BODIES = {
+    "civic-alliance", "district-lsps", "executive-total-place-programme-board",
+    "leicester-and-leicestershire-co-ordination-group", "leicester-city-partnership",
+    "melton-community-partnership", "neighbourhood-action-teams", "sarcog",
+    "sarcog-consultation-group", "sarcog-customer-insight-group",
+}
+# core.ttl: the ten org:reportsTo lines in force
+LINES_IN_FORCE = {
+    ("ssog", "leicestershire-together-board"),  # 002 Appendix 1
+    ("ssog-terms-working-group", "ssog"),
+    ("redundancy-costs-working-group", "ssog"),
+    ("neighbourhood-engagement-working-group", "ssog"),
+    ("imag", "ssog"),
+    ("alcohol-task-and-finish-group", "community-safety-programme-board"),  # 001 4(c)
+    ("european-funding-experts-group", "ssog"),
+    ("obesity-core-group", "health-and-wellbeing-partnership-board"),  # 003 268(ii)
+    ("sarcog-customer-insight-group", "sarcog"),  # 003 269
+    ("sarcog-consultation-group", "sarcog"),
+}
+CIVIC_ALLIANCE_PROPOSED = "change/2007-07-02-civic-alliance-proposed"
+
+
+def body_names(rows) -> list[str]:
+    return [local(r["body"]).removeprefix("body/") for r in rows]
+
+
+def line_pairs(rows) -> list[tuple[str, str]]:
+    return [
+        (local(r["body"]).removeprefix("body/"), local(r["parent"]).removeprefix("body/"))
+        for r in rows
+    ]
+
+
+def listed(row):
+    """A row with its "; " / ", " separated lists as sets: GROUP_CONCAT has no order."""
+    return {
+        name: frozenset(str(value).split("; " if name == "altLabels" else ", "))
+        if name in ("altLabels", "type")
+        else value
+        for name, value in row.items()
+    }
+
+
+def test_bodies_of_leicestershire_together(ask):
+    everything = ask("bodies").rows
+    assert sorted(body_names(everything)) == sorted(
+        LT_BODIES | OTHER_BODIES | {"leicestershire-together"}
+    )
+    rows = ask("bodies", partnership=LT).rows
+    mine = LT_BODIES | {"leicestershire-together"}
+    assert sorted(body_names(rows)) == sorted(mine)
+    # the same rows, columns and order as in the whole list
+    named = zip(everything, body_names(everything), strict=True)
+    assert [listed(r) for r in rows] == [listed(r) for r, name in named if name in mine]
+
+
+def test_reporting_lines_of_leicestershire_together(ask):
+    everything = ask("reporting-lines").rows
+    assert sorted(line_pairs(everything)) == sorted(LINES_IN_FORCE)
+    rows = ask("reporting-lines", partnership=LT).rows
+    sarcog = {line for line in LINES_IN_FORCE if line[1] == "sarcog"}
+    assert sorted(line_pairs(rows)) == sorted(LINES_IN_FORCE - sarcog)
+    assert rows == [r for r in everything if local(r["parent"]) != "body/sarcog"]
+    # as at 13 June 2006: the lines begun by then (the terms working group's known only as
+    # begun "not after 13 June 2006")
+    assert sorted(line_pairs(ask("reporting-lines", partnership=LT, date="2006-06-13").rows)) == [
+        ("imag", "ssog"),
+        ("neighbourhood-engagement-working-group", "ssog"),
+        ("redundancy-costs-working-group", "ssog"),
+        ("ssog", "leicestershire-together-board"),
+        ("ssog-terms-working-group", "ssog"),
+    ]
+    # SARCOG's groups report to it, but the data does not make them its bodies
+    assert ask("reporting-lines", partnership=BODY + "sarcog").rows == []
+
+
+def test_structure_changes_of_leicestershire_together(ask):
+    everything = ask("structure-changes").rows
+    assert len(everything) == 20  # core.ttl: twenty changes, each about one body
+    rows = ask("structure-changes", partnership=LT).rows
+    assert rows == [r for r in everything if local(r["change"]) != CIVIC_ALLIANCE_PROPOSED]
+    # 003 273: the SCG replaced two groups of Leicestershire Together
+    replaced = "change/2009-09-02-delivery-groups-replaced"
+    assert [local(r["body"]) for r in rows if local(r["change"]) == replaced] == [
+        "body/strategic-commissioning-group"
+    ]
+    civic = ask("structure-changes", partnership=BODY + "civic-alliance").rows
+    assert [(local(r["change"]), local(r["body"])) for r in civic] == [
+        (CIVIC_ALLIANCE_PROPOSED, "body/civic-alliance")
+    ]
+    day = {"from": "2009-09-02", "to": "2009-09-02"}
+    assert ask("structure-changes", partnership=LT, **day).rows == ask(
+        "structure-changes", **day
+    ).rows
+    assert ask("structure-changes", partnership=BODY + "civic-alliance", **day).rows == []
+
+
+@pytest.mark.parametrize("name", ["bodies", "reporting-lines", "structure-changes"])
+@pytest.mark.parametrize("iri", [BODY + "no-such-partnership", SSOG])
+def test_no_rows_for_what_is_not_a_partnership(ask, name, iri):
+    assert ask(name, partnership=iri).rows == []
+
+
+@pytest.mark.parametrize("name", ["bodies", "reporting-lines", "structure-changes"])
+def test_a_malformed_partnership_is_refused_by_name(ask, name):
+    with pytest.raises(ParameterError) as caught:
+        ask(name, partnership="leicestershire-together")
+    assert caught.value.parameter == "partnership"
 
 
 # --- membership ---------------------------------------------------------------------------
@@ -275,6 +406,31 @@ def test_actions_of_andy_robinson(ask):
     # 003 minute 277: Andy Robinson to agree the Board's agenda items with the Chairman
     assert [t for t in texts if "Strategic Board" in t or "14 September 2009" in t]
     assert all(local(r["action"]).startswith("meeting/") for r in rows)
+
+
+def test_actions_raised_at_a_body_s_meetings(ask):
+    steering = ask("actions", body=BODY + "laa-steering-group").rows
+    # 002 paragraph 2: at its last meeting the LAA Steering Group asked the time limited
+    # working group to meet again and advise SSOG on its terms of reference and membership
+    assert [(local(r["assignee"]), local(r["decision"])) for r in steering] == [
+        (
+            "body/ssog-terms-working-group",
+            "meeting/laa-steering-group-last-before-2006-06-13/minute/unnumbered/decision/2",
+        )
+    ]
+    # every other action was asked for at the SSOG (the Executive), none at the Board
+    ssog = ask("actions", body=SSOG).rows
+    assert Counter(map(row_items, ssog + steering)) == Counter(map(row_items, ask("actions").rows))
+    assert ask("actions", body=BODY + "leicestershire-together-board").rows == []
+    working_group = BODY + "ssog-terms-working-group"
+    assert ask("actions", body=BODY + "laa-steering-group", assignee=working_group).rows == steering
+    assert ask("actions", body=SSOG, assignee=working_group).rows == []
+    andy = ask("actions", assignee=PERSON + "andy-robinson").rows
+    assert ask("actions", body=SSOG, assignee=PERSON + "andy-robinson").rows == andy
+
+
+def row_items(row) -> tuple:
+    return tuple(sorted((name, str(value)) for name, value in row.items()))
 
 
 def test_structure_changes_of_2_september_2009(ask):

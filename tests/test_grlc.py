@@ -62,3 +62,9 @@ def test_grlc_serves_every_query_with_the_same_answers(grlc_client):
     assert [b["ancestor"]["value"] for b in first_step] == [BODY + "example-health-board"]
     attendance = rows(grlc_client, "attendance", meeting=MEETING + "example-executive-2009-09-02")
     assert len(attendance) == 6
+    board = BODY + "example-board"
+    assert len(rows(grlc_client, "bodies")) == 10
+    assert len(rows(grlc_client, "bodies", partnership=board)) == 5
+    assert len(rows(grlc_client, "reporting-lines", partnership=board, date="2006-01-01")) == 2
+    assert [b["kind"]["value"] for b in rows(grlc_client, "structure-changes",
+                                             partnership=board)] == ["replaced", "proposed"]

@@ -4,6 +4,7 @@ the Example Together fixture (see tests/fixtures/example-together.ttl for the st
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import shutil
 
 import pytest
@@ -11,14 +12,21 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from fixtures.example import BODY, ID, MEETING, PERSON, PROJECT_ROOT, example_store
+from govgraph.config import Settings
 from govgraph.errors import ParameterError, ParseError, UnknownQuery
+from govgraph.graph import load_ontology
 from govgraph.queries import QueryLibrary, read_query_file, run_saved_query
+from govgraph.store import EmbeddedStore
 
 QUERIES = PROJECT_ROOT / "queries"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 CONTRACT = {
-    "bodies": ([], ["body", "label", "altLabels", "type"]),
-    "reporting-lines": ([("date", "date", False)], ["body", "bodyLabel", "parent", "parentLabel"]),
+    "bodies": ([("partnership", "iri", False)], ["body", "label", "altLabels", "type"]),
+    "reporting-lines": (
+        [("date", "date", False), ("partnership", "iri", False)],
+        ["body", "bodyLabel", "parent", "parentLabel"],
+    ),
     "reports-to": (
         [("body", "iri", True), ("date", "date", False)],
         ["ancestor", "ancestorLabel", "depth"],
@@ -48,7 +56,7 @@ CONTRACT = {
         ["action", "text", "assignee", "due", "decision"],
     ),
     "structure-changes": (
-        [("from", "date", False), ("to", "date", False)],
+        [("partnership", "iri", False), ("from", "date", False), ("to", "date", False)],
         ["change", "date", "kind", "body", "bodyLabel", "decision"],
     ),
 }
@@ -170,6 +178,9 @@ def test_a_malformed_query_file_names_the_file(tmp_path):
         ),
         ("members", {"body": BODY + "example-executive", "bdy": "x"}, "bdy", "no such parameter"),
         ("decisions", {"from": "yesterday"}, "from", "not a date"),
+        ("bodies", {"partnership": "example-board"}, "partnership", "absolute IRI"),
+        ("reporting-lines", {"partnership": "http://e/a b"}, "partnership", "U+0020"),
+        ("structure-changes", {"partnership": BODY + "x> } DROP ALL { <y"}, "partnership", "'>'"),
     ],
 )
 def test_bad_parameters_are_refused_by_name(store, library, name, params, parameter, words):
@@ -474,6 +485,181 @@ def test_structure_changes_in_a_period(store, library):
     in_2008 = run(store, library, "structure-changes", **{"from": "2008-01-01", "to": "2008-12-31"})
     assert column(in_2008, "bodyLabel") == ["Example Insight Group"]
     assert "decision" not in in_2008.rows[0]
+
+
+# --- one partnership's share of the region-wide lists ------------------------------------------
+
+# The partnership itself and the bodies with gg:partOfPartnership it. The insight and housing
+# groups report to its executive but do not name it, so they are not among its bodies.
+EXAMPLE_FAMILY = {
+    "example-board",
+    "example-steering-group",
+    "example-executive",
+    "example-health-board",
+    "example-alcohol-group",
+}
+
+
+def listed(row):
+    """A row with its "; " / ", " separated lists as sets: GROUP_CONCAT has no order."""
+    return {
+        name: frozenset(str(value).split("; " if name == "altLabels" else ", "))
+        if name in ("altLabels", "type")
+        else value
+        for name, value in row.items()
+    }
+
+
+def test_a_partnership_keeps_its_own_bodies(store, library):
+    everything = run(store, library, "bodies")
+    board = run(store, library, "bodies", partnership=BODY + "example-board")
+    assert {short(r["body"])[5:] for r in board.rows} == EXAMPLE_FAMILY
+    assert [listed(r) for r in board.rows] == [
+        listed(r) for r in everything.rows if short(r["body"])[5:] in EXAMPLE_FAMILY
+    ]
+    assert board.variables == everything.variables
+
+
+def test_a_partnership_keeps_the_lines_its_bodies_report_by(store, library):
+    board = BODY + "example-board"
+    assert lines(run(store, library, "reporting-lines", partnership=board)) == [
+        ("example-health-board", "example-executive"),
+        ("example-alcohol-group", "example-health-board"),
+        ("example-executive", "example-board"),
+    ]
+    assert lines(run(store, library, "reporting-lines", partnership=board, date="2006-01-01")) == [
+        ("example-health-board", "example-steering-group"),
+        ("example-steering-group", "example-board"),
+    ]
+    # the data group still reports to the executive that day, but is not the partnership's
+    assert lines(run(store, library, "reporting-lines", partnership=board, date="2008-03-30")) == [
+        ("example-health-board", "example-executive"),
+        ("example-alcohol-group", "example-health-board"),
+        ("example-executive", "example-board"),
+    ]
+
+
+def test_a_partnership_keeps_the_changes_to_its_bodies(store, library):
+    result = run(store, library, "structure-changes", partnership=BODY + "example-board")
+    # the executive replaced the steering group; the data group's changes are not its own
+    assert [(str(r["date"]), str(r["kind"]), short(r["body"])) for r in result.rows] == [
+        ("2006-06-13", "replaced", "body/example-executive"),
+        ("2006-06-13", "proposed", "body/example-executive"),
+    ]
+    in_2008 = {"from": "2008-01-01", "to": "2008-12-31"}
+    assert run(store, library, "structure-changes", partnership=BODY + "example-board",
+               **in_2008).rows == []
+
+
+def test_across_two_partnerships_the_family_decides_not_the_line(make_graph, library):
+    """A group of B reporting to a group of A is B's; a change that replaced A's group by
+    B's is a change to both partnerships' bodies."""
+    data = make_graph(
+        """
+        lt:body/a a gg:Partnership ; skos:prefLabel "A"@en .
+        lt:body/b a gg:Partnership ; skos:prefLabel "B"@en .
+        lt:body/a-group a gg:WorkingGroup ; skos:prefLabel "A group"@en ;
+            gg:partOfPartnership lt:body/a .
+        lt:body/b-group a gg:WorkingGroup ; skos:prefLabel "B group"@en ;
+            gg:partOfPartnership lt:body/b ;
+            org:reportsTo lt:body/a-group .
+        lt:change/merged a org:ChangeEvent ; dct:date "2010-01-01"^^xsd:date ;
+            org:originalOrganization lt:body/a-group ;
+            org:resultingOrganization lt:body/b-group .
+        """
+    )
+    store = EmbeddedStore()
+    store.load(load_ontology(Settings(project_root=PROJECT_ROOT)) + data)
+    a, b = BODY + "a", BODY + "b"
+    assert column(run(store, library, "bodies", partnership=a), "label") == ["A", "A group"]
+    assert lines(run(store, library, "reporting-lines", partnership=a)) == []
+    assert lines(run(store, library, "reporting-lines", partnership=b)) == [("b-group", "a-group")]
+    for partnership in (a, b):
+        changes = run(store, library, "structure-changes", partnership=partnership)
+        assert [(short(r["change"]), short(r["body"])) for r in changes.rows] == [
+            ("change/merged", "body/b-group")
+        ]
+
+
+@pytest.mark.parametrize("name", ["bodies", "reporting-lines", "structure-changes"])
+@pytest.mark.parametrize("iri", [BODY + "no-such-partnership", BODY + "example-executive"])
+def test_what_is_not_a_partnership_has_no_rows(store, library, name, iri):
+    assert run(store, library, name, partnership=iri).rows == []
+
+
+# --- a region: several generated partnerships in one graph ------------------------------------
+
+GG = "https://w3id.org/govgraph/def#"
+ORG = "http://www.w3.org/ns/org#"
+CHANGE_BODY = {f"{GG}affectsBody", f"{ORG}resultingOrganization", f"{ORG}originalOrganization"}
+
+
+@dataclasses.dataclass
+class Region:
+    store: EmbeddedStore
+    families: dict[URIRef, set[URIRef]]  # partnership -> itself and the bodies naming it
+    change_bodies: dict[URIRef, set[URIRef]]  # change -> the bodies it is about
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory) -> Region:
+    """Two partnerships from bench/generate.py (about 75,000 triples make one), with the
+    families and the changes' bodies read from the N-Triples themselves."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_generate", PROJECT_ROOT / "bench" / "generate.py"
+    )
+    assert spec and spec.loader
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    path = tmp_path_factory.mktemp("region") / "region.nt"
+    with path.open("w", encoding="utf-8") as out:
+        generate.write(80_000, out)
+    families: dict[URIRef, set[URIRef]] = {}
+    change_bodies: dict[URIRef, set[URIRef]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        subject, predicate, obj = (part.strip("<>") for part in line[:-2].split(" ", 2))
+        if predicate == RDF_TYPE and obj == f"{GG}Partnership":
+            families.setdefault(URIRef(subject), set()).add(URIRef(subject))
+        elif predicate == f"{GG}partOfPartnership":
+            families.setdefault(URIRef(obj), set()).add(URIRef(subject))
+        elif predicate in CHANGE_BODY:
+            change_bodies.setdefault(URIRef(subject), set()).add(URIRef(obj))
+    store = EmbeddedStore()
+    store.load_files([*Settings(project_root=PROJECT_ROOT).ontology_files, path])
+    return Region(store, families, change_bodies)
+
+
+def _owned(name: str, row, family: set[URIRef], region: Region) -> bool:
+    if name == "structure-changes":
+        return bool(region.change_bodies.get(row["change"], set()) & family)
+    return row.get("body") in family
+
+
+def _sorted_rows(rows):
+    return sorted(tuple(sorted((k, str(v)) for k, v in listed(row).items())) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("bodies", {}),
+        ("reporting-lines", {}),
+        ("reporting-lines", {"date": "2006-06-01"}),
+        ("structure-changes", {}),
+        ("structure-changes", {"from": "2005-01-01", "to": "2005-12-31"}),
+    ],
+)
+def test_in_a_region_each_partnership_keeps_exactly_its_rows(region, library, name, params):
+    everything = run(region.store, library, name, **params).rows
+    assert len(region.families) >= 2
+    kept = 0
+    for partnership, family in region.families.items():
+        rows = run(region.store, library, name, partnership=str(partnership), **params).rows
+        mine = [row for row in everything if _owned(name, row, family, region)]
+        assert rows, (name, partnership)
+        assert _sorted_rows(rows) == _sorted_rows(mine), (name, partnership)
+        kept += len(rows)
+    assert kept == len(everything)  # every body of the region is in one partnership
 
 
 # --- the other queries ----------------------------------------------------------------------

@@ -44,13 +44,16 @@ PERSON = ID + "person/"
 MEETING = ID + "meeting/"
 SSOG = BODY + "ssog"
 SSOG_2009 = MEETING + "ssog-2009-09-02"
+LT = BODY + "leicestershire-together"
 
 # Every saved query, with the parameters of tests/test_contract_queries.py (and like ones for
 # the queries that file does not cover). A query missing here fails test_every_query_is_covered.
 CASES: list[tuple[str, dict[str, str]]] = [
     ("bodies", {}),
+    ("bodies", {"partnership": LT}),
     ("reporting-lines", {}),
     ("reporting-lines", {"date": "2006-06-13"}),
+    ("reporting-lines", {"partnership": LT, "date": "2006-06-13"}),
     ("reports-to", {"body": BODY + "alcohol-task-and-finish-group"}),
     ("reports-to", {"body": BODY + "imag"}),
     ("reporting-into", {"body": SSOG}),
@@ -66,6 +69,7 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("actions", {"assignee": PERSON + "andy-robinson"}),
     ("structure-changes", {"from": "2009-09-02", "to": "2009-09-02"}),
     ("structure-changes", {}),
+    ("structure-changes", {"partnership": LT}),
     ("actions-awaiting-report", {}),
     ("bodies-without-meetings", {}),
     ("body-profile", {"body": SSOG}),

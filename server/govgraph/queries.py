@@ -11,7 +11,12 @@ the query text (the store's `VALUES` block also opens each `UNION` branch that n
 optional parameter that is not given stays unbound, so queries are written to read "unbound" as
 "no filter" (e.g. `FILTER(COALESCE(?date >= ?__from_xsd_date, true))`). An optional IRI is
 best written into the triple pattern itself, `?meeting gg:ofBody ?__body_iri . BIND(?__body_iri
-AS ?body)`: unbound it matches anything, bound it is an index lookup rather than a scan.
+AS ?body)`: unbound it matches anything, bound it is an index lookup rather than a scan. Where
+such a pattern would cost the unfiltered answer something (a zero-or-one path doubling its
+rows, say), each case gets its own `UNION` branch, planned on its own: one filtered by
+`FILTER(!COALESCE(?__p = ?__p, false))`, the other opened by `BIND(COALESCE(?__p = ?__p, false) AS
+?given) FILTER(?given)` before any pattern that names the parameter (the `VALUES` block opening
+each branch makes the comparison true only when a value was given); see `bodies.rq`.
 
 `transitive` (govgraph's own decorator) turns a one-step query into a closure: the query is
 run for the given value of `parameter`, then again for every new value found in `column`, and
