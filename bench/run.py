@@ -242,8 +242,10 @@ def contract_cases(p: Mapping[str, str]) -> list[tuple[str, dict[str, str]]]:
     """Every contract saved query, with parameters from the generated graph."""
     return [
         ("bodies", {}),
+        ("bodies", {"partnership": p["partnership"]}),
         ("reporting-lines", {}),
         ("reporting-lines", {"date": p["date"]}),
+        ("reporting-lines", {"partnership": p["partnership"], "date": p["date"]}),
         ("reports-to", {"body": p["deep"]}),
         ("reporting-into", {"body": p["theme"]}),
         ("members", {"body": p["theme"], "date": p["date"]}),
@@ -253,7 +255,9 @@ def contract_cases(p: Mapping[str, str]) -> list[tuple[str, dict[str, str]]]:
         ("decisions", {"body": p["theme"], "from": p["from"], "to": p["to"]}),
         ("decisions", {"body": p["theme"], "text": "budget"}),
         ("actions", {"assignee": p["assignee"]}),
+        ("actions", {"body": p["theme"]}),
         ("structure-changes", {"from": p["from"], "to": p["to"]}),
+        ("structure-changes", {"partnership": p["partnership"]}),
     ]
 
 
