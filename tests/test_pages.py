@@ -404,6 +404,15 @@ def test_query_form_is_built_from_its_parameters(client: FlaskClient) -> None:
     assert "SELECT" in text_of(markup[markup.index("The query text") :])
 
 
+def test_a_partnership_parameter_offers_the_partnerships_only(client: FlaskClient) -> None:
+    markup = get_ok(client, "/queries/bodies")
+    select = markup[markup.index('<select id="p-partnership"'):].split("</select>")[0]
+    options = set(re.findall(r'<option value="([^"]+)">', select))
+    assert {LT + "body/leicestershire-together", LT + "body/district-lsps",
+            LT + "body/melton-community-partnership"} <= options
+    assert SSOG not in options  # a body, not a partnership
+
+
 def test_query_runs_with_a_date_and_links_its_results(client: FlaskClient) -> None:
     markup = get_ok(client, f"/queries/members?run=1&body={SSOG}&date=2006-06-13")
     table = markup[markup.index('class="result-table"') :].split("</table>")[0]

@@ -25,6 +25,7 @@ from govgraph import browse
 from govgraph.browse import Ref, StructureDiff, StructureEdge, StructureNode
 from govgraph.diagram import KIND_TEXT, render_svg
 from govgraph.errors import GovgraphError, InputError
+from govgraph.namespaces import GG
 from govgraph.queries import Parameter, run_saved_query
 from govgraph.store import QueryResult
 from govgraph.web import error_status, govgraph
@@ -63,7 +64,10 @@ IRI_CHOICES: dict[str, tuple[str, ...]] = {
     "meeting": ("meeting",),
     "assignee": ("person", "post", "body", "organisation"),
     "resource": ("body", "person", "organisation", "post", "meeting"),
+    "partnership": ("body",),
 }
+# parameters whose choices are only the resources of one class
+CHOICE_CLASS: dict[str, str] = {"partnership": str(GG.Partnership)}
 _WARMED_KEY = "govgraph.pages.change_checker_warmed"
 
 
@@ -311,10 +315,12 @@ def _field(parameter: Parameter, value: str) -> dict[str, Any]:
         kinds = IRI_CHOICES.get(parameter.name)
         if kinds:
             idx = browse.index(_store())
+            only = CHOICE_CLASS.get(parameter.name)
             groups = [
                 (
                     KIND_TITLES[kind] if len(kinds) > 1 else "",
-                    [(r.iri, r.label) for r in idx.of_kind(kind)],
+                    [(r.iri, r.label) for r in idx.of_kind(kind)
+                     if only is None or only in idx.types.get(r.iri, ())],
                 )
                 for kind in kinds
             ]
