@@ -13,9 +13,9 @@ validation of the current graph, made once per graph version and cached. The che
 its own copy of the graph, in an in-memory Oxigraph store (read through rdflib's API, validated
 there by the compiled shapes), with its blank nodes skolemised (`SKOLEM_BASE`) so that results
 and diffs can name them; they are turned back into blank nodes before anything is written to
-the store. Blank nodes a proposal itself writes
-(`[ … ]`, `_:x`) get permanent IRIs under `lt:genid/` instead, so that history can name them
-and a later change (or a revert) can remove them.
+the store. Blank nodes a proposal itself writes (`[ … ]`, `_:x`) get permanent IRIs under
+`lt:genid/` instead, so that history can name them and a later change (or a revert) can remove
+them.
 """
 
 from __future__ import annotations
@@ -1082,9 +1082,12 @@ class _Neighbours:
         """The objects of `node`'s `predicate` edges (any, for None); remembered."""
         key = (node, predicate, True)
         if key not in self._steps:
-            found = (self._oxigraph.objects_of(node, predicate) if self._oxigraph is not None
-                     else [] if isinstance(node, Literal) else list(
-                         self.graph.objects(node, predicate)))
+            if self._oxigraph is not None:
+                found = self._oxigraph.objects_of(node, predicate)
+            elif isinstance(node, Literal):
+                found = []
+            else:
+                found = list(self.graph.objects(node, predicate))
             found.extend(o for p, o in self.extra_out.get(node, ()) if predicate in (None, p))
             self._steps[key] = found
         return self._steps[key]
@@ -1093,8 +1096,10 @@ class _Neighbours:
         """The subjects of `predicate` edges (any, for None) into `node`; remembered."""
         key = (node, predicate, False)
         if key not in self._steps:
-            found = (self._oxigraph.subjects_of(predicate, node) if self._oxigraph is not None
-                     else list(self.graph.subjects(predicate, node)))
+            if self._oxigraph is not None:
+                found = self._oxigraph.subjects_of(predicate, node)
+            else:
+                found = list(self.graph.subjects(predicate, node))
             found.extend(s for p, s in self.extra_in.get(node, ()) if predicate in (None, p))
             self._steps[key] = found
         return self._steps[key]
