@@ -24,7 +24,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from govgraph.changes import ChangeRequest
+from govgraph.changes import ChangeChecker, ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import ParameterError
 from govgraph.namespaces import CK, DCT, GG, ORG, PROV, SKOS
@@ -162,6 +162,20 @@ def test_approval_applies_the_change_and_records_who_when_why(workflow, state):
     assert (event, ORG.resultingOrganization, lt("body/task-group")) in graph
     assert (event, GG.decidedBy, URIRef(DECISION)) in graph
     assert not (state / "journal.json").exists()
+
+
+def test_after_an_approval_the_checker_answers_as_a_fresh_one(workflow):
+    workflow.checker.warm()  # its validation and structure view move on with the approval
+    proposal, _ = workflow.propose(NEW_GROUP, author="drafter-1")
+    workflow.approve(proposal.id, "approver-1", DECISION, "2010-01-05")
+    detach = ChangeRequest(update="DELETE WHERE { <body/task-group> org:reportsTo ?parent }",
+                           description="Detach the task group")
+    moved_on = workflow.checker.check(detach).to_json()
+    fresh = ChangeChecker.from_settings(workflow.settings, workflow.store).check(detach).to_json()
+    for report in (moved_on, fresh):
+        del report["validation"]["seconds"]
+    assert moved_on == fresh
+    assert [b["label"] for b in moved_on["impact"]["leftWithoutLineToTop"]] == ["Task Group"]
 
 
 def test_approval_is_refused_when_the_change_introduces_violations(workflow):

@@ -1647,9 +1647,12 @@ class ChangeChecker:
         return working._view
 
     def warm(self) -> None:
-        """Read the graph and validate it in full now, so the first check is fast."""
+        """Read the graph, validate it in full and build its structure view now, so that the
+        first check is fast."""
         with self._lock:
-            self._baseline(self._current())
+            working = self._current()
+            self._baseline(working)
+            self._view(working)
 
     def current_graph(self) -> Graph:
         """A copy of the current (skolemised) working graph (its triples in Oxigraph)."""
@@ -1673,17 +1676,20 @@ class ChangeChecker:
                 conforms=not any(r.severity == "Violation" for r in results),
                 results=_ordered(results))
             old = self._working
+            view = None
             if old is not None and old.version == report.graph_version:
                 for triple in report.diff.removed:  # then in step with `graph`
                     old.graph.remove(triple)
                 for triple in report.diff.added:
                     old.graph.add(triple)
                 store = old.oxigraph
+                if old._view is not None:
+                    view = old._view.updated(old.graph, report.diff)
             else:
                 store = oxigraph_of(graph)
                 if store is None:
                     store = oxigraph_copy(graph)
-            self._working = _Working(version, store, _baseline=baseline)
+            self._working = _Working(version, store, _baseline=baseline, _view=view)
 
     def diff(self, request: ChangeRequest, source: str = "the proposal") -> Diff:
         """What `request` would add and remove now (nothing is changed)."""
