@@ -694,6 +694,16 @@ def test_actions_awaiting_report(store, library):
     ]
 
 
+def test_actions_awaiting_report_to_a_body_with_their_meetings(store, library):
+    # Each action's meeting is reached through the decision and minute it arises from.
+    result = run(store, library, "actions-awaiting-report", body=BODY + "example-executive")
+    assert [(short(r["meeting"]), str(r["date"])) for r in result.rows] == [
+        ("meeting/example-executive-2006-06-13", "2006-06-13"),
+        ("meeting/example-executive-2009-09-02", "2009-09-02"),
+    ]
+    assert not run(store, library, "actions-awaiting-report", body=BODY + "example-board").rows
+
+
 def test_decisions_that_changed_bodies(store, library):
     result = run(store, library, "decisions-changing-bodies")
     assert [(str(r["kind"]), short(r["body"])) for r in result.rows] == [
