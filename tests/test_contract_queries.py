@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from fixtures.answers import listed
 from govgraph.config import Settings
 from govgraph.errors import ParameterError
 from govgraph.queries import QueryLibrary, run_saved_query
@@ -174,16 +175,6 @@ def line_pairs(rows) -> list[tuple[str, str]]:
         (local(r["body"]).removeprefix("body/"), local(r["parent"]).removeprefix("body/"))
         for r in rows
     ]
-
-
-def listed(row):
-    """A row with its "; " / ", " separated lists as sets: GROUP_CONCAT has no order."""
-    return {
-        name: frozenset(str(value).split("; " if name == "altLabels" else ", "))
-        if name in ("altLabels", "type")
-        else value
-        for name, value in row.items()
-    }
 
 
 def test_bodies_of_leicestershire_together(ask):

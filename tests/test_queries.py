@@ -11,6 +11,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from fixtures.answers import listed
 from fixtures.example import BODY, ID, MEETING, PERSON, PROJECT_ROOT, example_store
 from govgraph.config import Settings
 from govgraph.errors import ParameterError, ParseError, UnknownQuery
@@ -498,16 +499,6 @@ EXAMPLE_FAMILY = {
     "example-health-board",
     "example-alcohol-group",
 }
-
-
-def listed(row):
-    """A row with its "; " / ", " separated lists as sets: GROUP_CONCAT has no order."""
-    return {
-        name: frozenset(str(value).split("; " if name == "altLabels" else ", "))
-        if name in ("altLabels", "type")
-        else value
-        for name, value in row.items()
-    }
 
 
 def test_a_partnership_keeps_its_own_bodies(store, library):
