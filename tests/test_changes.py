@@ -47,6 +47,12 @@ LT = "https://w3id.org/govgraph/id/"
 PROPERTY_EXAMPLES = int(os.environ.get("GOVGRAPH_PROPERTY_EXAMPLES", "40"))
 
 
+def property_test(examples: int) -> hypothesis_settings:
+    """Hypothesis settings for the property tests: no deadline, module fixtures allowed."""
+    return hypothesis_settings(max_examples=examples, deadline=None, suppress_health_check=[
+        HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
 def fixture_settings(tmp_path: Path | None = None) -> Settings:
     return Settings(project_root=ROOT, data_files=[FIXTURES / "structure.ttl"], store="memory")
 
@@ -471,18 +477,14 @@ def _assert_scoped_equals_full(checker: ChangeChecker, diff: Diff) -> None:
     assert scoped.conforms == full.conforms
 
 
-@hypothesis_settings(max_examples=PROPERTY_EXAMPLES, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow])
+@property_test(PROPERTY_EXAMPLES)
 @given(steps=st.lists(STEP, min_size=1, max_size=4))
 def test_scoped_check_equals_full_validation_on_the_fixture(checker, steps):
     graph = checker.current_graph()
     _assert_scoped_equals_full(checker, _diff(graph, _pools(graph), steps))
 
 
-@hypothesis_settings(max_examples=PROPERTY_EXAMPLES, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow])
+@property_test(PROPERTY_EXAMPLES)
 @given(steps=st.lists(STEP, min_size=1, max_size=4))
 def test_structure_view_updated_by_a_change_equals_one_read_afresh(checker, steps):
     graph = checker.current_graph()
@@ -511,9 +513,7 @@ def bundled_checker() -> ChangeChecker:
     return checker
 
 
-@hypothesis_settings(max_examples=PROPERTY_EXAMPLES // 4, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow])
+@property_test(PROPERTY_EXAMPLES // 4)
 @given(steps=st.lists(STEP, min_size=1, max_size=3))
 def test_scoped_check_equals_full_validation_on_the_bundled_graph(bundled_checker, steps):
     graph = bundled_checker.current_graph()

@@ -16,24 +16,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, NEW_GROUP, READER
 from govgraph.config import Settings
 from govgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "changes" / "structure.ttl"
-LT = "https://w3id.org/govgraph/id/"
 TOKENS = {"reader-token-123": "reader", "drafter-token-456": "drafter",
           "approver-token-789": "approver"}
-READER = {"Authorization": "Bearer reader-token-123"}
-DRAFTER = {"Authorization": "Bearer drafter-token-456"}
-APPROVER = {"Authorization": "Bearer approver-token-789"}
-
-NEW_GROUP = {"add": """
-<body/task-group> a org:Organization , gg:TaskAndFinishGroup ;
-    skos:prefLabel "Task Group"@en ; org:reportsTo <body/theme-board> .
-<line/task-group--theme-board> a gg:ReportingLine ; gg:fromBody <body/task-group> ;
-    gg:toBody <body/theme-board> ; gg:lineKind lk:hierarchical ; prov:wasDerivedFrom <doc/test> .
-""", "description": "A task group under the theme board"}
 APPROVAL = {"approvedBy": LT + "body/board", "date": "2010-01-05"}
 
 

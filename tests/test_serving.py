@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, NEW_GROUP
 from govgraph.cache import VersionedCache
 from govgraph.cli import build_parser
 from govgraph.config import Settings
@@ -28,17 +29,7 @@ from govgraph.store import EmbeddedStore, open_store
 from govgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "changes" / "structure.ttl"
-LT = "https://w3id.org/govgraph/id/"
 TOKENS = {"drafter-token-456": "drafter", "approver-token-789": "approver"}
-DRAFTER = {"Authorization": "Bearer drafter-token-456"}
-APPROVER = {"Authorization": "Bearer approver-token-789"}
-NEW_GROUP = {"add": """
-<body/task-group> a org:Organization , gg:TaskAndFinishGroup ;
-    skos:prefLabel "Task Group"@en ; org:reportsTo <body/theme-board> .
-<line/task-group--theme-board> a gg:ReportingLine ; gg:fromBody <body/task-group> ;
-    gg:toBody <body/theme-board> ; gg:lineKind lk:hierarchical ; prov:wasDerivedFrom <doc/test> .
-""", "description": "A task group under the theme board"}
 BODIES = "/api/queries/bodies"
 
 

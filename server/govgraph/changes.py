@@ -946,16 +946,6 @@ class ShapeReach:
 
     # using them
 
-    def focus_nodes(self, graph: Graph, changed: Iterable[Triple],
-                    removed: Iterable[Triple] = ()) -> set[URIRef]:
-        """The focus nodes whose results `changed` can affect: `graph` is the graph with the
-        change made, `removed` the triples it took out (their edges are walked too)."""
-        changed = list(changed)
-        found: set[Node] = {t for triple in changed for t in (triple[0], triple[2])}
-        for nodes in self.focus_by_shape(graph, changed, removed).values():
-            found.update(nodes)
-        return {node for node in found if isinstance(node, URIRef)}
-
     def focus_by_shape(self, graph: Graph, changed: Iterable[Triple],
                        removed: Iterable[Triple] = ()) -> dict[Node, set[URIRef]]:
         """For each shape, the focus nodes at which `changed` can affect its results: those
