@@ -327,7 +327,7 @@ def result_keys(results: Sequence[Any]) -> Counter[tuple[str, str, str | None, s
 PROFILE_PARTS = [
     ("pyshacl on the focus nodes", "entrypoints.py", "validate"),
     ("SHACL in Oxigraph on the focus nodes (shacl.py)", "shacl.py", "run"),
-    ("focus nodes the change reaches (ShapeReach)", "changes.py", "focus_by_shape"),
+    ("focus nodes the change reaches (ShapeReach)", "reach.py", "focus_by_shape"),
     ("impact (structure views, chains)", "changes.py", "assess_impact"),
     ("structure view of the new graph", "changes.py", "updated"),
     ("reading the proposal (evaluate)", "changes.py", "evaluate"),

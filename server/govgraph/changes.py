@@ -6,16 +6,16 @@ or JSON `{"add": TURTLE, "remove": TURTLE, "description": TEXT}`. Either way it 
 the SHACL shapes (`CheckReport`: violations introduced, fixed and remaining) and described as an
 `Impact` (reporting lines, chains to the top, memberships, bodies, overlapping proposals).
 
-Checking is scoped. `ShapeReach` reads every shape's patterns (property paths and the triple
-patterns of its SPARQL constraints) and, for a change, finds the focus nodes whose results the
-changed triples can reach; only those are validated. Results elsewhere come from one full
-validation of the current graph, made once per graph version and cached. The checker works on
-its own copy of the graph, in an in-memory Oxigraph store (read through rdflib's API, validated
-there by the compiled shapes), with its blank nodes skolemised (`SKOLEM_BASE`) so that results
-and diffs can name them; they are turned back into blank nodes before anything is written to
-the store. Blank nodes a proposal itself writes (`[ … ]`, `_:x`) get permanent IRIs under
-`lt:genid/` instead, so that history can name them and a later change (or a revert) can remove
-them.
+Checking is scoped. `ShapeReach` (reach.py) reads every shape's patterns (property paths and the
+triple patterns of its SPARQL constraints) and, for a change, finds the focus nodes whose
+results the changed triples can reach; only those are validated. Results elsewhere come from one
+full validation of the current graph, made once per graph version and cached. The checker works
+on its own copy of the graph, in an in-memory Oxigraph store (read through rdflib's API,
+validated there by the compiled shapes), with its blank nodes skolemised (`SKOLEM_BASE`) so that
+results and diffs can name them; they are turned back into blank nodes before anything is
+written to the store. Blank nodes a proposal itself writes (`[ … ]`, `_:x`) get permanent IRIs
+under `lt:genid/` instead, so that history can name them and a later change (or a revert) can
+remove them.
 """
 
 from __future__ import annotations
@@ -26,20 +26,16 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache, partial
-from itertools import count
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from pyparsing.exceptions import ParseBaseException
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.collection import Collection
-from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.evaluate import evalBGP, evalPart
 from rdflib.plugins.sparql.evalutils import _fillTemplate
@@ -75,7 +71,9 @@ from govgraph.namespaces import (
     TIME,
     XSD,
 )
-from govgraph.oxgraph import OxigraphTriples, oxigraph_graph, oxigraph_of
+from govgraph.oxgraph import oxigraph_graph, oxigraph_of
+from govgraph.patterns import compvalue_field
+from govgraph.reach import ShapeReach
 from govgraph.shacl import oxigraph_copy, to_rdflib
 from govgraph.shapes import (
     ValidationReport,
@@ -387,19 +385,16 @@ def parse_update(text: str, source: str, base_iri: str = DEFAULT_BASE) -> list[C
             raise ChangeError(
                 f"{source}: '{verb}' is not accepted in a proposal; use INSERT DATA, DELETE DATA, "
                 "DELETE WHERE or DELETE … INSERT … WHERE")
-        if _field(operation, "using") or _field(operation, "withClause"):
+        if compvalue_field(operation, "using") or compvalue_field(operation, "withClause"):
             raise ChangeError(f"{source}: WITH and USING are not accepted: a proposal changes "
                               "the default graph only")
-        for clause in (operation, _field(operation, "delete"), _field(operation, "insert")):
-            if clause is not None and any((_field(clause, "quads") or {}).values()):
+        clauses = (operation, compvalue_field(operation, "delete"),
+                   compvalue_field(operation, "insert"))
+        for clause in clauses:
+            if clause is not None and any((compvalue_field(clause, "quads") or {}).values()):
                 raise ChangeError(f"{source}: GRAPH blocks are not accepted: a proposal changes "
                                   "the default graph only")
     return operations
-
-
-def _field(value: CompValue, name: str) -> Any:
-    """A field of a parsed SPARQL node, or None (CompValue.get returns the key when absent)."""
-    return value[name] if name in value else None  # noqa: SIM401 (see docstring)
 
 
 _OXIGRAPH_POSITION = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
@@ -565,7 +560,7 @@ def evaluate(request: ChangeRequest, graph: Graph, *, base_iri: str = DEFAULT_BA
 
 
 def _refuse_oversized_data(operations: list[CompValue], limit: int) -> None:
-    size = sum(len(_field(op, "triples") or []) for op in operations
+    size = sum(len(compvalue_field(op, "triples") or []) for op in operations
                if op.name in ("InsertData", "DeleteData"))
     if size > limit:
         raise ChangeTooLarge(f"the change has {size:,} triples; the limit is {limit:,} "
@@ -653,470 +648,6 @@ def refuse_protected(diff: Diff, vocabulary: frozenset[Node], base_iri: str = DE
         raise ProtectedTerms(bad, base_iri)
 
 
-# --- Which focus nodes a change can reach ---------------------------------------------------
-
-
-class _Var(str):
-    """A pattern variable."""
-
-
-@dataclass(eq=False)
-class _Const:
-    """One occurrence of an IRI or literal in a pattern (never a join point between parts)."""
-
-    term: Node
-
-
-FOCUS = _Var("?this")
-_ALIAS = URIRef("urn:govgraph:alias")  # the "predicate" of BIND(?a AS ?b) and p? (same node)
-
-
-@dataclass(eq=False)
-class _Edge:
-    """One step a shape's pattern takes: subject node, predicate (None = any), object node."""
-
-    subject: _Var | _Const
-    predicate: URIRef | None
-    object: _Var | _Const
-    star: bool = False  # predicate* (also stands for predicate+)
-    branches: frozenset[tuple[int, int]] = frozenset()  # (UNION, branch) it sits in
-
-
-def _compatible(choices: frozenset[tuple[int, int]], edge: _Edge) -> bool:
-    """True unless the edge lies in another branch of a UNION the walk has already entered."""
-    if not edge.branches or not choices:
-        return True
-    chosen = dict(choices)
-    return all(chosen.get(union, branch) == branch for union, branch in edge.branches)
-
-
-@dataclass
-class _Pattern:
-    """What one shape traverses from its focus node FOCUS."""
-
-    shape: Node
-    edges: list[_Edge] = field(default_factory=list)
-    global_predicates: set[URIRef | None] = field(default_factory=set)
-    anything_global: bool = False
-    by_predicate: dict[URIRef | None, list[_Edge]] = field(default_factory=dict)
-    incident: dict[_Var | _Const, list[tuple[_Edge, bool]]] = field(default_factory=dict)
-    variable_edges: set[tuple[object, ...]] = field(default_factory=set)
-
-
-class ShapeReach:
-    """Which focus nodes a change can affect, worked out from what each shape traverses.
-
-    A shape's result at a focus node F depends only on triples matching its patterns, and a
-    match is a homomorphic image of the pattern graph with its focus variable at F. So from each
-    changed triple we walk the data along the pattern's edges (never straight back along the
-    edge just taken, since a simple path is enough) until the focus variable is reached; the
-    data nodes reached there are the only focus nodes whose results can differ. Constants are
-    not join points; parts of a pattern not connected to the focus make a shape "global" for
-    their predicates: changing one re-checks all the shape's targets. The property test in
-    tests/test_changes.py checks the result against full validation.
-    """
-
-    def __init__(self, shapes: Graph) -> None:
-        self.shapes = shapes
-        self._fresh = count()
-        self.prefixes = self._declared_prefixes()
-        self.patterns: list[_Pattern] = []
-        self.targets: dict[Node, dict[str, list[Node]]] = {}
-        for shape in sorted(self._target_shapes()):
-            pattern = _Pattern(shape)
-            self._constraints(shape, FOCUS, pattern, set())
-            self._finish(pattern)
-            self.patterns.append(pattern)
-            self.targets[shape] = {
-                "class": list(shapes.objects(shape, SH.targetClass)),
-                "subjectsOf": list(shapes.objects(shape, SH.targetSubjectsOf)),
-                "objectsOf": list(shapes.objects(shape, SH.targetObjectsOf)),
-                "node": list(shapes.objects(shape, SH.targetNode)),
-            }
-
-    # building the patterns
-
-    def _target_shapes(self) -> set[Node]:
-        found: set[Node] = set()
-        for target in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
-            found.update(self.shapes.subjects(target, None))
-        return found
-
-    def _declared_prefixes(self) -> dict[str, str]:
-        prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-        for declaration in self.shapes.objects(None, SH.declare):
-            prefix = self.shapes.value(declaration, SH.prefix)
-            namespace = self.shapes.value(declaration, SH.namespace)
-            if prefix is not None and namespace is not None:
-                prefixes[str(prefix)] = str(namespace)
-        return prefixes
-
-    def _var(self) -> _Var:
-        return _Var(f"?_{next(self._fresh)}")
-
-    @staticmethod
-    def _node(term: Node | _Var) -> _Var | _Const:
-        return term if isinstance(term, _Var) else _Const(term)
-
-    def _edge(self, pattern: _Pattern, start: object, predicate: URIRef | None, end: object,
-              star: bool = False, branches: frozenset[tuple[int, int]] = frozenset()) -> None:
-        edge = _Edge(self._node(start), predicate, self._node(end), star, branches)
-        if isinstance(edge.subject, _Var) and isinstance(edge.object, _Var):
-            key = (edge.subject, predicate, edge.object, star, branches)
-            if key in pattern.variable_edges:  # the same step again (e.g. EXISTS and NOT
-                return                          # EXISTS of one chain): walking it once is enough
-            pattern.variable_edges.add(key)
-        pattern.edges.append(edge)
-
-    def _constraints(self, shape: Node, focus: _Var, pattern: _Pattern,
-                     seen: set[tuple[Node, str]]) -> None:
-        if (shape, focus) in seen:
-            return
-        seen = seen | {(shape, str(focus))}
-        g = self.shapes
-        for prop in g.objects(shape, SH.property):
-            path = g.value(prop, SH.path)
-            if path is None:
-                pattern.anything_global = True
-                continue
-            value = self._var()
-            self._path(path, focus, value, pattern)
-            self._constraints(prop, value, pattern, seen)
-            for comparison in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
-                for other in g.objects(prop, comparison):
-                    self._edge(pattern, focus, other if isinstance(other, URIRef) else None,
-                               self._var())
-        for cls in g.objects(shape, SH["class"]):
-            kind = self._var()
-            self._edge(pattern, focus, RDF.type, kind)
-            self._edge(pattern, kind, RDFS.subClassOf, cls, star=True)
-        nested = [*g.objects(shape, SH.node), *g.objects(shape, SH["not"]),
-                  *g.objects(shape, SH.qualifiedValueShape)]
-        for logical in (SH["and"], SH["or"], SH.xone):
-            for members in g.objects(shape, logical):
-                nested.extend(Collection(g, members))
-        for other_shape in nested:
-            self._constraints(other_shape, focus, pattern, seen)
-        if (shape, SH.closed, Literal(True)) in g:
-            self._edge(pattern, focus, None, self._var())
-        for constraint in g.objects(shape, SH.sparql):
-            if g.value(shape, SH.path) is not None:
-                pattern.anything_global = True  # $PATH substitution is not analysed
-                continue
-            self._sparql(constraint, focus, pattern)
-
-    def _path(self, path: Node, start: _Var, end: _Var, pattern: _Pattern) -> None:
-        g = self.shapes
-        if isinstance(path, URIRef):
-            self._edge(pattern, start, path, end)
-            return
-        if g.value(path, RDF.first) is not None:
-            steps = list(Collection(g, path))
-            nodes = [start, *[self._var() for _ in steps[:-1]], end]
-            for step, here, there in zip(steps, nodes, nodes[1:], strict=False):
-                self._path(step, here, there, pattern)
-            return
-        inverse = g.value(path, SH.inversePath)
-        if inverse is not None:
-            self._path(inverse, end, start, pattern)
-            return
-        alternatives = g.value(path, SH.alternativePath)
-        if alternatives is not None:
-            for alternative in Collection(g, alternatives):
-                self._path(alternative, start, end, pattern)
-            return
-        for repeat in (SH.zeroOrMorePath, SH.oneOrMorePath):
-            inner = g.value(path, repeat)
-            if inner is not None:
-                self._edge(pattern, start, inner if isinstance(inner, URIRef) else None, end,
-                           star=True)
-                return
-        optional = g.value(path, SH.zeroOrOnePath)
-        if optional is not None:
-            self._edge(pattern, start, _ALIAS, end)
-            self._path(optional, start, end, pattern)
-            return
-        pattern.anything_global = True
-
-    def _sparql(self, constraint: Node, focus: _Var, pattern: _Pattern) -> None:
-        select = self.shapes.value(constraint, SH.select)
-        if select is None:
-            pattern.anything_global = True
-            return
-        header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes.items())
-        query = _parsed_constraint(header + str(select))
-        if query is None:  # a constraint we cannot read is treated as global
-            pattern.anything_global = True
-            return
-        scope = f"q{next(self._fresh)}"
-
-        def node(term: Any) -> Node | _Var:
-            if isinstance(term, Variable):
-                return focus if str(term) == "this" else _Var(f"?{scope}.{term}")
-            if isinstance(term, BNode):
-                return _Var(f"?{scope}.b{term}")
-            return term
-
-        def walk(part: Any, branches: frozenset[tuple[int, int]]) -> None:
-            if isinstance(part, CompValue):
-                if part.name == "Union":
-                    union = next(self._fresh)
-                    walk(part["p1"], branches | {(union, 0)})
-                    walk(part["p2"], branches | {(union, 1)})
-                    return
-                if (part.name == "GroupOrUnionGraphPattern"
-                        and len(_field(part, "graph") or []) > 1):
-                    union = next(self._fresh)
-                    for index, group in enumerate(part["graph"]):
-                        walk(group, branches | {(union, index)})
-                    return
-                if part.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
-                    # rdflib keeps the translated pattern (with the FILTERs nested in it) as an
-                    # attribute; the item of the same name has lost those FILTERs
-                    walk(getattr(part, "graph"), branches)  # noqa: B009
-                    return
-                if part.name in ("Extend", "Bind") and isinstance(_field(part, "expr"), Variable):
-                    self._edge(pattern, node(part["expr"]), _ALIAS, node(part["var"]),
-                               branches=branches)
-                for key, value in part.items():
-                    if key == "triples":
-                        for item in value:
-                            items = list(item)
-                            for i in range(0, len(items) - 2, 3):
-                                s, p, o = items[i:i + 3]
-                                self._query_path(p, node(s), node(o), pattern, branches)
-                    elif key != "_vars":
-                        walk(value, branches)
-            elif isinstance(part, list | tuple):
-                for item in part:
-                    walk(item, branches)
-
-        walk(query.algebra, frozenset())
-
-    def _query_path(self, path: Any, start: Node | _Var, end: Node | _Var, pattern: _Pattern,
-                    branches: frozenset[tuple[int, int]]) -> None:
-        def edge(a: object, predicate: URIRef | None, b: object, star: bool = False) -> None:
-            self._edge(pattern, a, predicate, b, star, branches)
-
-        if isinstance(path, URIRef):
-            edge(start, path, end)
-        elif isinstance(path, Variable | NegatedPath):
-            edge(start, None, end)
-        elif isinstance(path, InvPath):
-            self._query_path(path.arg, end, start, pattern, branches)
-        elif isinstance(path, SequencePath):
-            nodes = [start, *[self._var() for _ in path.args[:-1]], end]
-            for step, here, there in zip(path.args, nodes, nodes[1:], strict=False):
-                self._query_path(step, here, there, pattern, branches)
-        elif isinstance(path, AlternativePath):
-            for alternative in path.args:
-                self._query_path(alternative, start, end, pattern, branches)
-        elif isinstance(path, MulPath):
-            if path.mod == "?":
-                edge(start, _ALIAS, end)
-                self._query_path(path.path, start, end, pattern, branches)
-            else:
-                edge(start, path.path if isinstance(path.path, URIRef) else None, end, star=True)
-        else:
-            pattern.anything_global = True
-
-    @staticmethod
-    def _finish(pattern: _Pattern) -> None:
-        """Index the edges; predicates of parts not connected to the focus become global."""
-        neighbours: dict[object, set[object]] = defaultdict(set)
-        for edge in pattern.edges:
-            neighbours[edge.subject].add(edge.object)
-            neighbours[edge.object].add(edge.subject)
-        connected: set[object] = {FOCUS}
-        frontier: list[object] = [FOCUS]
-        while frontier:
-            here = frontier.pop()
-            if isinstance(here, _Const):
-                continue
-            for there in neighbours[here] - connected:
-                connected.add(there)
-                frontier.append(there)
-        for edge in pattern.edges:
-            if edge.subject not in connected and edge.object not in connected:
-                pattern.global_predicates.add(edge.predicate)
-                continue
-            pattern.by_predicate.setdefault(edge.predicate, []).append(edge)
-            pattern.incident.setdefault(edge.subject, []).append((edge, True))
-            pattern.incident.setdefault(edge.object, []).append((edge, False))
-
-    # using them
-
-    def focus_by_shape(self, graph: Graph, changed: Iterable[Triple],
-                       removed: Iterable[Triple] = ()) -> dict[Node, set[URIRef]]:
-        """For each shape, the focus nodes at which `changed` can affect its results: those
-        the walk reaches, and those whose being a target of the shape may change."""
-        changed = list(changed)
-        view = _Neighbours(graph, removed)
-        predicates: set[URIRef | None] = {triple[1] for triple in changed}  # type: ignore[misc]
-        found: dict[Node, set[URIRef]] = {}
-        for pattern in self.patterns:
-            if (pattern.anything_global or pattern.global_predicates & (predicates | {None})
-                    or RDFS.subClassOf in predicates):
-                nodes = self._targets(pattern.shape, graph, view)
-            else:
-                nodes = self._walk(pattern, changed, view) | self._retargeted(
-                    pattern.shape, changed, view)
-            found[pattern.shape] = {node for node in nodes if isinstance(node, URIRef)}
-        return found
-
-    def _retargeted(self, shape: Node, changed: list[Triple], view: _Neighbours) -> set[Node]:
-        """The nodes of `changed` that may have become, or stopped being, targets of `shape`
-        (a change to rdfs:subClassOf is taken care of by the caller)."""
-        spec = self.targets[shape]
-        nodes: set[Node] = set()
-        typed = [(s, o) for s, p, o in changed if p == RDF.type]
-        if typed and spec["class"]:
-            classes = {sub for cls in spec["class"]
-                       for sub in view.closure(cls, RDFS.subClassOf, forward=False)}
-            nodes.update(s for s, o in typed if o in classes)
-        for s, p, o in changed:
-            if p in spec["subjectsOf"]:
-                nodes.add(s)
-            if p in spec["objectsOf"]:
-                nodes.add(o)
-            nodes.update(n for n in (s, o) if n in spec["node"])
-        return nodes
-
-    def _targets(self, shape: Node, graph: Graph, view: _Neighbours) -> set[Node]:
-        spec = self.targets[shape]
-        nodes: set[Node] = set(spec["node"])
-        for cls in spec["class"]:
-            for sub in graph.transitive_subjects(RDFS.subClassOf, cls):
-                nodes.update(view.into(sub, RDF.type))
-        for predicate in spec["subjectsOf"]:
-            nodes.update(s for s, _ in view.pairs(predicate))
-        for predicate in spec["objectsOf"]:
-            nodes.update(o for _, o in view.pairs(predicate))
-        return nodes
-
-    @staticmethod
-    def _walk(pattern: _Pattern, changed: list[Triple], view: _Neighbours) -> set[Node]:
-        State = tuple[Node, _Var | _Const, _Edge, frozenset[tuple[int, int]]]
-        seen: set[tuple[Node, int, int, frozenset[tuple[int, int]]]] = set()
-        frontier: list[State] = []
-        reached: set[Node] = set()
-
-        def visit(data_node: Node, pattern_node: _Var | _Const, via: _Edge,
-                  choices: frozenset[tuple[int, int]]) -> None:
-            if isinstance(pattern_node, _Const) and data_node != pattern_node.term:
-                return
-            key = (data_node, id(pattern_node), id(via), choices)
-            if key in seen:
-                return
-            seen.add(key)
-            if pattern_node is FOCUS:
-                reached.add(data_node)  # a simple path ends here: no need to go further
-            else:
-                frontier.append((data_node, pattern_node, via, choices))
-
-        for s, p, o in changed:
-            for edge in pattern.by_predicate.get(p, []) + pattern.by_predicate.get(None, []):
-                if edge.star:
-                    for node in view.closure(s, edge.predicate, forward=False):
-                        visit(node, edge.subject, edge, edge.branches)
-                    for node in view.closure(o, edge.predicate, forward=True):
-                        visit(node, edge.object, edge, edge.branches)
-                else:
-                    visit(s, edge.subject, edge, edge.branches)
-                    visit(o, edge.object, edge, edge.branches)
-        while frontier:
-            data_node, pattern_node, via, choices = frontier.pop()
-            for edge, outgoing in pattern.incident.get(pattern_node, []):
-                if edge is via or not _compatible(choices, edge):
-                    continue
-                target = edge.object if outgoing else edge.subject
-                if edge.predicate == _ALIAS:
-                    nodes: Iterable[Node] = (data_node,)
-                elif edge.star:
-                    nodes = view.closure(data_node, edge.predicate, outgoing)
-                elif outgoing:
-                    nodes = view.out(data_node, edge.predicate)
-                else:
-                    nodes = view.into(data_node, edge.predicate)
-                for node in nodes:
-                    visit(node, target, edge, choices | edge.branches)
-        return reached
-
-
-@lru_cache(maxsize=256)
-def _parsed_constraint(text: str) -> Any:
-    """A SPARQL constraint parsed once per process (rdflib's parser is slow), or None."""
-    try:
-        return prepareQuery(text)
-    except Exception:  # noqa: BLE001 — the caller treats an unreadable constraint as global
-        return None
-
-
-class _Neighbours:
-    """Edges of a graph plus some extra triples (the removed ones), by subject and object."""
-
-    def __init__(self, graph: Graph, extra: Iterable[Triple]) -> None:
-        self.graph = graph
-        self.extra: list[Triple] = list(extra)
-        self.extra_out: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-        self.extra_in: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-        for s, p, o in self.extra:
-            self.extra_out[s].append((p, o))
-            self.extra_in[o].append((p, s))
-        self._closures: dict[tuple[Node, Node | None, bool], set[Node]] = {}
-        self._steps: dict[tuple[Node, Node | None, bool], list[Node]] = {}
-        store = graph.store  # the checker's working copy is read straight from Oxigraph
-        self._oxigraph = store if isinstance(store, OxigraphTriples) else None
-
-    def out(self, node: Node, predicate: Node | None) -> list[Node]:
-        """The objects of `node`'s `predicate` edges (any, for None); remembered."""
-        key = (node, predicate, True)
-        if key not in self._steps:
-            if self._oxigraph is not None:
-                found = self._oxigraph.objects_of(node, predicate)
-            elif isinstance(node, Literal):
-                found = []
-            else:
-                found = list(self.graph.objects(node, predicate))
-            found.extend(o for p, o in self.extra_out.get(node, ()) if predicate in (None, p))
-            self._steps[key] = found
-        return self._steps[key]
-
-    def into(self, node: Node, predicate: Node | None) -> list[Node]:
-        """The subjects of `predicate` edges (any, for None) into `node`; remembered."""
-        key = (node, predicate, False)
-        if key not in self._steps:
-            if self._oxigraph is not None:
-                found = self._oxigraph.subjects_of(predicate, node)
-            else:
-                found = list(self.graph.subjects(predicate, node))
-            found.extend(s for p, s in self.extra_in.get(node, ()) if predicate in (None, p))
-            self._steps[key] = found
-        return self._steps[key]
-
-    def pairs(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
-        yield from self.graph.subject_objects(predicate)
-        yield from ((s, o) for s, p, o in self.extra if p == predicate)
-
-    def closure(self, start: Node, predicate: Node | None, forward: bool) -> set[Node]:
-        """`start` and every node reachable from it by predicate* (forward or backward); the
-        set is remembered, and must not be changed."""
-        key = (start, predicate, forward)
-        if key in self._closures:
-            return self._closures[key]
-        seen = {start}
-        frontier = [start]
-        step = self.out if forward else self.into
-        while frontier:
-            here = frontier.pop()
-            for there in step(here, predicate):
-                if there not in seen:
-                    seen.add(there)
-                    frontier.append(there)
-        self._closures[key] = seen
-        return seen
-
-
 # --- What a change does to the structure ------------------------------------------------------
 
 
@@ -1195,8 +726,11 @@ class StructureView:
         bodies = dict(self.bodies)
         memberships = dict(self.memberships)
         parents = dict(self.parents)  # the sets are replaced, never changed
-        sources = {key: line for key, line in self.line_sources.items()
-                   if (key[0] if isinstance(key, tuple) else key) not in touched}
+        sources = dict(self.line_sources)  # keyed by line node, or by (child, parent)
+        for node in touched:
+            sources.pop(node, None)
+            for parent in self.parents.get(node, ()):
+                sources.pop((node, parent), None)
         top_level = self.top_level - touched
         successors = {pair for pair in self.successors if pair[0] not in touched}
         for node in touched:
