@@ -67,8 +67,10 @@ class ShapeReach:
     edge just taken, since a simple path is enough) until the focus variable is reached; the
     data nodes reached there are the only focus nodes whose results can differ. Constants are
     not join points; parts of a pattern not connected to the focus make a shape "global" for
-    their predicates: changing one re-checks all the shape's targets. The property test in
-    tests/test_changes.py checks the result against full validation.
+    their predicates: changing one re-checks all the shape's targets. SPARQL constraints are
+    read more closely, into seeds that are matched join by join (skeleton.py); the walk is
+    their fallback. The property test in tests/test_changes.py checks the result against full
+    validation.
     """
 
     def __init__(self, shapes: Graph, *, joins: bool = True) -> None:

@@ -14,8 +14,8 @@ Whatever cannot be written as a positive pattern (NOT EXISTS, comparisons, BOUND
 BIND) is left out, and a variable an EXISTS does not certainly share with the group around it is
 renamed apart: both only ever let a seed reach more focus nodes, never fewer. A constraint using
 anything else (sub-queries, VALUES, MINUS, GRAPH) raises `Unsupported`, and the caller falls back
-to the cruder walk in reach.py. The property tests in tests/test_changes.py hold the result to
-full validation.
+to the cruder walk in reach.py. tests/test_skeleton.py holds the seeds to the constraints' own
+answers before and after random changes; tests/test_changes.py, the scoped check to a full one.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def _certain(part: CompValue) -> set[str]:
         return _certain(part["p1"]) | _certain(part["p2"])
     if name == "Union":
         return _certain(part["p1"]) & _certain(part["p2"])
-    if name in ("LeftJoin", "Minus"):
+    if name == "LeftJoin":
         return _certain(part["p1"])
     if name in ("Filter", "Extend"):
         return _certain(part["p"])
