@@ -328,8 +328,8 @@ PROFILE_PARTS = [
     ("pyshacl on the focus nodes", "entrypoints.py", "validate"),
     ("SHACL in Oxigraph on the focus nodes (shacl.py)", "shacl.py", "run"),
     ("focus nodes the change reaches (ShapeReach)", "reach.py", "focus_by_shape"),
-    ("impact (structure views, chains)", "changes.py", "assess_impact"),
-    ("structure view of the new graph", "changes.py", "updated"),
+    ("impact (structure views, chains)", "impact.py", "assess_impact"),
+    ("structure view of the new graph", "impact.py", "updated"),
     ("reading the proposal (evaluate)", "changes.py", "evaluate"),
 ]
 

@@ -27,16 +27,14 @@ from govgraph.changes import (
     ChangeTooLarge,
     Diff,
     MissingTriples,
-    OtherProposal,
     ProtectedTerms,
-    StructureView,
-    assess_impact,
     check_change_file,
     compare_reports,
     read_request,
 )
 from govgraph.config import Settings
 from govgraph.errors import ParseError
+from govgraph.impact import OtherProposal, StructureView, assess_impact
 from govgraph.namespaces import GG, LK, ORG, SKOS, TIME
 from govgraph.reach import ShapeReach
 from govgraph.shapes import validate
@@ -373,7 +371,7 @@ def _pools(graph):
     def typed(*classes):
         return sorted({s for c in classes for s in graph.subjects(RDF.type, c)})
 
-    from govgraph.changes import BODY_CLASSES
+    from govgraph.namespaces import BODY_CLASSES
 
     data = sorted(t for t in graph if str(t[0]).startswith(LT)
                   or str(t[0]).startswith("https://w3id.org/govgraph/.well-known/"))

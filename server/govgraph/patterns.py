@@ -19,8 +19,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from govgraph.oxgraph import OxigraphTriples
-
-Triple = tuple[Node, Node, Node]
+from govgraph.terms import Triple
 
 
 def compvalue_field(value: CompValue, name: str) -> Any:

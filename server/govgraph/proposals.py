@@ -49,11 +49,13 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParameterError
+from govgraph.impact import OtherProposal
 from govgraph.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
 from govgraph.oxgraph import ntriples
+from govgraph.terms import deskolemise, diff_triple_lines
 
 if TYPE_CHECKING:  # govgraph.changes (pyshacl, rdflib's SPARQL parser) is imported on first use
-    from govgraph.changes import ChangeChecker, ChangeRequest, CheckReport, Diff, OtherProposal
+    from govgraph.changes import ChangeChecker, ChangeRequest, CheckReport, Diff
 
 logger = logging.getLogger("govgraph.changes")
 
@@ -258,7 +260,6 @@ class ProposalStore:
                 for path in sorted(self.proposals_dir.glob("*.json"))]
 
     def pending_overlaps(self, excluding: str | None = None) -> list[OtherProposal]:
-        from govgraph.changes import OtherProposal
 
         return [OtherProposal(p.id, p.description, frozenset(p.nodes)) for p in self.all()
                 if p.status == PENDING and p.id != excluding]
@@ -495,7 +496,7 @@ class Workflow:
     def revert(self, sequence: int, author: str, description: str | None = None
                ) -> tuple[Proposal, CheckReport]:
         """A new proposal that undoes change set `sequence` (its change event is kept)."""
-        from govgraph.changes import ChangeRequest, diff_triple_lines
+        from govgraph.changes import ChangeRequest
 
         if sequence not in self.files.sequences():
             raise UnknownProposal(f"no change set {sequence}")
@@ -702,7 +703,6 @@ def _check_summary(report: CheckReport) -> dict[str, Any]:
 
 def _store_form(graph: Graph) -> Graph:
     """The graph with skolem IRIs turned back into blank nodes."""
-    from govgraph.changes import deskolemise
 
     out = Graph()
     for s, p, o in graph:
@@ -712,7 +712,6 @@ def _store_form(graph: Graph) -> Graph:
 
 def _update_text(diff: Diff) -> str:
     """DELETE DATA / INSERT DATA for a diff that names no existing blank node."""
-    from govgraph.changes import deskolemise
 
     def block(triples: frozenset[tuple[Any, Any, Any]]) -> str:
         return "\n".join(" ".join(deskolemise(t).n3() for t in triple) + " ." for triple in
