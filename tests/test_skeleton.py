@@ -51,6 +51,8 @@ SYNTHETIC = {
     "property paths":
         "SELECT $this ?z WHERE { $this (ex:p | ^ex:q)? ?z . ?z ex:r/ex:p* ?t . "
         "FILTER EXISTS { ?t ex:q+ $this } }",
+    "a repeated sequence":
+        "SELECT $this WHERE { $this (ex:p/^ex:q)+ ?x . FILTER EXISTS { ?x ex:r $this } }",
     "negated conjunction":
         "SELECT $this WHERE { $this ex:p ?x . "
         "FILTER (!(EXISTS { ?x ex:q ?y } && EXISTS { ?x ex:r ?y })) }",
@@ -184,6 +186,8 @@ F, X, Y, Z = NODES
     # a path followed backwards: through an inverse step, and through a sequence
     ("property paths", [(X, EX.q, F), (Y, EX.q, F)], [(X, EX.r, Y)]),
     ("property paths", [(F, EX.p, X), (X, EX.r, Z), (Z, EX.p, Y)], [(Y, EX.q, F)]),
+    ("a repeated sequence", [(F, EX.p, X), (Y, EX.q, X), (Y, EX.p, Z), (EX.w, EX.r, F)],
+     [(EX.w, EX.q, Z)]),
     # the shapes' longest joins: a meeting before its body began; a chair whose membership
     # becomes a proposed one; a chair who holds a post with a seat on the body it is a form of
     (SHAPES + "WithinBodyLifeShape",

@@ -282,28 +282,28 @@ class _Reader:
 
     # what a part needs
 
-    def path(self, path: Any, start: Var | Const, end: Var | Const) -> Dnf:
-        """A triple pattern's path as one edge (a property path is followed as a whole)."""
+    def edge(self, path: Any, start: Var | Const, end: Var | Const) -> Edge:
+        """A triple pattern as one edge (a property path is followed as a whole)."""
         if isinstance(path, URIRef):
-            return [(Edge(start, path, end),)]
+            return Edge(start, path, end)
         if isinstance(path, Variable | NegatedPath):
-            return [(Edge(start, None, end),)]
+            return Edge(start, None, end)
         if isinstance(path, InvPath | SequencePath | AlternativePath | MulPath):
-            return [(Edge(start, None, end, path=path),)]
+            return Edge(start, None, end, path=path)
         raise Unsupported(f"property path {path!r}")
 
     def path_seeds(self, path: Any, start: Var | Const, end: Var | Const
                    ) -> Iterator[tuple[Edge, Conjunct]]:
         """Each step of a path a changed triple can be, with the rest of the path around it."""
         if isinstance(path, URIRef | Variable | NegatedPath):
-            yield self.path(path, start, end)[0][0], ()
+            yield self.edge(path, start, end), ()
         elif isinstance(path, InvPath):
             yield from self.path_seeds(path.arg, end, start)
         elif isinstance(path, SequencePath):
             nodes = [start, *[self.var() for _ in path.args[:-1]], end]
             for i, step in enumerate(path.args):
-                rest = tuple(edge for j, other in enumerate(path.args) if j != i
-                             for edge in self.path(other, nodes[j], nodes[j + 1])[0])
+                rest = tuple(self.edge(other, nodes[j], nodes[j + 1])
+                             for j, other in enumerate(path.args) if j != i)
                 for seed, around in self.path_seeds(step, nodes[i], nodes[i + 1]):
                     yield seed, around + rest
         elif isinstance(path, AlternativePath):
@@ -311,9 +311,13 @@ class _Reader:
                 yield from self.path_seeds(alternative, start, end)
         elif isinstance(path, MulPath) and path.mod == "?":
             yield from self.path_seeds(path.path, start, end)
-        elif isinstance(path, MulPath):  # + is relaxed to *; a complex step, to any predicate
-            predicate = path.path if isinstance(path.path, URIRef) else None
-            yield Edge(start, predicate, end, star=True), ()
+        elif isinstance(path, MulPath) and isinstance(path.path, URIRef):  # + is relaxed to *
+            yield Edge(start, path.path, end, star=True), ()
+        elif isinstance(path, MulPath):  # one round of (P)+ or (P)*, with any rounds around it
+            here, there, rounds = self.var(), self.var(), MulPath(path.path, "*")
+            for seed, around in self.path_seeds(path.path, here, there):
+                yield seed, around + (Edge(start, None, here, path=rounds),
+                                      Edge(there, None, end, path=rounds))
         else:
             raise Unsupported(f"property path {path!r}")
 
@@ -324,7 +328,7 @@ class _Reader:
         """What every solution of `part` needs in the data (never more)."""
         name = part.name
         if name == "BGP":
-            return [tuple(self.path(*triple)[0][0] for triple in self.triples(part, scope))]
+            return [tuple(self.edge(*triple) for triple in self.triples(part, scope))]
         if name == "Join":
             return _and(self.need(part["p1"], scope, certain),
                         self.need(part["p2"], scope, certain))
@@ -368,7 +372,7 @@ class _Reader:
         elif name == "BGP":
             triples = self.triples(part, scope)
             for i, triple in enumerate(triples):
-                beside = tuple(self.path(*other)[0][0] for other in triples[:i] + triples[i + 1:])
+                beside = tuple(self.edge(*other) for other in triples[:i] + triples[i + 1:])
                 for edge, rest in self.path_seeds(*triple):
                     for needed in around:
                         yield Seed.of(edge, rest + beside + needed)
