@@ -39,7 +39,7 @@ class Const:
 
 
 FOCUS = Var("?this")
-ALIAS = URIRef("urn:govgraph:alias")  # the "predicate" of BIND(?a AS ?b) and p? (same node)
+ALIAS = URIRef("urn:govgraph:alias")  # the "predicate" of sh:zeroOrOnePath's zero (same node)
 
 
 @dataclass(eq=False)
@@ -50,7 +50,6 @@ class Edge:
     predicate: URIRef | None
     object: Var | Const
     star: bool = False  # predicate* (also stands for predicate+)
-    branches: frozenset[tuple[int, int]] = frozenset()  # (UNION, branch) it sits in
     path: Any = None  # a whole SPARQL property path (predicate None), followed as one step
 
 

@@ -2,8 +2,8 @@
 
 A shape's result at a focus node depends only on the triples that match its patterns. For each
 shape, `ShapeReach` reads what it traverses from its focus node (property paths, `sh:class`,
-closed shapes, and the triple patterns of its SPARQL constraints) and, given the triples a change
-adds and removes, finds the focus nodes whose results those triples can reach. Only those need
+closed shapes, and its SPARQL constraints' patterns) and, given the triples a change adds and
+removes, finds the focus nodes whose results those triples can reach. Only those need
 validating; results elsewhere stay as they were.
 """
 
@@ -13,12 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from govgraph.namespaces import PREFIXES, RDF, RDFS, SH
@@ -30,18 +27,9 @@ from govgraph.patterns import (
     Neighbours,
     Triple,
     Var,
-    compvalue_field,
     parsed_constraint,
 )
 from govgraph.skeleton import Seed, Unsupported, seeds
-
-
-def _compatible(choices: frozenset[tuple[int, int]], edge: Edge) -> bool:
-    """True unless the edge lies in another branch of a UNION the walk has already entered."""
-    if not edge.branches or not choices:
-        return True
-    chosen = dict(choices)
-    return all(chosen.get(union, branch) == branch for union, branch in edge.branches)
 
 
 @dataclass
@@ -63,19 +51,18 @@ class ShapeReach:
 
     A shape's result at a focus node F depends only on triples matching its patterns, and a
     match is a homomorphic image of the pattern graph with its focus variable at F. So from each
-    changed triple we walk the data along the pattern's edges (never straight back along the
-    edge just taken, since a simple path is enough) until the focus variable is reached; the
-    data nodes reached there are the only focus nodes whose results can differ. Constants are
-    not join points; parts of a pattern not connected to the focus make a shape "global" for
-    their predicates: changing one re-checks all the shape's targets. SPARQL constraints are
-    read more closely, into seeds that are matched join by join (skeleton.py); the walk is
-    their fallback. The property test in tests/test_changes.py checks the result against full
-    validation.
+    changed triple we walk the data along the edges of the shape's paths (never straight back
+    along the edge just taken, since a simple path is enough) until the focus variable is
+    reached; the data nodes reached there are the only focus nodes whose results can differ.
+    Constants are not join points; parts of a pattern not connected to the focus make a shape
+    "global" for their predicates: changing one re-checks all the shape's targets. SPARQL
+    constraints are read into seeds instead, matched join by join (skeleton.py); one they cannot
+    read makes its shape global. The property test in tests/test_changes.py checks the result
+    against full validation.
     """
 
-    def __init__(self, shapes: Graph, *, joins: bool = True) -> None:
+    def __init__(self, shapes: Graph) -> None:
         self.shapes = shapes
-        self.joins = joins  # read SPARQL constraints into seeds (skeleton.py), or only walk them
         self._fresh = count()
         self.prefixes = self._declared_prefixes()
         self.patterns: list[_Pattern] = []
@@ -117,10 +104,10 @@ class ShapeReach:
         return term if isinstance(term, Var) else Const(term)
 
     def _edge(self, pattern: _Pattern, start: object, predicate: URIRef | None, end: object,
-              star: bool = False, branches: frozenset[tuple[int, int]] = frozenset()) -> None:
-        edge = Edge(self._node(start), predicate, self._node(end), star, branches)
+              star: bool = False) -> None:
+        edge = Edge(self._node(start), predicate, self._node(end), star)
         if isinstance(edge.subject, Var) and isinstance(edge.object, Var):
-            key = (edge.subject, predicate, edge.object, star, branches)
+            key = (edge.subject, predicate, edge.object, star)
             if key in pattern.variable_edges:  # the same step again (e.g. EXISTS and NOT
                 return                          # EXISTS of one chain): walking it once is enough
             pattern.variable_edges.add(key)
@@ -197,93 +184,17 @@ class ShapeReach:
         pattern.anything_global = True
 
     def _sparql(self, constraint: Node, focus: Var, pattern: _Pattern) -> None:
+        """A SPARQL constraint read into seeds (skeleton.py). One they cannot read (an ASK, a
+        sub-query, VALUES, one on a nested shape) makes the shape global: safe, if slower."""
         select = self.shapes.value(constraint, SH.select)
-        if select is None:
-            pattern.anything_global = True
-            return
         header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes.items())
-        query = parsed_constraint(header + str(select))
-        if query is None:  # a constraint we cannot read is treated as global
-            pattern.anything_global = True
-            return
-        if self.joins and focus is FOCUS:
-            try:
-                for seed in seeds(query.algebra):
-                    pattern.seeds.setdefault(seed.edge.predicate, []).append(seed)
-                return
-            except Unsupported:
-                pass  # walk its triple patterns instead
-        scope = f"q{next(self._fresh)}"
-
-        def node(term: Any) -> Node | Var:
-            if isinstance(term, Variable):
-                return focus if str(term) == "this" else Var(f"?{scope}.{term}")
-            if isinstance(term, BNode):
-                return Var(f"?{scope}.b{term}")
-            return term
-
-        def walk(part: Any, branches: frozenset[tuple[int, int]]) -> None:
-            if isinstance(part, CompValue):
-                if part.name == "Union":
-                    union = next(self._fresh)
-                    walk(part["p1"], branches | {(union, 0)})
-                    walk(part["p2"], branches | {(union, 1)})
-                    return
-                if (part.name == "GroupOrUnionGraphPattern"
-                        and len(compvalue_field(part, "graph") or []) > 1):
-                    union = next(self._fresh)
-                    for index, group in enumerate(part["graph"]):
-                        walk(group, branches | {(union, index)})
-                    return
-                if part.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
-                    # rdflib keeps the translated pattern (with the FILTERs nested in it) as an
-                    # attribute; the item of the same name has lost those FILTERs
-                    walk(getattr(part, "graph"), branches)  # noqa: B009
-                    return
-                expr = compvalue_field(part, "expr")
-                if part.name in ("Extend", "Bind") and isinstance(expr, Variable):
-                    self._edge(pattern, node(part["expr"]), ALIAS, node(part["var"]),
-                               branches=branches)
-                for key, value in part.items():
-                    if key == "triples":
-                        for item in value:
-                            items = list(item)
-                            for i in range(0, len(items) - 2, 3):
-                                s, p, o = items[i:i + 3]
-                                self._query_path(p, node(s), node(o), pattern, branches)
-                    elif key != "_vars":
-                        walk(value, branches)
-            elif isinstance(part, list | tuple):
-                for item in part:
-                    walk(item, branches)
-
-        walk(query.algebra, frozenset())
-
-    def _query_path(self, path: Any, start: Node | Var, end: Node | Var, pattern: _Pattern,
-                    branches: frozenset[tuple[int, int]]) -> None:
-        def edge(a: object, predicate: URIRef | None, b: object, star: bool = False) -> None:
-            self._edge(pattern, a, predicate, b, star, branches)
-
-        if isinstance(path, URIRef):
-            edge(start, path, end)
-        elif isinstance(path, Variable | NegatedPath):
-            edge(start, None, end)
-        elif isinstance(path, InvPath):
-            self._query_path(path.arg, end, start, pattern, branches)
-        elif isinstance(path, SequencePath):
-            nodes = [start, *[self._var() for _ in path.args[:-1]], end]
-            for step, here, there in zip(path.args, nodes, nodes[1:], strict=False):
-                self._query_path(step, here, there, pattern, branches)
-        elif isinstance(path, AlternativePath):
-            for alternative in path.args:
-                self._query_path(alternative, start, end, pattern, branches)
-        elif isinstance(path, MulPath):
-            if path.mod == "?":
-                edge(start, ALIAS, end)
-                self._query_path(path.path, start, end, pattern, branches)
-            else:
-                edge(start, path.path if isinstance(path.path, URIRef) else None, end, star=True)
-        else:
+        query = None if select is None else parsed_constraint(header + str(select))
+        try:
+            if query is None or focus is not FOCUS:
+                raise Unsupported("not a SELECT about the shape's own focus node")
+            for seed in seeds(query.algebra):
+                pattern.seeds.setdefault(seed.edge.predicate, []).append(seed)
+        except Unsupported:
             pattern.anything_global = True
 
     @staticmethod
@@ -384,38 +295,36 @@ class ShapeReach:
 
     @staticmethod
     def _walk(pattern: _Pattern, changed: list[Triple], view: Neighbours) -> set[Node]:
-        State = tuple[Node, Var | Const, Edge, frozenset[tuple[int, int]]]
-        seen: set[tuple[Node, int, int, frozenset[tuple[int, int]]]] = set()
-        frontier: list[State] = []
+        seen: set[tuple[Node, int, int]] = set()
+        frontier: list[tuple[Node, Var | Const, Edge]] = []
         reached: set[Node] = set()
 
-        def visit(data_node: Node, pattern_node: Var | Const, via: Edge,
-                  choices: frozenset[tuple[int, int]]) -> None:
+        def visit(data_node: Node, pattern_node: Var | Const, via: Edge) -> None:
             if isinstance(pattern_node, Const) and data_node != pattern_node.term:
                 return
-            key = (data_node, id(pattern_node), id(via), choices)
+            key = (data_node, id(pattern_node), id(via))
             if key in seen:
                 return
             seen.add(key)
             if pattern_node is FOCUS:
                 reached.add(data_node)  # a simple path ends here: no need to go further
             else:
-                frontier.append((data_node, pattern_node, via, choices))
+                frontier.append((data_node, pattern_node, via))
 
         for s, p, o in changed:
             for edge in pattern.by_predicate.get(p, []) + pattern.by_predicate.get(None, []):
                 if edge.star:
                     for node in view.closure(s, edge.predicate, forward=False):
-                        visit(node, edge.subject, edge, edge.branches)
+                        visit(node, edge.subject, edge)
                     for node in view.closure(o, edge.predicate, forward=True):
-                        visit(node, edge.object, edge, edge.branches)
+                        visit(node, edge.object, edge)
                 else:
-                    visit(s, edge.subject, edge, edge.branches)
-                    visit(o, edge.object, edge, edge.branches)
+                    visit(s, edge.subject, edge)
+                    visit(o, edge.object, edge)
         while frontier:
-            data_node, pattern_node, via, choices = frontier.pop()
+            data_node, pattern_node, via = frontier.pop()
             for edge, outgoing in pattern.incident.get(pattern_node, []):
-                if edge is via or not _compatible(choices, edge):
+                if edge is via:
                     continue
                 target = edge.object if outgoing else edge.subject
                 if edge.predicate == ALIAS:
@@ -427,5 +336,5 @@ class ShapeReach:
                 else:
                     nodes = view.into(data_node, edge.predicate)
                 for node in nodes:
-                    visit(node, target, edge, choices | edge.branches)
+                    visit(node, target, edge)
         return reached

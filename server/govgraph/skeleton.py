@@ -13,8 +13,8 @@ plus the triples it removed) and collects the focus nodes it reaches.
 Whatever cannot be written as a positive pattern (NOT EXISTS, comparisons, BOUND, the value of a
 BIND) is left out, and a variable an EXISTS does not certainly share with the group around it is
 renamed apart: both only ever let a seed reach more focus nodes, never fewer. A constraint using
-anything else (sub-queries, VALUES, MINUS, GRAPH) raises `Unsupported`, and the caller falls back
-to the cruder walk in reach.py. tests/test_skeleton.py holds the seeds to the constraints' own
+anything else (sub-queries, VALUES, MINUS, GRAPH) raises `Unsupported`, and the caller re-checks
+every target of its shape. tests/test_skeleton.py holds the seeds to the constraints' own
 answers before and after random changes; tests/test_changes.py, the scoped check to a full one.
 """
 
