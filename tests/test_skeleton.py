@@ -245,3 +245,18 @@ def test_a_join_the_walk_would_follow_is_not_followed():
         if seed.edge.predicate == t[1]:
             seed.match(t, Neighbours(graph, []), reached)
     assert EX.meeting in reached
+
+
+def test_a_shape_whose_constraint_is_not_read_re_checks_all_its_targets():
+    sub_query = f"SELECT $this WHERE {{ {{ SELECT $this WHERE {{ $this <{EX.p}> ?x }} }} }}"
+    shapes = Graph().parse(format="turtle", data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <{EX}> .
+        ex:Shape a sh:NodeShape ; sh:targetClass ex:Thing ;
+            sh:sparql [ sh:select "{sub_query}" ] .
+        """)
+    data = Graph()
+    for node in NODES:
+        data.add((node, RDF.type, EX.Thing))
+    changed = [(F, EX.q, X)]  # a predicate the constraint does not even mention
+    assert ShapeReach(shapes).focus_by_shape(data, changed)[EX.Shape] == set(NODES)
