@@ -42,7 +42,6 @@ class _Pattern:
     anything_global: bool = False
     by_predicate: dict[URIRef | None, list[Edge]] = field(default_factory=dict)
     incident: dict[Var | Const, list[tuple[Edge, bool]]] = field(default_factory=dict)
-    variable_edges: set[tuple[object, ...]] = field(default_factory=set)
     seeds: dict[URIRef | None, list[Seed]] = field(default_factory=dict)  # of SPARQL constraints
 
 
@@ -105,13 +104,7 @@ class ShapeReach:
 
     def _edge(self, pattern: _Pattern, start: object, predicate: URIRef | None, end: object,
               star: bool = False) -> None:
-        edge = Edge(self._node(start), predicate, self._node(end), star)
-        if isinstance(edge.subject, Var) and isinstance(edge.object, Var):
-            key = (edge.subject, predicate, edge.object, star)
-            if key in pattern.variable_edges:  # the same step again (e.g. EXISTS and NOT
-                return                          # EXISTS of one chain): walking it once is enough
-            pattern.variable_edges.add(key)
-        pattern.edges.append(edge)
+        pattern.edges.append(Edge(self._node(start), predicate, self._node(end), star))
 
     def _constraints(self, shape: Node, focus: Var, pattern: _Pattern,
                      seen: set[tuple[Node, str]]) -> None:
