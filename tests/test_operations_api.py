@@ -140,3 +140,247 @@ def test_a_drafter_cannot_approve(server):
     status, _ = call(f"{server}/api/changes/{proposal_id}/approve",
                      {"approvedBy": BOARD, "date": "2026-03-20"}, DRAFTER)
     assert status == 403
+
+
+# --- Every operation, approved, as the saved queries answer ------------------------------------
+
+IMAG = LT + "body/imag"
+RCWG = LT + "body/redundancy-costs-working-group"
+NEWG = LT + "body/neighbourhood-engagement-working-group"
+CATHERINE = LT + "person/catherine-griffiths"
+ALAN = LT + "person/alan-morrison"
+
+
+def changes_of(url: str, body: str) -> list[dict[str, str]]:
+    return [row for row in query(url, "structure-changes", **{"from": "2026-01-01"})
+            if row.get("body") == body]
+
+
+def lines_on(url: str, day: str) -> set[tuple[str, str]]:
+    return {(r["body"], r["parent"]) for r in query(url, "reporting-lines", date=day)}
+
+
+def test_renaming_keeps_the_old_name_as_an_alternative(server):
+    approve(server, {"description": "IMAG renamed", "operations": [
+        {"op": "rename-body", "body": IMAG, "label": "Data and Insight Group",
+         "from": "2026-04-01"}]})
+    body = {row["body"]: row for row in query(server, "bodies")}[IMAG]
+    assert body["label"] == "Data and Insight Group"
+    assert "Information Management Advisory Group" in body["altLabels"]
+    assert [(c["kind"], c["decision"]) for c in changes_of(server, IMAG)] == [
+        ("renamed", BOARD)]
+
+
+def test_ending_a_body_ends_its_memberships_and_lines_and_says_so(server):
+    proposal = {"description": "IMAG wound up", "operations": [
+        {"op": "end-body", "body": IMAG, "on": "2026-04-01"}]}
+    status, report = call(f"{server}/api/changes/validate", proposal)
+    assert status == 200 and report["conforms"], report["summary"]
+    consequences = report["impact"]["consequences"]
+    ended = {c["node"] for c in consequences}
+    assert LT + "line/imag--ssog" in ended
+    assert len([c for c in consequences if "membership" in c["message"]]) == 2
+    assert all(c["operation"] == 0 and c["op"] == "end-body" for c in consequences)
+    approve(server, proposal)
+    assert query(server, "members", body=IMAG, date="2026-05-01") == []
+    assert len(query(server, "members", body=IMAG, date="2026-03-01")) == 2
+    assert (IMAG, SSOG) in lines_on(server, "2026-03-01")
+    assert (IMAG, SSOG) not in lines_on(server, "2026-05-01")
+    assert [(c["kind"], c["date"]) for c in changes_of(server, IMAG)] == [
+        ("ended", "2026-04-01")]
+
+
+def test_replacing_a_body_by_a_new_one_moves_nothing_silently(server):
+    approve(server, {"description": "IMAG replaced", "operations": [
+        {"op": "establish-body", "key": "dig", "label": "Data and Insight Group",
+         "kind": "AdvisoryGroup", "reportsTo": SSOG, "from": "2026-04-01"},
+        {"op": "replace-bodies", "bodies": [IMAG], "by": "dig", "on": "2026-04-01"},
+        {"op": "appoint", "body": "dig", "post": LT + "post/health-sector-representative",
+         "role": "member", "from": "2026-04-01"}]})
+    dig = LT + "body/data-and-insight-group"
+    kinds = {(c["kind"], c["body"]) for c in query(
+        server, "structure-changes", **{"from": "2026-01-01"})}
+    assert ("replaced", dig) in kinds and ("established", dig) in kinds
+    descendants = {r["descendant"] for r in query(server, "reporting-into", body=SSOG,
+                                                   date="2026-05-01")}
+    assert dig in descendants and IMAG not in descendants
+    assert [m["member"] for m in query(server, "members", body=dig, date="2026-05-01")] == [
+        LT + "post/health-sector-representative"]
+
+
+def test_merging_two_groups_into_a_new_one_inherits_their_common_line(server):
+    approve(server, {"description": "Working groups merged", "operations": [
+        {"op": "merge-bodies", "bodies": [RCWG, NEWG], "on": "2026-04-01",
+         "into": {"label": "Combined Working Group", "kind": "WorkingGroup"}}]})
+    combined = LT + "body/combined-working-group"
+    assert (combined, SSOG) in lines_on(server, "2026-05-01")
+    assert {(RCWG, SSOG), (NEWG, SSOG)}.isdisjoint(lines_on(server, "2026-05-01"))
+    merged = changes_of(server, combined)
+    assert [(c["kind"], c["decision"]) for c in merged] == [("merged", BOARD)]
+    assert [r["ancestor"] for r in query(server, "reports-to", body=combined)][0] == SSOG
+
+
+def test_setting_a_reporting_line_ends_the_one_in_force(server):
+    proposal = {"description": "IMAG moves to the Board", "operations": [
+        {"op": "set-reporting-line", "body": IMAG, "reportsTo": BOARD, "from": "2026-04-01"}]}
+    status, report = call(f"{server}/api/changes/validate", proposal)
+    assert [c["node"] for c in report["impact"]["consequences"]] == [LT + "line/imag--ssog"]
+    approve(server, proposal)
+    assert (IMAG, BOARD) in lines_on(server, "2026-05-01")
+    assert (IMAG, SSOG) not in lines_on(server, "2026-05-01")
+    assert (IMAG, SSOG) in lines_on(server, "2026-03-01")
+    assert [r["ancestor"] for r in query(server, "reports-to", body=IMAG)][0] == BOARD
+    assert [c["kind"] for c in changes_of(server, IMAG)] == ["reporting-line-changed"]
+
+
+def test_ending_a_reporting_line(server):
+    approve(server, {"description": "IMAG stands alone", "operations": [
+        {"op": "end-reporting-line", "body": IMAG, "on": "2026-04-01", "reportsTo": SSOG}]})
+    assert not any(body == IMAG for body, _ in lines_on(server, "2026-05-01"))
+    assert query(server, "reports-to", body=IMAG) == []
+
+
+def test_ending_a_membership_by_body_and_person(server):
+    approve(server, {"description": "Alan Morrison leaves", "operations": [
+        {"op": "end-membership", "body": SSOG, "person": ALAN, "on": "2026-04-01"}]})
+    assert ALAN not in {m["member"] for m in query(server, "members", body=SSOG,
+                                                    date="2026-05-01")}
+    ended = [m for m in query(server, "memberships-of", person=ALAN) if m["body"] == SSOG]
+    assert [m["end"] for m in ended] == ["2026-04-01"]
+    assert [c["kind"] for c in changes_of(server, SSOG)] == ["membership-changed"]
+
+
+MEETING = {"description": "The Executive of 2 December 2009", "operations": [
+    {"op": "record-meeting", "body": SSOG, "date": "2009-12-02",
+     "place": "County Hall, Glenfield", "start": "14:00", "end": "16:10", "chair": CATHERINE,
+     "attendance": [
+         {"person": ALAN, "status": "present"},
+         {"person": {"name": "Steve Lunn"}, "status": "present",
+          "representing": "Chief Fire Officer"},
+         {"person": LT + "person/john-sinnott", "status": "apologies"},
+         {"person": LT + "person/brian-roberts", "status": "apologies"},
+         {"person": {"name": "Sam Stand-In"}, "status": "substitute",
+          "substituteFor": LT + "person/brian-roberts"}],
+     "minutes": [
+         {"number": "280", "title": "Strategic Commissioning", "text": "A report was given.",
+          "introducedBy": LT + "person/andy-robinson",
+          "decisions": [{"number": "(i)", "text": "That the report be noted", "kind": "noted"},
+                        {"number": "(ii)", "text": "That a plan be brought back",
+                         "kind": "requested"}],
+          "actions": [{"text": "Bring a plan to the next meeting",
+                       "assignee": LT + "person/andy-robinson", "reportTo": SSOG,
+                       "due": "2010-03-03"}]}],
+     "source": {"title": "Notes of the meeting of 2 December 2009", "file": "notes.txt"}}]}
+
+
+def test_a_recorded_meeting_answers_meetings_attendance_decisions_and_actions(server):
+    approve(server, MEETING, approved_by=SSOG, on="2010-01-05")
+    meeting = LT + "meeting/ssog-2009-12-02"
+    assert meeting in {m["meeting"] for m in query(server, "meetings", body=SSOG)}
+    attendance = {a["name"]: a for a in query(server, "attendance", meeting=meeting)}
+    assert set(attendance["Catherine Griffiths"]["status"].split(", ")) == {"present", "chair"}
+    assert attendance["John Sinnott"]["status"] == "apologies"
+    assert set(attendance["Sam Stand-In"]["status"].split(", ")) == {"present", "substitute"}
+    decisions = [d for d in query(server, "decisions", body=SSOG, **{"from": "2009-12-01"})]
+    assert [(d["minute"], d["text"]) for d in decisions] == [
+        ("280", "That the report be noted"), ("280", "That a plan be brought back")]
+    actions = query(server, "actions", body=SSOG)
+    mine = [a for a in actions if a["text"] == "Bring a plan to the next meeting"]
+    assert [(a["assignee"], a["due"]) for a in mine] == [(ANDY, "2010-03-03")]
+
+
+def test_meeting_shapes_check_a_recorded_meeting(server):
+    wrong = json.loads(json.dumps(MEETING))
+    record = wrong["operations"][0]
+    record["chair"] = {"name": "Nobody Known"}
+    record["attendance"].append({"person": ALAN, "status": "apologies"})
+    status, report = call(f"{server}/api/changes/validate", wrong)
+    assert status == 200 and report["conforms"] is False
+    shapes = {r["shape"].rsplit("#", 1)[-1] for r in report["introduced"]}
+    assert {"MeetingChairShape", "PresentAndApologiesShape"} <= shapes
+
+
+def test_a_member_appointed_before_the_group_starts_is_a_violation(server):
+    wrong = json.loads(json.dumps(ESTABLISH))
+    wrong["operations"][2]["from"] = "2026-03-01"
+    status, report = call(f"{server}/api/changes/validate", wrong)
+    assert status == 200 and report["conforms"] is False
+    assert [r["shape"].rsplit("#", 1)[-1] for r in report["introduced"]] == [
+        "WithinBodyLifeShape"]
+
+
+# --- Bad operations ----------------------------------------------------------------------------
+
+def _with(index: int, **changes: object) -> dict:
+    body = json.loads(json.dumps(ESTABLISH))
+    body["operations"][index].update(changes)
+    return body
+
+
+BAD = {
+    "unknown operation": ({"operations": [{"op": "abolish", "body": IMAG}]}, 0, "op"),
+    "unknown body IRI": (_with(0, reportsTo=LT + "body/no-such-board"), 0, "reportsTo"),
+    "a person where a body goes": (_with(1, body=ANDY), 1, "body"),
+    "a body where a person goes": (_with(1, person=SSOG), 1, "person"),
+    "unknown person IRI": (_with(1, person=LT + "person/nobody"), 1, "person"),
+    "a date that is not a date": (_with(0, **{"from": "2026-02-30"}), 0, "from"),
+    "a key used before it is defined": (
+        {"operations": [ESTABLISH["operations"][1], ESTABLISH["operations"][0]]}, 0, "body"),
+    "a key never defined": (_with(2, body="nokey"), 2, "body"),
+    "an unknown role": (_with(1, role="emperor"), 1, "role"),
+    "an unknown kind of body": (_with(0, kind="Committeeish"), 0, "kind"),
+    "a missing required field": (
+        {"operations": [{"op": "end-body", "body": IMAG}]}, 0, "on"),
+    "an unknown field": (_with(0, colour="blue"), 0, "colour"),
+    "an unknown post": (
+        {"operations": [{"op": "appoint", "body": SSOG, "post": ANDY, "role": "member",
+                         "from": "2026-01-01"}]}, 0, "post"),
+    "a bad attendance status": (
+        {"operations": [{"op": "record-meeting", "body": SSOG, "date": "2009-12-02",
+                         "attendance": [{"person": ANDY, "status": "asleep"}]}]},
+        0, "attendance[0].status"),
+    "a time that is not a time": (
+        {"operations": [{"op": "record-meeting", "body": SSOG, "date": "2009-12-02",
+                         "start": "2pm"}]}, 0, "start"),
+    "no line to end": (
+        {"operations": [{"op": "end-reporting-line", "body": SSOG, "on": "2026-01-01",
+                         "reportsTo": IMAG}]}, 0, "reportsTo"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_a_bad_operation_is_a_400_naming_its_index_and_field(server, name):
+    body, index, field = BAD[name]
+    for path in ("/api/changes/validate", "/api/changes"):
+        status, error = call(f"{server}{path}", body, DRAFTER)
+        assert status == 400, (name, error)
+        assert (error["operation"], error["field"]) == (index, field), error
+        assert f"operations[{index}]" in error["error"] and f"'{field}'" in error["error"]
+
+
+def test_nothing_is_stored_for_a_bad_proposal(server):
+    body, _, _ = BAD["unknown body IRI"]
+    call(f"{server}/api/changes", body, DRAFTER)
+    assert call(f"{server}/api/changes")[1] == []
+
+
+# --- Staleness ---------------------------------------------------------------------------------
+
+def test_a_stale_proposal_is_checked_again_at_approval(server):
+    status, created = call(f"{server}/api/changes", {"description": "rename", "operations": [
+        {"op": "rename-body", "body": IMAG, "label": "Data Group", "from": "2026-04-01"}]},
+        DRAFTER)
+    stale = created["proposal"]["id"]
+    status, created = call(f"{server}/api/changes", ESTABLISH, DRAFTER)
+    still_good = created["proposal"]["id"]
+    approve(server, {"description": "IMAG renamed first", "operations": [
+        {"op": "rename-body", "body": IMAG, "label": "Insight Group", "from": "2026-03-01"}]})
+    status, refused = call(f"{server}/api/changes/{stale}/approve",
+                           {"approvedBy": BOARD, "date": "2026-03-20"}, APPROVER)
+    assert status == 409
+    assert any("Information Management Advisory Group" in r or "Insight Group" in r
+               for r in refused["reasons"]), refused
+    status, approved = call(f"{server}/api/changes/{still_good}/approve",
+                            {"approvedBy": BOARD, "date": "2026-03-20"}, APPROVER)
+    assert status == 200 and approved["status"] == "approved"
+    assert DATFG in {row["body"] for row in query(server, "bodies")}

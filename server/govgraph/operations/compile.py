@@ -32,7 +32,6 @@ from govgraph.namespaces import (
     ORG,
     PROV,
     RDF,
-    RDFS,
     TIME,
     XSD,
 )
@@ -166,11 +165,8 @@ class Compilation:
         if proposal.get("created"):
             self.add(source, DCT.date, Literal(str(proposal["created"])[:10],
                                                datatype=XSD.date))
-        if proposal.get("author"):
-            agent = URIRef(f"{self.base_iri}agent/{slug(str(proposal['author']))}")
-            self.add(source, DCT.creator, agent)
-            self.add(agent, RDF.type, PROV.Agent)
-            self.add(agent, RDFS.label, Literal(str(proposal["author"])))
+        if proposal.get("author"):  # the account's name (the history describes the agent)
+            self.add(source, DCT.creator, Literal(str(proposal["author"])))
 
     # reading fields
 
@@ -210,7 +206,12 @@ class Compilation:
         if isinstance(value, dict):
             name = " ".join(str(value["name"]).split())
             if name.lower() not in self.new_people:
+                namesakes = sorted(self.graph.subjects(FOAF.name, Literal(name)))
                 iri = self.mint(f"person/{slug(name)}")
+                if namesakes:
+                    self.note(iri, f"A new person {name} is recorded, though the graph "
+                              f"already has someone of that name (<{namesakes[0]}>); give "
+                              "that IRI instead if it is the same person.")
                 self.add(iri, RDF.type, FOAF.Person)
                 self.add(iri, FOAF.name, Literal(name))
                 self.derive(iri)
