@@ -384,3 +384,27 @@ def test_a_stale_proposal_is_checked_again_at_approval(server):
                             {"approvedBy": BOARD, "date": "2026-03-20"}, APPROVER)
     assert status == 200 and approved["status"] == "approved"
     assert DATFG in {row["body"] for row in query(server, "bodies")}
+
+
+# --- Described in OpenAPI ---------------------------------------------------------------------
+
+def test_openapi_describes_the_operations_as_json_schema(server):
+    from openapi_schema_validator import OAS30Validator
+    from openapi_spec_validator import validate
+
+    status, document = call(f"{server}/api/openapi.json")
+    assert status == 200
+    validate(document)
+    schemas = document["components"]["schemas"]
+    assert set(schemas["Operation"]["discriminator"]["mapping"]) == {
+        "establish-body", "rename-body", "end-body", "replace-bodies", "merge-bodies",
+        "set-reporting-line", "end-reporting-line", "appoint", "end-membership",
+        "record-meeting"}
+    body = document["paths"]["/api/changes/validate"]["post"]["requestBody"]["content"]
+    assert {"application/json", "application/yaml"} <= set(body)
+    validator = OAS30Validator({"$ref": "#/components/schemas/Operations",
+                                "components": document["components"]})
+    assert validator.is_valid(ESTABLISH)
+    assert validator.is_valid(MEETING)
+    assert not validator.is_valid({"operations": [{"op": "establish-body", "label": "X"}]})
+    assert not validator.is_valid({"operations": [{"op": "abolish", "body": IMAG}]})
