@@ -408,3 +408,26 @@ def test_openapi_describes_the_operations_as_json_schema(server):
     assert validator.is_valid(MEETING)
     assert not validator.is_valid({"operations": [{"op": "establish-body", "label": "X"}]})
     assert not validator.is_valid({"operations": [{"op": "abolish", "body": IMAG}]})
+
+
+def test_the_approved_proposal_is_the_source_of_its_facts(server):
+    approved = approve(server, ESTABLISH)
+    source = f"{LT}proposal/{approved['id']}"
+    status, answer = call(f"{server}/sparql?query=" + urllib.parse.quote(f"""
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?title ?creator ?accepted ?by (COUNT(DISTINCT ?fact) AS ?facts) WHERE {{
+            <{source}> dct:title ?title ; dct:creator ?creator ; dct:dateAccepted ?accepted ;
+                prov:wasInfluencedBy ?by .
+            ?fact prov:wasDerivedFrom/dct:isPartOf <{source}> .
+        }} GROUP BY ?title ?creator ?accepted ?by"""), headers={
+        "Accept": "application/sparql-results+json"})
+    assert status == 200
+    [row] = [{k: v["value"] for k, v in b.items()} for b in answer["results"]["bindings"]]
+    assert row["title"] == ESTABLISH["description"]
+    assert row["creator"].startswith("drafter")  # the token holder's name
+    assert (row["accepted"], row["by"]) == ("2026-03-20", BOARD)
+    assert int(row["facts"]) >= 7  # the body, its line, two memberships, a person, two events
+    cited = [(r["document"], r["locator"], r["title"])
+             for r in query(server, "sources", resource=DATFG) if r["fact"] == DATFG]
+    assert cited == [(source, "Operation 1 (establish-body)", ESTABLISH["description"])]

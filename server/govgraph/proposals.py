@@ -738,8 +738,12 @@ def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on
     brings no change event of its own): kinds, bodies affected, date, deciding resource.
     The change events structure operations compile are decided by the approving resource."""
     brought = {s for s, p, o in diff.added if p == RDF.type and o == ORG.ChangeEvent}
-    if brought and diff.compiled:
-        return frozenset((e, GG.decidedBy, approving) for e in brought)
+    if diff.compiled:  # and the proposal, their source, records its acceptance
+        sources = {s for s, p, o in diff.added if p == DCT.type and str(o) == "proposal"}
+        return frozenset({(e, GG.decidedBy, approving) for e in brought}
+                         | {(source, DCT.dateAccepted, Literal(on, datatype=XSD.date))
+                            for source in sources}
+                         | {(source, PROV.wasInfluencedBy, approving) for source in sources})
     if brought:
         return frozenset()
     body_types = set(BODY_CLASSES)
