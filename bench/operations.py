@@ -28,6 +28,7 @@ import gc
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -115,9 +116,9 @@ def measure(label: str, size: int, reps: int, workdir: Path) -> dict[str, Any]:
     request = operations(params, members, in_force, renamed, start)
     figures: dict[str, Any] = {"label": label, "triples": triples, "warm": warm}
     runs = {
-        "Turtle proposal (1 body, 5 members): check": lambda: checker.check(turtle),
-        "10 operations: compile": lambda: checker.diff(request),
-        "10 operations: compile + check": lambda: checker.check(request),
+        "Turtle proposal (1 body, 5 members): check": partial(checker.check, turtle),
+        "10 operations: compile": partial(checker.diff, request),
+        "10 operations: compile + check": partial(checker.check, request),
     }
     for name, run in runs.items():
         timing, answer = bench.repeat(run, min_reps=reps, max_reps=reps, budget=0.0)
@@ -128,7 +129,7 @@ def measure(label: str, size: int, reps: int, workdir: Path) -> dict[str, Any]:
         else:
             figures[f"{name} size"] = len(answer)
         bench.say(f"[{label}]   {name}: p50 {bench.ms(timing.p50)}")
-    del checker, store
+    del checker, store, runs
     gc.collect()
     return figures
 
