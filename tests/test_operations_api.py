@@ -431,3 +431,43 @@ def test_the_approved_proposal_is_the_source_of_its_facts(server):
     cited = [(r["document"], r["locator"], r["title"])
              for r in query(server, "sources", resource=DATFG) if r["fact"] == DATFG]
     assert cited == [(source, "Operation 1 (establish-body)", ESTABLISH["description"])]
+
+
+def test_what_the_proposal_moves_is_said_to_be_moved(server):
+    proposal = {"description": "SSOG replaced by an Executive", "operations": [
+        {"op": "establish-body", "key": "exec", "label": "Partnership Executive",
+         "kind": "ExecutiveGroup", "reportsTo": BOARD, "from": "2026-04-01"},
+        {"op": "replace-bodies", "bodies": [SSOG], "by": "exec", "on": "2026-04-01"},
+        {"op": "set-reporting-line", "body": IMAG, "reportsTo": "exec", "from": "2026-04-01"},
+        {"op": "appoint", "body": "exec", "person": ALAN, "role": "member",
+         "from": "2026-04-01"}]}
+    status, report = call(f"{server}/api/changes/validate", proposal)
+    assert status == 200, report
+    by_node = {c["node"]: c for c in report["impact"]["consequences"]}
+    assert by_node[LT + "line/imag--ssog"]["movedBy"] == 2
+    alan = [c for c in by_node.values() if "Alan Morrison" in c["message"]]
+    assert [c["movedBy"] for c in alan] == [3]
+    assert by_node[LT + "line/redundancy-costs-working-group--ssog"]["movedBy"] is None
+    assert "(operations[2] moves it)" in report["summary"]
+
+
+def test_ending_a_membership_named_by_its_iri(server):
+    status, answer = call(f"{server}/sparql?query=" + urllib.parse.quote(f"""
+        SELECT ?m WHERE {{ ?m <http://www.w3.org/ns/org#member> <{ALAN}> ;
+        <http://www.w3.org/ns/org#organization> <{SSOG}> }}"""), headers={
+        "Accept": "application/sparql-results+json"})
+    [iri] = [row["m"]["value"] for row in answer["results"]["bindings"]]
+    approve(server, {"description": "ended", "operations": [
+        {"op": "end-membership", "membership": iri, "on": "2026-04-01"}]})
+    assert ALAN not in {m["member"] for m in query(server, "members", body=SSOG,
+                                                    date="2026-05-01")}
+
+
+def test_merging_into_an_existing_body(server):
+    approve(server, {"description": "merged into SSOG", "operations": [
+        {"op": "merge-bodies", "bodies": [RCWG, NEWG], "into": SSOG, "on": "2026-04-01"}]})
+    descendants = {r["descendant"] for r in query(server, "reporting-into", body=SSOG,
+                                                   date="2026-05-01")}
+    assert {RCWG, NEWG}.isdisjoint(descendants)
+    [merged] = changes_of(server, SSOG)
+    assert (merged["kind"], merged["decision"]) == ("merged", BOARD)

@@ -732,8 +732,7 @@ class CheckReport:
             counts = ", ".join(f"{n} {s.lower()}(s)" for s, n in sorted(by_severity.items()))
             lines.append(f"Already there and remaining: {counts}.")
         impact = self.impact.summary()
-        impact += [f"operations[{c.operation}] ({c.op}): {c.message}"
-                   for c in self.diff.consequences]
+        impact += [c.text for c in self.diff.consequences]
         if impact:
             lines.append("Impact:")
             lines.extend(f"  {line}" for line in impact)

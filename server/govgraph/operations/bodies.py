@@ -103,16 +103,19 @@ def end_body(compilation: Compilation, body: URIRef, on: Literal, field_name: st
             role_text = f" ({compilation.label(role)})" if role is not None else ""
             compilation.note(membership, f"The membership of "
                              f"{compilation.label(member) if member is not None else '?'}"
-                             f"{role_text} of {name} ends on {on}, with the body.")
+                             f"{role_text} of {name} ends on {on}, with the body.",
+                             ("member", member) if member is not None else None)
     for line in lines_in_force(compilation, body, day, either_end=True):
         stop_line(compilation, line, on)
         child = compilation.graph.value(line, GG.fromBody)
         parent = compilation.graph.value(line, GG.toBody)
         compilation.note(line, f"The reporting line from {compilation.label(child)} to "
-                         f"{compilation.label(parent)} ends on {on}, with {name}.")
+                         f"{compilation.label(parent)} ends on {on}, with {name}.",
+                         ("line", child) if child != body else None)
     for child in list(compilation.graph.subjects(ORG.reportsTo, body)):  # unqualified lines
         compilation.remove(child, ORG.reportsTo, body)
-        compilation.note(child, f"{compilation.label(child)} no longer reports to {name}.")
+        compilation.note(child, f"{compilation.label(child)} no longer reports to {name}.",
+                         ("line", child))
     for parent in list(compilation.graph.objects(body, ORG.reportsTo)):
         compilation.remove(body, ORG.reportsTo, parent)
         compilation.note(body, f"{name} no longer reports to {compilation.label(parent)}.")

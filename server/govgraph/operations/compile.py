@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -59,10 +59,20 @@ class Consequence:
     op: str
     message: str
     node: str
+    #: what it is about, as the proposal could move it: ("line", child body) or ("member", who)
+    about: tuple[str, str] | None = None
+    #: the operation of the proposal that moves it (a new line for the child, the member
+    #: appointed elsewhere), if any
+    moved_by: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"operation": self.operation, "op": self.op, "message": self.message,
-                "node": self.node}
+                "node": self.node, "movedBy": self.moved_by}
+
+    @property
+    def text(self) -> str:
+        moved = f" (operations[{self.moved_by}] moves it)" if self.moved_by is not None else ""
+        return f"operations[{self.operation}] ({self.op}): {self.message}{moved}"
 
 
 def slug(text: str) -> str:
@@ -88,6 +98,7 @@ class Compilation:
     new_people: dict[str, URIRef] = field(default_factory=dict)
     events: dict[str, URIRef] = field(default_factory=dict)
     consequences: list[Consequence] = field(default_factory=list)
+    moved: dict[tuple[str, str], int] = field(default_factory=dict)
     index: int = 0
 
     @property
@@ -109,8 +120,14 @@ class Compilation:
     def remove(self, subject: Node, predicate: Node, obj: Node) -> None:
         self.writer.remove((subject, predicate, obj))
 
-    def note(self, node: Node, message: str) -> None:
-        self.consequences.append(Consequence(self.index, self.op, message, str(node)))
+    def note(self, node: Node, message: str, about: tuple[str, Node] | None = None) -> None:
+        self.consequences.append(Consequence(
+            self.index, self.op, message, str(node),
+            (about[0], str(about[1])) if about is not None else None))
+
+    def moves(self, kind: str, node: Node) -> None:
+        """Record that the current operation gives `node` a new line or membership."""
+        self.moved.setdefault((kind, str(node)), self.index)
 
     # minting
 
@@ -195,8 +212,7 @@ class Compilation:
         value = self.operations[self.index].get(field_name) if value is None else value
         iri = self._reference(field_name, value)
         types = set(self.graph.objects(iri, RDF.type))
-        if not types & (BODY_CLASSES | {ORG.Organization}) or ORG.FormalOrganization in types \
-                and not types & BODY_CLASSES:
+        if not types & BODY_CLASSES:
             what = self._what(types)
             raise self.fail(field_name, f"<{iri}> is not a body in the graph{what}")
         return iri
@@ -356,7 +372,8 @@ def compile_operations(operations: list[dict[str, Any]], writer: Writer, *, base
     for index, operation in enumerate(operations):
         compilation.index = index
         table[operation["op"]](compilation, operation)
-    return compilation.consequences
+    return [replace(c, moved_by=compilation.moved.get(c.about)) if c.about else c
+            for c in compilation.consequences]
 
 
 def turtle(triples: Iterable[Triple], base_iri: str = DEFAULT_BASE) -> str:

@@ -77,6 +77,7 @@ def set_reporting_line(compilation: Compilation, operation: dict[str, Any]) -> N
             compilation.note(body, f"{compilation.label(body)} no longer reports to "
                              f"{compilation.label(old_parent)}.")
     add_line(compilation, body, parent, start)
+    compilation.moves("line", body)
     compilation.event("reporting-line-changed", start, body,
                       description=f"{compilation.label(body)} reports to "
                       f"{compilation.label(parent)}.")
