@@ -134,9 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="check a proposed change against the current graph",
         description=(
-            "Validate a proposed change (SPARQL Update, or JSON with add/remove Turtle) against "
-            "the current graph and print the report and its impact. Exit 0 if the result would "
-            "conform, 1 if not, 2 if the file is malformed."
+            "Validate a proposed change (SPARQL Update, JSON with add/remove Turtle, or JSON or "
+            "YAML structure operations) against the current graph and print the report and its "
+            "impact. Exit 0 if the result would conform, 1 if not, 2 if the file is malformed."
         ),
     )
     check.add_argument("file", metavar="FILE")
