@@ -46,6 +46,16 @@ def advice_for(result: ValidationResult) -> str:
     return ""
 
 
+def focus_text(result: ValidationResult, impact: Impact) -> str:
+    """What a problem is about, in words: a new membership by its member, role and body
+    (it has no label of its own), anything else by its label."""
+    for membership in [*impact.memberships_started, *impact.memberships_ended]:
+        if membership["membership"] == result.focus_node:
+            return (f"{membership['memberLabel']} as {membership['roleLabel']} of "
+                    f"{membership['bodyLabel']}")
+    return result.focus_label
+
+
 @dataclass
 class Pictures:
     """The structure before and after a change, each an inline SVG element."""

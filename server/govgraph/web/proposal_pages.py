@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from govgraph import browse
 from govgraph.auth import Forbidden, Principal
-from govgraph.change_view import advice_for, describe_operations, pictures
+from govgraph.change_view import advice_for, describe_operations, focus_text, pictures
 from govgraph.errors import GovgraphError
 from govgraph.proposals import PENDING, STATUSES, Conflict, Proposal, Workflow
 from govgraph.web import govgraph
@@ -35,7 +35,7 @@ def _workflow() -> Workflow:
 
 @blueprint.app_context_processor
 def _proposal_helpers() -> dict[str, Any]:
-    return {"advice_for": advice_for, "status_titles": STATUS_TITLES,
+    return {"advice_for": advice_for, "focus_text": focus_text, "status_titles": STATUS_TITLES,
             "describe_operations": lambda operations: describe_operations(
                 operations, browse.index(govgraph().store).label)}
 
