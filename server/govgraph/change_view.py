@@ -5,6 +5,8 @@ board paper alike. Free of Flask: links are made by the `href` the caller passes
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -66,11 +68,30 @@ class Pictures:
     marks: StructureDiff
 
 
+#: a picture of more bodies than this shows only the neighbourhood of the change
+CROP_ABOVE = 60
+_REMEMBERED: weakref.WeakKeyDictionary[Any, dict[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def remembered(store: Any, key: Any, make: Callable[[], Any]) -> Any:
+    """`make()`, remembered for the store's version: every check of the same graph draws on
+    the same latest date and structure."""
+    version = store.version()
+    memo = _REMEMBERED.get(store)
+    if memo is None or memo.get("version") != version:
+        memo = {"version": version}
+        with contextlib.suppress(TypeError):  # a store that cannot be weakly referenced
+            _REMEMBERED[store] = memo
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def structure_with_change(store: Any, impact: Impact, day: date | None
                           ) -> tuple[Structure, Structure, StructureDiff]:
     """The structure on `day` as it is, as it would be with the change, and what differs
     (lines added and ended, bodies established and ended)."""
-    current = browse.structure_at(store, day)
+    current = remembered(store, ("structure", day), lambda: browse.structure_at(store, day))
     added = [StructureEdge(line["from"], line["to"], line["kind"]) for line in impact.lines_added]
     removed = [StructureEdge(ln["from"], ln["to"], ln["kind"]) for ln in impact.lines_removed]
     removed_keys = {e.key for e in removed}
@@ -99,11 +120,32 @@ def structure_with_change(store: Any, impact: Impact, day: date | None
     return current, after, marks
 
 
+def around(structure: Structure, iris: set[str]) -> Structure:
+    """Only the bodies `iris`, every body above them and the bodies directly below them, and
+    the lines between those."""
+    kept = set(iris)
+    for iri in iris:
+        kept.update(parent for parent, _ in structure.chain_up(iri))
+        kept.update(structure.children(iri))
+    return Structure(day=structure.day, nodes=[n for n in structure.nodes if n.iri in kept],
+                     edges=[e for e in structure.edges
+                            if e.source in kept and e.target in kept])
+
+
 def pictures(store: Any, report: CheckReport, href: Callable[[str], str],
              day: date | None = None) -> Pictures:
-    """Before and after pictures of the change, on `day` (default: the latest documented)."""
-    day = day or browse.latest_date(store)
+    """Before and after pictures of the change, on `day` (default: the latest documented);
+    of a large structure, only the part around what the change touches."""
+    if day is None:
+        day = remembered(store, "latest", lambda: browse.latest_date(store))
     before, after, marks = structure_with_change(store, report.impact, day)
+    if len(after.nodes) > CROP_ABOVE:
+        touched = {n.iri for n in [*marks.added_bodies, *marks.removed_bodies]}
+        touched |= {iri for e in [*marks.added_lines, *marks.removed_lines]
+                    for iri in (e.source, e.target)}
+        touched |= {m["body"] for m in [*report.impact.memberships_started,
+                                        *report.impact.memberships_ended] if m["body"]}
+        before, after = around(before, touched), around(after, touched)
     return Pictures(
         day=day,
         before=render_svg(before, href, title="The structure now", title_id="before-title"),

@@ -23,7 +23,7 @@ from govgraph.builder import (
     read_form,
     to_operations,
 )
-from govgraph.change_view import pictures
+from govgraph.change_view import pictures, remembered
 from govgraph.errors import GovgraphError, InputError
 from govgraph.operations.model import OperationError
 from govgraph.web import govgraph
@@ -49,8 +49,13 @@ def pick():
 
 
 def _names() -> Names:
-    idx = browse.index(govgraph().store)
-    return Names.of(idx.labels, {iri: idx.kind(iri) for iri in idx.labels})
+    store = govgraph().store
+
+    def make() -> Names:
+        idx = browse.index(store)
+        return Names.of(idx.labels, {iri: idx.kind(iri) for iri in idx.labels})
+
+    return remembered(store, "builder-names", make)
 
 
 def _render(draft: Draft, status: int = 200, **context: Any):
@@ -95,7 +100,8 @@ def new_change():
     view = pictures(govgraph().store, report, href)
     failed = any(r.severity == "Violation" for r in report.introduced)
     return _render(draft, 422 if failed else 200, report=report, pictures=view,
-                   checked_operations=operations)
+                   checked_operations=operations,
+                   compiled=report.to_json().get("compiled") or {})
 
 
 def _step_error(draft: Draft, error: OperationError) -> str:
