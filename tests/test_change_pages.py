@@ -234,6 +234,9 @@ def test_the_structure_picture_downloads_as_svg_and_png(client: FlaskClient) -> 
     body = client.get("/body/theme-board/structure.svg")
     assert body.status_code == 200 and b"Theme Board" in body.data
     assert client.get("/body/no-such-body/structure.png").status_code == 400
+    home = client.get("/").get_data(as_text=True)
+    body_page = client.get("/body/theme-board").get_data(as_text=True)
+    assert 'href="/structure.png' in home and 'href="/body/theme-board/structure.svg' in body_page
 
 
 def test_type_ahead_offers_bodies_and_people_by_name(client: FlaskClient) -> None:
