@@ -254,7 +254,7 @@ MEETING = {"description": "The Executive of 2 December 2009", "operations": [
     {"op": "record-meeting", "body": SSOG, "date": "2009-12-02",
      "place": "County Hall, Glenfield", "start": "14:00", "end": "16:10", "chair": CATHERINE,
      "attendance": [
-         {"person": ALAN, "status": "present"},
+         {"person": ALAN, "status": "present", "capacity": "Chief Executive of Somewhere"},
          {"person": {"name": "Steve Lunn"}, "status": "present",
           "representing": "Chief Fire Officer"},
          {"person": LT + "person/john-sinnott", "status": "apologies"},
@@ -281,6 +281,8 @@ def test_a_recorded_meeting_answers_meetings_attendance_decisions_and_actions(se
     assert set(attendance["Catherine Griffiths"]["status"].split(", ")) == {"present", "chair"}
     assert attendance["John Sinnott"]["status"] == "apologies"
     assert set(attendance["Sam Stand-In"]["status"].split(", ")) == {"present", "substitute"}
+    assert attendance["Steve Lunn"]["representing"] == "Chief Fire Officer"
+    assert attendance["Alan Morrison"]["representing"] == "Chief Executive of Somewhere"
     decisions = [d for d in query(server, "decisions", body=SSOG, **{"from": "2009-12-01"})]
     assert [(d["minute"], d["text"]) for d in decisions] == [
         ("280", "That the report be noted"), ("280", "That a plan be brought back")]
