@@ -120,6 +120,8 @@ def test_an_approved_new_body_answers_the_saved_queries(server):
                if row.get("body") == DATFG]
     assert {row["kind"] for row in changes} == {"established", "membership-changed"}
     assert {row.get("decision") for row in changes} == {BOARD}
+    status, history = call(f"{server}/api/changes/history")
+    assert history[-1]["changeEvent"] in {row["change"] for row in changes}
 
 
 def test_an_unknown_operation_is_a_400_naming_it(server):
