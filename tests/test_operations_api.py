@@ -467,3 +467,16 @@ def test_a_second_meeting_on_the_same_day_gets_its_own_iri_and_a_word(server):
     assert f"<{LT}meeting/ssog-2009-09-02-2>" in report["compiled"]["add"]
     assert [c["node"] for c in report["impact"]["consequences"]] == [
         LT + "meeting/ssog-2009-09-02-2"]
+
+
+def test_an_applied_operations_change_can_be_reverted(server):
+    approve(server, ESTABLISH)
+    status, history = call(f"{server}/api/changes/history")
+    sequence = history[-1]["changeSet"]
+    status, created = call(f"{server}/api/changes/history/{sequence}/revert", {}, DRAFTER)
+    assert status == 201, created
+    status, approved = call(f"{server}/api/changes/{created['proposal']['id']}/approve",
+                            {"approvedBy": BOARD, "date": "2026-03-21"}, APPROVER)
+    assert status == 200, approved
+    assert DATFG not in {row["body"] for row in query(server, "bodies")}
+    assert query(server, "members", body=DATFG) == []
