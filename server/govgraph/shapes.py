@@ -43,6 +43,7 @@ class ValidationResult:
     shape: str
     value: str | None = None
     component: str | None = field(default=None, compare=False)  # not part of the JSON contract
+    source_shape: str | None = field(default=None, compare=False)  # the shape that failed
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON shape for one result."""
@@ -54,6 +55,7 @@ class ValidationResult:
             "message": self.message,
             "shape": self.shape,
             "value": self.value,
+            "sourceShape": self.source_shape,
         }
 
 
@@ -212,12 +214,20 @@ def _as_result(finding: Finding, label: str) -> ValidationResult:
         severity=SEVERITIES.get(finding.severity, "Violation"),
         focus_node=f"_:{focus}" if isinstance(focus, BNode) else str(focus),
         focus_label=label,
-        path=str(finding.path) if finding.path is not None else None,
+        path=str(finding.path) if isinstance(finding.path, URIRef) else None,
         message=_message_text(list(finding.messages)),
-        shape=str(finding.shape),
+        shape=_node_text(finding.shape),
         value=str(value) if value is not None and value != focus else None,
         component=str(finding.component),
+        source_shape=_node_text(finding.source_shape),
     )
+
+
+def _node_text(node: Node | None) -> str:
+    """An IRI as it is, a blank node as `_:id` (shapes may be blank nodes)."""
+    if node is None:
+        return ""
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
 
 
 def _message_text(messages: list[Literal]) -> str:
@@ -281,6 +291,7 @@ def _result(report: Graph, shapes: Graph, labels: Graph, node: Node) -> Validati
         shape=_named_shape(shapes, report.value(node, SH.sourceShape)),
         value=str(value) if value is not None and value != focus else None,
         component=str(report.value(node, SH.sourceConstraintComponent)),
+        source_shape=_node_text(report.value(node, SH.sourceShape)),
     )
 
 
