@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -22,7 +22,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from govgraph.errors import GovgraphError
+from govgraph.errors import GovgraphError, InputError
 from govgraph.shacl_sparql import lateral_optionals, sparql_problem, substitute
 from govgraph.store import to_oxigraph
 
@@ -31,7 +31,7 @@ class UnsupportedShapes(GovgraphError):
     """The shapes use a SHACL feature this engine does not evaluate (use pyshacl instead)."""
 
 
-class InvalidShapes(GovgraphError):
+class InvalidShapes(InputError):
     """The shapes are ill-formed in a way SHACL requires a processor to reject."""
 
 
@@ -470,7 +470,8 @@ class Compiler:
                 component = COMPONENTS.get(predicate)
                 if component is not None:
                     for parameter in sorted(g.objects(shape, predicate), key=str):
-                        checks.extend(component(site, parameter))
+                        checks.extend(_with_message(check, shape, predicate, parameter)
+                                      for check in component(site, parameter))
             return checks
         finally:
             self._active.pop()
@@ -499,6 +500,16 @@ def target_shapes(shapes: Graph) -> set[Node]:
         found.update(shape for shape in shapes.subjects(RDF.type, shape_type)
                      if target_classes(shapes, shape))
     return found
+
+
+def _with_message(check: Check, shape: Node, predicate: URIRef, parameter: Node) -> Check:
+    """The check, with a message saying what was expected if its shape gives none."""
+    if check.messages or check.source_shape != shape:
+        return check
+    shown = {URIRef: parameter.n3(), Literal: str(parameter)}.get(type(parameter), "(a shape)")
+    name = str(predicate).removeprefix(str(SH))
+    text = f"The value does not meet sh:{name} {shown}"
+    return replace(check, messages=(Literal(text),))
 
 
 def path_text(shapes: Graph, path: Node) -> str:

@@ -10,10 +10,12 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate as pyshacl_validate
+from pyshacl.errors import ReportableRuntimeError
 from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
@@ -22,10 +24,16 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from govgraph.config import Settings
-from govgraph.errors import GovgraphError
-from govgraph.graph import label_of, load_turtle
+from govgraph.errors import GovgraphError, InputError
+from govgraph.graph import label_of, load_turtle, parse_file
 from govgraph.oxgraph import oxigraph_graph
-from govgraph.shacl import CompiledShapes, Finding, UnsupportedShapes, oxigraph_copy
+from govgraph.shacl import (
+    CompiledShapes,
+    Finding,
+    InvalidShapes,
+    UnsupportedShapes,
+    oxigraph_copy,
+)
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -133,6 +141,19 @@ def working_copy(data_graph: Graph, ontology_graph: Graph | None = None) -> Prep
 def load_shapes(settings: Settings) -> Graph:
     """The SHACL shapes graph (ontology/shapes.ttl by default). Raises ParseError."""
     return load_turtle(settings.shapes_file or settings.project_root / "ontology" / "shapes.ttl")
+
+
+def load_any_shapes(shapes_file: str | Path,
+                    data_files: Iterable[str | Path]) -> tuple[Graph, Graph]:
+    """Any shapes and data files, as they are (no ontology added, no IRIs moved), for running
+    other shapes than the project's through either engine. Raises ParseError / InputError."""
+    files = list(data_files)
+    if not files:
+        raise InputError("--shapes needs at least one data FILE to validate")
+    data = Graph()
+    for path in files:
+        parse_file(path, data)
+    return parse_file(shapes_file), data
 
 
 ENGINES = ("oxigraph", "pyshacl")
@@ -249,17 +270,20 @@ def validate_with_pyshacl(
             return ValidationReport(conforms=True)
     _remember_sparql_checks()
     target = working_copy(data_graph, ontology_graph)
-    _, report_graph, _ = pyshacl_validate(
-        target,
-        shacl_graph=shapes,
-        inference="none",
-        inplace=True,
-        allow_warnings=True,
-        abort_on_first=False,
-        **options,
-    )
+    try:
+        _, report_graph, _ = pyshacl_validate(
+            target,
+            shacl_graph=shapes,
+            inference="none",
+            inplace=True,
+            allow_warnings=True,
+            abort_on_first=False,
+            **options,
+        )
+    except ReportableRuntimeError as exc:  # shapes pyshacl rejects (forbidden SPARQL, ...)
+        raise InvalidShapes(f"pyshacl rejected the shapes: {exc.message}") from exc
     if not isinstance(report_graph, Graph):
-        raise GovgraphError(f"the shapes could not be run: {report_graph}")
+        raise InvalidShapes(f"the shapes could not be run: {report_graph}")
     results = [
         _result(report_graph, shapes, target, node)
         for node in report_graph.subjects(RDF.type, SH.ValidationResult)
