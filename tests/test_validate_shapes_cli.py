@@ -101,3 +101,12 @@ def test_shapes_the_engine_cannot_run_go_to_pyshacl_saying_so(files, tmp_path): 
     assert run.returncode == 1, run.stdout + run.stderr
     assert "validating with pyshacl" in run.stderr
     assert "shacl#target is not supported" in run.stderr
+
+
+def test_a_complex_path_is_shown_as_a_sparql_path_by_both_engines(files, tmp_path):  # noqa: F811
+    shapes, data = str(files("s.ttl", SHAPES)), str(files("d.ttl", DATA))
+    for engine in ("oxigraph", "pyshacl"):
+        run = govgraph("validate", "--shapes", shapes, data, "--engine", engine,
+                       "--format", "json", cwd=tmp_path)
+        paths = {r["path"] for r in json.loads(run.stdout)["results"]}
+        assert paths == {None, "(<http://example.org/name> / (<http://example.org/part>)*)"}

@@ -34,6 +34,7 @@ from govgraph.shacl import (
     UnsupportedShapes,
     oxigraph_copy,
 )
+from govgraph.shacl_compile import path_text
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -222,26 +223,36 @@ def validate_store(
     for finding in compiled.run(store, focus_nodes, by_shape=by_shape):
         if finding.focus not in labels:
             labels[finding.focus] = label_of(view, finding.focus)
-        results.append(_as_result(finding, labels[finding.focus]))
+        results.append(_as_result(finding, labels[finding.focus], shapes_graph))
     results.sort(key=_reading_order)
     return ValidationReport(
         conforms=not any(r.severity == "Violation" for r in results), results=results
     )
 
 
-def _as_result(finding: Finding, label: str) -> ValidationResult:
+def _as_result(finding: Finding, label: str, shapes: Graph) -> ValidationResult:
     focus, value = finding.focus, finding.value
     return ValidationResult(
         severity=SEVERITIES.get(finding.severity, "Violation"),
         focus_node=f"_:{focus}" if isinstance(focus, BNode) else str(focus),
         focus_label=label,
-        path=str(finding.path) if isinstance(finding.path, URIRef) else None,
+        path=_path_shown(finding.path, shapes),
         message=_message_text(list(finding.messages)),
         shape=_node_text(finding.shape),
         value=str(value) if value is not None and value != focus else None,
         component=str(finding.component),
         source_shape=_node_text(finding.source_shape),
     )
+
+
+def _path_shown(path: Node | None, graph: Graph) -> str | None:
+    """An IRI path as it is; a complex one (its structure in `graph`) as a SPARQL path."""
+    if path is None or isinstance(path, URIRef):
+        return str(path) if path is not None else None
+    try:
+        return path_text(graph, path)
+    except InvalidShapes:
+        return None
 
 
 def _node_text(node: Node | None) -> str:
@@ -310,7 +321,7 @@ def _result(report: Graph, shapes: Graph, labels: Graph, node: Node) -> Validati
         severity=severity,
         focus_node=f"_:{focus}" if isinstance(focus, BNode) else str(focus),
         focus_label=label_of(labels, focus),
-        path=str(path) if isinstance(path, URIRef) else None,
+        path=_path_shown(path, report),
         message=message,
         shape=_named_shape(shapes, report.value(node, SH.sourceShape)),
         value=str(value) if value is not None and value != focus else None,
