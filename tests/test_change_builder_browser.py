@@ -92,6 +92,8 @@ def appoint(page, step: int, person: str, role: str, start: str, *, new: bool = 
 
 def test_a_new_group_from_proposal_to_the_record(page, server: str, accounts) -> None:
     # the drafter signs in and builds the group
+    page.goto(f"{server}/login")
+    screenshot(page, "19-sign-in")
     sign_in(page, server, accounts["drafter"])
     page.get_by_role("link", name="Proposals").first.click()
     page.get_by_role("link", name="Propose a change").click()
@@ -142,6 +144,7 @@ def test_a_new_group_from_proposal_to_the_record(page, server: str, accounts) ->
     # the approver approves, naming the board and the date
     sign_in(page, server, accounts["approver"])
     page.goto(f"{server}/changes")
+    screenshot(page, "23b-proposals-pending")
     page.get_by_role("link", name=f"Set up the {GROUP}").click()
     expect(page).to_have_url(proposal_url)
     page.get_by_label("Approved by").select_option(label=BOARD)
@@ -186,3 +189,25 @@ def test_a_new_group_from_proposal_to_the_record(page, server: str, accounts) ->
         assert expected in text, expected
     page.goto(f"{proposal_url}/paper")
     screenshot(page, "27-board-paper")
+
+
+def test_the_builder_works_without_javascript(browser, server: str, accounts) -> None:
+    """Names typed in full are matched on the server; every button is a plain form post."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280,
+                                                                       "height": 900})
+    try:
+        tab = context.new_page()
+        sign_in(tab, server, accounts["drafter"])
+        tab.goto(f"{server}/changes/new?op=set-reporting-line")
+        tab.get_by_label("Body", exact=True).fill("Alcohol Task and Finish Group")
+        tab.get_by_label("Reports to", exact=True).fill("Leicestershire Together Executive")
+        tab.get_by_label("From").fill("2009-10-01")
+        tab.get_by_role("button", name="Check the change").click()
+        expect(tab.locator("#verdict")).to_be_visible()
+        expect(tab.locator("#impact")).to_contain_text(
+            "From now: Alcohol Task and Finish Group reports to Leicestershire Together "
+            "Executive")
+        expect(tab.get_by_label("Body", exact=True)).to_have_value("Alcohol Task and Finish Group")
+        screenshot(tab, "28-builder-no-js", accessible=False)  # axe-core needs JavaScript
+    finally:
+        context.close()

@@ -318,3 +318,20 @@ def test_describe_operations_reads_keys_and_iris_as_names() -> None:
         "1 January 2011.",
         "End the membership of Ann Chair of the New Group on 1 March 2010.",
     ]
+
+
+def test_a_proposal_is_checked_again_once_the_graph_has_moved_on(app: Flask, accounts) -> None:
+    first = propose_turtle(app, accounts["drafter"])
+    second = propose_turtle(app, accounts["drafter"])
+    approver = signed_in(app, accounts["approver"])
+    before = approver.get(f"/changes/{second}").get_data(as_text=True)
+    assert "The change can be made" in before and "has changed since" not in before
+    post_form(approver, f"/changes/{first}/approve", {"approvedBy": LT + "body/board",
+                                                      "date": "2010-01-05"}, f"/changes/{first}")
+    after = approver.get(f"/changes/{second}").get_data(as_text=True)
+    assert "the structure has changed since this was proposed" in after
+    # the same group again: now only what is already there, so approving it is refused
+    refused = post_form(approver, f"/changes/{second}/approve", {
+        "approvedBy": LT + "body/board", "date": "2010-01-06"}, f"/changes/{second}")
+    assert refused.status_code == 409
+    assert 'role="alert"' in refused.get_data(as_text=True)
