@@ -335,3 +335,21 @@ def test_a_proposal_is_checked_again_once_the_graph_has_moved_on(app: Flask, acc
         "approvedBy": LT + "body/board", "date": "2010-01-06"}, f"/changes/{second}")
     assert refused.status_code == 409
     assert 'role="alert"' in refused.get_data(as_text=True)
+
+
+def test_a_proposal_that_no_longer_applies_says_so(app: Flask, accounts) -> None:
+    from govgraph.changes import ChangeRequest
+    from govgraph.web.changes import workflow_for
+
+    removal = ChangeRequest.from_json({"remove": "<body/oversight> gg:takesDecisions false .",
+                                       "description": "Oversight group: decisions unknown"})
+    with app.app_context():
+        stale, _ = workflow_for(app).propose(removal, accounts["drafter"].name)
+        done, _ = workflow_for(app).propose(removal, accounts["drafter"].name)
+        workflow_for(app).approve(done.id, "approver-1", LT + "body/board", "2010-01-05")
+    approver = signed_in(app, accounts["approver"])
+    response = approver.get(f"/changes/{stale.id}")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This proposal no longer applies to the current structure" in text
+    assert approver.get(f"/changes/{stale.id}/paper").status_code == 200

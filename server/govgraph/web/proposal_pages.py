@@ -6,19 +6,28 @@ revert. Thin: every action is a `Workflow` call (govgraph.proposals), as the API
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from govgraph import browse
 from govgraph.auth import Forbidden, Principal
-from govgraph.change_view import advice_for, describe_operations, focus_text, pictures
-from govgraph.errors import GovgraphError
+from govgraph.change_view import (
+    Pictures,
+    advice_for,
+    describe_operations,
+    focus_text,
+    pictures,
+)
+from govgraph.errors import GovgraphError, InputError
 from govgraph.proposals import PENDING, STATUSES, Conflict, Proposal, Workflow
 from govgraph.web import govgraph
 from govgraph.web.accounts import current_principal, page_error, require
 from govgraph.web.changes import workflow_for
 from govgraph.web.pages import href
+
+if TYPE_CHECKING:
+    from govgraph.changes import CheckReport
 
 blueprint = Blueprint("proposal_pages", __name__, template_folder="templates")
 blueprint.register_error_handler(GovgraphError, page_error)
@@ -71,12 +80,8 @@ def approving_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 def render_proposal(proposal: Proposal, *, status: int = 200, error: str = "",
                     reasons: list[str] | None = None, form: dict[str, str] | None = None):
     """The proposal page; a pending proposal is checked again against the current graph."""
-    workflow = _workflow()
     principal = current_principal()
-    report = view = None
-    if proposal.status == PENDING:
-        report = workflow.check(proposal.request, exclude=proposal.id)
-        view = pictures(govgraph().store, report, href)
+    report, view, stale = recheck(proposal)
     return render_template(
         "proposal.html", page_title=proposal.description or f"Proposal {proposal.id}",
         proposal=proposal, report=report, pictures=view,
@@ -84,9 +89,21 @@ def render_proposal(proposal: Proposal, *, status: int = 200, error: str = "",
         principal=principal, may_withdraw=can_withdraw(proposal, principal),
         may_decide=proposal.status == PENDING and principal.can("approver"),
         approving=approving_choices() if principal.can("approver") else [],
-        today=date.today().isoformat(), error=error, reasons=reasons or [],
+        today=date.today().isoformat(), error=error, reasons=reasons or [], stale=stale,
         form=form or {}, operations=operations_of(proposal),
     ), status
+
+
+def recheck(proposal: Proposal) -> tuple[CheckReport | None, Pictures | None, str]:
+    """A pending proposal checked against the current graph, with its pictures; or why it
+    no longer applies (e.g. it removes what is gone)."""
+    if proposal.status != PENDING:
+        return None, None, ""
+    try:
+        report = _workflow().check(proposal.request, exclude=proposal.id)
+    except InputError as error:
+        return None, None, error.message
+    return report, pictures(govgraph().store, report, href), ""
 
 
 def operations_of(proposal: Proposal) -> list[dict[str, Any]]:
