@@ -152,6 +152,9 @@ def test_a_new_group_from_proposal_to_the_record(page, server: str, accounts) ->
     screenshot(page, "24-proposal-approving")
     page.get_by_role("button", name="Approve").click()
     expect(page.locator(".status")).to_have_text("Approved")
+    expect(page.locator(".people-affected")).to_contain_text("Alex Newcombe")
+    marked = page.locator(f'#pictures .after svg g.node.added[data-iri="{GROUP_IRI}"]')
+    expect(marked).to_have_count(1)
     screenshot(page, "25-proposal-approved")
 
     # on the structure page at that date

@@ -17,7 +17,7 @@ from govgraph.web import govgraph
 from govgraph.web.accounts import page_error
 from govgraph.web.changes import workflow_for
 from govgraph.web.pages import href
-from govgraph.web.proposal_pages import operations_of, recheck
+from govgraph.web.proposal_pages import applied, operations_of, recheck
 
 blueprint = Blueprint("paper", __name__, template_folder="templates")
 blueprint.register_error_handler(GovgraphError, page_error)
@@ -26,12 +26,14 @@ blueprint.register_error_handler(GovgraphError, page_error)
 def _paper_html(proposal: Proposal) -> str:
     store = govgraph().store
     report, view, stale = recheck(proposal)
+    made, people = applied(proposal)
     touched = [n for n in proposal.nodes if browse.index(store).types.get(n)]
     sources = sorted({s for found in browse._sources_of(store, touched).values() for s in found},
                      key=lambda s: s.label)
     return render_template("paper.html", page_title=f"Board paper: {proposal.description}",
                            proposal=proposal, report=report, pictures=view,
                            operations=operations_of(proposal), sources=sources, stale=stale,
+                           applied=made, people=people,
                            today=date.today())
 
 

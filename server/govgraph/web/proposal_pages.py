@@ -9,18 +9,21 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from rdflib import URIRef
 
 from govgraph import browse
 from govgraph.auth import Forbidden, Principal
 from govgraph.change_view import (
     Pictures,
     advice_for,
+    applied_pictures,
     describe_operations,
     focus_text,
     pictures,
 )
 from govgraph.errors import GovgraphError, InputError
-from govgraph.proposals import PENDING, STATUSES, Conflict, Proposal, Workflow
+from govgraph.namespaces import ORG
+from govgraph.proposals import APPROVED, PENDING, STATUSES, Conflict, Proposal, Workflow
 from govgraph.web import govgraph
 from govgraph.web.accounts import current_principal, page_error, require
 from govgraph.web.changes import workflow_for
@@ -82,9 +85,10 @@ def render_proposal(proposal: Proposal, *, status: int = 200, error: str = "",
     """The proposal page; a pending proposal is checked again against the current graph."""
     principal = current_principal()
     report, view, stale = recheck(proposal)
+    made, people = applied(proposal)
     return render_template(
         "proposal.html", page_title=proposal.description or f"Proposal {proposal.id}",
-        proposal=proposal, report=report, pictures=view,
+        applied=made, people=people, proposal=proposal, report=report, pictures=view,
         moved_on=report is not None and report.graph_version != proposal.graph_version,
         principal=principal, may_withdraw=can_withdraw(proposal, principal),
         may_decide=proposal.status == PENDING and principal.can("approver"),
@@ -104,6 +108,24 @@ def recheck(proposal: Proposal) -> tuple[CheckReport | None, Pictures | None, st
     except InputError as error:
         return None, None, error.message
     return report, pictures(govgraph().store, report, href), ""
+
+
+def applied(proposal: Proposal) -> tuple[Pictures | None, list[str]]:
+    """An approved proposal's pictures and the people its memberships name, read from its
+    change set (none for any other proposal)."""
+    approval = proposal.approval or {}
+    if proposal.status != APPROVED or not approval.get("changeSetIri"):
+        return None, []
+    store = govgraph().store
+    history = _workflow().files.history()
+    change_set = approval["changeSetIri"]
+    added = list(history.graph(URIRef(f"{change_set}/added")))
+    removed = list(history.graph(URIRef(f"{change_set}/removed")))
+    view = applied_pictures(store, added, removed, date.fromisoformat(approval["date"]), href)
+    idx = browse.index(store)
+    people = sorted({idx.label(o) for _, p, o in [*added, *removed]
+                     if p == ORG.member and "person" in idx.kind(o)})
+    return view, people
 
 
 def operations_of(proposal: Proposal) -> list[dict[str, Any]]:
