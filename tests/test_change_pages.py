@@ -289,6 +289,7 @@ def test_the_builder_adds_steps_and_proposes(app: Flask, accounts) -> None:
                                                 "add-kind": "end-body"}, "/changes/new")
     text = added.get_data(as_text=True)
     assert "Step 3: End a body" in text and 'value="Ann Chair"' in text
+    assert re.search(r'id="op-2-body"[^>]*autofocus', text)
     response = post_form(drafter, "/changes/new", {**GROUP_FORM, "action": "propose"},
                          "/changes/new")
     assert response.status_code == 303
