@@ -493,3 +493,21 @@ def test_bounded_dates_carry_their_precision(ask):
         if text(row, "start"):
             assert text(row, "startPrecision") in {"exact", "not after", "not before", "between"}
     assert {text(r, "startPrecision") for r in rows} >= {"exact", "not after"}
+
+
+def test_search_finds_what_people_wrote_ranked_with_the_snippet(ask):
+    rows = ask("search", text="Total Place").rows
+    found = {local(r["resource"]): r for r in rows}
+    # 003 minute 265 "Total Place Programme – Update"
+    minute = found["meeting/ssog-2009-09-02/minute/265"]
+    assert text(minute, "field") == "title"
+    assert "Total Place" in text(minute, "snippet")
+    # names rank before titles, titles before texts
+    ranks = [int(r["bestRank"]) for r in rows]
+    assert ranks == sorted(ranks)
+    # a terms of reference item (002 Appendix 1 item 9: "To oversee the annual refresh of the LAA")
+    items = ask("search", text="annual refresh").rows
+    assert any(text(r, "field") == "text" and "annual refresh" in text(r, "snippet") for r in items)
+    # a long text is cut to the words around the match
+    long_hits = ask("search", text="Obesity Core Group").rows
+    assert all(len(text(r, "snippet")) <= 60 * 2 + len("Obesity Core Group") + 2 for r in long_hits)

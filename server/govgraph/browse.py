@@ -17,7 +17,7 @@ import re
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rdflib import BNode, Literal, URIRef
@@ -28,6 +28,7 @@ from govgraph.errors import ParameterError
 from govgraph.namespaces import BODY_CLASSES as BODY_CLASS_IRIS
 from govgraph.namespaces import DCT, GG, ORG, PREFIXES, PROV
 from govgraph.store import Store
+from govgraph.uncertain_dates import CERTAIN, bounded_text, in_force
 
 PREFIX_HEADER = "\n".join(
     f"PREFIX {prefix}: <{PREFIXES[prefix]}>"
@@ -126,9 +127,20 @@ class Period:
         """The day from which it was no longer in force (None: still in force)."""
         return self.end or self.end_not_after or self.end_not_before
 
+    def certainty(self, day: date) -> str | None:
+        """'certain' or 'possible' that it was in force on `day`; None if it was not."""
+        start = (self.start, self.start_not_before, self.start_not_after)
+        end = (self.end, self.end_not_before, self.end_not_after)
+        return in_force(
+            start if any(start) else None, end if any(end) else None, day
+        )
+
     def covers(self, day: date) -> bool:
-        start, end = self.known_start, self.known_end
-        return (start is None or start <= day) and (end is None or day < end)
+        """In force on `day`, certainly or possibly."""
+        return self.certainty(day) is not None
+
+    def certainly_covers(self, day: date) -> bool:
+        return self.certainty(day) == CERTAIN
 
     @property
     def is_empty(self) -> bool:
@@ -136,8 +148,8 @@ class Period:
 
     def describe(self) -> str:
         """'from 13 June 2006', 'from 13 June 2006 to 2 September 2009', 'not after …'."""
-        start = _bounded_text(self.start, self.start_not_before, self.start_not_after)
-        end = _bounded_text(self.end, self.end_not_before, self.end_not_after)
+        start = bounded_text(self.start, self.start_not_before, self.start_not_after)
+        end = bounded_text(self.end, self.end_not_before, self.end_not_after)
         if start and end:
             return f"from {start} to {end}"
         if start:
@@ -319,6 +331,8 @@ class StructureNode:
     kinds: tuple[str, ...] = ()
     top_level: bool = False
     takes_decisions: bool | None = None
+    # False when the body is drawn on the day only as far as bounded dates allow
+    certain: bool = True
 
 
 @dataclass(frozen=True)
@@ -330,6 +344,8 @@ class StructureEdge:
     kind: str = "hierarchical"
     line: str | None = None
     period: Period = field(default_factory=Period)
+    # False when the line is in force on the day only as far as bounded dates allow
+    certain: bool = True
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -457,18 +473,28 @@ def structure_at(store: Store, day: date | None) -> Structure:
     """
     idx = index(store)
     records = _body_records(store)
-    edges = [e for e in all_lines(store) if day is None or e.period.covers(day)]
+    edges = [
+        e if day is None or e.period.certainly_covers(day) else replace(e, certain=False)
+        for e in all_lines(store)
+        if day is None or e.period.covers(day)
+    ]
     shown: set[str] = {e.source for e in edges} | {e.target for e in edges}
+    certain: set[str] = {e.source for e in edges if e.certain} | {
+        e.target for e in edges if e.certain
+    }
     for iri, record in records.items():
         if record.proposed_only:
             continue
         if record.active is not None and record.active.known_start is not None:
             if day is None or record.active.covers(day):
                 shown.add(iri)
+            if day is None or record.active.certainly_covers(day):
+                certain.add(iri)
         elif record.top_level and (
             record.active is None or day is None or record.active.covers(day)
         ):
             shown.add(iri)
+            certain.add(iri)
     nodes = []
     for iri in sorted(shown):
         record = records.get(iri)
@@ -479,6 +505,7 @@ def structure_at(store: Store, day: date | None) -> Structure:
                 kinds=record.kinds if record else (),
                 top_level=record.top_level if record else False,
                 takes_decisions=record.takes_decisions if record else None,
+                certain=iri in certain,
             )
         )
     return Structure(day=day, nodes=nodes, edges=edges)
@@ -611,7 +638,7 @@ def structure_changes(
                 iri=iri,
                 kind=str(first.get("kind") or "change"),
                 day=day,
-                day_text=_bounded_text(exact, not_before, not_after) or "date not recorded",
+                day_text=bounded_text(exact, not_before, not_after) or "date not recorded",
                 description=str(first.get("description") or ""),
                 bodies=tuple(idx.ref(b) for b in _values(group, "affected")),
                 decision=idx.ref(decision) if decision is not None else None,
@@ -768,6 +795,8 @@ class BodyPage:
     actions: list[ActionRow]
     changes: list[ChangeEntry]
     sources: list[Source]
+    # in force on the day only as far as bounded dates allow (the documents do not settle it)
+    possible_members: list[MemberFact] = field(default_factory=list)
 
 
 _BODY_FACT_PROPERTIES = (
@@ -945,7 +974,7 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
         {"_body": URIRef(body)},
     )
     holders = _post_holders(store, body)
-    current, other, proposed = [], [], []
+    current, other, proposed, possible = [], [], [], []
     for membership, group in _group(rows, "m").items():
         first = group[0]
         member = str(first["member"])
@@ -965,8 +994,10 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
         )
         if fact.proposed:
             proposed.append(fact)
-        elif day is None or fact.period.covers(day):
+        elif day is None or fact.period.certainly_covers(day):
             current.append(fact)
+        elif fact.period.covers(day):
+            possible.append(fact)
         else:
             other.append(fact)
     order = {"Chair": 0, "Vice-Chair": 1, "Member": 2, "Observer": 3}
@@ -980,6 +1011,7 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
     return {
         "members": sorted(current, key=by_role),
         "other_members": sorted(other, key=by_date),
+        "possible_members": sorted(possible, key=by_role),
         "proposed_members": sorted(proposed, key=by_role),
     }
 
@@ -1846,18 +1878,6 @@ def _period_from(row: Mapping[str, Node], prefix: str) -> Period:
         end_not_before=get("EndNB"),
         end_not_after=get("EndNA"),
     )
-
-
-def _bounded_text(exact: date | None, not_before: date | None, not_after: date | None) -> str:
-    if exact:
-        return format_date(exact)
-    if not_before and not_after:
-        return f"between {format_date(not_before)} and {format_date(not_after)}"
-    if not_after:
-        return f"not after {format_date(not_after)}"
-    if not_before:
-        return f"not before {format_date(not_before)}"
-    return ""
 
 
 def format_date(day: date) -> str:
