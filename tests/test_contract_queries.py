@@ -511,3 +511,38 @@ def test_search_finds_what_people_wrote_ranked_with_the_snippet(ask):
     # a long text is cut to the words around the match
     long_hits = ask("search", text="Obesity Core Group").rows
     assert all(len(text(r, "snippet")) <= 60 * 2 + len("Obesity Core Group") + 2 for r in long_hits)
+
+
+def test_attendance_keeps_capacity_apart_from_whom_they_stand_in_for(ask):
+    rows = {
+        text(r, "name"): r
+        for r in ask("attendance", meeting=ID + "meeting/ssog-2009-09-02").rows
+    }
+    # 003: "Steve Lunn - Representing Chief Fire Officer": he represents, he is not the holder
+    lunn = rows["Steve Lunn"]
+    assert (text(lunn, "representing"), text(lunn, "capacity")) == ("Chief Fire Officer", "")
+    # 003 m.262: "Matthew Lugg (substitute Ian Drummond)"
+    drummond = rows["Ian Drummond"]
+    assert text(drummond, "substituteFor") == "Matthew Lugg"
+    assert text(drummond, "capacity") == ""
+    assert "Director of Highways" in text(drummond, "representing")
+    # 003 Present: "Sue Smith - Chief Executive, Harborough District Council": her own post
+    smith = rows["Sue Smith"]
+    assert text(smith, "capacity") == "Chief Executive, Harborough District Council"
+    assert text(smith, "representing") == ""
+
+
+def test_csv_says_bounded_dates_as_bounds_never_as_plain_dates(ask):
+    import csv
+    import io
+
+    from govgraph.results import to_csv
+
+    result = ask("members", body=BODY + "stronger-communities-board")
+    (row,) = csv.DictReader(io.StringIO(to_csv(result)))
+    # 003 Present, 2 September 2009: the chair is attested that day, its start and end are not
+    assert (row["start"], row["end"]) == ("by 2 Sep 2009", "on or after 3 Sep 2009")
+    seat = next(
+        csv.DictReader(io.StringIO(to_csv(ask("memberships-of", person=PERSON + "john-sinnott"))))
+    )
+    assert seat["start"] == "2006-06-13"  # exact dates stay as they are

@@ -71,15 +71,15 @@ def _as_date(term: Node | None) -> date | None:
 
 
 def row_date_text(row: Mapping[str, Node], column: str) -> str | None:
-    """A saved-query row's date column said with its bounds, when the row gives them
-    (columns COLUMNPrecision, COLUMNNotBefore, COLUMNNotAfter); None when it does not."""
+    """A saved-query row's bounded date column said with its bounds ("by 2 Sep 2009"), when
+    the row gives them (columns COLUMNPrecision, COLUMNNotBefore, COLUMNNotAfter); None for
+    an exact date or a row without them, which stay as they are."""
     word = row.get(f"{column}Precision")
-    if word is None:
+    if word is None or str(word) == EXACT or column not in row:
         return None
-    exact = _as_date(row.get(column)) if str(word) == EXACT else None
     return bounded_text(
-        exact, _as_date(row.get(f"{column}NotBefore")), _as_date(row.get(f"{column}NotAfter"))
-    ) or str(row.get(column, ""))
+        None, _as_date(row.get(f"{column}NotBefore")), _as_date(row.get(f"{column}NotAfter"))
+    ) or None
 
 
 def dated_columns(variables: Sequence[str]) -> set[str]:
