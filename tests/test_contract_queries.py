@@ -546,3 +546,24 @@ def test_csv_says_bounded_dates_as_bounds_never_as_plain_dates(ask):
         csv.DictReader(io.StringIO(to_csv(ask("memberships-of", person=PERSON + "john-sinnott"))))
     )
     assert seat["start"] == "2006-06-13"  # exact dates stay as they are
+
+
+def test_answers_about_a_date_give_the_name_the_body_bore_then(ask):
+    # 001 paragraph 1 (2007): "the Strategic Senior Officers' Group (SSOG)"
+    rows = ask("reporting-lines", date="2007-01-01").rows
+    ssog = next(r for r in rows if local(r["body"]) == "body/ssog")
+    assert text(ssog, "bodyLabel") == "Strategic Senior Officers' Group"
+    assert text(ssog, "bodyCurrentLabel") == "Leicestershire Together Executive"
+    lines_to_it = [r for r in rows if local(r["parent"]) == "body/ssog"]
+    assert {text(r, "parentLabel") for r in lines_to_it} == {"Strategic Senior Officers' Group"}
+    # 003 heading (2 September 2009): "Leicestershire Together Executive"
+    later = ask("reporting-lines", date="2009-09-02").rows
+    ssog = next(r for r in later if local(r["body"]) == "body/ssog")
+    assert (text(ssog, "bodyLabel"), text(ssog, "bodyCurrentLabel")) == (
+        "Leicestershire Together Executive",
+        "",
+    )
+    seats = ask("memberships-as-at", date="2006-06-13").rows
+    assert {text(r, "bodyLabel") for r in seats if local(r["body"]) == "body/ssog"} == {
+        "Strategic Senior Officers' Group"
+    }

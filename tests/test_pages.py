@@ -626,3 +626,15 @@ def test_picture_draws_lines_possibly_in_force_dashed(client: FlaskClient) -> No
     at = markup.index(f'data-iri="{obesity}"')
     box = markup[markup.rindex("<g ", 0, at) :].split("</g>")[0]
     assert 'class="node possible"' in box and 'stroke-dasharray="2 3"' in box
+
+
+def test_pages_and_picture_give_the_name_a_body_bore_on_the_date(client: FlaskClient) -> None:
+    # 000 heading (13 June 2006): "Strategic Senior Officers Group (SSOG)"; 003 heading (2
+    # September 2009): "Leicestershire Together Executive"
+    in_2006 = get_ok(client, "/body/ssog?date=2006-06-13")
+    assert "called Strategic Senior Officers' Group" in text_of(in_2006)
+    assert "name-then" not in get_ok(client, "/body/ssog?date=2009-09-02")
+    picture = get_ok(client, "/?date=2007-01-01")
+    box = picture[picture.index(f'data-iri="{SSOG}"') :].split("</g>")[0]
+    assert "Strategic Senior Officers" in box
+    assert "now Leicestershire Together Executive" in box

@@ -333,6 +333,8 @@ class StructureNode:
     takes_decisions: bool | None = None
     # False when the body is drawn on the day only as far as bounded dates allow
     certain: bool = True
+    # its name now, when `label` is the different name it bore on the day drawn
+    current_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -464,6 +466,30 @@ def all_lines(store: Store) -> list[StructureEdge]:
     return sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.line or ""))
 
 
+def names_in_use(store: Store) -> dict[str, list[tuple[str, Period]]]:
+    """The names each body bore for a time (gg:nameInUse), with their periods."""
+    rows = _select(
+        store,
+        f"""SELECT ?body ?name {_period_vars("n")} WHERE {{
+            ?body gg:nameInUse ?use . ?use gg:name ?name .
+            {_period_pattern("?use", "gg:inUseDuring", "n")}
+        }}""",
+    )
+    names: dict[str, list[tuple[str, Period]]] = defaultdict(list)
+    for row in rows:
+        names[str(row["body"])].append((str(row["name"]), _period_from(row, "n")))
+    return names
+
+
+def name_on(
+    names: Mapping[str, list[tuple[str, Period]]], iri: str, day: date | None
+) -> str | None:
+    """The name `iri` certainly bore on `day`, if the documents settle it."""
+    if day is None:
+        return None
+    return next((n for n, period in names.get(iri, []) if period.certainly_covers(day)), None)
+
+
 def structure_at(store: Store, day: date | None) -> Structure:
     """The bodies and reporting lines in force on `day`, for the picture.
 
@@ -496,12 +522,15 @@ def structure_at(store: Store, day: date | None) -> Structure:
             shown.add(iri)
             certain.add(iri)
     nodes = []
+    names = names_in_use(store)
     for iri in sorted(shown):
         record = records.get(iri)
+        then = name_on(names, iri, day)
         nodes.append(
             StructureNode(
                 iri=iri,
-                label=idx.label(iri),
+                label=then if then and then != idx.label(iri) else idx.label(iri),
+                current_label=idx.label(iri) if then and then != idx.label(iri) else "",
                 kinds=record.kinds if record else (),
                 top_level=record.top_level if record else False,
                 takes_decisions=record.takes_decisions if record else None,
@@ -797,6 +826,8 @@ class BodyPage:
     sources: list[Source]
     # in force on the day only as far as bounded dates allow (the documents do not settle it)
     possible_members: list[MemberFact] = field(default_factory=list)
+    # the name the body bore on `day`, when it differs from its current one
+    name_then: str = ""
 
 
 _BODY_FACT_PROPERTIES = (
@@ -842,9 +873,11 @@ def body_page(store: Store, iri: str, day: date | None = None) -> BodyPage | Non
 
     lines = all_lines(store)
     structure = structure_at(store, day)
+    then = name_on(names_in_use(store), iri, day)
     return BodyPage(
         body=idx.ref(iri),
         day=day,
+        name_then=then if then and then != idx.label(iri) else "",
         kinds=[
             _capitalised(idx.labels.get(str(GG[k]), k)) for k in (record.kinds if record else ())
         ],

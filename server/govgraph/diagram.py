@@ -390,6 +390,8 @@ def _node_svg(node: StructureNode, box: Box, link: str, mark: str) -> str:
     top = "top-level" if node.top_level else ""
     classes = " ".join(filter(None, ["node", top, "" if node.certain else "possible", mark]))
     description = node.label
+    if node.current_label:
+        description += f" (its name on this date; now {node.current_label})"
     if not node.certain:
         description += " (possibly in force on this date: the documents give only bounds)"
     if node.kinds:
