@@ -478,7 +478,9 @@ def decisions(graph: Graph, meeting: str, minute: str) -> list[tuple[str, ...]]:
 
 def test_minute_3_2006_approved_the_terms_and_set_the_membership(graph):
     rows = decisions(graph, SSOG_2006, "3")
-    assert [r[0] for r in rows] == ["i", "ii"]
+    # the two resolutions, and the two decisions in the narrative (keep it small; the
+    # Champions Group acknowledged)
+    assert [r[0] for r in rows] == ["i", "ii", "narrative-1", "narrative-2"]
     assert "terms of reference" in rows[0][2].lower() and rows[0][1] == "approved"
 
 
@@ -511,7 +513,8 @@ def test_minute_269_2009_commissioned_two_sarcog_groups(graph):
 
 def test_minute_273_2009_established_the_strategic_commissioning_group(graph):
     rows = decisions(graph, EXEC_2009, "273")
-    assert [r[0] for r in rows] == ["i", "ii", "iii", "iv"]
+    # the four resolutions, and the request in the narrative (revise the SCG's terms)
+    assert [r[0] for r in rows] == ["i", "ii", "iii", "iv", "narrative-1"]
     assert rows[1][1] == "established" and "Strategic Commissioning Group" in rows[1][2]
 
 
@@ -895,3 +898,37 @@ def test_every_label_is_in_a_seed_document_or_marked_as_the_projects_own(graph, 
     )
     invented = sorted((s, label) for s, label in labels if normalise(label) not in seed_text)
     assert invented == []
+
+
+@pytest.mark.parametrize(
+    ("minute", "words", "kind"),
+    [
+        # 000 m.3: "the Group agreed that the membership of the SSOG should be kept small"
+        (SSOG_2006, "the Group agreed that the membership of the SSOG should be kept", "agreed"),
+        # 000 m.3: "The Group acknowledged that the LAA Champions Group had played a valuable role"
+        (SSOG_2006, "The Group acknowledged that the LAA Champions Group", "noted"),
+        # 003 m.273: "The Executive asked for the proposed Terms of Reference of SCG to be revised"
+        (EXEC_2009, "asked for the proposed Terms of Reference of SCG to be revised", "requested"),
+    ],
+)
+def test_narrative_decisions_in_substance_are_recorded(graph, minute, words, kind):
+    assert column(
+        graph,
+        f"""SELECT ?kind WHERE {{ ?d a gg:Decision ; rdf:value ?t ;
+        gg:ofMinute/gg:ofMeeting {minute} ; gg:decisionKind/skos:notation ?kind
+        FILTER(CONTAINS(?t, "{words}")) }}""",
+    ) == {kind}
+
+
+def test_the_executive_bore_the_ssog_name_until_june_2009(graph):
+    # 003 m.263: "the meeting of the Leicestershire Strategic Senior Officers' Group held on
+    # 10 June 2009"; 003 heading: "Leicestershire Together Executive"
+    names = ask(
+        graph,
+        f"""SELECT ?name ?endBy WHERE {{ <{ID}body/ssog> gg:nameInUse ?u . ?u gg:name ?name .
+        OPTIONAL {{ ?u gg:inUseDuring/time:hasEnd/gg:notAfter ?endBy }} }}""",
+    )
+    assert set(names) == {
+        ("Strategic Senior Officers' Group", "2009-09-02"),
+        ("Leicestershire Together Executive", ""),
+    }
