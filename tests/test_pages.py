@@ -638,3 +638,12 @@ def test_pages_and_picture_give_the_name_a_body_bore_on_the_date(client: FlaskCl
     box = picture[picture.index(f'data-iri="{SSOG}"') :].split("</g>")[0]
     assert "Strategic Senior Officers" in box
     assert "now Leicestershire Together Executive" in box
+
+
+def test_search_page_finds_what_people_wrote_with_the_words_around_it(client: FlaskClient) -> None:
+    markup = get_ok(client, "/search?q=Total+Place")
+    # 003 minute 265 "Total Place Programme – Update", by its title
+    assert 'href="/meeting/ssog-2009-09-02#minute-265"' in markup
+    # 000 minute 4(d): interviews "on 13 July" and a "Panel", written only in a minute's text
+    panel = text_of(get_ok(client, "/search?q=Panel"))
+    assert "wished to be considered to serve on the Panel" in panel

@@ -43,6 +43,8 @@ KIND_OF_CLASS: dict[str, str] = {
     str(ORG.OrganizationalUnit): "organisation",
     str(ORG.Post): "post",
     str(GG.Meeting): "meeting",
+    str(GG.MentionedEvent): "event",
+    str(GG.TermsOfReferenceItem): "terms item",
     str(GG.Decision): "decision",
     str(GG.Minute): "minute",
     str(GG.Action): "action",
@@ -64,7 +66,10 @@ ATTENDANCE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Apologies", ("apologies",)),
     ("Substitutes", ("substitute",)),
 )
-SEARCH_KIND_ORDER = ("body", "person", "organisation", "post", "meeting", "decision")
+SEARCH_KIND_ORDER = (
+    "body", "person", "organisation", "post", "meeting", "event", "minute", "decision", "action",
+    "terms item", "report",
+)
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _MINUTE_TAIL = re.compile(r"/minute/([^/]+)(?:/(decision|action)/([^/]+))?$")
 
@@ -1693,9 +1698,18 @@ def words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)][:8]
 
 
+def snippet(text: str, word: str, width: int = 60) -> str:
+    """The words around the first place `word` occurs in `text` (ignoring case)."""
+    at = text.casefold().find(word.casefold())
+    if at < 0:
+        return text[: 2 * width] + ("…" if len(text) > 2 * width else "")
+    start, end = max(0, at - width), min(len(text), at + len(word) + width)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
 def search(store: Store, text: str, limit: int = 50) -> dict[str, list[SearchHit]]:
-    """Bodies, people, organisations, posts, meetings and decisions whose names (or, for
-    decisions, text) contain every word of `text`; best matches first, grouped by kind."""
+    """Anything whose names, or whose text (resolutions, minutes, actions, terms of reference
+    items, comments), contain every word of `text`; names first, grouped by kind."""
     terms = words(text)
     if not terms:
         return {}
@@ -1733,21 +1747,26 @@ def search(store: Store, text: str, limit: int = 50) -> dict[str, list[SearchHit
     text_filter = " ".join(
         f"FILTER(CONTAINS(LCASE(STR(?text)), ?_w{i}))" for i in range(len(terms))
     )
+    # What people wrote: resolutions, minute and body texts, actions, terms of reference
+    # items, comments. Each hit shows the words around the match.
     for row in _select(
         store,
         f"""SELECT ?s ?text ?meeting ?date WHERE {{
-            ?s a gg:Decision ; rdf:value ?text . {text_filter}
-            OPTIONAL {{ ?s gg:ofMinute/gg:ofMeeting ?meeting .
+            VALUES ?p {{ rdf:value dct:description gg:actionText rdfs:comment }}
+            ?s ?p ?text . FILTER(isIRI(?s) && isLiteral(?text)) {text_filter}
+            OPTIONAL {{ ?s (gg:ofMinute|gg:arisesFrom)?/gg:ofMeeting ?meeting .
                        OPTIONAL {{ ?meeting dct:date ?date }} }}
         }}""",
         bindings,
     ):
         iri = str(row["s"])
+        kind = idx.kind(iri)
+        if kind not in SEARCH_KIND_ORDER or iri in hits:
+            continue
+        around = snippet(str(row["text"]), terms[0])
         meeting = idx.label(row["meeting"]) if "meeting" in row else ""
-        ref = Ref(iri, idx.label(iri), "decision")
-        hits.setdefault(
-            iri, SearchHit(ref, str(row["text"]), meeting, 0, _as_date(row.get("date")))
-        )
+        detail = f"{meeting}: {around}" if meeting and kind != "meeting" else around
+        hits[iri] = SearchHit(idx.ref(iri), str(row["text"]), detail, 0, _as_date(row.get("date")))
 
     grouped: dict[str, list[SearchHit]] = {}
     for kind in SEARCH_KIND_ORDER:
