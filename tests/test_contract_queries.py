@@ -105,8 +105,13 @@ def test_reporting_lines_as_at_13_june_2006(ask):
 def test_reports_to_from_the_alcohol_task_and_finish_group(ask):
     result = ask("reports-to", body=BODY + "alcohol-task-and-finish-group")
     # 001 4(c) is the only statement: it "will report back through" the Community Safety
-    # Programme Board, which is the route of its reports, not a body it reports to.
-    assert result.rows == []
+    # Programme Board, the route of its reports, not a body it is accountable to; the chain
+    # says so, and goes no further (no document says where that Board reports).
+    assert [(local(r["ancestor"]), int(r["depth"]), text(r, "kind")) for r in result.rows] == [
+        ("body/community-safety-programme-board", 1, "reports-back-through")
+    ]
+    imag = ask("reports-to", body=BODY + "imag").rows
+    assert {text(r, "kind") for r in imag} == {"hierarchical"}
 
 
 def test_reports_to_from_imag_climbs_to_the_board(ask):
