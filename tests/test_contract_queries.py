@@ -569,6 +569,11 @@ def test_answers_about_a_date_give_the_name_the_body_bore_then(ask):
         "Leicestershire Together Executive",
         "",
     )
+    chain = ask("reports-to", body=BODY + "imag", date="2007-01-01").rows
+    assert [(text(r, "ancestorLabel"), text(r, "ancestorCurrentLabel")) for r in chain][0] == (
+        "Strategic Senior Officers' Group",
+        "Leicestershire Together Executive",
+    )
     seats = ask("memberships-as-at", date="2006-06-13").rows
     assert {text(r, "bodyLabel") for r in seats if local(r["body"]) == "body/ssog"} == {
         "Strategic Senior Officers' Group"
