@@ -578,3 +578,13 @@ def test_answers_about_a_date_give_the_name_the_body_bore_then(ask):
     assert {text(r, "bodyLabel") for r in seats if local(r["body"]) == "body/ssog"} == {
         "Strategic Senior Officers' Group"
     }
+
+
+def test_the_whole_structure_as_at_a_date_marks_what_is_only_possible(ask):
+    rows = {local(r["body"]): r for r in ask("structure-as-at", date="2008-01-01").rows}
+    # 000 minute 9: IMAG's line began on 13 June 2006 and has no end
+    assert text(rows["body/imag"], "certainty") == "certain"
+    # 002: the time limited working group's line ended on a day not given (by 10 June 2009)
+    assert text(rows["body/ssog-terms-working-group"], "certainty") == "possible"
+    # 001 4(c): the alcohol group's route, of its own kind
+    assert text(rows["body/alcohol-task-and-finish-group"], "kind") == "reports-back-through"
