@@ -647,3 +647,12 @@ def test_search_page_finds_what_people_wrote_with_the_words_around_it(client: Fl
     # 000 minute 4(d): interviews "on 13 July" and a "Panel", written only in a minute's text
     panel = text_of(get_ok(client, "/search?q=Panel"))
     assert "wished to be considered to serve on the Panel" in panel
+
+
+def test_a_meeting_page_names_the_body_as_it_was_then(client: FlaskClient) -> None:
+    # 000 heading: "Notes of a meeting of the Leicestershire Strategic Senior Officers Group"
+    heading = text_of(get_ok(client, "/meeting/ssog-2006-06-13").split("</h1>")[0])
+    assert "Strategic Senior Officers' Group (now Leicestershire Together Executive)" in heading
+    # 003 heading: "Notes of a meeting of the Leicestershire Together Executive"
+    later = text_of(get_ok(client, "/meeting/ssog-2009-09-02").split("</h1>")[0])
+    assert "Leicestershire Together Executive" in later and "now" not in later

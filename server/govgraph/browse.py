@@ -1641,9 +1641,14 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
     changes = [
         c for c in structure_changes(store) if c.meeting is not None and c.meeting.iri == iri
     ]
+    body_ref = idx.ref(body) if body is not None else None
+    then = name_on(names_in_use(store), str(body), _as_date(day)) if body is not None else None
+    if body_ref is not None and then and then != body_ref.label:
+        # the name the body bore at the meeting, its current one beside it
+        body_ref = replace(body_ref, label=f"{then} (now {body_ref.label})")
     return MeetingPage(
         meeting=idx.ref(iri),
-        body=idx.ref(body) if body is not None else None,
+        body=body_ref,
         day=_as_date(day),
         place="; ".join(_texts(props, GG.place)),
         start_time=_time_text(first(GG.startTime)),
