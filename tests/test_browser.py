@@ -111,9 +111,11 @@ def test_the_picture_shows_the_bodies_and_lines(page, server: str) -> None:
     )
     expect(alcohol).to_have_count(1)
     expect(alcohol.locator("path")).to_have_attribute("marker-end", re.compile("arrow"))
-    scg = svg.locator(f'g.edge.oversight[data-source="{LT}body/strategic-commissioning-group"]')
-    expect(scg).to_have_count(1)
-    expect(scg.locator("path")).to_have_attribute("stroke-dasharray", re.compile(r"\d"))
+    # 001 4(c) "will report back through": a route, drawn as such
+    expect(alcohol).to_have_attribute("data-kind", "reports-back-through")
+    # 003 273: the SCG oversees nothing the documents name: a box, no line
+    scg = svg.locator(f'g.edge[data-source="{LT}body/strategic-commissioning-group"]')
+    expect(scg).to_have_count(0)
     executive_to_board = svg.locator(
         f'g.edge.hierarchical[data-source="{LT}body/ssog"]'
         f'[data-target="{LT}body/leicestershire-together-board"]'

@@ -53,6 +53,7 @@ SCHEMES: dict[str, dict[str, str | None]] = {
             "agreed",
             "established",
             "requested",
+            "encouraged",
             "commissioned",
             "supported",
             "endorsed",

@@ -322,18 +322,17 @@ def test_home_defaults_to_the_latest_documented_date(client: FlaskClient, store)
     assert 'rel="next"' not in markup
 
 
-def test_picture_2009_has_the_alcohol_arrow_and_a_dashed_scg_line(client: FlaskClient) -> None:
+def test_picture_2009_draws_how_the_alcohol_group_reports(client: FlaskClient) -> None:
     markup = get_ok(client, "/?date=2009-09-02")
+    # 001 4(c): it "will report back through" the Community Safety Programme Board
     alcohol = edge_between(markup, ALCOHOL_GROUP, CSPB)
-    assert "oversight" not in alcohol  # an arrow in the hierarchy
-    scg = [
-        t for t in edge_tags(markup) if f'data-source="{SCG}"' in t or f'data-target="{SCG}"' in t
-    ]
-    assert scg and all("oversight" in t for t in scg)
-    scg_path = markup[markup.index(scg[0]) :].split("</g>")[0]
-    assert "stroke-dasharray" in scg_path
+    assert 'data-kind="reports-back-through"' in alcohol
     hierarchical_path = markup[markup.index(alcohol) :].split("</g>")[0]
     assert "stroke-dasharray" not in hierarchical_path
+    # 003 273: the SCG oversees nothing the documents name, so no line is drawn from it
+    assert not [
+        t for t in edge_tags(markup) if f'data-source="{SCG}"' in t or f'data-target="{SCG}"' in t
+    ]
     # bodies are boxes linking to their pages
     assert (
         '<g class="node top-level" data-iri="'
@@ -600,5 +599,66 @@ def test_a_period_is_in_force_from_its_start_up_to_its_end() -> None:
     assert period.covers(date(2009, 6, 9))
     assert not period.covers(date(2009, 6, 10))
     bounded = browse.Period(start_not_after=date(2009, 9, 2))
-    assert not bounded.covers(date(2009, 9, 1)) and bounded.covers(date(2009, 9, 2))
-    assert bounded.describe() == "from not after 2 September 2009"
+    # begun by 2 September 2009, with no earlier bound: possibly in force before, certainly then
+    assert bounded.certainty(date(2009, 9, 1)) == "possible"
+    assert bounded.certainty(date(2009, 9, 2)) == "certain"
+    assert bounded.describe() == "from by 2 Sep 2009"
+    between = browse.Period(start_not_before=date(2009, 6, 10), start_not_after=date(2009, 9, 2))
+    assert between.certainty(date(2009, 6, 9)) is None
+    assert between.certainty(date(2009, 7, 1)) == "possible"
+    assert between.describe() == "from between 10 Jun and 2 Sep 2009"
+    seat = browse.Period(start=date(2006, 6, 13), end_not_before=date(2006, 6, 14))
+    assert seat.certainty(date(2006, 6, 13)) == "certain"
+    assert seat.certainty(date(2009, 7, 1)) == "possible"
+
+
+def test_ssog_members_in_july_2009_are_shown_as_possible(client: FlaskClient) -> None:
+    # 003 m.264(a): refreshed on 10 June 2009; neither the 2006 seats' ends nor the 2009
+    # members' starts are given, so on 1 July 2009 each is possible, and none is hidden.
+    markup = get_ok(client, "/body/ssog?date=2009-07-01")
+    possible = text_of(markup[markup.index('id="possible-members-heading"') :].split("</table>")[0])
+    assert "Catherine Griffiths" in possible
+    assert "Chief Fire Officer" in possible
+    assert "on or after 14 Jun 2006" in possible
+
+
+def test_picture_draws_lines_possibly_in_force_dashed(client: FlaskClient) -> None:
+    # 003 268: the Obesity Core Group's line began by 2 September 2009 (no earlier bound)
+    markup = get_ok(client, "/?date=2009-01-01")
+    obesity = LT + "body/obesity-core-group"
+    tag = next(t for t in edge_tags(markup) if f'data-source="{obesity}"' in t)
+    assert "possible" in tag
+    assert 'stroke-dasharray="2 3"' in markup[markup.index(tag) :].split("</g>")[0]
+    at = markup.index(f'data-iri="{obesity}"')
+    box = markup[markup.rindex("<g ", 0, at) :].split("</g>")[0]
+    assert 'class="node possible"' in box and 'stroke-dasharray="2 3"' in box
+
+
+def test_pages_and_picture_give_the_name_a_body_bore_on_the_date(client: FlaskClient) -> None:
+    # 000 heading (13 June 2006): "Strategic Senior Officers Group (SSOG)"; 003 heading (2
+    # September 2009): "Leicestershire Together Executive"
+    in_2006 = get_ok(client, "/body/ssog?date=2006-06-13")
+    assert "called Strategic Senior Officers' Group" in text_of(in_2006)
+    assert "name-then" not in get_ok(client, "/body/ssog?date=2009-09-02")
+    picture = get_ok(client, "/?date=2007-01-01")
+    box = picture[picture.index(f'data-iri="{SSOG}"') :].split("</g>")[0]
+    assert "Strategic Senior Officers" in box
+    assert "now Leicestershire Together Executive" in box
+
+
+def test_search_page_finds_what_people_wrote_with_the_words_around_it(client: FlaskClient) -> None:
+    markup = get_ok(client, "/search?q=Total+Place")
+    # 003 minute 265 "Total Place Programme – Update", by its title
+    assert 'href="/meeting/ssog-2009-09-02#minute-265"' in markup
+    # 000 minute 4(d): interviews "on 13 July" and a "Panel", written only in a minute's text
+    panel = text_of(get_ok(client, "/search?q=Panel"))
+    assert "wished to be considered to serve on the Panel" in panel
+
+
+def test_a_meeting_page_names_the_body_as_it_was_then(client: FlaskClient) -> None:
+    # 000 heading: "Notes of a meeting of the Leicestershire Strategic Senior Officers Group"
+    heading = text_of(get_ok(client, "/meeting/ssog-2006-06-13").split("</h1>")[0])
+    assert "Strategic Senior Officers' Group (now Leicestershire Together Executive)" in heading
+    # 003 heading: "Notes of a meeting of the Leicestershire Together Executive"
+    later = text_of(get_ok(client, "/meeting/ssog-2009-09-02").split("</h1>")[0])
+    assert "Leicestershire Together Executive" in later and "now" not in later

@@ -92,7 +92,8 @@ def test_every_contract_query_exists_with_its_parameters_and_columns(library):
     for name, (parameters, columns) in CONTRACT.items():
         query = library.get(name)
         assert [(p.name, p.type, p.required) for p in query.parameters] == parameters, name
-        assert query.variables == columns, name
+        # the contract's columns, in its order; more may follow (e.g. certainty, precision)
+        assert query.variables[: len(columns)] == columns, name
         assert query.summary and query.tags, name
 
 
@@ -246,12 +247,26 @@ def lines(result):
     return [(short(r["body"])[5:], short(r["parent"])[5:]) for r in result.rows]
 
 
+def certain_lines(result) -> list[tuple[str, str]]:
+    """The lines of a dated answer certainly in force on the date."""
+    return [
+        line
+        for line, row in zip(lines(result), result.rows, strict=True)
+        if str(row["certainty"]) == "certain"
+    ]
+
+
 def test_reporting_lines_now_and_as_at_dates(store, library):
     assert lines(run(store, library, "reporting-lines")) == LINES_NOW
-    assert lines(run(store, library, "reporting-lines", date="2006-01-01")) == [
+    early = run(store, library, "reporting-lines", date="2006-01-01")
+    assert certain_lines(early) == [
         ("example-health-board", "example-steering-group"),
         ("example-steering-group", "example-board"),
     ]
+    # begun "not after 2009-09-02" with no earlier bound: possibly in force in 2006 already
+    assert set(lines(early)) - set(certain_lines(early)) == {
+        ("example-housing-group", "example-executive")
+    }
     # an end date is the first day a line is no longer in force: the day before, it was
     assert ("example-data-group", "example-executive") in lines(
         run(store, library, "reporting-lines", date="2008-03-30")
@@ -259,11 +274,12 @@ def test_reporting_lines_now_and_as_at_dates(store, library):
     assert ("example-data-group", "example-executive") not in lines(
         run(store, library, "reporting-lines", date="2008-03-31")
     )
-    # a beginning known only as "not after 2009-09-02" counts from that bound
-    assert ("example-housing-group", "example-executive") not in lines(
+    # a beginning known only as "not after 2009-09-02" is certain from that bound, possible
+    # before it
+    assert ("example-housing-group", "example-executive") not in certain_lines(
         run(store, library, "reporting-lines", date="2009-09-01")
     )
-    assert lines(run(store, library, "reporting-lines", date="2009-09-02")) == LINES_NOW
+    assert certain_lines(run(store, library, "reporting-lines", date="2009-09-02")) == LINES_NOW
 
 
 def test_reports_to_climbs_to_the_top_with_depth(store, library):
@@ -340,9 +356,13 @@ def test_reporting_into_finds_every_body_below(store, library):
     before = run(
         store, library, "reporting-into", body=BODY + "example-executive", date="2007-01-01"
     )
-    assert [short(r["descendant"])[5:] for r in before.rows] == [
-        "example-data-group",
-        "example-health-board",
+    assert [
+        (short(r["descendant"])[5:], str(r["certainty"])) for r in before.rows
+    ] == [
+        ("example-data-group", "certain"),
+        ("example-health-board", "certain"),
+        # begun "not after 2009-09-02": possibly below the executive in 2007 already
+        ("example-housing-group", "possible"),
     ]
 
 
@@ -811,6 +831,6 @@ def test_the_command_line_table(store, library):
 
     table = to_table(run(store, library, "reports-to", body=BODY + "example-alcohol-group"))
     lines = table.splitlines()
-    assert lines[0].split() == ["ancestor", "ancestorLabel", "depth"]
+    assert lines[0].split()[:5] == ["ancestor", "ancestorLabel", "depth", "certainty", "kind"]
     assert lines[2].split()[0] == "lt:body/example-health-board"
     assert lines[-1] == "(3 rows)"

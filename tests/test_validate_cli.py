@@ -279,4 +279,4 @@ def test_both_engines_print_the_same_report_on_the_bundled_graph(project_root, t
     reference = govgraph("validate", "--format", "json", "--engine", "pyshacl", cwd=tmp_path)
     assert fast.returncode == reference.returncode == 0
     assert json.loads(fast.stdout) == json.loads(reference.stdout)
-    assert len(json.loads(fast.stdout)["results"]) == 25
+    assert len(json.loads(fast.stdout)["results"]) == 26

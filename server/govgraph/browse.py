@@ -17,7 +17,7 @@ import re
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rdflib import BNode, Literal, URIRef
@@ -28,6 +28,7 @@ from govgraph.errors import ParameterError
 from govgraph.namespaces import BODY_CLASSES as BODY_CLASS_IRIS
 from govgraph.namespaces import DCT, GG, ORG, PREFIXES, PROV
 from govgraph.store import Store
+from govgraph.uncertain_dates import CERTAIN, bounded_text, in_force
 
 PREFIX_HEADER = "\n".join(
     f"PREFIX {prefix}: <{PREFIXES[prefix]}>"
@@ -42,6 +43,8 @@ KIND_OF_CLASS: dict[str, str] = {
     str(ORG.OrganizationalUnit): "organisation",
     str(ORG.Post): "post",
     str(GG.Meeting): "meeting",
+    str(GG.MentionedEvent): "event",
+    str(GG.TermsOfReferenceItem): "terms item",
     str(GG.Decision): "decision",
     str(GG.Minute): "minute",
     str(GG.Action): "action",
@@ -63,7 +66,10 @@ ATTENDANCE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Apologies", ("apologies",)),
     ("Substitutes", ("substitute",)),
 )
-SEARCH_KIND_ORDER = ("body", "person", "organisation", "post", "meeting", "decision")
+SEARCH_KIND_ORDER = (
+    "body", "person", "organisation", "post", "meeting", "event", "minute", "decision", "action",
+    "terms item", "report",
+)
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _MINUTE_TAIL = re.compile(r"/minute/([^/]+)(?:/(decision|action)/([^/]+))?$")
 
@@ -126,9 +132,20 @@ class Period:
         """The day from which it was no longer in force (None: still in force)."""
         return self.end or self.end_not_after or self.end_not_before
 
+    def certainty(self, day: date) -> str | None:
+        """'certain' or 'possible' that it was in force on `day`; None if it was not."""
+        start = (self.start, self.start_not_before, self.start_not_after)
+        end = (self.end, self.end_not_before, self.end_not_after)
+        return in_force(
+            start if any(start) else None, end if any(end) else None, day
+        )
+
     def covers(self, day: date) -> bool:
-        start, end = self.known_start, self.known_end
-        return (start is None or start <= day) and (end is None or day < end)
+        """In force on `day`, certainly or possibly."""
+        return self.certainty(day) is not None
+
+    def certainly_covers(self, day: date) -> bool:
+        return self.certainty(day) == CERTAIN
 
     @property
     def is_empty(self) -> bool:
@@ -136,8 +153,8 @@ class Period:
 
     def describe(self) -> str:
         """'from 13 June 2006', 'from 13 June 2006 to 2 September 2009', 'not after …'."""
-        start = _bounded_text(self.start, self.start_not_before, self.start_not_after)
-        end = _bounded_text(self.end, self.end_not_before, self.end_not_after)
+        start = bounded_text(self.start, self.start_not_before, self.start_not_after)
+        end = bounded_text(self.end, self.end_not_before, self.end_not_after)
         if start and end:
             return f"from {start} to {end}"
         if start:
@@ -319,6 +336,10 @@ class StructureNode:
     kinds: tuple[str, ...] = ()
     top_level: bool = False
     takes_decisions: bool | None = None
+    # False when the body is drawn on the day only as far as bounded dates allow
+    certain: bool = True
+    # its name now, when `label` is the different name it bore on the day drawn
+    current_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -330,6 +351,8 @@ class StructureEdge:
     kind: str = "hierarchical"
     line: str | None = None
     period: Period = field(default_factory=Period)
+    # False when the line is in force on the day only as far as bounded dates allow
+    certain: bool = True
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -448,6 +471,30 @@ def all_lines(store: Store) -> list[StructureEdge]:
     return sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.line or ""))
 
 
+def names_in_use(store: Store) -> dict[str, list[tuple[str, Period]]]:
+    """The names each body bore for a time (gg:nameInUse), with their periods."""
+    rows = _select(
+        store,
+        f"""SELECT ?body ?name {_period_vars("n")} WHERE {{
+            ?body gg:nameInUse ?use . ?use gg:name ?name .
+            {_period_pattern("?use", "gg:inUseDuring", "n")}
+        }}""",
+    )
+    names: dict[str, list[tuple[str, Period]]] = defaultdict(list)
+    for row in rows:
+        names[str(row["body"])].append((str(row["name"]), _period_from(row, "n")))
+    return names
+
+
+def name_on(
+    names: Mapping[str, list[tuple[str, Period]]], iri: str, day: date | None
+) -> str | None:
+    """The name `iri` certainly bore on `day`, if the documents settle it."""
+    if day is None:
+        return None
+    return next((n for n, period in names.get(iri, []) if period.certainly_covers(day)), None)
+
+
 def structure_at(store: Store, day: date | None) -> Structure:
     """The bodies and reporting lines in force on `day`, for the picture.
 
@@ -457,28 +504,42 @@ def structure_at(store: Store, day: date | None) -> Structure:
     """
     idx = index(store)
     records = _body_records(store)
-    edges = [e for e in all_lines(store) if day is None or e.period.covers(day)]
+    edges = [
+        e if day is None or e.period.certainly_covers(day) else replace(e, certain=False)
+        for e in all_lines(store)
+        if day is None or e.period.covers(day)
+    ]
     shown: set[str] = {e.source for e in edges} | {e.target for e in edges}
+    certain: set[str] = {e.source for e in edges if e.certain} | {
+        e.target for e in edges if e.certain
+    }
     for iri, record in records.items():
         if record.proposed_only:
             continue
         if record.active is not None and record.active.known_start is not None:
             if day is None or record.active.covers(day):
                 shown.add(iri)
+            if day is None or record.active.certainly_covers(day):
+                certain.add(iri)
         elif record.top_level and (
             record.active is None or day is None or record.active.covers(day)
         ):
             shown.add(iri)
+            certain.add(iri)
     nodes = []
+    names = names_in_use(store)
     for iri in sorted(shown):
         record = records.get(iri)
+        then = name_on(names, iri, day)
         nodes.append(
             StructureNode(
                 iri=iri,
-                label=idx.label(iri),
+                label=then if then and then != idx.label(iri) else idx.label(iri),
+                current_label=idx.label(iri) if then and then != idx.label(iri) else "",
                 kinds=record.kinds if record else (),
                 top_level=record.top_level if record else False,
                 takes_decisions=record.takes_decisions if record else None,
+                certain=iri in certain,
             )
         )
     return Structure(day=day, nodes=nodes, edges=edges)
@@ -611,7 +672,7 @@ def structure_changes(
                 iri=iri,
                 kind=str(first.get("kind") or "change"),
                 day=day,
-                day_text=_bounded_text(exact, not_before, not_after) or "date not recorded",
+                day_text=bounded_text(exact, not_before, not_after) or "date not recorded",
                 description=str(first.get("description") or ""),
                 bodies=tuple(idx.ref(b) for b in _values(group, "affected")),
                 decision=idx.ref(decision) if decision is not None else None,
@@ -768,6 +829,10 @@ class BodyPage:
     actions: list[ActionRow]
     changes: list[ChangeEntry]
     sources: list[Source]
+    # in force on the day only as far as bounded dates allow (the documents do not settle it)
+    possible_members: list[MemberFact] = field(default_factory=list)
+    # the name the body bore on `day`, when it differs from its current one
+    name_then: str = ""
 
 
 _BODY_FACT_PROPERTIES = (
@@ -813,9 +878,11 @@ def body_page(store: Store, iri: str, day: date | None = None) -> BodyPage | Non
 
     lines = all_lines(store)
     structure = structure_at(store, day)
+    then = name_on(names_in_use(store), iri, day)
     return BodyPage(
         body=idx.ref(iri),
         day=day,
+        name_then=then if then and then != idx.label(iri) else "",
         kinds=[
             _capitalised(idx.labels.get(str(GG[k]), k)) for k in (record.kinds if record else ())
         ],
@@ -945,7 +1012,7 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
         {"_body": URIRef(body)},
     )
     holders = _post_holders(store, body)
-    current, other, proposed = [], [], []
+    current, other, proposed, possible = [], [], [], []
     for membership, group in _group(rows, "m").items():
         first = group[0]
         member = str(first["member"])
@@ -965,8 +1032,10 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
         )
         if fact.proposed:
             proposed.append(fact)
-        elif day is None or fact.period.covers(day):
+        elif day is None or fact.period.certainly_covers(day):
             current.append(fact)
+        elif fact.period.covers(day):
+            possible.append(fact)
         else:
             other.append(fact)
     order = {"Chair": 0, "Vice-Chair": 1, "Member": 2, "Observer": 3}
@@ -980,6 +1049,7 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
     return {
         "members": sorted(current, key=by_role),
         "other_members": sorted(other, key=by_date),
+        "possible_members": sorted(possible, key=by_role),
         "proposed_members": sorted(proposed, key=by_role),
     }
 
@@ -1571,9 +1641,14 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
     changes = [
         c for c in structure_changes(store) if c.meeting is not None and c.meeting.iri == iri
     ]
+    body_ref = idx.ref(body) if body is not None else None
+    then = name_on(names_in_use(store), str(body), _as_date(day)) if body is not None else None
+    if body_ref is not None and then and then != body_ref.label:
+        # the name the body bore at the meeting, its current one beside it
+        body_ref = replace(body_ref, label=f"{then} (now {body_ref.label})")
     return MeetingPage(
         meeting=idx.ref(iri),
-        body=idx.ref(body) if body is not None else None,
+        body=body_ref,
         day=_as_date(day),
         place="; ".join(_texts(props, GG.place)),
         start_time=_time_text(first(GG.startTime)),
@@ -1628,9 +1703,18 @@ def words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)][:8]
 
 
+def snippet(text: str, word: str, width: int = 60) -> str:
+    """The words around the first place `word` occurs in `text` (ignoring case)."""
+    at = text.casefold().find(word.casefold())
+    if at < 0:
+        return text[: 2 * width] + ("…" if len(text) > 2 * width else "")
+    start, end = max(0, at - width), min(len(text), at + len(word) + width)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
 def search(store: Store, text: str, limit: int = 50) -> dict[str, list[SearchHit]]:
-    """Bodies, people, organisations, posts, meetings and decisions whose names (or, for
-    decisions, text) contain every word of `text`; best matches first, grouped by kind."""
+    """Anything whose names, or whose text (resolutions, minutes, actions, terms of reference
+    items, comments), contain every word of `text`; names first, grouped by kind."""
     terms = words(text)
     if not terms:
         return {}
@@ -1668,21 +1752,26 @@ def search(store: Store, text: str, limit: int = 50) -> dict[str, list[SearchHit
     text_filter = " ".join(
         f"FILTER(CONTAINS(LCASE(STR(?text)), ?_w{i}))" for i in range(len(terms))
     )
+    # What people wrote: resolutions, minute and body texts, actions, terms of reference
+    # items, comments. Each hit shows the words around the match.
     for row in _select(
         store,
         f"""SELECT ?s ?text ?meeting ?date WHERE {{
-            ?s a gg:Decision ; rdf:value ?text . {text_filter}
-            OPTIONAL {{ ?s gg:ofMinute/gg:ofMeeting ?meeting .
+            VALUES ?p {{ rdf:value dct:description gg:actionText rdfs:comment }}
+            ?s ?p ?text . FILTER(isIRI(?s) && isLiteral(?text)) {text_filter}
+            OPTIONAL {{ ?s (gg:ofMinute|gg:arisesFrom)?/gg:ofMeeting ?meeting .
                        OPTIONAL {{ ?meeting dct:date ?date }} }}
         }}""",
         bindings,
     ):
         iri = str(row["s"])
+        kind = idx.kind(iri)
+        if kind not in SEARCH_KIND_ORDER or iri in hits:
+            continue
+        around = snippet(str(row["text"]), terms[0])
         meeting = idx.label(row["meeting"]) if "meeting" in row else ""
-        ref = Ref(iri, idx.label(iri), "decision")
-        hits.setdefault(
-            iri, SearchHit(ref, str(row["text"]), meeting, 0, _as_date(row.get("date")))
-        )
+        detail = f"{meeting}: {around}" if meeting and kind != "meeting" else around
+        hits[iri] = SearchHit(idx.ref(iri), str(row["text"]), detail, 0, _as_date(row.get("date")))
 
     grouped: dict[str, list[SearchHit]] = {}
     for kind in SEARCH_KIND_ORDER:
@@ -1846,18 +1935,6 @@ def _period_from(row: Mapping[str, Node], prefix: str) -> Period:
         end_not_before=get("EndNB"),
         end_not_after=get("EndNA"),
     )
-
-
-def _bounded_text(exact: date | None, not_before: date | None, not_after: date | None) -> str:
-    if exact:
-        return format_date(exact)
-    if not_before and not_after:
-        return f"between {format_date(not_before)} and {format_date(not_after)}"
-    if not_after:
-        return f"not after {format_date(not_after)}"
-    if not_before:
-        return f"not before {format_date(not_before)}"
-    return ""
 
 
 def format_date(day: date) -> str:

@@ -336,6 +336,8 @@ def _edge_svg(
     marker_name = mark or edge.kind
     marker = f"arrow-{marker_name if marker_name in COLOURS else 'hierarchical'}"
     dash = ' stroke-dasharray="7 5"' if edge.kind == "oversight" else ""
+    if not edge.certain:
+        dash = ' stroke-dasharray="2 3"'
     if mark == "removed":
         dash = (
             ' stroke-dasharray="3 4"' if edge.kind != "oversight" else ' stroke-dasharray="7 3 2 3"'
@@ -356,9 +358,13 @@ def _edge_svg(
         path = f"M{x1},{y1} C{x1},{y1 + bend} {x2},{y2 - bend} {x2},{y2}"
     description = f"{labels.get(edge.source, edge.source)} {KIND_TEXT.get(edge.kind, edge.kind)} "
     description += labels.get(edge.target, edge.target)
+    if not edge.certain:
+        description += " (possibly in force on this date: the documents give only bounds)"
     if mark:
         description += f" ({'added' if mark == 'added' else 'removed'} by the change)"
-    classes = " ".join(filter(None, ["edge", edge.kind, mark]))
+    classes = " ".join(
+        filter(None, ["edge", edge.kind, "" if edge.certain else "possible", mark])
+    )
     return (
         f'<g class="{classes}" data-source="{escape(edge.source)}" '
         f'data-target="{escape(edge.target)}" '
@@ -405,8 +411,15 @@ def _node_svg(node: StructureNode, box: Box, link: str, mark: str) -> str:
     stroke = COLOURS[mark] if mark else "#4a4a4a"
     stroke_width = 3 if mark else 2 if node.top_level else 1.2
     dash = ' stroke-dasharray="6 4"' if mark == "removed" or oversight else ""
-    classes = " ".join(filter(None, ["node", "top-level" if node.top_level else "", mark]))
+    if not node.certain:
+        dash = ' stroke-dasharray="2 3"'
+    top = "top-level" if node.top_level else ""
+    classes = " ".join(filter(None, ["node", top, "" if node.certain else "possible", mark]))
     description = node.label
+    if node.current_label:
+        description += f" (its name on this date; now {node.current_label})"
+    if not node.certain:
+        description += " (possibly in force on this date: the documents give only bounds)"
     if node.kinds:
         description += f" ({', '.join(kind_words(k) for k in node.kinds)})"
     if mark:
@@ -432,6 +445,7 @@ def _legend_svg(plan: Layout, with_marks: bool) -> str:
         ("hierarchical", "", "reports to"),
         ("reports-back-through", "", "reports back through"),
         ("oversight", ' stroke-dasharray="7 5"', "oversight only (not in the hierarchy)"),
+        ("hierarchical", ' stroke-dasharray="2 3"', "possibly in force (dates only bounded)"),
     ]
     if with_marks:
         items += [

@@ -421,6 +421,17 @@ def run_saved_query(
     return _run_transitive(store, query, query.transitive, text, bindings, timeout)
 
 
+CERTAINTY = "certainty"
+POSSIBLE = Literal("possible")
+
+
+def _chain_certainty(row: dict[str, Node], parent_possible: bool) -> dict[str, Node]:
+    """The row with its certainty lowered to possible when the step before it was possible."""
+    if parent_possible and CERTAINTY in row:
+        return {**row, CERTAINTY: POSSIBLE}
+    return row
+
+
 def _run_transitive(
     store: Store,
     query: SavedQuery,
@@ -462,6 +473,9 @@ def _run_transitive(
     variables = list(query.variables)
     if transitive.depth not in variables:
         variables.append(transitive.depth)
+    # A step's `certainty` (certain / possible), when the query gives one: a chain is only as
+    # certain as its least certain step, and a body reached both ways is reached certainly.
+    possible_nodes: set[Node] = set()
     depth = 1
     while frontier:
         if depth > MAX_DEPTH:
@@ -471,6 +485,10 @@ def _run_transitive(
         else:
             within = set(frontier)
             found_rows = [row for row in every_step if row.get(parameter.var) in within]
+        found_rows = [
+            _chain_certainty(row, row.get(parameter.var) in possible_nodes) for row in found_rows
+        ]
+        found_rows.sort(key=lambda row: row.get(CERTAINTY) == POSSIBLE)
         frontier = []
         for row in found_rows:
             found = row.get(transitive.column)
@@ -478,6 +496,8 @@ def _run_transitive(
                 continue
             seen.add(found)
             frontier.append(found)
+            if row.get(CERTAINTY) == POSSIBLE:
+                possible_nodes.add(found)
             row = {name: value for name, value in row.items() if name in query.variables}
             rows.append({**row, transitive.depth: Literal(depth, datatype=XSD.integer)})
         depth += 1

@@ -22,6 +22,7 @@ from rdflib.term import Node
 from govgraph.errors import QueryError
 from govgraph.namespaces import PREFIXES
 from govgraph.store import QueryResult, escape_string, sparql_term
+from govgraph.uncertain_dates import dated_columns, row_date_text
 
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 ASK_COLUMN = "_askResult"
@@ -106,7 +107,10 @@ def _csv_value(term: Node | None) -> str:
 
 
 def to_csv(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results CSV: plain values, quoted when needed, CRLF line ends."""
+    """SPARQL 1.1 Query Results CSV: plain values, quoted when needed, CRLF line ends.
+
+    A date known only by bounds (a column with a COLUMNPrecision column beside it) is written
+    as its bounds, "by 2 Sep 2009", never as a plain date: the CSV is read by people."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if result.kind == "ASK":
@@ -114,8 +118,14 @@ def to_csv(result: QueryResult) -> str:
         writer.writerow(["true" if result.boolean else "false"])
         return buffer.getvalue()
     writer.writerow(result.variables)
+    bounded = dated_columns(result.variables)
     for row in result.rows:
-        writer.writerow([_csv_value(row.get(name)) for name in result.variables])
+        writer.writerow(
+            [
+                (name in bounded and row_date_text(row, name)) or _csv_value(row.get(name))
+                for name in result.variables
+            ]
+        )
     return buffer.getvalue()
 
 

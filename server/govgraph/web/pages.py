@@ -50,7 +50,12 @@ KIND_TITLES = {
     "organisation": "Organisations",
     "post": "Posts",
     "meeting": "Meetings",
+    "event": "Other events",
+    "minute": "Minutes",
     "decision": "Decisions",
+    "action": "Actions",
+    "terms item": "Terms of reference items",
+    "report": "Reports",
 }
 STATUS_TEXT = {
     "Held": "held",
