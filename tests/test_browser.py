@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from fixtures.accessibility import assert_accessible
 from govgraph.config import Settings
 from govgraph.web import create_app
 
@@ -89,10 +90,13 @@ def page(browser, server: str) -> Iterator[object]:
     assert not outside, f"the page tried to reach the network: {outside[:5]}"
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, *, accessible: bool = True) -> None:
+    """Keep a picture of the page as a test artefact, and check it with axe-core."""
     SCREENSHOTS.mkdir(exist_ok=True)
     (SCREENSHOTS / ".gitignore").write_text("*\n", encoding="utf-8")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    if accessible:
+        assert_accessible(page)
 
 
 def test_an_officer_finds_ssog_follows_it_and_checks_a_change(page, server: str) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from govgraph import __version__
+from govgraph import __version__, accounts
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
 from govgraph.namespaces import PREFIXES
@@ -138,14 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="check a proposed change against the current graph",
         description=(
-            "Validate a proposed change (SPARQL Update, or JSON with add/remove Turtle) against "
-            "the current graph and print the report and its impact. Exit 0 if the result would "
-            "conform, 1 if not, 2 if the file is malformed."
+            "Validate a proposed change (SPARQL Update, JSON with add/remove Turtle, or JSON or "
+            "YAML structure operations) against the current graph and print the report and its "
+            "impact. Exit 0 if the result would conform, 1 if not, 2 if the file is malformed."
         ),
     )
     check.add_argument("file", metavar="FILE")
     check.add_argument("--format", choices=("human", "json"), default="human")
     check.set_defaults(run=run_change_check)
+    accounts.add_parser(commands)
     return parser
 
 

@@ -226,6 +226,7 @@ def render_svg(
     href: Callable[[str], str],
     diff: StructureDiff | None = None,
     title: str = "Reporting structure",
+    title_id: str = "structure-title",
 ) -> str:
     """The picture as an SVG element (a string to put inline in a page).
 
@@ -259,8 +260,8 @@ def render_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="structure" width="{plan.width}" '
         f'height="{plan.height}" viewBox="0 0 {plan.width} {plan.height}" '
-        f'aria-labelledby="structure-title" font-family="system-ui, sans-serif" font-size="12">',
-        f'<title id="structure-title">{escape(title)}</title>',
+        f'aria-labelledby="{title_id}" font-family="system-ui, sans-serif" font-size="12">',
+        f'<title id="{title_id}">{escape(title)}</title>',
         "<defs>",
     ]
     for name, colour in sorted(COLOURS.items()):
@@ -382,7 +383,7 @@ def _node_svg(node: StructureNode, box: Box, link: str, mark: str) -> str:
     classes = " ".join(filter(None, ["node", "top-level" if node.top_level else "", mark]))
     description = node.label
     if node.kinds:
-        description += f" ({', '.join(_words(k) for k in node.kinds)})"
+        description += f" ({', '.join(kind_words(k) for k in node.kinds)})"
     if mark:
         description += f", {mark} by the change"
     centre = box.x + BOX_WIDTH // 2
@@ -430,7 +431,7 @@ def _legend_svg(plan: Layout, with_marks: bool) -> str:
     return "".join(parts)
 
 
-def _words(kind: str) -> str:
+def kind_words(kind: str) -> str:
     """'TaskAndFinishGroup' → 'task and finish group'."""
     out = []
     for char in kind:

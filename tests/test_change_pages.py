@@ -1,0 +1,243 @@
+"""Signing in, proposals, the board paper and the picture downloads, through Flask's test client
+(the browser round trip is in test_change_builder_browser.py).
+
+Data: the small structure of tests/fixtures/changes/structure.ttl; accounts made as an operator
+would, in a fresh state folder per test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from fixtures.accounts import Credentials, make_accounts
+from fixtures.workflow import FIXTURE, LT, NEW_GROUP
+from govgraph.accounts import AccountBook
+from govgraph.config import Settings
+from govgraph.web import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture()
+def state(tmp_path: Path) -> Path:
+    return tmp_path / "state"
+
+
+@pytest.fixture()
+def accounts(state: Path) -> dict[str, Credentials]:
+    return make_accounts(state)
+
+
+@pytest.fixture()
+def app(state: Path, accounts) -> Flask:
+    settings = Settings(project_root=ROOT, data_files=[FIXTURE], store="memory", state_dir=state)
+    return create_app(settings)
+
+
+def https_client(app: Flask) -> FlaskClient:
+    """A client on https, so the Secure session cookie is sent back as a browser would."""
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"
+    return client
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return https_client(app)
+
+
+def token_of(client: FlaskClient, path: str = "/login") -> str:
+    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+def signed_in(app: Flask, who: Credentials) -> FlaskClient:
+    client = https_client(app)
+    response = client.post("/login", data={"name": who.name, "password": who.password,
+                                           "csrf_token": token_of(client)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, str], page: str) -> object:
+    return client.post(path, data={**data, "csrf_token": token_of(client, page)})
+
+
+def propose_turtle(app: Flask, drafter: Credentials) -> str:
+    """A pending proposal (Turtle) made through the workflow the pages use."""
+    from govgraph.changes import ChangeRequest
+    from govgraph.web.changes import workflow_for
+
+    with app.app_context():
+        proposal, _ = workflow_for(app).propose(ChangeRequest.from_json(NEW_GROUP), drafter.name)
+    return proposal.id
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+def test_an_operator_adds_an_account_with_the_password_on_standard_input(tmp_path: Path) -> None:
+    env = {"GOVGRAPH_STATE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "govgraph.cli", "users", "add", "pat", "--role", "drafter"]
+    done = subprocess.run(command, input="a long enough secret\n", capture_output=True,
+                          text=True, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    stored = (tmp_path / "accounts.json").read_text(encoding="utf-8")
+    assert "a long enough secret" not in stored and "scrypt:" in stored
+    book = AccountBook(tmp_path)
+    assert book.verify("pat", "a long enough secret").role == "drafter"
+    assert book.verify("pat", "a wrong password!!") is None
+    # a password is never a command-line argument, and a short one is refused
+    extra = subprocess.run([*command, "secret-as-argument"], capture_output=True, text=True,
+                           env=env, cwd=ROOT)
+    assert extra.returncode == 2
+    short = subprocess.run([*command[:-2], "--role", "approver", "--replace"], input="short\n",
+                           capture_output=True, text=True, env=env, cwd=ROOT)
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
+
+
+def test_signing_in_and_out(client: FlaskClient, accounts) -> None:
+    drafter = accounts["drafter"]
+    wrong = client.post("/login", data={"name": drafter.name, "password": "not the password",
+                                        "csrf_token": token_of(client)})
+    assert wrong.status_code == 401
+    assert "do not match an account" in wrong.get_data(as_text=True)
+    response = client.post("/login?next=/changes", data={
+        "name": drafter.name, "password": drafter.password, "csrf_token": token_of(client)})
+    assert response.status_code == 302 and response.headers["Location"] == "/changes"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+    assert f"Signed in as <strong>{drafter.name}</strong>" in client.get("/").get_data(
+        as_text=True)
+    out = client.post("/logout", data={"csrf_token": token_of(client, "/")})
+    assert out.status_code == 302
+    assert "Signed in as" not in client.get("/").get_data(as_text=True)
+
+
+def test_sign_in_goes_back_only_to_this_site(client: FlaskClient, accounts) -> None:
+    drafter = accounts["drafter"]
+    response = client.post("/login", data={"name": drafter.name, "password": drafter.password,
+                                           "next": "//evil.example/", "csrf_token":
+                                           token_of(client)})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_form_post_without_its_csrf_token_is_refused(app: Flask, accounts) -> None:
+    client = https_client(app)
+    refused = client.post("/login", data={"name": accounts["drafter"].name,
+                                          "password": accounts["drafter"].password})
+    assert refused.status_code == 400
+    assert "Form refused" in refused.get_data(as_text=True)
+    drafter = signed_in(app, accounts["drafter"])
+    assert drafter.post("/changes/new", data={"op-0-op": "end-body"}).status_code == 400
+    assert drafter.post("/changes/check", data={"add": "x"}).status_code == 400
+    # the token-authenticated API needs none
+    assert client.post("/api/changes/validate", json=NEW_GROUP).status_code == 200
+
+
+def test_proposing_needs_the_drafter_role(app: Flask, accounts) -> None:
+    anonymous = https_client(app)
+    response = anonymous.get("/changes/new")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/changes/new")
+    reader = signed_in(app, accounts["reader"])
+    assert reader.get("/changes/new").status_code == 403
+    assert signed_in(app, accounts["drafter"]).get("/changes/new").status_code == 200
+
+
+def test_a_drafter_cannot_approve_and_an_approver_can(app: Flask, accounts) -> None:
+    proposal_id = propose_turtle(app, accounts["drafter"])
+    page = f"/changes/{proposal_id}"
+    drafter = signed_in(app, accounts["drafter"])
+    text = drafter.get(page).get_data(as_text=True)
+    assert "Withdraw your proposal" in text and "Approve and make the change" not in text
+    form = {"approvedBy": LT + "body/board", "date": "2010-01-05"}
+    assert post_form(drafter, f"{page}/approve", form, page).status_code == 403
+
+    approver = signed_in(app, accounts["approver"])
+    text = approver.get(page).get_data(as_text=True)
+    assert "Approve and make the change" in text and "Task Group" in text
+    no_date = post_form(approver, f"{page}/approve", {**form, "date": "5 Jan"}, page)
+    assert no_date.status_code == 400 and "is not a date" in no_date.get_data(as_text=True)
+    done = post_form(approver, f"{page}/approve", form, page)
+    assert done.status_code == 303
+    text = approver.get(page).get_data(as_text=True)
+    assert "Approved" in text and "change set 1" in text
+    listing = approver.get("/changes?status=approved").get_data(as_text=True)
+    assert "A task group under the theme board" in listing
+    bodies = approver.get("/api/queries/bodies").get_json()
+    assert LT + "body/task-group" in {row["body"]["value"] for row in
+                                      bodies["results"]["bindings"]}
+
+
+def test_rejecting_needs_a_reason_and_withdrawing_is_the_drafters(app: Flask, accounts) -> None:
+    first = propose_turtle(app, accounts["drafter"])
+    approver = signed_in(app, accounts["approver"])
+    page = f"/changes/{first}"
+    assert post_form(approver, f"{page}/reject", {"reason": ""}, page).status_code == 400
+    assert post_form(approver, f"{page}/reject", {"reason": "not now"}, page).status_code == 303
+    assert "“not now”" in approver.get(page).get_data(as_text=True)
+
+    second = propose_turtle(app, accounts["drafter"])
+    page = f"/changes/{second}"
+    assert post_form(approver, f"{page}/withdraw", {}, page).status_code == 403
+    drafter = signed_in(app, accounts["drafter"])
+    assert post_form(drafter, f"{page}/withdraw", {}, page).status_code == 303
+    assert "Withdrawn" in drafter.get("/changes?status=withdrawn").get_data(as_text=True)
+
+
+def test_an_applied_change_can_be_proposed_for_undoing(app: Flask, accounts) -> None:
+    proposal_id = propose_turtle(app, accounts["drafter"])
+    approver = signed_in(app, accounts["approver"])
+    page = f"/changes/{proposal_id}"
+    post_form(approver, f"{page}/approve", {"approvedBy": LT + "body/board",
+                                            "date": "2010-01-05"}, page)
+    drafter = signed_in(app, accounts["drafter"])
+    history = drafter.get("/changes").get_data(as_text=True)
+    assert "Propose undoing it" in history
+    response = post_form(drafter, "/changes/history/1/revert", {}, "/changes")
+    assert response.status_code == 303
+    undo = drafter.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Revert change set 1" in undo
+
+
+def test_the_board_paper_and_its_pdf(app: Flask, accounts) -> None:
+    from pypdf import PdfReader
+
+    proposal_id = propose_turtle(app, accounts["drafter"])
+    client = https_client(app)
+    html = client.get(f"/changes/{proposal_id}/paper").get_data(as_text=True)
+    assert "A task group under the theme board" in html and "The change can be made" in html
+    assert "paper.css" in html
+    response = client.get(f"/changes/{proposal_id}/paper.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "A task group under the theme board" in text
+    assert "Task Group" in text
+
+
+def test_the_structure_picture_downloads_as_svg_and_png(client: FlaskClient) -> None:
+    svg = client.get("/structure.svg")
+    assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    assert 'attachment; filename="structure' in svg.headers["Content-Disposition"]
+    png = client.get("/structure.png")
+    assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG\r\n\x1a\n")
+    body = client.get("/body/theme-board/structure.svg")
+    assert body.status_code == 200 and b"Theme Board" in body.data
+    assert client.get("/body/no-such-body/structure.png").status_code == 400
+
+
+def test_type_ahead_offers_bodies_and_people_by_name(client: FlaskClient) -> None:
+    found = client.get("/changes/pick?kind=body&q=theme").get_json()
+    assert {"iri": LT + "body/theme-board", "label": "Theme Board"} in found
+    assert client.get("/changes/pick?kind=spaceship&q=x").status_code == 400
+    assert json.loads(client.get("/changes/pick?kind=person&q=").data) == []
