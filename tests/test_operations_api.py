@@ -471,3 +471,24 @@ def test_merging_into_an_existing_body(server):
     assert {RCWG, NEWG}.isdisjoint(descendants)
     [merged] = changes_of(server, SSOG)
     assert (merged["kind"], merged["decision"]) == ("merged", BOARD)
+
+
+def test_a_body_that_takes_no_decisions_cannot_record_one(server):
+    scg = LT + "body/strategic-commissioning-group"
+    status, report = call(f"{server}/api/changes/validate", {"operations": [
+        {"op": "record-meeting", "body": scg, "date": "2009-10-01",
+         "minutes": [{"number": "1", "title": "Commissioning",
+                      "decisions": [{"text": "That the plan be approved",
+                                     "kind": "approved"}]}]}]})
+    assert status == 200 and report["conforms"] is False
+    assert [(r["shape"].rsplit("#", 1)[-1], r["focusNode"]) for r in report["introduced"]] == [
+        ("NonDecidingBodyShape", scg)]
+
+
+def test_a_second_meeting_on_the_same_day_gets_its_own_iri_and_a_word(server):
+    status, report = call(f"{server}/api/changes/validate", {"operations": [
+        {"op": "record-meeting", "body": SSOG, "date": "2009-09-02"}]})
+    assert status == 200
+    assert f"<{LT}meeting/ssog-2009-09-02-2>" in report["compiled"]["add"]
+    assert [c["node"] for c in report["impact"]["consequences"]] == [
+        LT + "meeting/ssog-2009-09-02-2"]

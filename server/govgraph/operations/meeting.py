@@ -30,6 +30,12 @@ class _Record:
         self.date = compilation.date("date")
         body_slug = compilation.slug_of(self.body)
         self.meeting = compilation.mint(f"meeting/{body_slug}-{self.date}")
+        same_day = [m for m in compilation.graph.subjects(GG.ofBody, self.body)
+                    if (m, DCT.date, self.date) in compilation.graph and m != self.meeting]
+        if same_day:
+            compilation.note(self.meeting, f"A meeting of {compilation.label(self.body)} on "
+                             f"{self.date} is already recorded (<{same_day[0]}>); this records "
+                             "another one.")
         self.document = self._source(operation.get("source"), body_slug)
         self.attendance: dict[URIRef, URIRef] = {}
 
