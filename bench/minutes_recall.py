@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "minutes"  # copies of ../shared/seeds/000 and 003
 SEED_MEETINGS = {
     "000_c0054b3503680489.txt": "https://w3id.org/govgraph/id/meeting/ssog-2006-06-13",
     "003_6f94ff6029256e8b.txt": "https://w3id.org/govgraph/id/meeting/ssog-2009-09-02",
@@ -42,7 +42,7 @@ EXPANDS = {"chair": {"chair", "present"}, "substitute": {"substitute", "present"
 
 
 def seeds_dir() -> Path:
-    """Where the seed notes are: $GOVGRAPH_SEEDS, else ../shared/seeds beside the project."""
+    """Where the seed notes are: $GOVGRAPH_SEEDS, else the copies in tests/fixtures/minutes."""
     import os
 
     return Path(os.environ.get("GOVGRAPH_SEEDS", SEEDS))

@@ -122,6 +122,7 @@ _ACTION_WORDS = re.compile(
     r"\bbe\s+(?:presented|submitted|brought)\b|\bbring\s+forward\b", re.I)
 _REPORT_TO = re.compile(r"\breport(?:ing)?\s+back\s+(?:to|through)\s+(?P<to>.+?)(?:[;,.]|$)", re.I)
 _MEETING_HELD = re.compile(r"\bmeetings?\b.*\b(?:be|would be|will be)\s+held\b", re.I)
+_CLOSED_AT = re.compile(r"(?:the\s+)?(?:meeting\s+)?(?:closed|ended|finished)\s+at\s+.+", re.I)
 _NEXT_MEETING = re.compile(r"\bnext\s+meeting\b", re.I)
 _SIGNATURE = re.compile(r"^(?:chair(?:man|woman)?|signed|date)\s*[:.]?\s*[_.…\s]*$", re.I)
 _NAME_WORD = re.compile(
@@ -485,7 +486,7 @@ class _Reader:
             (_TIME_RANGE.search(text) and len(text) < 60)
             or (_DATE_NUMERIC.fullmatch(text.strip()))
             or _SIGNATURE.match(text)
-            or re.fullmatch(r"(?:meeting\s+)?(?:closed|ended|finished)\s+at\s+.+", text, re.I))
+            or _CLOSED_AT.fullmatch(text))
 
     # --- the heading ---------------------------------------------------------------------
 
@@ -575,7 +576,10 @@ class _Reader:
                     self._entry_line(line, "apologies")
                 continue
             if status is None:
-                if not (_parse_date(line.text) or _HEADING.match(line.text)):
+                if heading_line is not None and line.number < heading_line:
+                    continue  # a title above the heading ("EXAMPLE BOARD")
+                if not (_parse_date(line.text) or _HEADING.match(line.text)
+                        or _TIME_RANGE.search(line.text)):
                     self._warn(line.number, "a line before the attendance lists was not "
                                             "placed", line.text)
                 continue
@@ -738,7 +742,11 @@ class _Reader:
         result["text"] = "\n\n".join(paragraphs)
         introducer = self._introducer(paragraphs, minute, present)
         if introducer:
-            result["introducedBy"] = introducer if len(introducer) > 1 else introducer[0]
+            result["introducedBy"] = introducer[0]
+        if len(introducer) > 1:
+            others = ", ".join(p if isinstance(p, str) else p["name"] for p in introducer[1:])
+            self._warn(minute.line, f"minute {minute.number} was introduced by more than one "
+                                    f"person; the record takes the first (also: {others})")
         result["decisions"] = decisions
         actions = self._actions(decisions, narrative, minute, present)
         if actions:
