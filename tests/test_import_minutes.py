@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from govgraph.importers.minutes import NoMeeting, decision_kind, import_minutes, read_minutes
+from govgraph.importers.minutes import NoMeeting, import_minutes, read_minutes
 from govgraph.importers.names import BodyDirectory, PeopleDirectory
 from govgraph.importers.reading import UnreadableDocument, document_text
+from govgraph.importers.resolutions import decision_kind
 from govgraph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,6 +214,15 @@ def test_partnership_layout_names_posts_representation_and_resolutions(people, b
     assert [(d["number"], d["kind"]) for d in minutes["263"]["decisions"]] == [("1", "approved")]
     assert minutes["263"]["actions"][0]["due"] == "the next meeting"
     assert [(d["number"], d["kind"]) for d in minutes["264"]["decisions"]] == [("1", "noted")]
+
+
+def test_a_venue_line_gives_the_place_and_a_bare_heading_the_body_above_it(people, bodies):
+    text = ("Example Board\nMinutes of the meeting held on 1 April 2025\nVenue: Council "
+            "Chamber\n\nPresent: Alice Able (Chair), Bob Baker\n\n1. Welcome\n\nNone.\n")
+    draft = read_minutes(text, people, bodies).to_json()
+    op = draft["operations"][0]
+    assert (op["body"], op["date"], op["place"]) == (BOARD, "2025-04-01", "Council Chamber")
+    assert op["chair"] == P + "alice-able" and draft["warnings"] == []
 
 
 def test_the_body_can_be_given_and_an_unknown_body_is_warned(people, bodies):

@@ -31,6 +31,7 @@ from govgraph.importers.names import (
     people_directory,
     strip_titles,
 )
+from govgraph.importers.resolutions import ITEM, Resolution
 from govgraph.store import Store
 
 MAX_TEXT_CHARS = 5_000_000
@@ -87,9 +88,6 @@ _RESOLUTION = re.compile(
 _RESOLUTION_CASUAL = re.compile(r"^(?P<word>Resolved|Agreed|Noted)\s*(?::-|:|–)\s*(?P<rest>.*)$")
 _RECORD_AGREED = re.compile(
     r"\b(?:notes|minutes)\b.*\b(?:were|be)\s+(?:agreed|approved|confirmed|signed)\b", re.I)
-_ITEM = re.compile(r"^\(?(?P<marker>[ivx]{1,6}|[a-z]|\d{1,2})\)\s*(?P<text>.*)$")
-_ITEM_DOTTED = re.compile(r"^(?P<marker>[ivx]{1,6})\.\s+(?P<text>.*)$")
-_ROMAN = re.compile(r"^[ivx]+$")
 _NOTE = re.compile(r"^\(?\s*(?:\*\s*)?\(?NOTES?\b", re.I)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _CHAIR_MARK = re.compile(
@@ -137,35 +135,6 @@ POST_WORDS = frozenset({
     "communities", "local", "regional", "national", "city", "voluntary", "action",
 })
 
-KIND_BY_VERB: tuple[tuple[str, str], ...] = (
-    ("thanked", "thanked"), ("thank", "thanked"),
-    ("received", "received"),
-    ("noted", "noted"),
-    ("approved", "approved"), ("ratified", "approved"), ("adopted", "approved"),
-    ("established", "established"), ("formed", "established"), ("set up", "established"),
-    ("created", "established"), ("constituted", "established"),
-    ("requested", "requested"), ("asked", "requested"), ("invited", "requested"),
-    ("presented", "requested"), ("submitted", "requested"),
-    ("commissioned", "commissioned"),
-    ("supported", "supported"),
-    ("endorsed", "endorsed"),
-    ("accepted", "accepted"),
-    ("agreed", "agreed"),
-)
-"""A resolution's kind by its first passive verb ("… be noted", "… be established")."""
-KIND_BY_NOUN = {"approval": "approved", "support": "supported", "thanks": "thanked",
-                "endorsement": "endorsed"}
-"""… and by the noun of "NOUN be given" ("approval in principle be given to …")."""
-KIND_BY_INFINITIVE = {"note": "noted", "approve": "approved", "establish": "established",
-                      "request": "requested", "commission": "commissioned",
-                      "support": "supported", "endorse": "endorsed", "accept": "accepted",
-                      "thank": "thanked", "receive": "received", "agree": "agreed"}
-_VERBS = "|".join(verb for verb, _ in KIND_BY_VERB)
-_BE_VERB = re.compile(
-    r"\bbe\s+(?:\w+ly\s+)?(?:\w+ed\s+and\s+(?=(?:presented|submitted)))?(" + _VERBS + r")\b",
-                      re.I)
-_BE_GIVEN = re.compile(r"\b(" + "|".join(KIND_BY_NOUN) + r")\b[^;,]{0,40}?\bbe\s+given\b", re.I)
-_INFINITIVE = re.compile(r"^(?:that\s+)?(?:the\s+\w+\s+)?to\s+(\w+)\b", re.I)
 
 
 class NoMeeting(InputError):
@@ -188,7 +157,6 @@ class Entry:
     capacity: str = ""
     representing: str = ""
     substitute_for: Match | None = None
-    chair: bool = False
     also: list[str] = field(default_factory=list)
     """Statuses held besides `status` (chair, observer, substitute)."""
 
@@ -316,24 +284,6 @@ def _split_top(text: str, pattern: re.Pattern[str]) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def decision_kind(text: str, default: str = "agreed") -> str:
-    """The decision-kind concept (its local name) for a resolution's text, by its verb."""
-    given = _BE_GIVEN.search(text)
-    passive = _BE_VERB.search(text)
-    if given and (passive is None or given.start() < passive.start()):
-        return KIND_BY_NOUN[given.group(1).casefold()]
-    if passive:
-        verb = passive.group(1).casefold()
-        return next(kind for word, kind in KIND_BY_VERB if word == verb)
-    infinitive = _INFINITIVE.match(text.strip())
-    if infinitive and infinitive.group(1).casefold() in KIND_BY_INFINITIVE:
-        return KIND_BY_INFINITIVE[infinitive.group(1).casefold()]
-    for word, kind in KIND_BY_VERB:
-        if re.search(rf"\b{word}\b", text[:80], re.I) and word in {"noted", "approved", "agreed"}:
-            return kind
-    return default
-
-
 class _Reader:
     def __init__(self, people: PeopleDirectory, bodies: BodyDirectory, source: str) -> None:
         self.people = people
@@ -365,8 +315,7 @@ class _Reader:
             self._apologies_in(minute.lines)
         self._apply_substitutions()
         present = frozenset(e.match.iri for e in self.entries if e.match.iri)
-        minute_json = [self._minute(m, present, meeting.get("body")) for m in
-                       self._sub_minutes(minutes)]
+        minute_json = [self._minute(m, present) for m in self._sub_minutes(minutes)]
         self._resolve_body(meeting, body, body_name, heading_line)
         if meeting["date"] is None:
             self._warn(heading_line, "no date found for the meeting; enter it before submitting")
@@ -508,6 +457,7 @@ class _Reader:
             if place:
                 meeting["place"] = place.group("place").strip(" .,")
             body_name = re.sub(r"\s+on\s+.*$", "", body_name).strip(" .,")
+            self._venue(head, meeting)
             return body_name, line.number
         # No "Minutes of …" sentence: a title line, then a date line (board papers, agendas).
         for index, line in enumerate(head[:12]):
@@ -517,6 +467,14 @@ class _Reader:
                 title = head[index - 1].text if index else ""
                 return (title if title and not _SECTION.match(title) else ""), line.number
         return "", None
+
+    @staticmethod
+    def _venue(head: list[Line], meeting: dict[str, Any]) -> None:
+        """A "Venue: …" line gives the place when the heading does not."""
+        for line in head[:30]:
+            venue = _VENUE.match(line.text)
+            if venue and "place" not in meeting:
+                meeting["place"] = venue.group("place").strip(" .")
 
     def _resolve_body(self, meeting: dict[str, Any], body: str | None, name: str,
                       line: int | None) -> None:
@@ -579,7 +537,7 @@ class _Reader:
                 if heading_line is not None and line.number < heading_line:
                     continue  # a title above the heading ("EXAMPLE BOARD")
                 if not (_parse_date(line.text) or _HEADING.match(line.text)
-                        or _TIME_RANGE.search(line.text)):
+                        or _TIME_RANGE.search(line.text) or _VENUE.match(line.text)):
                     self._warn(line.number, "a line before the attendance lists was not "
                                             "placed", line.text)
                 continue
@@ -613,7 +571,7 @@ class _Reader:
         representing = ""
         if _REPRESENTING.match(capacity_text):
             representing, capacity_text = _REPRESENTING.sub("", capacity_text), ""
-        names = self._names(names_text, line.number, marks_by_name=True)
+        names = self._names(names_text, line.number)
         if not names:
             self._warn(line.number, "no name found in this attendance line", line.text)
             return
@@ -638,7 +596,7 @@ class _Reader:
         for index, match in enumerate(names):
             this_chair = (chair and index == 0) or fold(match.name) in chair_names
             entry = Entry(match, entry_status, line.number, capacity_text.strip(" ,"),
-                          representing.strip(" ,"), substitute_for, this_chair, list(extra))
+                          representing.strip(" ,"), substitute_for, list(extra))
             if this_chair:
                 entry.also.append("chair")
                 self.chair = match
@@ -664,7 +622,7 @@ class _Reader:
                 return ", ".join(names), ", ".join(parts[index:])
         return ", ".join(names), ""
 
-    def _names(self, text: str, line: int, marks_by_name: bool = False) -> list[Match]:
+    def _names(self, text: str, line: int) -> list[Match]:
         """The people named in 'A, B and C' ('Cllrs A, B and C'), matched to the graph."""
         text = re.sub(r"^(?:the\s+)?(?:councillors|cllrs\.?)\s+", "", text.strip(), flags=re.I)
         text = re.sub(r"^(?:messrs\.?|mesdames)\s+", "", text, flags=re.I)
@@ -735,7 +693,7 @@ class _Reader:
 
     # --- one minute --------------------------------------------------------------------------
 
-    def _minute(self, minute: Minute, present: frozenset[str], body: str | None) -> dict:
+    def _minute(self, minute: Minute, present: frozenset[str]) -> dict:
         result: dict[str, Any] = {"number": minute.number, "title": minute.title}
         narrative, decisions = self._decisions(minute)
         paragraphs = _paragraphs(narrative)
@@ -757,7 +715,7 @@ class _Reader:
         """Split a minute's lines into its narrative and its resolutions, one per sub-item."""
         narrative: list[Line] = []
         decisions: list[dict[str, Any]] = []
-        block: _Block | None = None
+        block: Resolution | None = None
         in_note = False
         for line in minute.lines:
             text = line.text
@@ -769,7 +727,7 @@ class _Reader:
             if resolution and _is_resolution(resolution):
                 if block:
                     decisions += block.decisions()
-                block = _Block(noted=resolution.group("word").upper() == "NOTED")
+                block = Resolution(noted=resolution.group("word").upper() == "NOTED")
                 lead = (resolution.groupdict().get("lead") or "").strip()
                 rest = re.sub(r"^that\s*(?::-|:|-)?\s*$", "", resolution.group("rest").strip(),
                               flags=re.I)
@@ -779,7 +737,7 @@ class _Reader:
                     block.add(rest)
                 continue
             if block is None and not decisions and _RECORD_AGREED.search(text):
-                decisions += _Block(items=[["1", text]]).decisions()
+                decisions += Resolution(items=[["1", text]]).decisions()
                 narrative.append(line)
                 continue
             if block is not None and block.take(text):
@@ -853,50 +811,6 @@ class _Reader:
         return action
 
 
-@dataclass
-class _Block:
-    """One resolution ("It was AGREED that:- (i) … (ii) …") as its lines arrive."""
-
-    noted: bool = False
-    items: list[list[str]] = field(default_factory=list)  # [marker, text]
-    style: str | None = None
-
-    def add(self, text: str) -> None:
-        item = _ITEM.match(text) or _ITEM_DOTTED.match(text)
-        if item and (self.style is None or _style(item.group("marker"), self.style) == self.style):
-            self.style = self.style or _style(item.group("marker"))
-            if len(self.items) == 1 and self.items[0][0] == "1":
-                self.items.clear()  # the words before "(i)" only lead in
-            self.items.append([item.group("marker"), item.group("text")])
-        elif self.items:
-            self.items[-1][1] += "\n" + text
-        else:
-            self.items.append(["1", text])
-
-    def take(self, text: str) -> bool:
-        """Whether a following line belongs to the resolution (a new sub-item, or the rest of
-        one not yet ended by ';' or '.'); otherwise it is narrative again."""
-        item = _ITEM.match(text) or _ITEM_DOTTED.match(text)
-        marked = bool(item) and (
-            self.style is None or _style(item.group("marker"), self.style) == self.style)
-        if marked and self.style is not None or not self.items:
-            self.add(text)
-            return True
-        if not re.search(r"(?:;|\.|;\s*and)\s*$", self.items[-1][1].rstrip()):
-            self.items[-1][1] += "\n" + text
-            return True
-        return False
-
-    def decisions(self) -> list[dict[str, Any]]:
-        result = []
-        for marker, text in self.items:
-            clean = re.sub(r"\s*;\s*(?:and)?\s*$|\s*\.\s*$", "", text.strip())
-            clean = _strip_that(clean).lstrip(" ,")
-            result.append({"number": marker if marker == "1" else f"({marker})", "text": clean,
-                           "kind": decision_kind(clean, "noted" if self.noted else "agreed")})
-        return result
-
-
 @dataclass(frozen=True)
 class _Mark:
     kind: str
@@ -939,23 +853,11 @@ def _section_status(head: str) -> str:
     return "present"
 
 
-def _style(marker: str, current: str | None = None) -> str:
-    if marker.isdigit():
-        return "digit"
-    if _ROMAN.match(marker) and (current in (None, "roman") or marker not in "iv"):
-        return "roman" if current != "letter" else "letter"
-    return "letter"
-
-
 def _is_resolution(found: re.Match[str]) -> bool:
     lead = (found.groupdict().get("lead") or "").strip()
     if found.re is _RESOLUTION_CASUAL:
         return True
     return lead == "" or bool(re.match(r"^(?:it\s+was|the\s+\w+(?:\s+\w+)?|\w+)$", lead, re.I))
-
-
-def _strip_that(text: str) -> str:
-    return re.sub(r"^that\s*(?::-|:|-)?\s*", "", text.strip(), flags=re.I).strip()
 
 
 def _paragraphs(lines: list[Line]) -> list[str]:
@@ -964,7 +866,7 @@ def _paragraphs(lines: list[Line]) -> list[str]:
     paragraphs: list[str] = []
     for line in lines:
         open_end = paragraphs and not re.search(r"[.:;!?)\]]\**$|:-$", paragraphs[-1])
-        if open_end and (line.text[:1].islower() or not _ITEM.match(line.text)):
+        if open_end and (line.text[:1].islower() or not ITEM.match(line.text)):
             paragraphs[-1] += " " + line.text
         else:
             paragraphs.append(line.text)
