@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -43,8 +44,6 @@ EXPANDS = {"chair": {"chair", "present"}, "substitute": {"substitute", "present"
 
 def seeds_dir() -> Path:
     """Where the seed notes are: $GOVGRAPH_SEEDS, else the copies in tests/fixtures/minutes."""
-    import os
-
     return Path(os.environ.get("GOVGRAPH_SEEDS", SEEDS))
 
 
@@ -229,11 +228,14 @@ def time_large(store: Any, size: int) -> dict[str, float]:
     read_minutes(baseline_text, people, bodies)
     baseline = time.perf_counter() - started
     text = synthetic_minutes(size)
-    started = time.perf_counter()
-    draft = read_minutes(text, people, bodies)
-    seconds = time.perf_counter() - started
-    return {"characters": len(text), "seconds": seconds, "seed_003_seconds": baseline,
-            "minutes": len(draft.operation["minutes"])}
+    runs = []
+    for _ in range(3):  # the best of three: other work on the machine only slows a run
+        started, cpu = time.perf_counter(), time.process_time()
+        draft = read_minutes(text, people, bodies)
+        runs.append((time.perf_counter() - started, time.process_time() - cpu))
+    return {"characters": len(text), "seconds": min(r[0] for r in runs),
+            "cpu_seconds": min(r[1] for r in runs), "seed_003_seconds": baseline,
+            "minutes": len(draft.operation["minutes"]), "load": os.getloadavg()[0]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  invented people: {len(result['invented'])} {result['invented'] or ''}")
         print(f"  listed for review: {result['unmatched']} names, {result['warnings']} lines")
     print(f"\n{timing['characters']:,} characters ({timing['minutes']} minutes) read in "
-          f"{timing['seconds']:.2f} s; seed 003 in "
+          f"{timing['seconds']:.2f} s, {timing['cpu_seconds']:.2f} s of CPU (best of 3; "
+          f"load average {timing['load']:.1f}); seed 003 in "
           f"{timing['seed_003_seconds'] * 1000:.0f} ms (goal: 2 MB under 2 s: "
           f"{'PASS' if timing['seconds'] < 2 else 'MISS'})")
     missed = goals_met(results)

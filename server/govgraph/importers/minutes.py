@@ -137,6 +137,14 @@ POST_WORDS = frozenset({
 
 
 
+_SENTENCE = re.compile(r"(?<=[a-z)]{2})\.\s+(?=[A-Z])")
+_CLAUSE = re.compile(r"(?<=[a-z)]{2})[.;]\s+(?=[A-Z(])")
+_LETTERED = re.compile(r"^\([a-z]\)\s*")
+_CLOSES_NOTE = re.compile(r"[)\]]\s*\**$")
+_RESOLUTION_LEAD = re.compile(r"^(?:it\s+was|the\s+\w+(?:\s+\w+)?|\w+)$", re.I)
+_ENDS_SENTENCE = re.compile(r"[.:;!?)\]]\**$|:-$")
+
+
 class NoMeeting(InputError):
     """The text holds no meeting: no heading, no attendance and no numbered minutes."""
 
@@ -270,6 +278,8 @@ def _is_name(words: list[str]) -> bool:
 
 def _split_top(text: str, pattern: re.Pattern[str]) -> list[str]:
     """Split on `pattern` outside brackets."""
+    if "(" not in text:
+        return [p.strip() for p in pattern.split(text) if p and p.strip()]
     parts, depth, start = [], 0, 0
     masked = []
     for ch in text:
@@ -655,7 +665,7 @@ class _Reader:
         """Read 'Apologies for absence were received from A, B (substitute C) and D.'"""
         text = " ".join(line.text for line in lines)
         found_any = False
-        for sentence in re.split(r"(?<=[a-z)]{2})\.\s+(?=[A-Z])", text):
+        for sentence in _SENTENCE.split(text):
             found = _APOLOGY.search(sentence)
             if not found:
                 continue
@@ -720,7 +730,7 @@ class _Reader:
         for line in minute.lines:
             text = line.text
             if in_note or _NOTE.match(text):
-                in_note = not re.search(r"[)\]]\s*\**$", text)
+                in_note = not _CLOSES_NOTE.search(text)
                 narrative.append(line)
                 continue
             resolution = _RESOLUTION.match(text) or _RESOLUTION_CASUAL.match(text)
@@ -750,7 +760,7 @@ class _Reader:
     def _introducer(self, paragraphs: list[str], minute: Minute,
                     present: frozenset[str]) -> list[str | dict[str, str]]:
         for paragraph in paragraphs[:3]:
-            for sentence in re.split(r"(?<=[a-z)]{2})\.\s+(?=[A-Z])", paragraph)[:3]:
+            for sentence in _SENTENCE.split(paragraph)[:3]:
                 sentence = _PAREN.sub("", sentence).replace("  ", " ")
                 found = _WELCOMED.search(sentence) or _INTRODUCED.match(sentence)
                 if not found:
@@ -781,8 +791,8 @@ class _Reader:
             elif _ACTION_WORDS.search(text) and not _MEETING_HELD.search(text):
                 actions.append(self._action(text, minute, present))
         for paragraph in _paragraphs(narrative):
-            for sentence in re.split(r"(?<=[a-z)]{2})[.;]\s+(?=[A-Z(])", paragraph):
-                sentence = re.sub(r"^\([a-z]\)\s*", "", sentence.strip())
+            for sentence in _CLAUSE.split(paragraph):
+                sentence = _LETTERED.sub("", sentence.strip())
                 found = _PERSON_TO.match(sentence)
                 if found and _is_name(found.group("who").split()):
                     actions.append(self._action(sentence, minute, present, found.group("who")))
@@ -857,7 +867,7 @@ def _is_resolution(found: re.Match[str]) -> bool:
     lead = (found.groupdict().get("lead") or "").strip()
     if found.re is _RESOLUTION_CASUAL:
         return True
-    return lead == "" or bool(re.match(r"^(?:it\s+was|the\s+\w+(?:\s+\w+)?|\w+)$", lead, re.I))
+    return lead == "" or bool(_RESOLUTION_LEAD.match(lead))
 
 
 def _paragraphs(lines: list[Line]) -> list[str]:
@@ -865,7 +875,7 @@ def _paragraphs(lines: list[Line]) -> list[str]:
     (unless it opens a numbered item)."""
     paragraphs: list[str] = []
     for line in lines:
-        open_end = paragraphs and not re.search(r"[.:;!?)\]]\**$|:-$", paragraphs[-1])
+        open_end = paragraphs and not _ENDS_SENTENCE.search(paragraphs[-1])
         if open_end and (line.text[:1].islower() or not ITEM.match(line.text)):
             paragraphs[-1] += " " + line.text
         else:

@@ -39,6 +39,10 @@ _BE_VERB = re.compile(
     r"\bbe\s+(?:\w+ly\s+)?(?:\w+ed\s+and\s+(?=(?:presented|submitted)))?(" + _VERBS + r")\b",
                       re.I)
 _BE_GIVEN = re.compile(r"\b(" + "|".join(KIND_BY_NOUN) + r")\b[^;,]{0,40}?\bbe\s+given\b", re.I)
+_PLAIN_VERB = re.compile(r"\b(noted|approved|agreed)\b", re.I)
+_ENDED = re.compile(r"(?:;|\.|;\s*and)\s*$")
+_END_MARK = re.compile(r"\s*;\s*(?:and)?\s*$|\s*\.\s*$")
+_THAT = re.compile(r"^that\s*(?::-|:|-)?\s*", re.I)
 _INFINITIVE = re.compile(r"^(?:that\s+)?(?:the\s+\w+\s+)?to\s+(\w+)\b", re.I)
 
 
@@ -54,10 +58,8 @@ def decision_kind(text: str, default: str = "agreed") -> str:
     infinitive = _INFINITIVE.match(text.strip())
     if infinitive and infinitive.group(1).casefold() in KIND_BY_INFINITIVE:
         return KIND_BY_INFINITIVE[infinitive.group(1).casefold()]
-    for word, kind in KIND_BY_VERB:
-        if re.search(rf"\b{word}\b", text[:80], re.I) and word in {"noted", "approved", "agreed"}:
-            return kind
-    return default
+    plain = _PLAIN_VERB.search(text[:80])
+    return plain.group(1).casefold() if plain else default
 
 
 @dataclass
@@ -89,7 +91,7 @@ class Resolution:
         if marked and self.style is not None or not self.items:
             self.add(text)
             return True
-        if not re.search(r"(?:;|\.|;\s*and)\s*$", self.items[-1][1].rstrip()):
+        if not _ENDED.search(self.items[-1][1].rstrip()):
             self.items[-1][1] += "\n" + text
             return True
         return False
@@ -97,7 +99,7 @@ class Resolution:
     def decisions(self) -> list[dict[str, Any]]:
         result = []
         for marker, text in self.items:
-            clean = re.sub(r"\s*;\s*(?:and)?\s*$|\s*\.\s*$", "", text.strip())
+            clean = _END_MARK.sub("", text.strip())
             clean = strip_that(clean).lstrip(" ,")
             result.append({"number": marker if marker == "1" else f"({marker})", "text": clean,
                            "kind": decision_kind(clean, "noted" if self.noted else "agreed")})
@@ -113,4 +115,4 @@ def _style(marker: str, current: str | None = None) -> str:
 
 
 def strip_that(text: str) -> str:
-    return re.sub(r"^that\s*(?::-|:|-)?\s*", "", text.strip(), flags=re.I).strip()
+    return _THAT.sub("", text.strip()).strip()
