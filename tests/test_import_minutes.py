@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from govgraph.importers.minutes import NoMeeting, import_minutes, read_minutes
 from govgraph.importers.names import BodyDirectory, PeopleDirectory
@@ -253,6 +256,24 @@ def test_every_person_in_a_draft_is_named_in_the_text(people, bodies):
 ])
 def test_a_decision_kind_follows_its_verb(text, kind):
     assert decision_kind(text) == kind
+
+
+SEED_LINES = [line for path in sorted(SEEDS.glob("*.txt"))
+              for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@hypothesis_settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.sampled_from(SEED_LINES),
+                          st.text(alphabet="()[]-–,.;:&'\"*#\tABivx1 ", max_size=30)),
+                max_size=40))
+def test_any_text_gives_a_draft_or_no_meeting_never_an_error(people, bodies, lines):
+    try:
+        draft = read_minutes("\n".join(lines), people, bodies).to_json()
+    except NoMeeting:
+        return
+    assert draft["operations"][0]["op"] == "record-meeting"
+    json.dumps(draft)  # the draft is plain JSON
 
 
 def test_text_with_no_meeting_is_refused(people, bodies):

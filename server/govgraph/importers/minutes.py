@@ -625,8 +625,7 @@ class _Reader:
         for index, part in enumerate(parts):
             candidates = _split_top(part, re.compile(r"\s+and\s+|\s*&\s*"))
             bare = [_take_marks(c)[0] for c in candidates]
-            if all(_is_name(strip_titles(b).split()) for b in bare) and (
-                    index == 0 or len(strip_titles(bare[0]).split()) >= 1):
+            if bare and all(_is_name(strip_titles(b).split()) for b in bare):
                 names.append(part)
             else:
                 return ", ".join(names), ", ".join(parts[index:])
@@ -835,7 +834,8 @@ def _take_marks(text: str) -> tuple[str, list[_Mark]]:
     def read(found: re.Match[str]) -> str:
         inner = found.group(1).strip()
         before = text[:found.start()].strip()
-        name = fold(strip_titles(_split_top(before, _SPLIT_NAMES)[-1])) if before else ""
+        names_before = _split_top(before, _SPLIT_NAMES)
+        name = fold(strip_titles(names_before[-1])) if names_before else ""
         if _CHAIR_MARK.match(inner):
             marks.append(_Mark("chair", inner, name))
         elif _VICE_CHAIR_MARK.match(inner):
