@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     validate.add_argument("files", nargs="*", metavar="FILE", help="Turtle (.ttl) or TriG files")
+    validate.add_argument(
+        "--shapes", metavar="SHAPES",
+        help="validate the FILEs alone (no ontology) against these SHACL shapes instead")
     validate.add_argument("--format", choices=("human", "json"), default="human")
     validate.add_argument(
         "--engine", choices=("oxigraph", "pyshacl"), default="oxigraph",
@@ -157,11 +160,16 @@ def run_validate(args: argparse.Namespace) -> int:
     from govgraph.graph import load_graph
     from govgraph.shapes import load_shapes, validate
 
-    settings = Settings.from_env()
-    if args.files:
-        settings = dataclasses.replace(settings, data_files=[Path(f) for f in args.files])
-    data = load_graph(settings)
-    report = validate(data, load_shapes(settings), engine=args.engine)
+    if args.shapes:
+        from govgraph.shapes import load_any_shapes
+
+        shapes, data = load_any_shapes(args.shapes, args.files)
+    else:
+        settings = Settings.from_env()
+        if args.files:
+            settings = dataclasses.replace(settings, data_files=[Path(f) for f in args.files])
+        data, shapes = load_graph(settings), load_shapes(settings)
+    report = validate(data, shapes, engine=args.engine)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
