@@ -18,28 +18,25 @@ from pathlib import Path
 import pytest
 import yaml
 
+from fixtures.operations import (
+    ALAN,
+    ANDY,
+    BOARD,
+    CSPB,
+    DATFG,
+    ESTABLISH,
+    IMAG,
+    MEETING,
+    NEWG,
+    RCWG,
+    SSOG,
+)
 from fixtures.workflow import APPROVER, DRAFTER, LT
 from govgraph.config import Settings
 from govgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKENS = {"drafter-token-456": "drafter", "approver-token-789": "approver"}
-CSPB = LT + "body/community-safety-programme-board"
-SSOG = LT + "body/ssog"
-ANDY = LT + "person/andy-robinson"
-BOARD = LT + "body/leicestershire-together-board"
-DATFG = LT + "body/domestic-abuse-task-and-finish-group"
-
-ESTABLISH = {
-    "description": "Set up a Domestic Abuse Task and Finish Group",
-    "operations": [
-        {"op": "establish-body", "key": "datfg", "label": "Domestic Abuse Task and Finish Group",
-         "kind": "TaskAndFinishGroup", "reportsTo": CSPB, "from": "2026-04-01"},
-        {"op": "appoint", "body": "datfg", "person": ANDY, "role": "chair",
-         "from": "2026-04-01"},
-        {"op": "appoint", "body": "datfg", "person": {"name": "Alex New"}, "role": "member",
-         "from": "2026-04-01"},
-    ]}
 
 
 @pytest.fixture()
@@ -123,6 +120,8 @@ def test_an_approved_new_body_answers_the_saved_queries(server):
                if row.get("body") == DATFG]
     assert {row["kind"] for row in changes} == {"established", "membership-changed"}
     assert {row.get("decision") for row in changes} == {BOARD}
+    status, history = call(f"{server}/api/changes/history")
+    assert history[-1]["changeEvent"] in {row["change"] for row in changes}
 
 
 def test_an_unknown_operation_is_a_400_naming_it(server):
@@ -144,11 +143,6 @@ def test_a_drafter_cannot_approve(server):
 
 # --- Every operation, approved, as the saved queries answer ------------------------------------
 
-IMAG = LT + "body/imag"
-RCWG = LT + "body/redundancy-costs-working-group"
-NEWG = LT + "body/neighbourhood-engagement-working-group"
-CATHERINE = LT + "person/catherine-griffiths"
-ALAN = LT + "person/alan-morrison"
 
 
 def changes_of(url: str, body: str) -> list[dict[str, str]]:
@@ -250,27 +244,6 @@ def test_ending_a_membership_by_body_and_person(server):
     assert [c["kind"] for c in changes_of(server, SSOG)] == ["membership-changed"]
 
 
-MEETING = {"description": "The Executive of 2 December 2009", "operations": [
-    {"op": "record-meeting", "body": SSOG, "date": "2009-12-02",
-     "place": "County Hall, Glenfield", "start": "14:00", "end": "16:10", "chair": CATHERINE,
-     "attendance": [
-         {"person": ALAN, "status": "present"},
-         {"person": {"name": "Steve Lunn"}, "status": "present",
-          "representing": "Chief Fire Officer"},
-         {"person": LT + "person/john-sinnott", "status": "apologies"},
-         {"person": LT + "person/brian-roberts", "status": "apologies"},
-         {"person": {"name": "Sam Stand-In"}, "status": "substitute",
-          "substituteFor": LT + "person/brian-roberts"}],
-     "minutes": [
-         {"number": "280", "title": "Strategic Commissioning", "text": "A report was given.",
-          "introducedBy": LT + "person/andy-robinson",
-          "decisions": [{"number": "(i)", "text": "That the report be noted", "kind": "noted"},
-                        {"number": "(ii)", "text": "That a plan be brought back",
-                         "kind": "requested"}],
-          "actions": [{"text": "Bring a plan to the next meeting",
-                       "assignee": LT + "person/andy-robinson", "reportTo": SSOG,
-                       "due": "2010-03-03"}]}],
-     "source": {"title": "Notes of the meeting of 2 December 2009", "file": "notes.txt"}}]}
 
 
 def test_a_recorded_meeting_answers_meetings_attendance_decisions_and_actions(server):
@@ -281,6 +254,8 @@ def test_a_recorded_meeting_answers_meetings_attendance_decisions_and_actions(se
     assert set(attendance["Catherine Griffiths"]["status"].split(", ")) == {"present", "chair"}
     assert attendance["John Sinnott"]["status"] == "apologies"
     assert set(attendance["Sam Stand-In"]["status"].split(", ")) == {"present", "substitute"}
+    assert attendance["Steve Lunn"]["representing"] == "Chief Fire Officer"
+    assert attendance["Alan Morrison"]["representing"] == "Chief Executive of Somewhere"
     decisions = [d for d in query(server, "decisions", body=SSOG, **{"from": "2009-12-01"})]
     assert [(d["minute"], d["text"]) for d in decisions] == [
         ("280", "That the report be noted"), ("280", "That a plan be brought back")]
@@ -492,3 +467,16 @@ def test_a_second_meeting_on_the_same_day_gets_its_own_iri_and_a_word(server):
     assert f"<{LT}meeting/ssog-2009-09-02-2>" in report["compiled"]["add"]
     assert [c["node"] for c in report["impact"]["consequences"]] == [
         LT + "meeting/ssog-2009-09-02-2"]
+
+
+def test_an_applied_operations_change_can_be_reverted(server):
+    approve(server, ESTABLISH)
+    status, history = call(f"{server}/api/changes/history")
+    sequence = history[-1]["changeSet"]
+    status, created = call(f"{server}/api/changes/history/{sequence}/revert", {}, DRAFTER)
+    assert status == 201, created
+    status, approved = call(f"{server}/api/changes/{created['proposal']['id']}/approve",
+                            {"approvedBy": BOARD, "date": "2026-03-21"}, APPROVER)
+    assert status == 200, approved
+    assert DATFG not in {row["body"] for row in query(server, "bodies")}
+    assert query(server, "members", body=DATFG) == []

@@ -64,3 +64,21 @@ def test_malformed_yaml_exits_2_naming_the_line(tmp_path, capsys):
                       capsys)
     assert code == 2
     assert "broken.yaml, line" in out
+
+
+def test_yaml_aliases_are_refused(tmp_path, capsys):
+    text = ("people: &p [{person: {name: A}, status: present}]\n"
+            "operations:\n  - {op: record-meeting, body: x, date: 2009-01-01, attendance: *p}\n")
+    code, out = check(tmp_path, "alias.yaml", text, capsys)
+    assert code == 2
+    assert "alias.yaml, line 3" in out and "aliases" in out
+
+
+def test_yaml_dates_and_times_are_read_as_written(tmp_path, capsys):
+    text = (f"operations:\n  - op: record-meeting\n    body: {LT}body/ssog\n"
+            "    date: 2009-12-02\n    start: 14:00\n    end: 16:10\n")
+    code, out = check(tmp_path, "meeting.yaml", text, capsys, "--format", "json")
+    assert code == 0, out
+    compiled = json.loads(out)["compiled"]["add"]
+    assert '"14:00:00"^^xsd:time' in compiled and '"16:10:00"^^xsd:time' in compiled
+    assert '"2009-12-02"^^xsd:date' in compiled

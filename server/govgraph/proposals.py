@@ -469,7 +469,7 @@ class Workflow:
             journal = {"proposal": proposal.id, "sequence": sequence, "approver": approver,
                        "approvedBy": approved_by, "date": approval_date, "at": _now(),
                        "changeSet": str(change_set),
-                       "changeEvent": str(min(t[0] for t in event)) if event else None}
+                       "changeEvent": _first_event(event, diff)}
             write_atomically(self.files.journal_path, json.dumps(journal).encode("utf-8"))
             self._pause("journal-written")
             record = self._change_set_record(proposal, journal, diff, event, change_set,
@@ -626,8 +626,8 @@ class Workflow:
             dataset.graph(removed_graph).add(triple)
         for triple in event:
             dataset.graph(event_graph).add(triple)
-        if event:
-            record.add((change_set, PROV.generated, next(iter(event))[0]))
+        if journal.get("changeEvent"):
+            record.add((change_set, PROV.generated, URIRef(journal["changeEvent"])))
         return dataset
 
     def _apply_to_store(self, diff: Diff, new_graph: Graph, sequence: int) -> None:
@@ -730,6 +730,13 @@ def _update_text(diff: Diff) -> str:
     if diff.added:
         parts.append(f"INSERT DATA {{\n{block(diff.added)}\n}}")
     return " ;\n".join(parts)
+
+
+def _first_event(recorded: frozenset[tuple[Any, Any, Any]], diff: Diff) -> str | None:
+    """The change event an approval names: the one it records, or the first of those the
+    change brings."""
+    events = sorted({s for s, _, _ in recorded if (s, RDF.type, ORG.ChangeEvent) in diff.added})
+    return str(events[0]) if events else None
 
 
 def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on: str,

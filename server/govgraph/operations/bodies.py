@@ -2,8 +2,9 @@
 
 Ending a body (by itself, by replacement or by merger) ends with it, on that date, every
 membership of it and every reporting line from or to it that is in force then; each is a
-consequence the check lists. A body that takes another's place inherits nothing silently:
-the proposal moves members and lines with its own operations (appoint, set-reporting-line).
+consequence the check lists, with the operation of the proposal that moves it, if one does
+(`set-reporting-line` for a child body, `appoint` for a member). Nothing is inherited silently:
+a new body made by a merger takes the merged bodies' common parent, and says so.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from govgraph.namespaces import (
     ORG,
     PROV,
     RDF,
+    SKOS,
     TIME,
     XSD,
 )
@@ -261,8 +262,7 @@ class Compilation:
         return f" (it is a {', '.join(sorted(local_name(t) for t in types))})"
 
     def label(self, iri: Node) -> str:
-        found = self.graph.value(iri, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")) \
-            or self.graph.value(iri, FOAF.name)
+        found = self.graph.value(iri, SKOS.prefLabel) or self.graph.value(iri, FOAF.name)
         return str(found) if found is not None else local_name(iri)
 
     # time
