@@ -234,6 +234,9 @@ def test_the_structure_picture_downloads_as_svg_and_png(client: FlaskClient) -> 
     body = client.get("/body/theme-board/structure.svg")
     assert body.status_code == 200 and b"Theme Board" in body.data
     assert client.get("/body/no-such-body/structure.png").status_code == 400
+    home = client.get("/").get_data(as_text=True)
+    body_page = client.get("/body/theme-board").get_data(as_text=True)
+    assert 'href="/structure.png' in home and 'href="/body/theme-board/structure.svg' in body_page
 
 
 def test_type_ahead_offers_bodies_and_people_by_name(client: FlaskClient) -> None:
@@ -241,3 +244,112 @@ def test_type_ahead_offers_bodies_and_people_by_name(client: FlaskClient) -> Non
     assert {"iri": LT + "body/theme-board", "label": "Theme Board"} in found
     assert client.get("/changes/pick?kind=spaceship&q=x").status_code == 400
     assert json.loads(client.get("/changes/pick?kind=person&q=").data) == []
+
+
+# --- the builder ------------------------------------------------------------------------------
+
+GROUP_FORM = {
+    "description": "A task group under the theme board",
+    "op-0-op": "establish-body", "op-0-label": "Task Group", "op-0-kind": "TaskAndFinishGroup",
+    "op-0-reportsTo": "Theme Board", "op-0-from": "2010-01-01",
+    "op-1-op": "appoint", "op-1-body": "Task Group", "op-1-person": "Ann Chair",
+    "op-1-role": "chair", "op-1-from": "2010-01-01",
+}
+
+
+def test_the_builder_checks_operations_typed_by_name(app: Flask, accounts) -> None:
+    drafter = signed_in(app, accounts["drafter"])
+    response = post_form(drafter, "/changes/new", {**GROUP_FORM, "action": "check"},
+                         "/changes/new")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200, text[:3000]
+    assert "The change can be made" in text
+    assert "From now: Task Group reports to Theme Board" in text
+    assert "Ann Chair becomes Chair of Task Group" in text
+    assert 'id="before-title"' in text and 'id="after-title"' in text
+    assert "Compiled to Turtle" in text
+
+
+def test_the_builder_keeps_what_was_typed_and_names_the_step(app: Flask, accounts) -> None:
+    drafter = signed_in(app, accounts["drafter"])
+    form = {**GROUP_FORM, "op-1-person": "Nobody We Know", "op-0-from": "1 Jan 2010",
+            "action": "check"}
+    response = post_form(drafter, "/changes/new", form, "/changes/new")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "nobody is recorded as &#39;Nobody We Know&#39;" in text
+    assert "&#39;1 Jan 2010&#39; is not a date" in text
+    assert 'value="Nobody We Know"' in text and 'value="1 Jan 2010"' in text
+    assert 'id="op-1-person" name="op-1-person"' in text and 'aria-invalid="true"' in text
+
+
+def test_the_builder_adds_steps_and_proposes(app: Flask, accounts) -> None:
+    drafter = signed_in(app, accounts["drafter"])
+    added = post_form(drafter, "/changes/new", {**GROUP_FORM, "action": "add",
+                                                "add-kind": "end-body"}, "/changes/new")
+    text = added.get_data(as_text=True)
+    assert "Step 3: End a body" in text and 'value="Ann Chair"' in text
+    response = post_form(drafter, "/changes/new", {**GROUP_FORM, "action": "propose"},
+                         "/changes/new")
+    assert response.status_code == 303
+    page = drafter.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Establish the Task Group (task and finish group) from 1 January 2010, reporting " \
+           "to the Theme Board." in page
+    assert "Appoint Ann Chair chair of the Task Group from 1 January 2010." in page
+
+
+def test_describe_operations_reads_keys_and_iris_as_names() -> None:
+    from govgraph.change_view import describe_operations
+
+    labels = {LT + "body/ssog": "Senior Officers Group", LT + "person/ann": "Ann Chair"}
+    text = describe_operations([
+        {"op": "establish-body", "key": "g", "label": "New Group", "kind": "WorkingGroup",
+         "from": "2010-02-01"},
+        {"op": "appoint", "body": "g", "person": {"name": "Alex New"}, "role": "member",
+         "from": "2010-02-01"},
+        {"op": "merge-bodies", "bodies": [LT + "body/ssog", "g"], "into": LT + "body/ssog",
+         "on": "2011-01-01"},
+        {"op": "end-membership", "body": "g", "person": LT + "person/ann", "on": "2010-03-01"},
+    ], lambda iri: labels.get(iri, iri))
+    assert text == [
+        "Establish the New Group (working group) from 1 February 2010.",
+        "Appoint Alex New a member of the New Group from 1 February 2010.",
+        "Merge the Senior Officers Group and the New Group into the Senior Officers Group on "
+        "1 January 2011.",
+        "End the membership of Ann Chair of the New Group on 1 March 2010.",
+    ]
+
+
+def test_a_proposal_is_checked_again_once_the_graph_has_moved_on(app: Flask, accounts) -> None:
+    first = propose_turtle(app, accounts["drafter"])
+    second = propose_turtle(app, accounts["drafter"])
+    approver = signed_in(app, accounts["approver"])
+    before = approver.get(f"/changes/{second}").get_data(as_text=True)
+    assert "The change can be made" in before and "has changed since" not in before
+    post_form(approver, f"/changes/{first}/approve", {"approvedBy": LT + "body/board",
+                                                      "date": "2010-01-05"}, f"/changes/{first}")
+    after = approver.get(f"/changes/{second}").get_data(as_text=True)
+    assert "the structure has changed since this was proposed" in after
+    # the same group again: now only what is already there, so approving it is refused
+    refused = post_form(approver, f"/changes/{second}/approve", {
+        "approvedBy": LT + "body/board", "date": "2010-01-06"}, f"/changes/{second}")
+    assert refused.status_code == 409
+    assert 'role="alert"' in refused.get_data(as_text=True)
+
+
+def test_a_proposal_that_no_longer_applies_says_so(app: Flask, accounts) -> None:
+    from govgraph.changes import ChangeRequest
+    from govgraph.web.changes import workflow_for
+
+    removal = ChangeRequest.from_json({"remove": "<body/oversight> gg:takesDecisions false .",
+                                       "description": "Oversight group: decisions unknown"})
+    with app.app_context():
+        stale, _ = workflow_for(app).propose(removal, accounts["drafter"].name)
+        done, _ = workflow_for(app).propose(removal, accounts["drafter"].name)
+        workflow_for(app).approve(done.id, "approver-1", LT + "body/board", "2010-01-05")
+    approver = signed_in(app, accounts["approver"])
+    response = approver.get(f"/changes/{stale.id}")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This proposal no longer applies to the current structure" in text
+    assert approver.get(f"/changes/{stale.id}/paper").status_code == 200

@@ -11,8 +11,10 @@ proposal's author or approver reads the same whether it came by token or by sess
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import json
+import logging
 import os
 import re
 import secrets
@@ -21,20 +23,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from werkzeug.security import check_password_hash, generate_password_hash
-
 from govgraph.auth import RANK, ROLES, Principal
 from govgraph.config import Settings
 from govgraph.errors import InputError
-from govgraph.proposals import write_atomically
 
+logger = logging.getLogger("govgraph.accounts")
 ACCOUNTS_FILE = "accounts.json"
 SECRET_FILE = "session-secret"
 ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MIN_PASSWORD_LENGTH = 12
 PASSWORD_METHOD = "scrypt"
-# checked against when the name is unknown, so a miss takes as long as a wrong password
-_DECOY_HASH = generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """Checked against when the name is unknown, so a miss takes as long as a wrong password."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,8 @@ class AccountBook:
         return data.get("accounts", {}) if isinstance(data, dict) else {}
 
     def _write(self, accounts: dict[str, dict[str, str]]) -> None:
+        from govgraph.proposals import write_atomically  # the workflow's: temp file, fsync, rename
+
         text = json.dumps({"accounts": accounts}, indent=1, sort_keys=True)
         write_atomically(self.path, text.encode("utf-8"))
         os.chmod(self.path, 0o600)
@@ -89,6 +97,8 @@ class AccountBook:
             raise InputError(f"role '{role}' is not one of: {', '.join(ROLES)}")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        from werkzeug.security import generate_password_hash
+
         accounts = self._read()
         if name in accounts and not replace:
             raise InputError(f"account '{name}' exists already (use --replace to change it)")
@@ -106,8 +116,11 @@ class AccountBook:
 
     def verify(self, name: str, password: str) -> Account | None:
         """The account if `password` is its password; None otherwise (in the same time)."""
+        from werkzeug.security import check_password_hash
+
         entry = self._read().get(name.strip())
-        stored = entry.get("password", _DECOY_HASH) if entry else _DECOY_HASH
+        stored = entry.get("password") if entry else None
+        stored = stored or _decoy_hash()
         matches = check_password_hash(stored, password)
         if not entry or not matches or entry.get("role") not in RANK:
             return None
@@ -116,25 +129,39 @@ class AccountBook:
 
 def session_secret(settings: Settings) -> str:
     """The key that signs session cookies: GOVGRAPH_SECRET_KEY, else a random key kept in the
-    state folder (made once, readable by its owner only), so sessions outlive a restart."""
+    state folder (made once, readable by its owner only), so sessions outlive a restart; a
+    server that cannot write there signs with a key of its own (sessions end with it)."""
     if os.environ.get("GOVGRAPH_SECRET_KEY"):
         return os.environ["GOVGRAPH_SECRET_KEY"]
     path = Path(settings.state_dir) / SECRET_FILE
     try:
-        return path.read_text(encoding="utf-8").strip()
+        return path.read_text(encoding="utf-8").strip() or _new_secret(path)
     except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    with os.fdopen(os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
-        handle.write(secrets.token_hex(32))
+        return _new_secret(path)
+    except OSError as exc:
+        logger.warning("cannot read %s (%s): sessions last only while this process runs",
+                       path, exc.strerror)
+        return secrets.token_hex(32)
+
+
+def _new_secret(path: Path) -> str:
     try:
-        os.link(staged, path)  # never over a key another process made meanwhile
-    except FileExistsError:
-        pass
-    finally:
-        staged.unlink()
-    return path.read_text(encoding="utf-8").strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(staged, path)  # never over a key another process made meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            staged.unlink()
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        logger.warning("cannot keep a session key in %s (%s): sessions last only while this "
+                       "process runs", path.parent, exc.strerror)
+        return secrets.token_hex(32)
 
 
 # --- the command line: govgraph users ... ------------------------------------------------------

@@ -67,7 +67,23 @@ OPERATIONS: dict[str, tuple[str, tuple[Field, ...]]] = {
         Field("body", "Body", "body"),
         Field("on", "First day no longer in force", "date"),
     )),
+    "replace-bodies": ("Replace bodies by another", (
+        Field("bodies-1", "Body replaced", "body"),
+        Field("bodies-2", "Another body replaced", "body", required=False),
+        Field("by", "Replaced by", "body",
+              hint="An existing body, or one set up in an earlier step."),
+        Field("on", "First day of the new arrangement", "date"),
+    )),
+    "merge-bodies": ("Merge bodies into one", (
+        Field("bodies-1", "Body merged", "body"),
+        Field("bodies-2", "Other body merged", "body"),
+        Field("into", "Merged into", "body",
+              hint="An existing body, or one set up in an earlier step."),
+        Field("on", "First day of the merged body", "date"),
+    )),
 }
+#: fields that together make one list field of an operation (bodies-1, bodies-2 -> bodies)
+LIST_FIELD = re.compile(r"^(?P<name>[a-z]+)-\d+$")
 ROLES = (("chair", "Chair"), ("vice-chair", "Vice-Chair"), ("member", "Member"),
          ("observer", "Observer"), ("officer-in-support", "Officer in support"))
 BODY_KINDS = (("TaskAndFinishGroup", "Task and finish group"), ("WorkingGroup", "Working group"),
@@ -170,7 +186,11 @@ def to_operations(draft: Draft, names: Names) -> list[dict[str, Any]]:
                 if value is None:
                     draft.errors[name] = (f"{spec.label}: nobody is recorded as '{text}'; "
                                           "choose from the suggestions, or tick “a new person”")
-            operation[spec.name] = value
+            listed = LIST_FIELD.match(spec.name)
+            if listed:
+                operation.setdefault(listed["name"], []).append(value)
+            else:
+                operation[spec.name] = value
         if row.op == "establish-body" and row.values.get("label"):
             key = slug(row.values["label"])
             operation["key"] = key

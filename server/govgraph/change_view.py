@@ -5,7 +5,9 @@ board paper alike. Free of Flask: links are made by the `href` the caller passes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -13,8 +15,11 @@ from typing import TYPE_CHECKING, Any
 from govgraph import browse
 from govgraph.browse import Structure, StructureDiff, StructureEdge, StructureNode
 from govgraph.diagram import kind_words, render_svg
+from govgraph.namespaces import BODY_CLASSES, ORG, RDF, TIME
 
 if TYPE_CHECKING:
+    from rdflib.term import Node
+
     from govgraph.changes import CheckReport
     from govgraph.impact import Impact
     from govgraph.shapes import ValidationResult
@@ -46,6 +51,16 @@ def advice_for(result: ValidationResult) -> str:
     return ""
 
 
+def focus_text(result: ValidationResult, impact: Impact) -> str:
+    """What a problem is about, in words: a new membership by its member, role and body
+    (it has no label of its own), anything else by its label."""
+    for membership in [*impact.memberships_started, *impact.memberships_ended]:
+        if membership["membership"] == result.focus_node:
+            return (f"{membership['memberLabel']} as {membership['roleLabel']} of "
+                    f"{membership['bodyLabel']}")
+    return result.focus_label
+
+
 @dataclass
 class Pictures:
     """The structure before and after a change, each an inline SVG element."""
@@ -56,11 +71,30 @@ class Pictures:
     marks: StructureDiff
 
 
+#: a picture of more bodies than this shows only the neighbourhood of the change
+CROP_ABOVE = 60
+_REMEMBERED: weakref.WeakKeyDictionary[Any, dict[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def remembered(store: Any, key: Any, make: Callable[[], Any]) -> Any:
+    """`make()`, remembered for the store's version: every check of the same graph draws on
+    the same latest date and structure."""
+    version = store.version()
+    memo = _REMEMBERED.get(store)
+    if memo is None or memo.get("version") != version:
+        memo = {"version": version}
+        with contextlib.suppress(TypeError):  # a store that cannot be weakly referenced
+            _REMEMBERED[store] = memo
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def structure_with_change(store: Any, impact: Impact, day: date | None
                           ) -> tuple[Structure, Structure, StructureDiff]:
     """The structure on `day` as it is, as it would be with the change, and what differs
     (lines added and ended, bodies established and ended)."""
-    current = browse.structure_at(store, day)
+    current = remembered(store, ("structure", day), lambda: browse.structure_at(store, day))
     added = [StructureEdge(line["from"], line["to"], line["kind"]) for line in impact.lines_added]
     removed = [StructureEdge(ln["from"], ln["to"], ln["kind"]) for ln in impact.lines_removed]
     removed_keys = {e.key for e in removed}
@@ -89,11 +123,76 @@ def structure_with_change(store: Any, impact: Impact, day: date | None
     return current, after, marks
 
 
+def around(structure: Structure, iris: set[str]) -> Structure:
+    """Only the bodies `iris`, every body above them and the bodies directly below them, and
+    the lines between those."""
+    kept = set(iris)
+    for iri in iris:
+        kept.update(parent for parent, _ in structure.chain_up(iri))
+        kept.update(structure.children(iri))
+    return Structure(day=structure.day, nodes=[n for n in structure.nodes if n.iri in kept],
+                     edges=[e for e in structure.edges
+                            if e.source in kept and e.target in kept])
+
+
 def pictures(store: Any, report: CheckReport, href: Callable[[str], str],
              day: date | None = None) -> Pictures:
-    """Before and after pictures of the change, on `day` (default: the latest documented)."""
-    day = day or browse.latest_date(store)
+    """Before and after pictures of the change, on `day` (default: the latest documented);
+    of a large structure, only the part around what the change touches."""
+    if day is None:
+        day = remembered(store, "latest", lambda: browse.latest_date(store))
     before, after, marks = structure_with_change(store, report.impact, day)
+    members_of = {m["body"] for m in [*report.impact.memberships_started,
+                                      *report.impact.memberships_ended] if m["body"]}
+    return _drawn(before, after, marks, members_of, href, day)
+
+
+def applied_pictures(store: Any, added: Iterable[tuple[Node, Node, Node]],
+                     removed: Iterable[tuple[Node, Node, Node]], on: date,
+                     href: Callable[[str], str]) -> Pictures:
+    """Before and after pictures of a change already made (its change set's triples): the
+    structure as it now stands on the first of the change's own dates (from `on`, the
+    approval's) that shows the bodies it set up, and the same without the change."""
+    added, removed = list(added), list(removed)
+    created = {str(s) for s, p, o in added if p == RDF.type and o in BODY_CLASSES}
+    days = sorted({on, *(d for _, p, o in added if p == TIME.inXSDDate
+                         and isinstance(d := getattr(o, "value", None), date))})
+    day = on
+    for candidate in days:
+        shown = remembered(store, ("structure", candidate),
+                           lambda c=candidate: browse.structure_at(store, c))
+        if created <= {n.iri for n in shown.nodes}:
+            day = candidate
+            break
+    after = remembered(store, ("structure", day), lambda: browse.structure_at(store, day))
+    added_pairs = {(str(s), str(o)) for s, p, o in added if p == ORG.reportsTo}
+    removed_pairs = {(str(s), str(o)) for s, p, o in removed if p == ORG.reportsTo}
+    added_lines = [e for e in after.edges if (e.source, e.target) in added_pairs]
+    shown_pairs = {(e.source, e.target) for e in after.edges}
+    removed_lines = [StructureEdge(a, b, "hierarchical") for a, b in sorted(removed_pairs)
+                     if (a, b) not in shown_pairs]
+    idx = browse.index(store)
+    nodes = {n.iri: n for n in after.nodes if n.iri not in created}
+    for edge in removed_lines:
+        for iri in (edge.source, edge.target):
+            nodes.setdefault(iri, StructureNode(iri, idx.label(iri)))
+    added_keys = {e.key for e in added_lines}
+    before = Structure(day=day, nodes=sorted(nodes.values(), key=lambda n: n.iri),
+                       edges=[e for e in after.edges if e.key not in added_keys]
+                       + removed_lines)
+    marks = StructureDiff(added_lines=added_lines, removed_lines=removed_lines,
+                          added_bodies=[n for n in after.nodes if n.iri in created])
+    members_of = {str(o) for _, p, o in added if p == ORG.organization}
+    return _drawn(before, after, marks, members_of, href, day)
+
+
+def _drawn(before: Structure, after: Structure, marks: StructureDiff, members_of: set[str],
+           href: Callable[[str], str], day: date | None) -> Pictures:
+    if len(after.nodes) > CROP_ABOVE:
+        touched = {n.iri for n in [*marks.added_bodies, *marks.removed_bodies]} | members_of
+        touched |= {iri for e in [*marks.added_lines, *marks.removed_lines]
+                    for iri in (e.source, e.target)}
+        before, after = around(before, touched), around(after, touched)
     return Pictures(
         day=day,
         before=render_svg(before, href, title="The structure now", title_id="before-title"),

@@ -347,10 +347,8 @@ def _edge_svg(
         x1, x2 = (left.x + BOX_WIDTH, right.x) if left is child else (right.x, left.x + BOX_WIDTH)
         path = f"M{x1},{y} L{x2},{y}"
     elif child.y > parent.y:
-        x1, y1 = child_x, child.y
-        x2, y2 = parent_x, parent.y + BOX_HEIGHT
-        bend = max((y1 - y2) // 2, 20)
-        path = f"M{x1},{y1} C{x1},{y1 - bend} {x2},{y2 + bend} {x2},{y2}"
+        path = _upward_path((child_x, child.y), (parent_x, parent.y + BOX_HEIGHT),
+                            [plan.rows[r] for r in range(parent.row + 1, child.row)], plan)
     else:  # the child sits above its parent: only in a cycle
         x1, y1 = child_x, child.y + BOX_HEIGHT
         x2, y2 = parent_x, parent.y
@@ -368,6 +366,33 @@ def _edge_svg(
         f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width}"{dash} '
         f'marker-end="url(#{marker})"/></g>'
     )
+
+
+def _upward_path(start: tuple[int, int], end: tuple[int, int], rows_between: list[list[str]],
+                 plan: Layout) -> str:
+    """A line from a box's top up to a higher box's bottom that passes every row in between
+    (a wrapped layer, or layers a long line skips) through a gap between its boxes, never
+    over a box."""
+    points = [start]
+    x, _ = start
+    for row in reversed([row for row in rows_between if row]):
+        boxes = sorted((plan.boxes[iri] for iri in row), key=lambda box: box.x)
+        gaps = [boxes[0].x - GAP_X // 2]
+        gaps += [box.x + BOX_WIDTH + GAP_X // 2 for box in boxes]
+        aim = x + (end[0] - x) // 2
+        x = min(gaps, key=lambda gap: (abs(gap - aim), gap))
+        top = boxes[0].y
+        points += [(x, top + BOX_HEIGHT + GAP_Y // 4), (x, top - GAP_Y // 4)]
+    points.append(end)
+    path = [f"M{points[0][0]},{points[0][1]}"]
+    for index in range(1, len(points)):
+        (xa, ya), (xb, yb) = points[index - 1], points[index]
+        if xa == xb and index % 2 == 0:  # straight up through a gap
+            path.append(f"L{xb},{yb}")
+            continue
+        bend = max((ya - yb) // 2, 10)
+        path.append(f"C{xa},{ya - bend} {xb},{yb + bend} {xb},{yb}")
+    return " ".join(path)
 
 
 def _node_svg(node: StructureNode, box: Box, link: str, mark: str) -> str:

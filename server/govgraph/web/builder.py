@@ -23,8 +23,9 @@ from govgraph.builder import (
     read_form,
     to_operations,
 )
-from govgraph.change_view import pictures
+from govgraph.change_view import pictures, remembered
 from govgraph.errors import GovgraphError, InputError
+from govgraph.operations.model import OperationError
 from govgraph.web import govgraph
 from govgraph.web.accounts import page_error, require
 from govgraph.web.changes import workflow_for
@@ -48,8 +49,13 @@ def pick():
 
 
 def _names() -> Names:
-    idx = browse.index(govgraph().store)
-    return Names.of(idx.labels, {iri: idx.kind(iri) for iri in idx.labels})
+    store = govgraph().store
+
+    def make() -> Names:
+        idx = browse.index(store)
+        return Names.of(idx.labels, {iri: idx.kind(iri) for iri in idx.labels})
+
+    return remembered(store, "builder-names", make)
 
 
 def _render(draft: Draft, status: int = 200, **context: Any):
@@ -87,9 +93,22 @@ def new_change():
             proposal, _ = workflow.propose(change, require("drafter").name)
             return redirect(url_for("proposal_pages.proposal", proposal_id=proposal.id), 303)
         report = workflow.check(change)
+    except OperationError as error:
+        return _render(draft, 400, error=_step_error(draft, error))
     except InputError as error:
         return _render(draft, 400, error=error.message)
     view = pictures(govgraph().store, report, href)
     failed = any(r.severity == "Violation" for r in report.introduced)
     return _render(draft, 422 if failed else 200, report=report, pictures=view,
-                   checked_operations=operations)
+                   checked_operations=operations,
+                   compiled=report.to_json().get("compiled") or {})
+
+
+def _step_error(draft: Draft, error: OperationError) -> str:
+    """The compiler's complaint about one operation, said of the form's step and field."""
+    reason = error.message.split(": ", 1)[-1]
+    if error.operation is None:
+        return reason
+    if error.field and error.operation < len(draft.rows):
+        draft.errors[draft.input_name(error.operation, error.field)] = reason
+    return f"Step {error.operation + 1}: {reason}"

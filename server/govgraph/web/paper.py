@@ -9,16 +9,15 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from govgraph import browse
 from govgraph.browse import Structure
-from govgraph.change_view import pictures
 from govgraph.diagram import render_svg
 from govgraph.errors import GovgraphError, InputError
 from govgraph.paper import pdf_from_html, png_from_svg
-from govgraph.proposals import PENDING, Proposal
+from govgraph.proposals import Proposal
 from govgraph.web import govgraph
 from govgraph.web.accounts import page_error
 from govgraph.web.changes import workflow_for
 from govgraph.web.pages import href
-from govgraph.web.proposal_pages import operations_of
+from govgraph.web.proposal_pages import applied, operations_of, recheck
 
 blueprint = Blueprint("paper", __name__, template_folder="templates")
 blueprint.register_error_handler(GovgraphError, page_error)
@@ -26,16 +25,15 @@ blueprint.register_error_handler(GovgraphError, page_error)
 
 def _paper_html(proposal: Proposal) -> str:
     store = govgraph().store
-    report = view = None
-    if proposal.status == PENDING:
-        report = workflow_for(current_app).check(proposal.request, exclude=proposal.id)
-        view = pictures(store, report, href)
+    report, view, stale = recheck(proposal)
+    made, people = applied(proposal)
     touched = [n for n in proposal.nodes if browse.index(store).types.get(n)]
     sources = sorted({s for found in browse._sources_of(store, touched).values() for s in found},
                      key=lambda s: s.label)
     return render_template("paper.html", page_title=f"Board paper: {proposal.description}",
                            proposal=proposal, report=report, pictures=view,
-                           operations=operations_of(proposal), sources=sources,
+                           operations=operations_of(proposal), sources=sources, stale=stale,
+                           applied=made, people=people,
                            today=date.today())
 
 

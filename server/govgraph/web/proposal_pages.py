@@ -6,19 +6,31 @@ revert. Thin: every action is a `Workflow` call (govgraph.proposals), as the API
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from rdflib import URIRef
 
 from govgraph import browse
 from govgraph.auth import Forbidden, Principal
-from govgraph.change_view import advice_for, describe_operations, pictures
-from govgraph.errors import GovgraphError
-from govgraph.proposals import PENDING, STATUSES, Conflict, Proposal, Workflow
+from govgraph.change_view import (
+    Pictures,
+    advice_for,
+    applied_pictures,
+    describe_operations,
+    focus_text,
+    pictures,
+)
+from govgraph.errors import GovgraphError, InputError
+from govgraph.namespaces import ORG
+from govgraph.proposals import APPROVED, PENDING, STATUSES, Conflict, Proposal, Workflow
 from govgraph.web import govgraph
 from govgraph.web.accounts import current_principal, page_error, require
 from govgraph.web.changes import workflow_for
 from govgraph.web.pages import href
+
+if TYPE_CHECKING:
+    from govgraph.changes import CheckReport
 
 blueprint = Blueprint("proposal_pages", __name__, template_folder="templates")
 blueprint.register_error_handler(GovgraphError, page_error)
@@ -35,7 +47,7 @@ def _workflow() -> Workflow:
 
 @blueprint.app_context_processor
 def _proposal_helpers() -> dict[str, Any]:
-    return {"advice_for": advice_for, "status_titles": STATUS_TITLES,
+    return {"advice_for": advice_for, "focus_text": focus_text, "status_titles": STATUS_TITLES,
             "describe_operations": lambda operations: describe_operations(
                 operations, browse.index(govgraph().store).label)}
 
@@ -71,22 +83,49 @@ def approving_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 def render_proposal(proposal: Proposal, *, status: int = 200, error: str = "",
                     reasons: list[str] | None = None, form: dict[str, str] | None = None):
     """The proposal page; a pending proposal is checked again against the current graph."""
-    workflow = _workflow()
     principal = current_principal()
-    report = view = None
-    if proposal.status == PENDING:
-        report = workflow.check(proposal.request, exclude=proposal.id)
-        view = pictures(govgraph().store, report, href)
+    report, view, stale = recheck(proposal)
+    made, people = applied(proposal)
     return render_template(
         "proposal.html", page_title=proposal.description or f"Proposal {proposal.id}",
-        proposal=proposal, report=report, pictures=view,
+        applied=made, people=people, proposal=proposal, report=report, pictures=view,
         moved_on=report is not None and report.graph_version != proposal.graph_version,
         principal=principal, may_withdraw=can_withdraw(proposal, principal),
         may_decide=proposal.status == PENDING and principal.can("approver"),
         approving=approving_choices() if principal.can("approver") else [],
-        today=date.today().isoformat(), error=error, reasons=reasons or [],
+        today=date.today().isoformat(), error=error, reasons=reasons or [], stale=stale,
         form=form or {}, operations=operations_of(proposal),
     ), status
+
+
+def recheck(proposal: Proposal) -> tuple[CheckReport | None, Pictures | None, str]:
+    """A pending proposal checked against the current graph, with its pictures; or why it
+    no longer applies (e.g. it removes what is gone)."""
+    if proposal.status != PENDING:
+        return None, None, ""
+    try:
+        report = _workflow().check(proposal.request, exclude=proposal.id)
+    except InputError as error:
+        return None, None, error.message
+    return report, pictures(govgraph().store, report, href), ""
+
+
+def applied(proposal: Proposal) -> tuple[Pictures | None, list[str]]:
+    """An approved proposal's pictures and the people its memberships name, read from its
+    change set (none for any other proposal)."""
+    approval = proposal.approval or {}
+    if proposal.status != APPROVED or not approval.get("changeSetIri"):
+        return None, []
+    store = govgraph().store
+    history = _workflow().files.history()
+    change_set = approval["changeSetIri"]
+    added = list(history.graph(URIRef(f"{change_set}/added")))
+    removed = list(history.graph(URIRef(f"{change_set}/removed")))
+    view = applied_pictures(store, added, removed, date.fromisoformat(approval["date"]), href)
+    idx = browse.index(store)
+    people = sorted({idx.label(o) for _, p, o in [*added, *removed]
+                     if p == ORG.member and "person" in idx.kind(o)})
+    return view, people
 
 
 def operations_of(proposal: Proposal) -> list[dict[str, Any]]:
