@@ -587,30 +587,26 @@ class _Reader:
             return
         entry_status = "present" if status == "substitute" else status
         extra: list[str] = []
-        substitute_for = None
         for mark in marks:
-            if mark.name is not None and mark.kind == "chair":
-                chair = chair or mark.name == "" or mark.name == fold(names[0].name)
             if mark.kind == "observer":
                 extra.append("observer")
-            if mark.kind == "substitute-for":
-                substitute_for = self.people.match(mark.text)
-                self.substitutions.append((names[0], substitute_for, line.number))
-                substitute_for = None
-            if mark.kind == "substituted-by" and status == "apologies":
+            elif mark.kind == "substitute-for":
+                for absent in self._names(mark.text, line.number)[:1]:
+                    self.substitutions.append((names[0], absent, line.number))
+            elif mark.kind == "substituted-by" and status == "apologies":
                 for sub in self._names(mark.text, line.number):
                     self.substitutions.append((sub, names[0], line.number))
-            if mark.kind == "unknown":
+            elif mark.kind == "unknown":
                 capacity_text = f"{capacity_text} ({mark.text})".strip()
-        chair_names = {m.name for m in marks if m.kind == "chair" and m.name}
+        chair_names = {m.name for m in marks if m.kind == "chair"}
         for index, match in enumerate(names):
-            this_chair = (chair and index == 0) or fold(match.name) in chair_names
-            entry = Entry(match, entry_status, line.number, capacity_text.strip(" ,"),
-                          representing.strip(" ,"), substitute_for, list(extra))
-            if this_chair:
-                entry.also.append("chair")
+            if (chair and index == 0) or fold(match.name) in chair_names:
+                extra_here = [*extra, "chair"]
                 self.chair = match
-            self._add(entry)
+            else:
+                extra_here = list(extra)
+            self._add(Entry(match, entry_status, line.number, capacity_text.strip(" ,"),
+                            representing.strip(" ,"), None, extra_here))
 
     def _split_entry(self, text: str) -> tuple[str, str]:
         """'Name – Post', 'Name, Post', 'Name representing Post' -> (names, capacity)."""
