@@ -228,6 +228,54 @@ def test_a_venue_line_gives_the_place_and_a_bare_heading_the_body_above_it(peopl
     assert op["chair"] == P + "alice-able" and draft["warnings"] == []
 
 
+COUNTY_LAYOUT = """\
+MINUTES of a meeting of the Example Board held at County Hall on Thursday, 6 March 2025 at 10.00 am
+
+PRESENT:
+Councillor Alice Able (Chairman)
+Councillor Bob Baker
+
+Substitutes:
+Councillor Ed East (for Councillor Gus Green)
+
+In attendance:
+Fay Ford (Democratic Services)
+
+Apologies:
+Councillor Gus Green
+Councillor Carol Cole
+
+1. Minutes
+
+RESOLVED: That the minutes of the meeting held on 3 March 2025 be confirmed.
+
+2. Annual Report
+
+RESOLVED:
+(a) That the report be received.
+(b) That the Chief Officer be asked to circulate the report to members.
+"""
+
+
+def test_county_layout_with_sections_for_substitutes_attendance_and_apologies(people, bodies):
+    draft = read_minutes(COUNTY_LAYOUT, people, bodies).to_json()
+    op = draft["operations"][0]
+    assert (op["date"], op["place"], op["start"]) == ("2025-03-06", "County Hall", "10:00")
+    assert _statuses(op) == {
+        P + "alice-able": {"present", "chair"}, P + "bob-baker": {"present"},
+        P + "ed-east": {"present", "substitute"}, P + "fay-ford": {"officer"},
+        P + "gus-green": {"apologies"}, P + "carol-cole": {"apologies"}}
+    ed = next(e for e in op["attendance"] if e["person"] == P + "ed-east")
+    assert ed["substituteFor"] == P + "gus-green"
+    fay = next(e for e in op["attendance"] if e["person"] == P + "fay-ford")
+    assert fay["capacity"] == "Democratic Services"
+    report = op["minutes"][1]
+    assert [(d["number"], d["kind"]) for d in report["decisions"]] == [
+        ("(a)", "received"), ("(b)", "requested")]
+    assert report["actions"][0]["text"].startswith("the Chief Officer be asked to circulate")
+    assert draft["unmatched"] == [] and draft["warnings"] == []
+
+
 def test_the_body_can_be_given_and_an_unknown_body_is_warned(people, bodies):
     text = PARTNERSHIP_LAYOUT.replace("the EB", "the Unknown Forum")
     draft = read_minutes(text, people, bodies).to_json()

@@ -53,6 +53,7 @@ _DATE_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b")
 _TIME = r"(\d{1,2})(?:[.:](\d{2}))?\s*([ap])\.?\s*m\.?"
 _TIME_RANGE = re.compile(rf"{_TIME}\s*(?:–|—|-|to|until)\s*{_TIME}", re.I)
 _TIME_ONE = re.compile(_TIME, re.I)
+_AT_TIME = re.compile(rf"\s*\b(?:at\s+|from\s+)?{_TIME}", re.I)
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪]|\d+\)\s)\s*")
 _MARKUP = re.compile(r"^(?:#{1,6}\s*)|\*\*|__|^\*+|\*+$")
@@ -463,6 +464,10 @@ class _Reader:
             for following in head[index + 1:index + 3]:
                 day = day or _parse_date(following.text)
             meeting["date"] = day.isoformat() if day else None
+            begins = _TIME_ONE.search(_DATE_WORDS.sub("", rest))
+            if begins and not _TIME_RANGE.search(rest):
+                meeting["start"] = _clock(*begins.groups())
+            rest = _AT_TIME.sub("", rest)
             place = _PLACE.search(_DATE_WORDS.sub("", rest).strip(" ,."))
             if place:
                 meeting["place"] = place.group("place").strip(" .,")
@@ -597,7 +602,7 @@ class _Reader:
                 for sub in self._names(mark.text, line.number):
                     self.substitutions.append((sub, names[0], line.number))
             elif mark.kind == "unknown":
-                capacity_text = f"{capacity_text} ({mark.text})".strip()
+                capacity_text = f"{capacity_text} ({mark.text})" if capacity_text else mark.text
         chair_names = {m.name for m in marks if m.kind == "chair"}
         for index, match in enumerate(names):
             if (chair and index == 0) or fold(match.name) in chair_names:
