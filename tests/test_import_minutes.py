@@ -88,7 +88,8 @@ def test_the_loose_match_in_003_is_listed_with_its_line(store):
     loose = [u for u in draft["unmatched"] if u["match"] == "loose"]
     assert [(u["name"], u["person"]) for u in loose] == [("Marks", P + "peter-marks")]
     line = loose[0]["line"]
-    assert SEED_003.read_text(encoding="utf-8").splitlines()[line - 1].startswith("268.")
+    assert "Dr Marks gave a presentation" in SEED_003.read_text(encoding="utf-8").splitlines()[
+        line - 1]
 
 
 def test_a_bad_body_parameter_is_named(store):

@@ -81,7 +81,7 @@ def test_minutes_become_a_meeting_on_the_body_page_and_in_attendance(page, site)
     # checking before reviewing the loose match says, in plain words, what to do
     page.get_by_role("button", name="Check the record").click()
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("Read as “Marks” on line 94")
+    expect(alert).to_contain_text("Read as “Marks” on line 96")
     expect(alert).to_contain_text("choose who this is")
 
     # review it: the introducer of minute 268 is Dr Peter Marks; choose him by keyboard

@@ -149,6 +149,8 @@ def test_start_from_minutes_fills_the_form_with_the_loose_match_to_confirm(draft
     assert sum(1 for k in form if re.fullmatch(r"m-\d+-number", k)) == 17
     review = [k for k in form if k.endswith("-choice")]
     assert review == ["m-6-by-choice"] and form["m-6-by"] == "Peter Marks"
+    assert form["m-6-a-0-report"] == "Health and Wellbeing Partnership Board"
+    assert "was introduced by more than one person" in html  # the importer's notes are shown
 
 
 def test_start_from_minutes_refuses_text_with_no_meeting(drafter):

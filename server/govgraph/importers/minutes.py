@@ -710,9 +710,9 @@ class _Reader:
         result["text"] = "\n\n".join(paragraphs)
         introducer = self._introducer(paragraphs, minute, present)
         if introducer:
-            result["introducedBy"] = introducer[0]
+            result["introducedBy"] = introducer[0].person
         if len(introducer) > 1:
-            others = ", ".join(p if isinstance(p, str) else p["name"] for p in introducer[1:])
+            others = ", ".join(match.name for match in introducer[1:])
             self._warn(minute.line, f"minute {minute.number} was introduced by more than one "
                                     f"person; the record takes the first (also: {others})")
         result["decisions"] = decisions
@@ -758,7 +758,7 @@ class _Reader:
         return narrative, decisions
 
     def _introducer(self, paragraphs: list[str], minute: Minute,
-                    present: frozenset[str]) -> list[str | dict[str, str]]:
+                    present: frozenset[str]) -> list[Match]:
         for paragraph in paragraphs[:3]:
             for sentence in _SENTENCE.split(paragraph)[:3]:
                 sentence = _PAREN.sub("", sentence).replace("  ", " ")
@@ -774,8 +774,9 @@ class _Reader:
                         names = []
                         break
                     match = self.people.match(name, present)
-                    self._note_match(match, minute.line, f"minute {minute.number} introduced by")
-                    names.append(match.person)
+                    self._note_match(match, _line_of(part.strip(), minute),
+                                     f"minute {minute.number} introduced by")
+                    names.append(match)
                 if names:
                     return names
         return []
@@ -803,7 +804,7 @@ class _Reader:
         action: dict[str, Any] = {"text": text.strip().rstrip(";. ")}
         if who:
             match = self.people.match(who, present)
-            self._note_match(match, minute.line, f"minute {minute.number} action")
+            self._note_match(match, _line_of(who, minute), f"minute {minute.number} action")
             action["assignee"] = match.person
         else:
             requested = re.match(r"^(?:that\s+)?(.{3,120}?)\s+be\s+(?:requested|asked|invited)\s",
@@ -855,6 +856,11 @@ def _take_marks(text: str) -> tuple[str, list[_Mark]]:
 
     stripped = _PAREN.sub(read, text)
     return " ".join(stripped.split()).strip(" ,"), marks
+
+
+def _line_of(text: str, minute: Minute) -> int:
+    """The number of the minute's first line that holds `text` (else the heading's)."""
+    return next((line.number for line in minute.lines if text in line.text), minute.line)
 
 
 def _section_status(head: str) -> str:

@@ -80,6 +80,7 @@ class Action:
     text: str = ""
     assignee: PersonField = field(default_factory=PersonField)
     due: str = ""
+    report_to: str = ""  # the body to report back to, by name
 
 
 @dataclass
@@ -173,7 +174,8 @@ def from_draft(draft: dict[str, Any], idx: Index) -> MeetingForm:
             [Decision(d["number"], d["text"], d.get("kind", "agreed"))
              for d in minute.get("decisions", [])],
             [Action(a["text"], person(a["assignee"], f"minute {number} action")
-                    if _is_person(a.get("assignee")) else PersonField(), a.get("due") or "")
+                    if _is_person(a.get("assignee")) else PersonField(), a.get("due") or "",
+                    idx.label(a["reportTo"]) if a.get("reportTo") else "")
              for a in minute.get("actions", [])]))
     form.notes = [f"Line {w['line']}: {w['message']}" + (f" (“{w['text']}”)" if w.get("text")
                   else "") for w in draft.get("warnings", [])]
@@ -228,7 +230,8 @@ def read_form(form: Mapping[str, str]) -> MeetingForm:
             if f"{a}-text" in form and not form.get(f"{a}-remove"):
                 minute.actions.append(Action(form.get(f"{a}-text", "").strip(),
                                              PersonField.read(form, f"{a}-who"),
-                                             form.get(f"{a}-due", "").strip()))
+                                             form.get(f"{a}-due", "").strip(),
+                                             form.get(f"{a}-report", "").strip()))
         meeting.minutes.append(minute)
     return meeting
 
@@ -312,6 +315,12 @@ def to_operation(meeting: MeetingForm, names: Names) -> dict[str, Any]:
                                            "Who is to do it")
             if action.due:
                 item["due"] = action.due
+            if action.report_to:
+                item["reportTo"] = _resolve(action.report_to, names.bodies)
+                if item["reportTo"] is None:
+                    errors[f"{prefix}-a-{k}-report"] = (
+                        f"No body is called “{action.report_to}”; choose one from the "
+                        "suggestions, or leave it empty.")
             actions.append(item)
         if actions:
             minute["actions"] = actions
