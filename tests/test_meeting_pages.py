@@ -70,6 +70,14 @@ def test_the_page_needs_a_signed_in_drafter(site):
     assert reader.get("/meetings/new").status_code == 403
 
 
+def test_a_drafter_finds_the_page_from_the_body_page(drafter):
+    body = drafter.get("/body/ssog").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)">Record a meeting of this body</a>', body)
+    assert link
+    page = drafter.get(_unescape(link.group(1))).get_data(as_text=True)
+    assert fields(page)["body"] == "Leicestershire Together Executive"
+
+
 def test_the_members_in_force_are_listed_to_tick(drafter):
     page = post(drafter, {"action": "members", "body": "Leicestershire Together Executive",
                           "date": "2009-09-02"})
