@@ -277,6 +277,20 @@ def test_county_layout_with_sections_for_substitutes_attendance_and_apologies(pe
     assert draft["unmatched"] == [] and draft["warnings"] == []
 
 
+def test_a_single_word_is_a_name_only_after_a_title_or_in_a_list_of_councillors(people, bodies):
+    text = ("Minutes of the meeting of the Example Board held on 1 May 2025\n\n"
+            "Present: Cllrs Smith, Jones and Brown\nJane Doe, Deloitte\n"
+            "Councillor Green (Chair)\n\n1. Welcome\n")
+    draft = read_minutes(text, people, bodies).to_json()
+    op = draft["operations"][0]
+    assert [(e["person"], e.get("capacity")) for e in op["attendance"]] == [
+        ({"name": "Smith"}, None), ({"name": "Jones"}, None), ({"name": "Brown"}, None),
+        ({"name": "Jane Doe"}, "Deloitte"), (P + "gus-green", None)]
+    # "Green" alone is Gus Green only loosely (a surname): chair, and listed for review
+    assert op["chair"] == P + "gus-green"
+    assert {(u["name"], u["match"]) for u in draft["unmatched"]} >= {("Green", "loose")}
+
+
 def test_the_body_can_be_given_and_an_unknown_body_is_warned(people, bodies):
     text = PARTNERSHIP_LAYOUT.replace("the EB", "the Unknown Forum")
     draft = read_minutes(text, people, bodies).to_json()

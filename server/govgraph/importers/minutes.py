@@ -107,6 +107,7 @@ _APOLOGY = re.compile(
     r"\bapolog(?:y|ies)\b[^.]*?\b(?:from|on behalf of|by)\b\s*:?\s*(?P<list>.+)", re.I)
 _REPRESENTING = re.compile(r"^representing\s+(?:the\s+)?", re.I)
 _DASH = re.compile(r"\s+[–—-]+\s+|\s*[–—]\s*")
+_COUNCILLORS = re.compile(r"^(?:the\s+)?(?:councillors|cllrs\.?|messrs\.?|mesdames)\s+", re.I)
 _SPLIT_NAMES = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 _INTRODUCED = re.compile(
     r"^(?P<who>.+?)\s+(?:introduced|presented|gave\s+a\s+presentation|submitted|outlined)\b")
@@ -275,6 +276,17 @@ def _is_name(words: list[str]) -> bool:
     if any(not _NAME_WORD.match(w) for w in words):
         return False
     return not any(fold(w).strip("'") in POST_WORDS | TITLES for w in words)
+
+
+def _person_name(text: str, listed: bool) -> str:
+    """The name in `text` without its titles, or "" if it is not a person's name. A single
+    word is a name only after a title or in a list of councillors ("Cllrs Smith and Jones"):
+    alone, "Deloitte" or "Tribal" is an organisation."""
+    name = strip_titles(text)
+    words = name.split()
+    if not _is_name(words) or (len(words) == 1 and not listed and name == text.strip()):
+        return ""
+    return name
 
 
 def _split_top(text: str, pattern: re.Pattern[str]) -> list[str]:
@@ -622,11 +634,12 @@ class _Reader:
         if len(dash) > 1:
             return dash[0], " – ".join(dash[1:])
         parts = _split_top(text, re.compile(r"\s*,\s*"))
+        listed = bool(_COUNCILLORS.match(text))
         names: list[str] = []
         for index, part in enumerate(parts):
             candidates = _split_top(part, re.compile(r"\s+and\s+|\s*&\s*"))
             bare = [_take_marks(c)[0] for c in candidates]
-            if bare and all(_is_name(strip_titles(b).split()) for b in bare):
+            if bare and all(_person_name(b, listed) for b in bare):
                 names.append(part)
             else:
                 return ", ".join(names), ", ".join(parts[index:])
@@ -634,14 +647,14 @@ class _Reader:
 
     def _names(self, text: str, line: int) -> list[Match]:
         """The people named in 'A, B and C' ('Cllrs A, B and C'), matched to the graph."""
-        text = re.sub(r"^(?:the\s+)?(?:councillors|cllrs\.?)\s+", "", text.strip(), flags=re.I)
-        text = re.sub(r"^(?:messrs\.?|mesdames)\s+", "", text, flags=re.I)
+        listed = bool(_COUNCILLORS.match(text.strip()))
+        text = _COUNCILLORS.sub("", text.strip())
         matches = []
         for part in _split_top(text, _SPLIT_NAMES):
             bare, _ = _take_marks(part)
-            bare = re.sub(r"\s+(?:of|from)\s+[A-Z].*$", "", bare)
-            name = strip_titles(bare.strip(" .;:'\""))
-            if not _is_name(name.split()):
+            bare = re.sub(r"\s+(?:of|from)\s+[A-Z].*$", "", bare).strip(" .;:'\"")
+            name = _person_name(bare, listed)
+            if not name:
                 if bare.strip():
                     self._warn(line, f"“{bare.strip()}” was not read as a person's name", text)
                 continue
@@ -676,8 +689,8 @@ class _Reader:
                 bare, marks = _take_marks(part)
                 if re.match(r"^(?:who|which|as|because|due)\b", bare, re.I):
                     break
-                name = strip_titles(bare.strip(" .;:"))
-                if not _is_name(name.split()):
+                name = _person_name(bare.strip(" .;:"), False)
+                if not name:
                     continue
                 match = self.people.match(name, self._present())
                 self._add(Entry(match, "apologies", line))
