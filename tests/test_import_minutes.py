@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from fixtures.workflow import DRAFTER, READER
 from govgraph.importers.minutes import NoMeeting, import_minutes, read_minutes
 from govgraph.importers.names import BodyDirectory, PeopleDirectory
 from govgraph.importers.reading import UnreadableDocument, document_text
@@ -441,7 +442,6 @@ def server(serve_app, store):
 
 
 def test_the_api_reads_text_and_files_for_a_drafter(server):
-    from tests.fixtures.workflow import DRAFTER
 
     text = SEED_003.read_bytes()
     answer = requests.post(f"{server}/api/import/minutes", data=text, timeout=30,
@@ -456,7 +456,6 @@ def test_the_api_reads_text_and_files_for_a_drafter(server):
 
 
 def test_the_api_refuses_readers_empty_text_and_no_meeting(server):
-    from tests.fixtures.workflow import DRAFTER, READER
 
     url = f"{server}/api/import/minutes"
     assert requests.post(url, data=b"x", timeout=30).status_code == 401
@@ -468,6 +467,16 @@ def test_the_api_refuses_readers_empty_text_and_no_meeting(server):
     bad = requests.post(url, data=SEED_003.read_bytes(), params={"body": "x y"},
                         headers=DRAFTER, timeout=30)
     assert bad.status_code == 400 and "body" in bad.json()["error"]
+
+
+def test_the_api_refuses_an_upload_over_the_limit(server):
+
+    from govgraph.importers.reading import MAX_DOCUMENT_BYTES
+
+    big = b"a line of minutes\n" * (MAX_DOCUMENT_BYTES // 18 + 10)
+    answer = requests.post(f"{server}/api/import/minutes", data=big, timeout=60,
+                           headers={**DRAFTER, "Content-Type": "text/plain"})
+    assert answer.status_code == 400 and "limit" in answer.json()["error"]
 
 
 def test_the_api_is_described(server):

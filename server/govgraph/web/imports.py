@@ -40,7 +40,7 @@ def uploaded_document() -> tuple[str, bytes]:
             raise InputError("no minutes: send a file in the 'file' field, or the text in "
                              "'text'")
         return "pasted text", text.encode("utf-8")
-    data = request.get_data(cache=False)
+    data = request.stream.read(MAX_DOCUMENT_BYTES + 1)  # bounded even without a length
     if not data.strip():
         raise InputError("no minutes: send the text (text/plain) or a file "
                          "(multipart/form-data, field 'file')")
