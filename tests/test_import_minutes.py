@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from fixtures.workflow import DRAFTER, READER
 from govgraph.importers.minutes import NoMeeting, import_minutes, read_minutes
 from govgraph.importers.names import BodyDirectory, PeopleDirectory
-from govgraph.importers.reading import UnreadableDocument, document_text
+from govgraph.importers.reading import MAX_DOCUMENT_BYTES, UnreadableDocument, document_text
 from govgraph.importers.resolutions import decision_kind
 from govgraph.store import open_store
 
@@ -375,8 +375,6 @@ def test_binary_and_oversized_documents_are_refused():
         document_text(b"\x00\x01\x02" * 10, "x.bin")
     with pytest.raises(UnreadableDocument, match="not a readable .docx"):
         document_text(b"PK\x03\x04 broken", "x.docx")
-    from govgraph.importers.reading import MAX_DOCUMENT_BYTES
-
     with pytest.raises(UnreadableDocument, match="limit"):
         document_text(b"a" * (MAX_DOCUMENT_BYTES + 1), "big.txt")
 
@@ -470,8 +468,6 @@ def test_the_api_refuses_readers_empty_text_and_no_meeting(server):
 
 
 def test_the_api_refuses_an_upload_over_the_limit(server):
-
-    from govgraph.importers.reading import MAX_DOCUMENT_BYTES
 
     big = b"a line of minutes\n" * (MAX_DOCUMENT_BYTES // 18 + 10)
     answer = requests.post(f"{server}/api/import/minutes", data=big, timeout=60,
