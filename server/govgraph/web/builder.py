@@ -77,7 +77,10 @@ def new_change():
         kind = request.form.get("add-kind", "")
         if kind in OPERATIONS:
             draft.rows.append(Row(kind))
-        return _render(draft)
+        if not draft.rows:
+            return _render(draft)
+        last = len(draft.rows) - 1  # the new step's first field takes the focus
+        return _render(draft, focus=draft.input_name(last, draft.rows[last].fields[0].name))
     if not draft.rows:
         return _render(draft, 400, error="Add at least one operation.")
     operations = to_operations(draft, _names())

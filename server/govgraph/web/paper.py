@@ -4,6 +4,7 @@ picture on its own as SVG or PNG (`/structure.svg|png`, `/body/SLUG/structure.sv
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
@@ -27,14 +28,23 @@ def _paper_html(proposal: Proposal) -> str:
     store = govgraph().store
     report, view, stale = recheck(proposal)
     made, people = applied(proposal)
-    touched = [n for n in proposal.nodes if browse.index(store).types.get(n)]
-    sources = sorted({s for found in browse._sources_of(store, touched).values() for s in found},
-                     key=lambda s: s.label)
+    sources = _sources(store, proposal)
     return render_template("paper.html", page_title=f"Board paper: {proposal.description}",
                            proposal=proposal, report=report, pictures=view,
                            operations=operations_of(proposal), sources=sources, stale=stale,
                            applied=made, people=people,
                            today=date.today())
+
+
+def _sources(store: Any, proposal: Proposal) -> list[browse.Source]:
+    """The documents behind the bodies the proposal touches (the proposal itself, which the
+    new facts derive from, is named on its own)."""
+    idx = browse.index(store)
+    bodies = [n for n in proposal.nodes if idx.kind(n) == "body"]
+    own = f"{govgraph().settings.base_iri}proposal/"
+    found = {s for each in browse._sources_of(store, bodies).values() for s in each
+             if not s.document.startswith(own)}
+    return sorted(found, key=lambda s: s.label)
 
 
 @blueprint.get("/changes/<proposal_id>/paper")
