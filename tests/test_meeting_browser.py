@@ -15,60 +15,37 @@ from pathlib import Path
 import pytest
 import requests
 
-from fixtures.accessibility import assert_accessible
-from fixtures.accounts import make_accounts, sign_in, sign_out
+from fixtures.accounts import Credentials, make_accounts, sign_in, sign_out
+from fixtures.browser import LT, browser, expect, page, screenshot
 from govgraph.config import Settings
 from govgraph.web import create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
 SEED_003 = ROOT / "tests" / "fixtures" / "minutes" / "003_6f94ff6029256e8b.txt"
-LT = "https://w3id.org/govgraph/id/"
-TIMEOUT_MS = 60_000
-
-if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="Playwright for Python is not installed")
-expect = sync_api.expect
+__all__ = ["browser", "page"]  # fixtures used by the test below
 
 
 @pytest.fixture(scope="module")
-def site(serve_app, tmp_path_factory) -> Iterator[tuple[str, dict]]:
+def officers(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Credentials]]:
+    """A state folder with a drafter and an approver (and a reader)."""
     state = tmp_path_factory.mktemp("meeting-state")
-    accounts = make_accounts(state)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GOVGRAPH_INSECURE_COOKIES", "1")  # plain http on 127.0.0.1
-        app = create_app(Settings(project_root=ROOT, store="memory", state_dir=state))
-    with serve_app(app) as url:
-        yield url, accounts
+    return state, make_accounts(state)
 
 
-@pytest.fixture()
-def page(site) -> Iterator[object]:
-    server = site[0]
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=["--headless", "--no-sandbox",
-                                                   "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        context.set_default_timeout(TIMEOUT_MS)
-        context.route("**/*", lambda route: route.continue_()
-                      if route.request.url.startswith(server) else route.abort())
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+@pytest.fixture(scope="module")
+def server(serve_app, officers) -> Iterator[str]:
+    settings = Settings(project_root=ROOT, store="memory", state_dir=officers[0])
+    with serve_app(create_app(settings)) as url:
+        yield url
 
 
-def test_minutes_become_a_meeting_on_the_body_page_and_in_attendance(page, site) -> None:
-    server, accounts = site
+def test_minutes_become_a_meeting_on_the_body_page_and_in_attendance(page, server, officers
+                                                                     ) -> None:
+    accounts = officers[1]
     sign_in(page, server, accounts["drafter"])
     page.goto(f"{server}/meetings/new")
     expect(page.locator("h1")).to_have_text("Record a meeting")
-    assert_accessible(page)
+    screenshot(page, "meeting-01-new")
 
     # start from minutes: paste the notes and read them
     page.get_by_label("Paste the text of the minutes").fill(SEED_003.read_text(encoding="utf-8"))
@@ -76,7 +53,7 @@ def test_minutes_become_a_meeting_on_the_body_page_and_in_attendance(page, site)
     expect(page.locator("#import-summary")).to_contain_text("1 name matched only loosely")
     expect(page.get_by_label("Body", exact=True)).to_have_value("Leicestershire Together Executive")
     expect(page.get_by_label("Date")).to_have_value("2009-09-02")
-    assert_accessible(page)
+    screenshot(page, "meeting-02-from-minutes")
 
     # checking before reviewing the loose match says, in plain words, what to do
     page.get_by_role("button", name="Check the record").click()
@@ -91,7 +68,7 @@ def test_minutes_become_a_meeting_on_the_body_page_and_in_attendance(page, site)
     expect(choice).to_have_value(LT + "person/peter-marks")
     page.get_by_role("button", name="Check the record").click()
     expect(page.locator("#verdict-heading")).to_have_text("The change can be made")
-    assert_accessible(page)
+    screenshot(page, "meeting-03-checked")
 
     page.get_by_role("button", name="Propose it").click()
     page.wait_for_url("**/changes/*")
@@ -121,6 +98,7 @@ def test_minutes_become_a_meeting_on_the_body_page_and_in_attendance(page, site)
     page.goto(f"{server}/meeting/ssog-2009-09-02-2")
     expect(page.locator("main")).to_contain_text("Obesity and Overweight")
     expect(page.locator("main")).to_contain_text("Peter Marks")
+    screenshot(page, "meeting-04-recorded")
 
 
 def _attendance(server: str, meeting: str) -> dict[str, set[str]]:
