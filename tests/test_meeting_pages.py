@@ -107,12 +107,17 @@ def test_a_meeting_entered_by_hand_is_checked_and_proposed(drafter, site):
     form[f"{rows['John Sinnott']}-status"] = "apologies"
     form.update({"action": "add-minute"})
     form = fields(post(drafter, form).get_data(as_text=True))
+    form.update({"action": "add-action-0"})
+    form = fields(post(drafter, form).get_data(as_text=True))
     form.update({"m-0-number": "1", "m-0-title": "Budget", "m-0-d-0-text": "the budget be noted",
-                 "m-0-d-0-kind": "noted", "action": "check"})
+                 "m-0-d-0-kind": "noted", "m-0-a-0-text": "circulate the budget to members",
+                 "m-0-a-0-who": "Sue Smith", "m-0-a-0-due": "the next meeting",
+                 "action": "check"})
     checked = post(drafter, form)
     text = checked.get_data(as_text=True)
     assert checked.status_code == 200, text
     assert "The change can be made" in text
+    assert f'"assignee": "{LT}person/sue-smith"' in text  # the record as data, on the page
     form["action"] = "propose"
     proposed = post(drafter, form)
     assert proposed.status_code == 303 and "/changes/" in proposed.headers["Location"]

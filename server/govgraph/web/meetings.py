@@ -8,6 +8,7 @@ the form); with it, name fields get suggestions (builder.js, `/changes/pick`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -64,12 +65,15 @@ def new_meeting():
     if action == "add-minute":
         meeting.minutes.append(MinuteRow(decisions=[Decision()]))
         return _render(meeting)
-    if action.startswith(("add-decision-", "add-action-")):
-        index = int(action.rsplit("-", 1)[1]) if action.rsplit("-", 1)[1].isdigit() else -1
-        if 0 <= index < len(meeting.minutes):
+    adding = re.fullmatch(r"add-(decision|action)-(\d+)", action)
+    if adding:
+        index = int(adding.group(2))
+        if index < len(meeting.minutes):
             minute = meeting.minutes[index]
-            (minute.decisions.append(Decision()) if "decision" in action
-             else minute.actions.append(Action()))
+            if adding.group(1) == "decision":
+                minute.decisions.append(Decision())
+            else:
+                minute.actions.append(Action())
         return _render(meeting)
     operation = to_operation(meeting, _names())
     if meeting.errors:
