@@ -7,7 +7,8 @@ Each seed note (000: SSOG, 13 June 2006; 003: the Executive, 2 September 2009) i
 its draft compared, per meeting, with what the bundled graph (made by hand from the same notes)
 records: the chair; who was present, an officer in support, also present, an observer, sent
 apologies, or stood in (each by person and status); every minute by number and title; every
-resolution sub-item by minute and item number (and, reported beside it, its kind). Precision and
+resolution sub-item by minute and item number (and, reported beside it, its kind and which
+minutes have actions, not goals). Precision and
 recall per category; goal >= 95% each, and no invented people (a person in the draft whose name
 is not in the text). The 2 MB timing figure is `--size`: a synthetic text of numbered minutes,
 imported with the seed's time as the baseline beside it.
@@ -87,6 +88,12 @@ def graph_record(store: Any, meeting: str) -> dict[str, set]:
             kind = str(row.get("kind", "")).rsplit("/", 1)[-1]
             record["decisions"].add((str(row["number"]), _bare(str(row["item"]))))
             record["kinds"].add((str(row["number"]), _bare(str(row["item"])), kind))
+    rows = store.query(PREFIX_HEADER + """
+        SELECT DISTINCT ?number WHERE {
+            ?action a gg:Action ; gg:arisesFrom ?from .
+            ?from (gg:ofMinute)? ?minute . ?minute gg:ofMeeting ?_m ; gg:minuteNumber ?number .
+        }""", {"_m": URIRef(meeting)}).rows
+    record["actions"] = {str(row["number"]) for row in rows}
     return record
 
 
@@ -104,6 +111,8 @@ def draft_record(operation: dict[str, Any]) -> dict[str, set]:
             record["substitute-for"].add((person, _person_key(entry["substituteFor"])))
     for minute in operation.get("minutes", []):
         record["minutes"].add((minute["number"], _fold(minute.get("title", ""))))
+        if minute.get("actions"):
+            record["actions"].add(minute["number"])
         for decision in minute.get("decisions", []):
             record["decisions"].add((minute["number"], _bare(decision["number"])))
             record["kinds"].add((minute["number"], _bare(decision["number"]), decision["kind"]))
@@ -177,9 +186,11 @@ def measure(store: Any, seeds: Path | None = None) -> dict[str, Any]:
         for category in CATEGORIES[1:]:
             scores[category] = score(graph[category], ours[category])
         kinds = score(graph["kinds"], ours["kinds"])
+        actions = score(graph["actions"], ours["actions"])
         results[meeting] = {
             "seed": name, "seconds": seconds, "scores": scores,
             "kinds_agreeing": kinds["matched"], "decisions": len(graph["decisions"]),
+            "actions": actions,
             "invented": invented_people(draft, text, people),
             "unmatched": len(draft["unmatched"]), "warnings": len(draft["warnings"]),
         }
@@ -266,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"      extra:  {extra}")
         print(f"  decision kinds agreeing with the graph: {result['kinds_agreeing']}"
               f"/{result['decisions']}")
+        acts = result["actions"]
+        print(f"  minutes with actions (not a goal): recall {acts['recall']:.0%}, precision "
+              f"{acts['precision']:.0%} (graph {acts['graph']}, draft {acts['draft']})")
         print(f"  invented people: {len(result['invented'])} {result['invented'] or ''}")
         print(f"  listed for review: {result['unmatched']} names, {result['warnings']} lines")
     print(f"\n{timing['characters']:,} characters ({timing['minutes']} minutes) read in "

@@ -119,7 +119,14 @@ _PERSON_TO = re.compile(
     r"would)\s+(?P<what>[a-z].+)$")
 _ACTION_WORDS = re.compile(
     r"\breport(?:ed)?\s+back\b|\b(?:next|future)\s+meeting\b|\bcirculat(?:e|ed)\b|"
-    r"\bbe\s+(?:presented|submitted|brought)\b|\bbring\s+forward\b", re.I)
+    r"\bbe\s+(?:presented|submitted|brought|undertaken|commissioned)\b|\bbring\s+forward\b",
+    re.I)
+_NARRATIVE_ACTION = re.compile(
+    r"\breport(?:ed)?\s+back\b|\bcirculat(?:e|ed)\b|\bbe\s+(?:presented|submitted|brought)\b",
+    re.I)
+"""In the narrative (not a resolution) only these mark an action: a meeting named alone does
+not ("this would be clearer by the next meeting")."""
+_FUTURE = re.compile(r"\b(?:would|will|is to|are to)\b", re.I)
 _REPORT_TO = re.compile(r"\breport(?:ing)?\s+back\s+(?:to|through)\s+(?P<to>.+?)(?:[;,.]|$)", re.I)
 _MEETING_HELD = re.compile(r"\bmeetings?\b.*\b(?:be|would be|will be)\s+held\b", re.I)
 _CLOSED_AT = re.compile(r"(?:the\s+)?(?:meeting\s+)?(?:closed|ended|finished)\s+at\s+.+", re.I)
@@ -810,6 +817,9 @@ class _Reader:
                 found = _PERSON_TO.match(sentence)
                 if found and _is_name(found.group("who").split()):
                     actions.append(self._action(sentence, minute, present, found.group("who")))
+                elif _NARRATIVE_ACTION.search(sentence) and _FUTURE.search(sentence) \
+                        and not _MEETING_HELD.search(sentence):
+                    actions.append(self._action(sentence, minute, present))
         return actions
 
     def _action(self, text: str, minute: Minute, present: frozenset[str],
