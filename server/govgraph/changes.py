@@ -171,7 +171,10 @@ class ChangeRequest:
     def _from_operations(cls, data: dict[str, Any], source: str) -> ChangeRequest:
         from govgraph.operations import read_operations
 
-        unknown = sorted(set(data) - {"operations", "description", "proposal"})
+        # "unmatched" and "warnings" are an importer's notes for the reviewer (a draft from
+        # `govgraph import minutes` can be checked as it is); they change nothing.
+        unknown = sorted(set(data) - {"operations", "description", "proposal", "unmatched",
+                                      "warnings"})
         if unknown:
             raise ChangeError(f"{source}: unknown field(s) {', '.join(map(repr, unknown))}; "
                               "a proposal of operations has operations and description")

@@ -131,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=("table", "json", "csv"), default="table")
     query.set_defaults(run=run_query)
 
+    from govgraph.importers.cli import add_parser as add_import_parser
+
+    add_import_parser(commands)
+
     change = commands.add_parser("change", help="work with proposed structure changes")
     change_commands = change.add_subparsers(title="change commands", metavar="COMMAND")
     check = change_commands.add_parser(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from govgraph import __version__
+from govgraph.importers.openapi import import_paths
 from govgraph.operations.schema import change_paths, operation_schemas
 from govgraph.queries import PAGE_PARAMETER, Parameter, QueryLibrary, SavedQuery
 
@@ -232,8 +233,9 @@ def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[
         },
     }
     paths.update(change_paths())
+    paths.update(import_paths())
     tags = sorted({tag for query in queries for tag in query.tags}
-                  | {"Queries", "SPARQL", "Changes"})
+                  | {"Queries", "SPARQL", "Changes", "Import"})
     document: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {

@@ -63,6 +63,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     for module in (sparql, api, changes, pages, proposal_pages, builder, paper):
         app.register_blueprint(module.blueprint)
+    from govgraph.web.imports import blueprint as imports_blueprint
+    from govgraph.web.meetings import blueprint as meetings_blueprint
+
+    app.register_blueprint(imports_blueprint)
+    app.register_blueprint(meetings_blueprint)
     accounts.init_app(app)
     app.after_request(_add_cors_headers)
     app.register_error_handler(GovgraphError, _json_error)

@@ -1,0 +1,57 @@
+"""`govgraph import …`: read documents into draft proposals (nothing is applied).
+
+`add_parser(commands)` adds the `import` command group to the `govgraph` parser; each
+importer adds its own subcommand here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def add_parser(commands: Any) -> None:
+    """Add `govgraph import minutes FILE [--body IRI] [--format json|yaml]`."""
+    group = commands.add_parser("import", help="read documents into draft proposals")
+    importers = group.add_subparsers(title="import commands", metavar="COMMAND")
+    minutes = importers.add_parser(
+        "minutes",
+        help="read the minutes of a meeting into a draft record-meeting proposal",
+        description=(
+            "Read the minutes or notes of a meeting (plain text, .docx or .pdf) and print a "
+            "draft proposal with one record-meeting operation, the names it could not match "
+            "or matched only loosely, and the lines it could not place, each with its line "
+            "number. Nothing is changed. Exit 0 a draft was made, 2 the file cannot be read "
+            "or holds no meeting."
+        ),
+    )
+    minutes.add_argument("file", metavar="FILE")
+    minutes.add_argument("--body", metavar="IRI", default=None,
+                         help="the body whose meeting it is (default: read from the heading)")
+    minutes.add_argument("--format", choices=("json", "yaml"), default="json")
+    minutes.set_defaults(run=run_import_minutes)
+
+
+def run_import_minutes(args: argparse.Namespace) -> int:
+    from govgraph.config import Settings
+    from govgraph.importers.minutes import import_minutes
+    from govgraph.importers.reading import read_document
+    from govgraph.store import open_store
+
+    text = read_document(args.file)  # an unreadable file is an InputError: exit 2
+    store = open_store(Settings.from_env())
+    draft = import_minutes(store, text, body=args.body, source=args.file)
+    print(dump(draft.to_json(), args.format))
+    return EXIT_OK
+
+
+def dump(value: dict[str, Any], form: str) -> str:
+    if form == "yaml":
+        import yaml
+
+        return yaml.safe_dump(value, sort_keys=False, allow_unicode=True)
+    return json.dumps(value, indent=2, ensure_ascii=False)
