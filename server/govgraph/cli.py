@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from govgraph import __version__
+from govgraph import __version__, exporters, importers, project
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
 from govgraph.namespaces import PREFIXES
@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
             "remote SPARQL 1.1 store (--store sparql with --query-endpoint)."
         ),
     )
+    serve.add_argument("--root", type=Path, default=None, metavar="DIR",
+                       help="the project folder (govgraph init); default GOVGRAPH_ROOT")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--store", choices=("memory", "oxigraph", "sparql"), default=None)
@@ -142,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE")
     check.add_argument("--format", choices=("human", "json"), default="human")
     check.set_defaults(run=run_change_check)
+    for module in (project, importers, exporters):
+        module.add_parser(commands)
     return parser
 
 
@@ -208,6 +212,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from govgraph.web import create_app
 
     settings = Settings.from_env(
+        project_root=args.root,
         store=args.store,
         store_path=args.store_path,
         query_endpoint=args.query_endpoint,

@@ -119,6 +119,7 @@ def _helpers() -> dict[str, Any]:
         "status_text": lambda s: STATUS_TEXT.get(s, s),
         "anchor": browse.anchor_for,
         "kind_titles": KIND_TITLES,
+        "site": govgraph().settings,  # the partnership's name and wording (govgraph.toml)
     }
 
 
