@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from govgraph.errors import InputError
-from govgraph.importers.tables import Row, Sheet, header_key, parse_day, read_tables
+from govgraph.importers.tables import (
+    Row,
+    Sheet,
+    header_key,
+    parse_day,
+    read_tables,
+    sheets_from_json,
+)
 
 #: Sheet -> header (as header_key writes it) -> canonical column.
 LAYOUTS: dict[str, dict[str, str]] = {
@@ -95,6 +102,7 @@ class Draft:
     ignored_columns: dict[str, list[str]]
     rows: dict[str, dict[int, list[int]]] = field(default_factory=dict)  # sheet->row->op indexes
     counts: dict[str, int] = field(default_factory=dict)
+    sheets: dict[str, Sheet] = field(default_factory=dict)
 
     @property
     def usable(self) -> bool:
@@ -110,7 +118,22 @@ class Draft:
                 "ignoredColumns": self.ignored_columns,
                 "rows": {sheet: {str(row): ops for row, ops in rows.items()}
                          for sheet, rows in self.rows.items()},
-                "counts": self.counts}
+                "counts": self.counts,
+                "sheets": {name: {"columns": list(COLUMNS[name]), "rows": [
+                    {"row": row.number, "cells": {c: cell_text(row, c) for c in row.cells
+                                                  if cell_text(row, c)}}
+                    for row in sheet.rows]} for name, sheet in self.sheets.items()}}
+
+
+def cell_text(row: Row, column: str) -> str:
+    """A cell as the browser shows it for correcting: dates as YYYY-MM-DD."""
+    cell = row.cells.get(column)
+    if cell is not None and column in ("from", "to") and cell.value is not None:
+        try:
+            return parse_day(cell.value).isoformat()
+        except ValueError:
+            pass
+    return row.text(column)
 
 
 # --- What the graph already names -------------------------------------------------------------
@@ -185,16 +208,32 @@ def names_in(store: Any) -> Names:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def import_spreadsheet(paths: Iterable[Path], store: Any, base_iri: str = "") -> Draft:
-    """The draft proposal for the spreadsheet files, matched against the graph in `store`."""
-    paths = [Path(p) for p in paths]
-    if not paths:
+def read_files(paths: Iterable[Path]) -> list[tuple[str, bytes]]:
+    """The files' names and contents (InputError naming a file that cannot be read)."""
+    files = []
+    for path in map(Path, paths):
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+    return files
+
+
+def import_spreadsheet(files: list[tuple[str, bytes]], store: Any) -> Draft:
+    """The draft proposal for the spreadsheet files (name, content), matched against the
+    graph in `store`."""
+    if not files:
         raise InputError("give a workbook (.xlsx) or the bodies.csv and memberships.csv files")
-    sheets = read_tables(paths, LAYOUTS)
+    sheets = read_tables(files, LAYOUTS)
     if not sheets:
-        raise InputError(f"{', '.join(p.name for p in paths)}: no sheet named 'bodies' or "
+        raise InputError(f"{', '.join(name for name, _ in files)}: no sheet named 'bodies' or "
                          "'memberships'")
-    return draft_from_sheets(sheets, names_in(store), source_files=[p.name for p in paths])
+    return draft_from_sheets(sheets, names_in(store), source_files=[name for name, _ in files])
+
+
+def import_rows(data: Any, store: Any, source: str = "the corrected rows") -> Draft:
+    """The draft for rows sent back corrected (see tables.sheets_from_json)."""
+    return draft_from_sheets(sheets_from_json(data, LAYOUTS), names_in(store), [source])
 
 
 def draft_from_sheets(sheets: dict[str, Sheet], names: Names, source_files: list[str]
@@ -227,6 +266,7 @@ def draft_from_sheets(sheets: dict[str, Sheet], names: Names, source_files: list
                          if sheet.ignored_columns},
         rows=builder.row_operations,
         counts=counts,
+        sheets=sheets,
     )
 
 

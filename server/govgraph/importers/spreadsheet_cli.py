@@ -56,11 +56,11 @@ def add_export_parser(kinds: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from govgraph.importers.spreadsheet import import_spreadsheet
+    from govgraph.importers.spreadsheet import import_spreadsheet, read_files
     from govgraph.proposals import current_store
 
     settings = Settings.from_env(project_root=args.root)
-    draft = import_spreadsheet(args.files, current_store(settings), settings.base_iri)
+    draft = import_spreadsheet(read_files(args.files), current_store(settings))
     for problem in draft.problems:
         print(f"govgraph: {problem}", file=sys.stderr)
     if not draft.usable:

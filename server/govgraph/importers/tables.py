@@ -76,28 +76,62 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def read_tables(paths: Iterable[Path], layouts: Mapping[str, Mapping[str, str]]) -> dict[str,
-                                                                                          Sheet]:
-    """The sheets named in `layouts` (sheet -> {header key: canonical column}) from the files:
-    an .xlsx workbook's sheets by name, a .csv file by its file name (bodies.csv)."""
+def read_tables(files: Iterable[tuple[str, bytes]],
+                layouts: Mapping[str, Mapping[str, str]]) -> dict[str, Sheet]:
+    """The sheets named in `layouts` (sheet -> {header key: canonical column}) from the files
+    (name, content): an .xlsx workbook's sheets by name, a .csv file by its name (bodies.csv)."""
     sheets: dict[str, Sheet] = {}
-    for path in paths:
-        path = Path(path)
-        suffix = path.suffix.lower()
+    for name, data in files:
+        suffix = Path(name).suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
-            for name, grid in _workbook_grids(path):
-                layout = _layout_for(name, layouts)
+            for title, grid in _workbook_grids(name, data):
+                layout = _layout_for(title, layouts)
                 if layout is not None:
-                    _add(sheets, _sheet(layout, f"{path.name}, sheet '{name}'", grid,
+                    _add(sheets, _sheet(layout, f"{name}, sheet '{title}'", grid,
                                         layouts[layout]))
         elif suffix == ".csv":
-            layout = _layout_for(path.stem, layouts)
+            layout = _layout_for(Path(name).stem, layouts)
             if layout is None:
-                raise InputError(f"{path}: a .csv file must be named after its sheet: "
+                raise InputError(f"{name}: a .csv file must be named after its sheet: "
                                  f"{', '.join(f'{n}.csv' for n in layouts)}")
-            _add(sheets, _sheet(layout, path.name, _csv_grid(path), layouts[layout]))
+            _add(sheets, _sheet(layout, name, _csv_grid(name, data), layouts[layout]))
         else:
-            raise InputError(f"{path}: not a spreadsheet this reads (.xlsx or .csv)")
+            raise InputError(f"{name}: not a spreadsheet this reads (.xlsx or .csv)")
+    return sheets
+
+
+def sheets_from_json(data: Any, layouts: Mapping[str, Mapping[str, str]]) -> dict[str, Sheet]:
+    """Sheets as the browser sends them back, corrected: {"bodies": [{"row": 2, "cells":
+    {"name": "…", …}}, …], "memberships": […]}."""
+    if not isinstance(data, dict):
+        raise InputError("'sheets' must be an object of sheet name -> rows")
+    sheets: dict[str, Sheet] = {}
+    for name, rows in data.items():
+        if name not in layouts:
+            raise InputError(f"sheets: unknown sheet '{name}' (expected "
+                             f"{', '.join(layouts)})")
+        if not isinstance(rows, list) or len(rows) > MAX_ROWS:
+            raise InputError(f"sheets.{name}: expected a list of at most {MAX_ROWS} rows")
+        known = set(layouts[name].values())
+        sheet = Sheet(name, name)
+        for index, item in enumerate(rows):
+            cells = item.get("cells") if isinstance(item, dict) else None
+            number = item.get("row") if isinstance(item, dict) else None
+            if not isinstance(cells, dict) or not isinstance(number, int):
+                raise InputError(f"sheets.{name}[{index}]: expected {{\"row\": N, "
+                                 "\"cells\": {column: text}}")
+            kept = {}
+            for column, value in cells.items():
+                if column not in known:
+                    raise InputError(f"sheets.{name}[{index}]: unknown column '{column}'")
+                if value is not None and not isinstance(value, str | int | float):
+                    raise InputError(f"sheets.{name}[{index}].{column}: expected text")
+                text = str(value).strip() if value is not None else ""
+                kept[column] = Cell(text or None, "")
+            if any(cell.value is not None for cell in kept.values()):
+                sheet.rows.append(Row(number, kept))
+        sheet.columns = {column: "" for column in known}
+        sheets[name] = sheet
     return sheets
 
 
@@ -116,17 +150,15 @@ def _layout_for(name: str, layouts: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _workbook_grids(path: Path) -> list[tuple[str, list[list[Any]]]]:
+def _workbook_grids(path: str, data: bytes) -> list[tuple[str, list[list[Any]]]]:
     """Each sheet as a grid of values, merged ranges filled from their top-left cell."""
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, data_only=True)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
         raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from None
     grids = []
     for worksheet in workbook.worksheets:
@@ -142,14 +174,12 @@ def _workbook_grids(path: Path) -> list[tuple[str, list[list[Any]]]]:
     return grids
 
 
-def _csv_grid(path: Path) -> list[list[Any]]:
+def _csv_grid(path: str, data: bytes) -> list[list[Any]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
-            text = path.read_bytes().decode("cp1252")
+            text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise InputError(f"{path}: not text in UTF-8 or Windows-1252") from None
     try:

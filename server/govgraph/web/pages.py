@@ -119,8 +119,13 @@ def _helpers() -> dict[str, Any]:
         "status_text": lambda s: STATUS_TEXT.get(s, s),
         "anchor": browse.anchor_for,
         "kind_titles": KIND_TITLES,
-        "site": govgraph().settings,  # the partnership's name and wording (govgraph.toml)
     }
+
+
+@blueprint.app_context_processor
+def _site() -> dict[str, Any]:
+    """Every page's partnership name and wording (govgraph.toml), whichever blueprint renders."""
+    return {"site": govgraph().settings}
 
 
 @blueprint.errorhandler(GovgraphError)
