@@ -71,6 +71,8 @@ SCHEMES: dict[str, dict[str, str | None]] = {
             "formalised",
             "proposed",
             "terms-approved",
+            "ended",
+            "reporting-line-changed",
         ]
     ),
     "https://w3id.org/govgraph/def/line-kind/": dict.fromkeys(

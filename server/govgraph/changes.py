@@ -117,14 +117,25 @@ class ChangeRequest:
     add: str | None = None
     remove: str | None = None
     description: str = ""
+    #: structure operations (govgraph.operations), instead of RDF
+    operations: list[dict[str, Any]] | None = None
+    #: the proposal the operations' facts derive from ({"id", "author", "created"}), set by
+    #: the workflow when it stores a proposal
+    proposal: dict[str, Any] | None = None
 
     @property
     def kind(self) -> str:
+        if self.operations is not None:
+            return "operations"
         return "sparql-update" if self.update is not None else "turtle"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"description": self.description}
-        if self.update is not None:
+        if self.operations is not None:
+            data["operations"] = self.operations
+            if self.proposal is not None:
+                data["proposal"] = self.proposal
+        elif self.update is not None:
             data["update"] = self.update
         else:
             data["add"] = self.add or ""
@@ -133,10 +144,14 @@ class ChangeRequest:
 
     @classmethod
     def from_json(cls, data: Any, source: str = "the proposal") -> ChangeRequest:
-        """From the JSON form: {"add", "remove", "description"} or {"update", "description"}."""
+        """From the JSON form: {"add", "remove", "description"}, {"update", "description"} or
+        {"operations", "description"}."""
+        if isinstance(data, dict) and "operations" in data:
+            return cls._from_operations(data, source)
         if not isinstance(data, dict):
             raise ChangeError(f"{source}: expected a JSON object with \"add\" and/or \"remove\" "
-                              "(Turtle) or \"update\" (SPARQL Update), and \"description\"")
+                              "(Turtle), \"update\" (SPARQL Update) or \"operations\", and "
+                              "\"description\"")
         unknown = sorted(set(data) - {"add", "remove", "update", "description"})
         if unknown:
             raise ChangeError(f"{source}: unknown field(s) {', '.join(map(repr, unknown))}; "
@@ -152,6 +167,29 @@ class ChangeRequest:
         return cls(update=data.get("update"), add=data.get("add"), remove=data.get("remove"),
                    description=(data.get("description") or "").strip())
 
+    @classmethod
+    def _from_operations(cls, data: dict[str, Any], source: str) -> ChangeRequest:
+        from govgraph.operations import read_operations
+
+        unknown = sorted(set(data) - {"operations", "description", "proposal"})
+        if unknown:
+            raise ChangeError(f"{source}: unknown field(s) {', '.join(map(repr, unknown))}; "
+                              "a proposal of operations has operations and description")
+        if data.get("description") is not None and not isinstance(data["description"], str):
+            raise ChangeError(f"{source}: \"description\" must be a string")
+        proposal = data.get("proposal")
+        return cls(description=(data.get("description") or "").strip(),
+                   operations=read_operations(data["operations"]),
+                   proposal=dict(proposal) if isinstance(proposal, dict) else None)
+
+    def for_proposal(self, proposal_id: str, author: str, created: str) -> ChangeRequest:
+        """This request as the proposal `proposal_id` stores it (operations then derive
+        their facts from that proposal)."""
+        if self.operations is None:
+            return self
+        return replace(self, proposal={"id": proposal_id, "author": author,
+                                       "created": created, "description": self.description})
+
 
 def _decode(body: bytes | str, source: str) -> str:
     if len(body) > MAX_PROPOSAL_BYTES:
@@ -166,6 +204,51 @@ def _decode(body: bytes | str, source: str) -> str:
         raise ParseError(source, line, "not valid UTF-8 text") from None
 
 
+YAML_MEDIA_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+
+
+def _read_json(text: str, source: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(source, exc.lineno, f"not valid JSON: {exc.msg}") from None
+
+
+def _read_yaml(text: str, source: str) -> Any:
+    """YAML (the safe subset), dates and times kept as the text written (as JSON gives
+    them), with the line of a syntax error."""
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 — a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise ParseError(source, line, f"not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ParseError(source, None, f"not valid YAML: {exc}") from None
+    return data
+
+
+@cache
+def _yaml_loader() -> type:
+    """SafeLoader without YAML 1.1's timestamps and base-60 numbers (14:00 is not 840)."""
+    import yaml
+
+    dropped = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int",
+               "tag:yaml.org,2002:float"}
+    loader = type("OperationsLoader", (yaml.SafeLoader,), {})
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in dropped]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    loader.add_implicit_resolver("tag:yaml.org,2002:int",
+                                 re.compile(r"^[-+]?(0|[1-9][0-9_]*)$"), list("-+0123456789"))
+    loader.add_implicit_resolver("tag:yaml.org,2002:float",
+                                 re.compile(r"^[-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+]?[0-9]+)?$"),
+                                 list("-+0123456789"))
+    return loader
+
+
 def read_request(body: bytes | str, content_type: str | None, *, description: str | None = None,
                  source: str = "the proposal") -> ChangeRequest:
     """A proposal from an HTTP body, by its media type (SPARQL Update, JSON or Turtle)."""
@@ -175,14 +258,13 @@ def read_request(body: bytes | str, content_type: str | None, *, description: st
         if not text.strip():
             raise ChangeError(f"{source}: the SPARQL Update is empty")
         return ChangeRequest(update=text, description=(description or "").strip())
-    if media == "application/json" or media.endswith("+json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ParseError(source, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    if media in YAML_MEDIA_TYPES or media == "application/json" or media.endswith("+json"):
+        data = _read_yaml(text, source) if media in YAML_MEDIA_TYPES else _read_json(text, source)
+        if isinstance(data, dict) and "proposal" in data:
+            raise ChangeError(f"{source}: \"proposal\" is set by the workflow, not written")
         request = ChangeRequest.from_json(data, source)
         if description and not request.description:
-            request = ChangeRequest(request.update, request.add, request.remove, description)
+            request = replace(request, description=description.strip())
         return request
     if media == "text/turtle":
         if not text.strip():
@@ -191,7 +273,8 @@ def read_request(body: bytes | str, content_type: str | None, *, description: st
     raise ChangeError(
         f"{source}: send the change as application/sparql-update (INSERT DATA / DELETE DATA / "
         "DELETE … INSERT … WHERE) or application/json ({\"add\": TURTLE, \"remove\": TURTLE, "
-        f"\"description\": TEXT}}), not '{media or 'no content type'}'")
+        "\"description\": TEXT} or {\"operations\": [...], \"description\": TEXT}; YAML "
+        f"as application/yaml), not '{media or 'no content type'}'")
 
 
 def read_change_file(path: str | Path) -> ChangeRequest:
@@ -202,8 +285,8 @@ def read_change_file(path: str | Path) -> ChangeRequest:
     except OSError as exc:
         raise ParseError(path, None, f"cannot be read ({exc.strerror})") from None
     suffix = path.suffix.lower()
-    media = {".json": "application/json", ".ttl": "text/turtle"}.get(
-        suffix, "application/sparql-update")
+    media = {".json": "application/json", ".ttl": "text/turtle", ".yaml": "application/yaml",
+             ".yml": "application/yaml"}.get(suffix, "application/sparql-update")
     return read_request(body, media, source=str(path))
 
 
@@ -330,6 +413,10 @@ class Diff:
     removed: frozenset[Triple]
     fresh: frozenset[URIRef] = frozenset()
     already_present: int = 0
+    #: what structure operations did beyond what they name (govgraph.operations.Consequence)
+    consequences: tuple[Any, ...] = ()
+    #: the diff was compiled from structure operations (the check then shows it as Turtle)
+    compiled: bool = False
 
     def __len__(self) -> int:
         return len(self.added) + len(self.removed)
@@ -428,7 +515,14 @@ def evaluate(request: ChangeRequest, graph: Graph, *, base_iri: str = DEFAULT_BA
     recorder = _Recorder(graph, max_triples)
     fresh: set[URIRef] = set()
     try:
-        if request.update is not None:
+        consequences: tuple[Any, ...] = ()
+        if request.operations is not None:
+            from govgraph.operations import compile_operations
+
+            consequences = tuple(compile_operations(
+                request.operations, recorder, base_iri=base_iri,
+                proposal=request.proposal or {"description": request.description}))
+        elif request.update is not None:
             operations = parse_update(request.update, source, base_iri)
             _refuse_oversized_data(operations, max_triples)
             for operation in operations:
@@ -437,7 +531,7 @@ def evaluate(request: ChangeRequest, graph: Graph, *, base_iri: str = DEFAULT_BA
             _apply_turtle(request, recorder, fresh, base_iri, max_triples, source)
         diff = Diff(frozenset(recorder.added), frozenset(recorder.removed),
                     frozenset(fresh & {t for tr in recorder.added for t in tr}),
-                    recorder.already_present)
+                    recorder.already_present, consequences, request.operations is not None)
     finally:
         recorder.undo()
     return diff
@@ -599,11 +693,26 @@ class CheckReport:
                 "removedTriples": [triple_text(t, self.base_iri)
                                    for t in sorted(self.diff.removed)],
             },
-            "impact": self.impact.to_json(),
+            "impact": {**self.impact.to_json(), **self._consequences()},
+            **self._compiled(),
             "summary": self.summary(),
             "validation": {"scoped": self.scoped, "focusNodes": self.focus_nodes,
                            "seconds": round(self.seconds, 4)},
         }
+
+    def _consequences(self) -> dict[str, Any]:
+        if not self.diff.compiled:
+            return {}
+        return {"consequences": [c.to_json() for c in self.diff.consequences]}
+
+    def _compiled(self) -> dict[str, Any]:
+        """The Turtle the operations compiled to, for people who read RDF."""
+        if not self.diff.compiled:
+            return {}
+        from govgraph.operations import turtle
+
+        return {"compiled": {"add": turtle(self.diff.added, self.base_iri),
+                             "remove": turtle(self.diff.removed, self.base_iri)}}
 
     def summary(self) -> str:
         """A short readable account: verdict, what it adds and removes, violations, impact."""
@@ -623,6 +732,8 @@ class CheckReport:
             counts = ", ".join(f"{n} {s.lower()}(s)" for s, n in sorted(by_severity.items()))
             lines.append(f"Already there and remaining: {counts}.")
         impact = self.impact.summary()
+        impact += [f"operations[{c.operation}] ({c.op}): {c.message}"
+                   for c in self.diff.consequences]
         if impact:
             lines.append("Impact:")
             lines.extend(f"  {line}" for line in impact)
@@ -902,4 +1013,10 @@ def check_change_file(path: str | Path, settings: Settings, *, as_json: bool = F
         return 2, f"error: {exc.message}"
     if as_json:
         return (0 if report.conforms else 1), json.dumps(report.to_json(), indent=2)
-    return (0 if report.conforms else 1), report.summary()
+    text = report.summary()
+    compiled = report.to_json().get("compiled")
+    if compiled:
+        text += ("\n\nCompiled to Turtle (added):\n" + compiled["add"].strip()
+                 + ("\n\nRemoved:\n" + compiled["remove"].strip() if report.diff.removed
+                    else ""))
+    return (0 if report.conforms else 1), text

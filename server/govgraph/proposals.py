@@ -39,7 +39,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -402,11 +402,13 @@ class Workflow:
                 ) -> tuple[Proposal, CheckReport]:
         """Check `request` and store it as a pending proposal (even if it would not conform:
         the report says so, and approval will refuse it until it does)."""
-        report = self.check(request)
         created = datetime.now(UTC)
+        proposal_id = f"{created:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+        request = request.for_proposal(proposal_id, author, created.isoformat(timespec="seconds"))
+        report = self.check(request)
         signature = report.diff.signature()
         proposal = Proposal(
-            id=f"{created:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}",
+            id=proposal_id,
             status=PENDING, author=author, description=request.description,
             created=created.isoformat(timespec="seconds"), request=request,
             graph_version=report.graph_version, sequence=self.files.snapshot_sequence(),
@@ -462,13 +464,13 @@ class Workflow:
             sequence = max([self.files.snapshot_sequence(), *self.files.sequences()]) + 1
             change_set = URIRef(f"{self.base_iri}change-set/{sequence:06d}")
             event_iri = URIRef(f"{self.base_iri}change/{approval_date}-change-set-{sequence:06d}")
-            report = self._recheck(proposal, approving, approval_date, event_iri, change_set)
-            event = {t for t in report.diff.added if t[0] == event_iri}
+            report, event = self._recheck(proposal, approving, approval_date, event_iri,
+                                          change_set)
             diff = report.diff
             journal = {"proposal": proposal.id, "sequence": sequence, "approver": approver,
                        "approvedBy": approved_by, "date": approval_date, "at": _now(),
                        "changeSet": str(change_set),
-                       "changeEvent": str(event_iri) if event else None}
+                       "changeEvent": str(min(t[0] for t in event)) if event else None}
             write_atomically(self.files.journal_path, json.dumps(journal).encode("utf-8"))
             self._pause("journal-written")
             record = self._change_set_record(
@@ -547,17 +549,25 @@ class Workflow:
         return bool(rows)
 
     def _recheck(self, proposal: Proposal, approving: URIRef | None, on: str, event_iri: URIRef,
-                 change_set: URIRef) -> CheckReport:
-        from govgraph.changes import ChangeError, Diff
+                 change_set: URIRef) -> tuple[CheckReport, frozenset[tuple[Any, Any, Any]]]:
+        """The proposal checked again, with the triples the approval records (its change
+        event, or the decision of the events the proposal brings)."""
+        from govgraph.changes import ChangeError
+
+        recorded: set[tuple[Any, Any, Any]] = set()
 
         # with no approving body (a new project's first structure) the event cites the proposal
         cited = approving if approving is not None else URIRef(
             f"{self.base_iri}proposal/{proposal.id}")
 
         def with_event(diff: Diff, graph: Graph) -> Diff:
-            event = _change_event(graph, diff, event_iri, cited, on, proposal.description,
-                                  change_set)
-            return Diff(diff.added | event, diff.removed, diff.fresh, diff.already_present)
+            if approving is None and diff.compiled:
+                event: frozenset[tuple[Any, Any, Any]] = frozenset()  # its events cite it
+            else:
+                event = _change_event(graph, diff, event_iri, cited, on, proposal.description,
+                                      change_set)
+            recorded.update(event - diff.added)
+            return replace(diff, added=diff.added | event)
 
         try:
             report = self.checker.check(proposal.request, extra=with_event,
@@ -567,7 +577,7 @@ class Workflow:
                            [exc.message]) from None
         if report.graph_version != proposal.graph_version:
             added, removed = report.diff.signature()
-            event_lines = {line for line in added if f"<{event_iri}>" in line}
+            event_lines = set(replace(report.diff, added=frozenset(recorded)).signature()[0])
             added = [line for line in added if line not in event_lines]
             before_added, before_removed = proposal.signature["added"], \
                 proposal.signature["removed"]
@@ -587,7 +597,7 @@ class Workflow:
             reasons = [f"{r.focus_label}: {r.message}" for r in report.introduced
                        if r.severity == "Violation"]
             raise Conflict(f"proposal {proposal.id} would introduce violations", reasons)
-        return report
+        return report, frozenset(recorded)
 
     def _change_set_record(self, proposal: Proposal, journal: dict[str, Any], diff: Diff,
                            event: set[tuple[Any, Any, Any]], change_set: URIRef,
@@ -743,8 +753,12 @@ def _update_text(diff: Diff) -> str:
 def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on: str,
                   description: str, change_set: URIRef) -> frozenset[tuple[Any, Any, Any]]:
     """The org:ChangeEvent an approval records when the change alters the structure (and
-    brings no change event of its own): kinds, bodies affected, date, deciding resource."""
-    if any(p == RDF.type and o == ORG.ChangeEvent for _, p, o in diff.added):
+    brings no change event of its own): kinds, bodies affected, date, deciding resource.
+    The change events structure operations compile are decided by the approving resource."""
+    brought = {s for s, p, o in diff.added if p == RDF.type and o == ORG.ChangeEvent}
+    if brought and diff.compiled:
+        return frozenset((e, GG.decidedBy, approving) for e in brought)
+    if brought:
         return frozenset()
     body_types = set(BODY_CLASSES)
     was_body = {s for cls in BODY_CLASSES for s in graph.subjects(RDF.type, cls)}
@@ -789,8 +803,7 @@ def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on
     triples.update((event, GG.affectsBody, body) for body in affected)
     triples.update((event, ORG.originalOrganization, body) for body in original)
     triples.update((event, ORG.resultingOrganization, body) for body in resulting)
-    if (approving, RDF.type, GG.Decision) in graph:
-        triples.add((event, GG.decidedBy, approving))
+    triples.add((event, GG.decidedBy, approving))
     return frozenset(triples)
 
 

@@ -16,6 +16,7 @@ from flask.blueprints import BlueprintSetupState
 
 from govgraph.auth import Principal, TokenTable
 from govgraph.errors import ChangeTooLarge, GovgraphError, InputError, ReadOnly
+from govgraph.operations.model import OperationError
 from govgraph.proposals import Conflict, Workflow
 from govgraph.web import READ_ONLY_SERVER, error_body, error_status, govgraph
 
@@ -149,6 +150,8 @@ def _error(error: GovgraphError) -> tuple[Response, int, dict[str, str]]:
         body["reasons"] = error.reasons
     if isinstance(error, ChangeTooLarge):
         body["limit"] = error.limit
+    if isinstance(error, OperationError):
+        body.update(operation=error.operation, op=error.op, field=error.field)
     headers = {"WWW-Authenticate": 'Bearer realm="govgraph"'} if status == 401 else {}
     if request.method == "POST":
         logger.warning("%s %s refused (%d): %s", request.method, request.path, status,
