@@ -122,6 +122,9 @@ class ChangeRequest:
     #: the proposal the operations' facts derive from ({"id", "author", "created"}), set by
     #: the workflow when it stores a proposal
     proposal: dict[str, Any] | None = None
+    #: the importer that drafted it and its file ({"kind": "spreadsheet", "file": NAME}): the
+    #: file becomes the proposal's source file, and the import limits apply (a whole structure)
+    imported: dict[str, str] | None = None
 
     @property
     def kind(self) -> str:
@@ -135,6 +138,8 @@ class ChangeRequest:
             data["operations"] = self.operations
             if self.proposal is not None:
                 data["proposal"] = self.proposal
+            if self.imported is not None:
+                data["import"] = self.imported
         elif self.update is not None:
             data["update"] = self.update
         else:
@@ -171,16 +176,18 @@ class ChangeRequest:
     def _from_operations(cls, data: dict[str, Any], source: str) -> ChangeRequest:
         from govgraph.operations import read_operations
 
-        unknown = sorted(set(data) - {"operations", "description", "proposal"})
+        unknown = sorted(set(data) - {"operations", "description", "proposal", "import"})
         if unknown:
             raise ChangeError(f"{source}: unknown field(s) {', '.join(map(repr, unknown))}; "
                               "a proposal of operations has operations and description")
         if data.get("description") is not None and not isinstance(data["description"], str):
             raise ChangeError(f"{source}: \"description\" must be a string")
         proposal = data.get("proposal")
+        imported = read_import(data.get("import"), source)
         return cls(description=(data.get("description") or "").strip(),
-                   operations=read_operations(data["operations"]),
-                   proposal=dict(proposal) if isinstance(proposal, dict) else None)
+                   operations=read_operations(data["operations"], imported is not None),
+                   proposal=dict(proposal) if isinstance(proposal, dict) else None,
+                   imported=imported)
 
     def for_proposal(self, proposal_id: str, author: str, created: str) -> ChangeRequest:
         """This request as the proposal `proposal_id` stores it (operations then derive
@@ -189,6 +196,18 @@ class ChangeRequest:
             return self
         return replace(self, proposal={"id": proposal_id, "author": author,
                                        "created": created, "description": self.description})
+
+
+def read_import(value: Any, source: str) -> dict[str, str] | None:
+    """The "import" of a proposal of operations: {"kind": "spreadsheet", "file": NAME}."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"kind", "file"} or not all(
+            isinstance(value.get(k), str) and value[k].strip() and len(value[k]) <= 300
+            for k in ("kind", "file")):
+        raise ChangeError(f"{source}: \"import\" is {{\"kind\": \"spreadsheet\", \"file\": "
+                          "NAME}, naming the importer and the file it read")
+    return {"kind": value["kind"].strip(), "file": value["file"].strip()}
 
 
 def _decode(body: bytes | str, source: str) -> str:
@@ -521,7 +540,8 @@ def evaluate(request: ChangeRequest, graph: Graph, *, base_iri: str = DEFAULT_BA
 
             consequences = tuple(compile_operations(
                 request.operations, recorder, base_iri=base_iri,
-                proposal=request.proposal or {"description": request.description}))
+                proposal={**(request.proposal or {"description": request.description}),
+                          "import": request.imported}))
         elif request.update is not None:
             operations = parse_update(request.update, source, base_iri)
             _refuse_oversized_data(operations, max_triples)
@@ -760,12 +780,13 @@ class ChangeChecker:
 
     def __init__(self, store: Any, shapes: Graph, vocabulary: Iterable[Node] = (), *,
                  base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES,
-                 reach: ShapeReach | None = None) -> None:
+                 max_import_triples: int = 0, reach: ShapeReach | None = None) -> None:
         self.store = store
         self.shapes = shapes
         self.vocabulary = frozenset(vocabulary)
         self.base_iri = base_iri
         self.max_triples = max_triples
+        self.max_import_triples = max(max_triples, max_import_triples)
         self.reach = reach or ShapeReach(shapes)
         self._lock = threading.RLock()
         self._working: _Working | None = None
@@ -775,7 +796,8 @@ class ChangeChecker:
     def from_settings(cls, settings: Settings, store: Any) -> ChangeChecker:
         shapes, vocabulary, reach = _model(settings)
         return cls(store, shapes, vocabulary, base_iri=settings.base_iri,
-                   max_triples=settings.max_change_triples, reach=reach)
+                   max_triples=settings.max_change_triples,
+                   max_import_triples=settings.max_import_triples, reach=reach)
 
     def _current(self) -> _Working:
         for _ in range(5):
@@ -854,11 +876,15 @@ class ChangeChecker:
                     store = oxigraph_copy(graph)
             self._working = _Working(version, store, _baseline=baseline, _view=view)
 
+    def _limit(self, request: ChangeRequest) -> int:
+        """The triples a change may touch: more for an importer's draft (a whole structure)."""
+        return self.max_import_triples if request.imported is not None else self.max_triples
+
     def diff(self, request: ChangeRequest, source: str = "the proposal") -> Diff:
         """What `request` would add and remove now (nothing is changed)."""
         with self._lock:
             diff = evaluate(request, self._current().graph, base_iri=self.base_iri,
-                            max_triples=self.max_triples, source=source)
+                            max_triples=self._limit(request), source=source)
         refuse_protected(diff, self.vocabulary, self.base_iri)
         return diff
 
@@ -871,7 +897,7 @@ class ChangeChecker:
         with self._lock:
             working = self._current()
             diff = evaluate(request, working.graph, base_iri=self.base_iri,
-                            max_triples=self.max_triples, source=source)
+                            max_triples=self._limit(request), source=source)
             if extra is not None:
                 diff = extra(diff, working.graph)
             refuse_protected(diff, self.vocabulary, self.base_iri)

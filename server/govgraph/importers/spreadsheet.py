@@ -109,8 +109,9 @@ class Draft:
         return bool(self.operations)
 
     def proposal(self) -> dict[str, Any]:
-        """The proposal as the change API takes it."""
-        return {"description": self.description, "operations": self.operations}
+        """The proposal as the change API takes it (the workbook named as what it came from)."""
+        return {"description": self.description, "operations": self.operations,
+                "import": {"kind": "spreadsheet", "file": self.source["file"]}}
 
     def to_json(self) -> dict[str, Any]:
         return {**self.proposal(), "source": self.source,
@@ -394,7 +395,9 @@ class _Builder:
                 self.left_out[name_key(by_key[key].label)] = by_key[key].row.number
         kept = [b for b in candidates if name_key(b.label) not in self.left_out]
         kept_keys = {b.key for b in kept}
-        for body in _parents_first(kept, parents):
+        needs = {b.key: [parents.get(b.key), self.body_ref(b.row.text("partnership") or "-")]
+                 for b in kept}
+        for body in _parents_first(kept, needs):
             parent = parents.get(body.key)
             if parent in by_key and parent not in kept_keys:
                 self.problem(sheet, body.row, "reports to", None,
@@ -505,9 +508,9 @@ class _Builder:
             for _ in range(seats):
                 self._add(self.appoint, sheet, row, op)
                 self.counts["memberships"] += 1
-                if end:
-                    self._add(self.ends, sheet, row, {"op": "end-membership", "body": body,
-                                                      **member, "on": end.isoformat()})
+            if end:  # ends every seat of the row's member on that body
+                self._add(self.ends, sheet, row, {"op": "end-membership", "body": body,
+                                                  **member, "on": end.isoformat()})
 
     def _seats(self, row: Row) -> int:
         """How many memberships the row stands for (a post with two places: 2)."""
@@ -538,11 +541,7 @@ class _Builder:
             return {"person": person}
         if organisation_text:
             iri = self.names.organisations.get(name_key(organisation_text))
-            if iri is None:
-                self.problem(sheet, row, "organisation", None, f"'{organisation_text}' names "
-                             "no organisation in the graph")
-                return None
-            return {"organisation": iri}
+            return {"organisation": iri or {"label": organisation_text}}
         self.problem(sheet, row, "person", None, "no person or post: a membership is held by "
                      "one of them")
         return None
@@ -577,17 +576,28 @@ def _cycles(parents: dict[str, str | None]) -> list[list[str]]:
     return found
 
 
-def _parents_first(bodies: list[_BodyRow], parents: dict[str, str | None]) -> list[_BodyRow]:
-    """The rows ordered so a body's parent (a row) comes before it: keys name earlier bodies."""
+def _parents_first(bodies: list[_BodyRow], needs: dict[str, list[str | None]]
+                   ) -> list[_BodyRow]:
+    """The rows ordered so the bodies a row names (its parent, its partnership) come before
+    it: keys must name bodies established earlier in the proposal."""
     by_key = {b.key: b for b in bodies}
     done: set[str] = set()
     ordered: list[_BodyRow] = []
+
+    def visit(key: str) -> None:
+        stack = [(key, iter(needs.get(key, ())))]
+        done.add(key)
+        while stack:
+            node, pending = stack[-1]
+            following = next((k for k in pending if k in by_key and k not in done), None)
+            if following is None:
+                stack.pop()
+                ordered.append(by_key[node])
+            else:
+                done.add(following)
+                stack.append((following, iter(needs.get(following, ()))))
+
     for body in bodies:
-        chain = []
-        node: str | None = body.key
-        while node in by_key and node not in done:
-            chain.append(node)
-            done.add(node)
-            node = parents.get(node)
-        ordered.extend(by_key[k] for k in reversed(chain))
+        if body.key not in done:
+            visit(body.key)
     return ordered

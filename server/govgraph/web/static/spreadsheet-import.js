@@ -130,7 +130,7 @@
     $("sheet-check").addEventListener("click", () => guarded(async () => {
       say("Checking against the graph…");
       const report = await call("/api/changes/validate", { method: "POST", headers: headers(true),
-        body: JSON.stringify({ description: draft.description, operations: draft.operations, source: draft.source }) });
+        body: JSON.stringify({ description: draft.description, operations: draft.operations, import: draft.import }) });
       const nodes = [element("p", { id: "check-verdict" }, report.conforms
         ? "The proposal would be accepted: the graph would still conform to the shapes."
         : "The proposal would be refused:")];
@@ -143,7 +143,7 @@
     $("sheet-submit").addEventListener("click", () => guarded(async () => {
       say("Submitting…");
       const answer = await call("/api/changes", { method: "POST", headers: headers(true),
-        body: JSON.stringify({ description: draft.description, operations: draft.operations, source: draft.source }) });
+        body: JSON.stringify({ description: draft.description, operations: draft.operations, import: draft.import }) });
       const id = answer.proposal.id;
       const p = element("p", { id: "proposal-made" }, "Proposed for approval: ");
       p.append(element("a", { href: "/changes/" + encodeURIComponent(id) }, "proposal " + id));
