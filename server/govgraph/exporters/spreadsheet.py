@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from govgraph.importers.spreadsheet import COLUMNS, PREFIXES
+from govgraph.importers.spreadsheet import COLUMNS, DATE_COLUMNS, PREFIXES
 
 DATE_OF = """
   OPTIONAL {{ ?{node} {path}/time:hasBeginning ?{v}s .
@@ -59,12 +59,14 @@ SELECT ?body ?parentLabel ?lStart ?lEnd ?qualified WHERE {
 
 MEMBERSHIPS = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
 SELECT ?bodyLabel ?personName ?postLabel ?orgLabel ?holderName ?roleLabel ?representing
-       ?mStart ?mEnd WHERE {
+       ?mStart ?mEnd ?attested WHERE {
   ?membership a org:Membership ; org:organization ?body ; org:member ?member .
   ?body skos:prefLabel ?bodyLabel .
   OPTIONAL { ?member a foaf:Person ; foaf:name ?personName }
   OPTIONAL { ?member a org:Post ; skos:prefLabel ?postLabel
-             OPTIONAL { ?holder org:holds ?member ; foaf:name ?holderName } }
+             OPTIONAL { ?holder org:holds ?member ; foaf:name ?holderName
+                        OPTIONAL { ?holding gg:holder ?holder ; gg:post ?member ;
+                                            gg:attestedOn ?attested } } }
   OPTIONAL { ?member a org:FormalOrganization ; skos:prefLabel ?orgLabel }
   OPTIONAL { ?membership org:role/skos:prefLabel ?roleLabel }
   OPTIONAL { ?membership gg:representing ?by .
@@ -116,18 +118,22 @@ def structure_rows(store: Any, day: date | None = None, body: str | None = None
     for row in store.query(MEMBERSHIPS, bindings).rows:
         if chosen is not None and str(row["bodyLabel"]) not in chosen:
             continue
+        attested = _day(row.get("attested"))
+        if day is not None and attested is not None and attested > day:
+            attested = None  # not yet known to hold the post on that day
+            row = {**row, "holderName": None}
         person = row.get("personName") or row.get("holderName")
         memberships.append(tuple(str(v) if v is not None else None for v in (
             row["bodyLabel"], person, row.get("postLabel"),
             row.get("orgLabel"), row.get("roleLabel"), row.get("representing"))) + (
-            _day(row.get("mStart")), _day(row.get("mEnd"))))
+            _day(row.get("mStart")), _day(row.get("mEnd")), attested))
     seats: dict[tuple[Any, ...], int] = {}
     for membership in memberships:  # a post with two places on a body: one row, seats 2
         seats[membership] = seats.get(membership, 0) + 1
     rows = sorted(seats, key=lambda r: tuple((v or "") if not isinstance(v, date) else
                                              v.isoformat() for v in r))
     return {"bodies": [r for _, r in bodies if chosen is None or r[0] in chosen],
-            "memberships": [(*r, seats[r] if seats[r] > 1 else None) for r in rows]}
+            "memberships": [(*r[:8], seats[r] if seats[r] > 1 else None, r[8]) for r in rows]}
 
 
 def _within(body: str | None, parent_of: dict[str, str | None], labels: dict[str, str]
@@ -169,7 +175,7 @@ def workbook_bytes(sheets: dict[str, list[tuple[Any, ...]]], title: str) -> byte
             widest = max([len(column), *(len(str(r[index])) for r in rows[:500]
                                          if r[index] is not None)])
             sheet.column_dimensions[letter].width = min(60, widest + 2)
-            if column in ("from", "to"):
+            if column in DATE_COLUMNS:
                 for cell in sheet[letter][1:]:
                     cell.number_format = "yyyy-mm-dd"
     buffer = io.BytesIO()

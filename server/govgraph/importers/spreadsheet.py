@@ -57,6 +57,8 @@ LAYOUTS: dict[str, dict[str, str]] = {
                         "from"),
         **dict.fromkeys(("to", "end", "end date", "until", "to date", "date to"), "to"),
         **dict.fromkeys(("seats", "places", "number"), "seats"),
+        **dict.fromkeys(("holder attested", "holder as at", "holder on", "holder since"),
+                        "holder attested"),
     },
 }
 #: The columns as the exporter writes them, in order.
@@ -64,8 +66,9 @@ COLUMNS = {
     "bodies": ("name", "kind", "reports to", "also known as", "from", "to", "partnership",
                "description"),
     "memberships": ("body", "person", "post", "organisation", "role", "representing", "from",
-                    "to", "seats"),
+                    "to", "seats", "holder attested"),
 }
+DATE_COLUMNS = ("from", "to", "holder attested")
 TITLES = {"bodies": "Bodies", "memberships": "Memberships"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "cllr", "councillor", "prof", "professor", "sir",
               "dame", "rev", "revd"}
@@ -129,7 +132,7 @@ class Draft:
 def cell_text(row: Row, column: str) -> str:
     """A cell as the browser shows it for correcting: dates as YYYY-MM-DD."""
     cell = row.cells.get(column)
-    if cell is not None and column in ("from", "to") and cell.value is not None:
+    if cell is not None and column in DATE_COLUMNS and cell.value is not None:
         try:
             return parse_day(cell.value).isoformat()
         except ValueError:
@@ -306,7 +309,7 @@ class _Builder:
     def _dates(self, sheet: str, row: Row) -> tuple[date | None, date | None, bool]:
         days: dict[str, date | None] = {"from": None, "to": None}
         ok = True
-        for column in days:
+        for column in days:  # "holder attested" is read with the post
             cell = row.cells.get(column)
             if cell is None or cell.value is None:
                 continue
@@ -536,6 +539,13 @@ class _Builder:
             post: Any = iri or {"label": post_text}
             if person is not None and not iri:
                 post["holder"] = person
+                attested = row.cells.get("holder attested")
+                if attested is not None and attested.value is not None:
+                    try:
+                        post["holderAttested"] = parse_day(attested.value).isoformat()
+                    except ValueError as exc:
+                        self.problem(sheet, row, "holder attested", None, str(exc))
+                        return None
             return {"post": post}
         if person is not None:
             return {"person": person}

@@ -253,6 +253,15 @@ class Compilation:
         if value.get("holder") is not None:
             holder = self.person(f"{field_name}.holder", value["holder"])
             self.add(holder, ORG.holds, iri)
+            if value.get("holderAttested") is not None:  # when the holder is known to hold it
+                holding = URIRef(f"{self.base_iri}post-holding/{local_name(holder)}--"
+                                 f"{local_name(iri)}")
+                self.add(holding, RDF.type, GG.PostHolding)
+                self.add(holding, GG.holder, holder)
+                self.add(holding, GG.post, iri)
+                self.add(holding, GG.attestedOn, self.date(f"{field_name}.holderAttested",
+                                                           value["holderAttested"]))
+                self.derive(holding)
         return iri
 
     def organisation(self, field_name: str, value: Any) -> URIRef:

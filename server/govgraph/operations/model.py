@@ -216,11 +216,17 @@ def _check_value(fail: Any, name: str, kind: str, value: Any) -> None:
             _check_ref(fail, name, value)
     elif kind == "post":
         if isinstance(value, dict):
-            if set(value) - {"label", "holder"} or not isinstance(value.get("label"), str) \
-                    or not value["label"].strip():
-                raise fail(name, "a new post is written {\"label\": …, \"holder\": person}")
+            if set(value) - {"label", "holder", "holderAttested"} \
+                    or not isinstance(value.get("label"), str) or not value["label"].strip():
+                raise fail(name, "a new post is written {\"label\": …, \"holder\": person, "
+                           "\"holderAttested\": YYYY-MM-DD}")
             if value.get("holder") is not None:
                 _check_person(fail, f"{name}.holder", value["holder"])
+            attested = value.get("holderAttested")
+            if attested is not None and (value.get("holder") is None
+                                         or parse_date(attested) is None):
+                raise fail(f"{name}.holderAttested", "the date a holder is known to hold the "
+                           "post, YYYY-MM-DD, with the holder")
         else:
             _check_ref(fail, name, value)
     elif kind == "into":
