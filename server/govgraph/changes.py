@@ -73,6 +73,8 @@ from govgraph.terms import (
 
 DEFAULT_MAX_TRIPLES = 5000
 MAX_PROPOSAL_BYTES = 2_000_000
+#: a diff larger than this is checked by validating the whole graph, not the reach of each triple
+SCOPED_UP_TO = 20_000
 SCHEMA_PREDICATES = frozenset({RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range})
 UPDATE_OPERATIONS = ("InsertData", "DeleteData", "DeleteWhere", "Modify")
 
@@ -916,6 +918,8 @@ class ChangeChecker:
         baseline = self._baseline(working)
         old_view = self._view(working)
         graph = working.graph
+        if scoped and len(diff.added) + len(diff.removed) > SCOPED_UP_TO:
+            scoped = False  # a whole structure (an import): validating it all costs less
         removed = [t for t in diff.removed if t in graph]
         added = [t for t in diff.added if t not in graph]
         for triple in removed:
