@@ -281,7 +281,8 @@ class Generator:
 
     def members(self, body: str, start: date, end: date | None,
                 posts: bool) -> Iterator[str]:
-        """Memberships: a chair for the whole life, then members who come and go."""
+        """Memberships: a chair for the whole life, then members who come and go, all ending
+        by the body's end."""
         rnd = self.random
         life = (end - start).days if end else 700
         seats: list[Member] = []
@@ -296,6 +297,8 @@ class Generator:
                 begin = start + timedelta(days=rnd.randrange(0, min(700, life)))
                 finish = (begin + timedelta(days=rnd.randrange(200, 1200))
                           if rnd.random() < 0.3 else None)
+            if end is not None:  # nothing of a finished body stays in force after its end
+                finish = min(finish or end, end)
             role = "chair" if index == 0 else ("vice-chair" if index == 1 else "member")
             yield from self.membership(body, index, person, role, begin, finish)
             seats.append(Member(person, person, begin, finish))

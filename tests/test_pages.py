@@ -44,7 +44,16 @@ def app() -> Flask:
 
 @pytest.fixture(scope="module")
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"  # the session cookie is Secure
+    return client
+
+
+def post_check(client: FlaskClient, data: dict[str, str]):
+    """Post the change-check form as a browser would: with the session's CSRF token."""
+    form = client.get("/changes/check").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    return client.post("/changes/check", data={**data, "csrf_token": token})
 
 
 @pytest.fixture(scope="module")
@@ -471,7 +480,7 @@ HOUSING_LINE = f"""
 
 
 def test_a_change_that_makes_a_cycle_is_refused_with_its_message(client: FlaskClient) -> None:
-    response = client.post("/changes/check", data={"add": CYCLE, "description": "Board under IMAG"})
+    response = post_check(client, {"add": CYCLE, "description": "Board under IMAG"})
     assert response.status_code == 422
     markup = response.get_data(as_text=True)
     verdict = text_of(markup[markup.index('id="verdict"') :].split("</section>")[0])
@@ -482,7 +491,7 @@ def test_a_change_that_makes_a_cycle_is_refused_with_its_message(client: FlaskCl
 
 
 def test_a_sound_change_is_accepted_and_drawn_green(client: FlaskClient) -> None:
-    response = client.post("/changes/check", data={"add": HOUSING_LINE, "description": "housing"})
+    response = post_check(client, {"add": HOUSING_LINE, "description": "housing"})
     assert response.status_code == 200
     markup = response.get_data(as_text=True)
     assert "The change would be accepted" in text_of(markup)
@@ -496,7 +505,7 @@ def test_a_removed_line_is_drawn_red(client: FlaskClient) -> None:
         f"<{LT}body/imag> org:reportsTo <{SSOG}> .\n"
         f"<{LT}line/imag--ssog> gg:fromBody <{LT}body/imag> ."
     )
-    markup = client.post("/changes/check", data={"remove": removal}).get_data(as_text=True)
+    markup = post_check(client, {"remove": removal}).get_data(as_text=True)
     removed = edge_between(markup, IMAG, SSOG)
     assert "removed" in removed
     assert "#b3261e" in markup[markup.index(removed) :].split("</g>")[0]
@@ -513,7 +522,7 @@ def test_a_removed_line_is_drawn_red(client: FlaskClient) -> None:
 def test_a_malformed_change_is_a_400_with_a_message(
     client: FlaskClient, form: dict, message: str
 ) -> None:
-    response = client.post("/changes/check", data=form)
+    response = post_check(client, form)
     assert response.status_code == 400
     assert message in text_of(response.get_data(as_text=True))
 

@@ -185,6 +185,41 @@ lt:body/strategic-commissioning-group a gg:OversightGroup ;
     org:reportsTo lt:body/ssog .
 """
 
+ENDED_GROUP = (
+    'lt:body/redundancy-working-group a gg:WorkingGroup ; skos:prefLabel "Redundancy Working '
+    'Group"@en ; gg:activeDuring ' + interval(on("2006-06-13"), on("2006-12-31")) + " ."
+    + reporting_line("redundancy-working-group", "ssog",
+                     interval(on("2006-06-13"), on("2006-12-31")))
+)
+
+# A group known only by bounds: set up not before 2007, ended by (not after) 2009.
+BOUNDED_GROUP = (
+    'lt:body/bounded-group a gg:WorkingGroup ; skos:prefLabel "Bounded Group"@en ; '
+    "gg:activeDuring " + interval('gg:notBefore "2007-01-01"^^xsd:date',
+                                  'gg:notAfter "2009-01-01"^^xsd:date') + " ."
+    + reporting_line("bounded-group", "ssog", interval('gg:notBefore "2007-01-01"^^xsd:date',
+                                                       'gg:notAfter "2009-01-01"^^xsd:date'))
+)
+
+
+def group_membership(body: str, begin: str, end: str | None = None) -> str:
+    return f"""
+        lt:membership/{body}--sue-smith a org:Membership ;
+            org:member lt:person/sue-smith ; org:organization lt:body/{body} ;
+            org:role role:member ;
+            org:memberDuring {interval(begin, end)} ;
+            prov:wasDerivedFrom lt:doc/ssog-notes-2006-06-13/minute-4 .
+    """
+
+
+def ended_group_membership(begin: str, end: str | None = None) -> str:
+    return group_membership("redundancy-working-group", begin, end)
+
+
+def bounded_group_membership(begin: str) -> str:
+    return group_membership("bounded-group", begin, 'gg:notAfter "2009-01-01"^^xsd:date')
+
+
 REPLACED_GROUP = (
     'lt:body/old-group a gg:WorkingGroup ; skos:prefLabel "Old Group"@en .'
     + reporting_line("old-group", "ssog", interval(on("2008-01-01"), on("2009-09-02")))
@@ -345,28 +380,65 @@ CASES = [
     Case(
         "WithinBodyLifeShape",
         "a membership starting after the body ended",
-        broken=working_group(
-            "redundancy-working-group",
-            "; gg:activeDuring " + interval(on("2006-06-13"), on("2006-12-31")),
-        )
-        + """
-            lt:membership/rwg--sue-smith a org:Membership ;
-                org:member lt:person/sue-smith ; org:organization lt:body/redundancy-working-group ;
-                org:role role:member ;
-                org:memberDuring [ time:hasBeginning [ gg:notBefore "2007-01-01"^^xsd:date ] ] ;
-                prov:wasDerivedFrom lt:doc/ssog-notes-2006-06-13/minute-4 .
-        """,
-        fixed=working_group(
-            "redundancy-working-group",
-            "; gg:activeDuring " + interval(on("2006-06-13"), on("2006-12-31")),
-        )
-        + """
-            lt:membership/rwg--sue-smith a org:Membership ;
-                org:member lt:person/sue-smith ; org:organization lt:body/redundancy-working-group ;
-                org:role role:member ;
-                org:memberDuring [ time:hasBeginning [ gg:notBefore "2006-06-13"^^xsd:date ] ] ;
-                prov:wasDerivedFrom lt:doc/ssog-notes-2006-06-13/minute-4 .
-        """,
+        broken=ENDED_GROUP + ended_group_membership('gg:notBefore "2007-01-01"^^xsd:date'),
+        fixed=ENDED_GROUP + ended_group_membership('gg:notBefore "2006-06-13"^^xsd:date',
+                                                   on("2006-12-31")),
+    ),
+    Case(
+        "WithinBodyLifeShape",
+        "a membership that started, at the latest, before the body was set up",
+        broken=BOUNDED_GROUP + bounded_group_membership('gg:notAfter "2006-12-31"^^xsd:date'),
+        fixed=BOUNDED_GROUP + bounded_group_membership('gg:notAfter "2007-06-01"^^xsd:date'),
+    ),
+    Case(
+        "WithinBodyLifeShape",
+        "a meeting after the body had ended by a bound",
+        broken=BOUNDED_GROUP + meeting("bg-2009-10-01", "bounded-group", "2009-10-01"),
+        fixed=BOUNDED_GROUP + meeting("bg-2008-10-01", "bounded-group", "2008-10-01"),
+    ),
+    Case(
+        "EndedBodyShape",
+        "a membership left open when the body ended",
+        broken=ENDED_GROUP + ended_group_membership(on("2006-06-13")),
+        fixed=ENDED_GROUP + ended_group_membership(on("2006-06-13"), on("2006-12-31")),
+    ),
+    Case(
+        "EndedBodyShape",
+        "a reporting line into the body running on after its end",
+        broken=ENDED_GROUP + working_group("sub-group", "; gg:activeDuring "
+                                           + interval(on("2006-07-01"), on("2006-12-31")))
+        .replace("org:reportsTo lt:body/ssog", "org:reportsTo lt:body/redundancy-working-group")
+        + reporting_line("sub-group", "redundancy-working-group", interval(on("2006-07-01"))),
+        fixed=ENDED_GROUP + """
+            lt:body/sub-group a gg:WorkingGroup ; skos:prefLabel "Sub Group"@en ;
+                gg:activeDuring """ + interval(on("2006-07-01"), on("2006-12-31")) + " ."
+        + reporting_line("sub-group", "redundancy-working-group",
+                         interval(on("2006-07-01"), on("2006-12-31"))),
+    ),
+    Case(
+        "IntervalOrderShape",
+        "a body that ends before it starts",
+        broken='lt:body/old-board a gg:Board ; skos:prefLabel "Old Board"@en ; '
+        "gg:isTopLevel true ; gg:activeDuring "
+        + interval(on("2008-01-01"), on("2007-12-31")) + " .",
+        fixed='lt:body/old-board a gg:Board ; skos:prefLabel "Old Board"@en ; '
+        "gg:isTopLevel true ; gg:activeDuring "
+        + interval(on("2007-01-01"), on("2007-12-31")) + " .",
+    ),
+    Case(
+        "MembershipOfBodyShape",
+        "a membership of a person",
+        broken=membership("gareth-williams", interval(on("2006-06-13"))).replace(
+            "org:organization lt:body/ssog", "org:organization lt:person/sue-smith"),
+        fixed=membership("gareth-williams", interval(on("2006-06-13"))),
+    ),
+    Case(
+        "MembershipOfBodyShape",
+        "a membership of a post",
+        broken=membership("gareth-williams", interval(on("2006-06-13"))).replace(
+            "org:organization lt:body/ssog",
+            "org:organization lt:post/chief-executive-leicestershire-county-council"),
+        fixed=membership("gareth-williams", interval(on("2006-06-13"))),
     ),
     Case(
         "MeetingShape",

@@ -253,12 +253,19 @@ def _read_yaml(text: str, source: str) -> Any:
 
 @cache
 def _yaml_loader() -> type:
-    """SafeLoader without YAML 1.1's timestamps and base-60 numbers (14:00 is not 840)."""
+    """SafeLoader without YAML 1.1's timestamps and base-60 numbers (14:00 is not 840), and
+    without aliases."""
     import yaml
 
     dropped = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int",
                "tag:yaml.org,2002:float"}
-    loader = type("OperationsLoader", (yaml.SafeLoader,), {})
+    def compose_node(self: Any, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):  # one alias can stand for a huge tree
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not accepted "
+                                              "in a proposal", self.peek_event().start_mark)
+        return yaml.SafeLoader.compose_node(self, parent, index)
+
+    loader = type("OperationsLoader", (yaml.SafeLoader,), {"compose_node": compose_node})
     loader.yaml_implicit_resolvers = {
         first: [(tag, pattern) for tag, pattern in resolvers if tag not in dropped]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
@@ -754,8 +761,7 @@ class CheckReport:
             counts = ", ".join(f"{n} {s.lower()}(s)" for s, n in sorted(by_severity.items()))
             lines.append(f"Already there and remaining: {counts}.")
         impact = self.impact.summary()
-        impact += [f"operations[{c.operation}] ({c.op}): {c.message}"
-                   for c in self.diff.consequences]
+        impact += [c.text for c in self.diff.consequences]
         if impact:
             lines.append("Impact:")
             lines.extend(f"  {line}" for line in impact)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from govgraph import __version__, exporters, importers, project
+from govgraph import __version__, accounts, exporters, importers, project
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
 from govgraph.namespaces import PREFIXES
@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     validate.add_argument("files", nargs="*", metavar="FILE", help="Turtle (.ttl) or TriG files")
+    validate.add_argument(
+        "--shapes", metavar="SHAPES",
+        help="validate the FILEs alone (no ontology) against these SHACL shapes instead")
     validate.add_argument("--format", choices=("human", "json"), default="human")
     validate.add_argument(
         "--engine", choices=("oxigraph", "pyshacl"), default="oxigraph",
@@ -136,15 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
         "check",
         help="check a proposed change against the current graph",
         description=(
-            "Validate a proposed change (SPARQL Update, or JSON with add/remove Turtle) against "
-            "the current graph and print the report and its impact. Exit 0 if the result would "
-            "conform, 1 if not, 2 if the file is malformed."
+            "Validate a proposed change (SPARQL Update, JSON with add/remove Turtle, or JSON or "
+            "YAML structure operations) against the current graph and print the report and its "
+            "impact. Exit 0 if the result would conform, 1 if not, 2 if the file is malformed."
         ),
     )
     check.add_argument("file", metavar="FILE")
     check.add_argument("--format", choices=("human", "json"), default="human")
     check.set_defaults(run=run_change_check)
-    for module in (project, importers, exporters):
+    for module in (accounts, project, importers, exporters):
         module.add_parser(commands)
     return parser
 
@@ -156,11 +159,16 @@ def run_validate(args: argparse.Namespace) -> int:
     from govgraph.graph import load_graph
     from govgraph.shapes import load_shapes, validate
 
-    settings = Settings.from_env()
-    if args.files:
-        settings = dataclasses.replace(settings, data_files=[Path(f) for f in args.files])
-    data = load_graph(settings)
-    report = validate(data, load_shapes(settings), engine=args.engine)
+    if args.shapes:
+        from govgraph.shapes import load_any_shapes
+
+        shapes, data = load_any_shapes(args.shapes, args.files)
+    else:
+        settings = Settings.from_env()
+        if args.files:
+            settings = dataclasses.replace(settings, data_files=[Path(f) for f in args.files])
+        data, shapes = load_graph(settings), load_shapes(settings)
+    report = validate(data, shapes, engine=args.engine)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -226,6 +226,7 @@ def render_svg(
     href: Callable[[str], str],
     diff: StructureDiff | None = None,
     title: str = "Reporting structure",
+    title_id: str = "structure-title",
 ) -> str:
     """The picture as an SVG element (a string to put inline in a page).
 
@@ -259,8 +260,8 @@ def render_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="structure" width="{plan.width}" '
         f'height="{plan.height}" viewBox="0 0 {plan.width} {plan.height}" '
-        f'aria-labelledby="structure-title" font-family="system-ui, sans-serif" font-size="12">',
-        f'<title id="structure-title">{escape(title)}</title>',
+        f'aria-labelledby="{title_id}" font-family="system-ui, sans-serif" font-size="12">',
+        f'<title id="{title_id}">{escape(title)}</title>',
         "<defs>",
     ]
     for name, colour in sorted(COLOURS.items()):
@@ -346,10 +347,8 @@ def _edge_svg(
         x1, x2 = (left.x + BOX_WIDTH, right.x) if left is child else (right.x, left.x + BOX_WIDTH)
         path = f"M{x1},{y} L{x2},{y}"
     elif child.y > parent.y:
-        x1, y1 = child_x, child.y
-        x2, y2 = parent_x, parent.y + BOX_HEIGHT
-        bend = max((y1 - y2) // 2, 20)
-        path = f"M{x1},{y1} C{x1},{y1 - bend} {x2},{y2 + bend} {x2},{y2}"
+        path = _upward_path((child_x, child.y), (parent_x, parent.y + BOX_HEIGHT),
+                            [plan.rows[r] for r in range(parent.row + 1, child.row)], plan)
     else:  # the child sits above its parent: only in a cycle
         x1, y1 = child_x, child.y + BOX_HEIGHT
         x2, y2 = parent_x, parent.y
@@ -369,6 +368,33 @@ def _edge_svg(
     )
 
 
+def _upward_path(start: tuple[int, int], end: tuple[int, int], rows_between: list[list[str]],
+                 plan: Layout) -> str:
+    """A line from a box's top up to a higher box's bottom that passes every row in between
+    (a wrapped layer, or layers a long line skips) through a gap between its boxes, never
+    over a box."""
+    points = [start]
+    x, _ = start
+    for row in reversed([row for row in rows_between if row]):
+        boxes = sorted((plan.boxes[iri] for iri in row), key=lambda box: box.x)
+        gaps = [boxes[0].x - GAP_X // 2]
+        gaps += [box.x + BOX_WIDTH + GAP_X // 2 for box in boxes]
+        aim = x + (end[0] - x) // 2
+        x = min(gaps, key=lambda gap: (abs(gap - aim), gap))
+        top = boxes[0].y
+        points += [(x, top + BOX_HEIGHT + GAP_Y // 4), (x, top - GAP_Y // 4)]
+    points.append(end)
+    path = [f"M{points[0][0]},{points[0][1]}"]
+    for index in range(1, len(points)):
+        (xa, ya), (xb, yb) = points[index - 1], points[index]
+        if xa == xb and index % 2 == 0:  # straight up through a gap
+            path.append(f"L{xb},{yb}")
+            continue
+        bend = max((ya - yb) // 2, 10)
+        path.append(f"C{xa},{ya - bend} {xb},{yb + bend} {xb},{yb}")
+    return " ".join(path)
+
+
 def _node_svg(node: StructureNode, box: Box, link: str, mark: str) -> str:
     lines = textwrap.wrap(node.label, LINE_CHARS) or [node.label]
     if len(lines) > MAX_LINES:
@@ -382,7 +408,7 @@ def _node_svg(node: StructureNode, box: Box, link: str, mark: str) -> str:
     classes = " ".join(filter(None, ["node", "top-level" if node.top_level else "", mark]))
     description = node.label
     if node.kinds:
-        description += f" ({', '.join(_words(k) for k in node.kinds)})"
+        description += f" ({', '.join(kind_words(k) for k in node.kinds)})"
     if mark:
         description += f", {mark} by the change"
     centre = box.x + BOX_WIDTH // 2
@@ -430,7 +456,7 @@ def _legend_svg(plan: Layout, with_marks: bool) -> str:
     return "".join(parts)
 
 
-def _words(kind: str) -> str:
+def kind_words(kind: str) -> str:
     """'TaskAndFinishGroup' → 'task and finish group'."""
     out = []
     for char in kind:

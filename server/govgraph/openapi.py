@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from govgraph import __version__
+from govgraph.operations.schema import change_paths, operation_schemas
 from govgraph.queries import PAGE_PARAMETER, Parameter, QueryLibrary, SavedQuery
 
 RESULT_MEDIA_TYPES = ("application/sparql-results+json", "text/csv", "text/tab-separated-values")
@@ -53,6 +54,9 @@ _SCHEMAS: dict[str, Any] = {
         "properties": {
             "error": {"type": "string", "description": "what went wrong, in plain words"},
             "parameter": {"type": "string", "description": "the parameter at fault"},
+            "operation": {"type": "integer", "description": "the index of the operation at "
+                          "fault"},
+            "field": {"type": "string", "description": "the field of that operation"},
             "queries": {"type": "array", "items": {"type": "string"}},
         },
     },
@@ -227,7 +231,9 @@ def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[
             },
         },
     }
-    tags = sorted({tag for query in queries for tag in query.tags} | {"Queries", "SPARQL"})
+    paths.update(change_paths())
+    tags = sorted({tag for query in queries for tag in query.tags}
+                  | {"Queries", "SPARQL", "Changes"})
     document: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {
@@ -238,7 +244,8 @@ def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[
         },
         "tags": [{"name": tag} for tag in tags],
         "paths": paths,
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": {**_SCHEMAS, **operation_schemas()},
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
     if server_url:
         document["servers"] = [{"url": server_url}]

@@ -470,7 +470,7 @@ class Workflow:
             journal = {"proposal": proposal.id, "sequence": sequence, "approver": approver,
                        "approvedBy": approved_by, "date": approval_date, "at": _now(),
                        "changeSet": str(change_set),
-                       "changeEvent": str(min(t[0] for t in event)) if event else None}
+                       "changeEvent": _first_event(event, diff)}
             write_atomically(self.files.journal_path, json.dumps(journal).encode("utf-8"))
             self._pause("journal-written")
             record = self._change_set_record(
@@ -643,8 +643,8 @@ class Workflow:
             dataset.graph(removed_graph).add(triple)
         for triple in event:
             dataset.graph(event_graph).add(triple)
-        if event:
-            record.add((change_set, PROV.generated, next(iter(event))[0]))
+        if journal.get("changeEvent"):
+            record.add((change_set, PROV.generated, URIRef(journal["changeEvent"])))
         return dataset
 
     def _apply_to_store(self, diff: Diff, new_graph: Graph, sequence: int) -> None:
@@ -761,14 +761,25 @@ def _update_text(diff: Diff) -> str:
     return " ;\n".join(parts)
 
 
+def _first_event(recorded: frozenset[tuple[Any, Any, Any]], diff: Diff) -> str | None:
+    """The change event an approval names: the one it records, or the first of those the
+    change brings."""
+    events = sorted({s for s, _, _ in recorded if (s, RDF.type, ORG.ChangeEvent) in diff.added})
+    return str(events[0]) if events else None
+
+
 def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on: str,
                   description: str, change_set: URIRef) -> frozenset[tuple[Any, Any, Any]]:
     """The org:ChangeEvent an approval records when the change alters the structure (and
     brings no change event of its own): kinds, bodies affected, date, deciding resource.
     The change events structure operations compile are decided by the approving resource."""
     brought = {s for s, p, o in diff.added if p == RDF.type and o == ORG.ChangeEvent}
-    if brought and diff.compiled:
-        return frozenset((e, GG.decidedBy, approving) for e in brought)
+    if diff.compiled:  # and the proposal, their source, records its acceptance
+        sources = {s for s, p, o in diff.added if p == DCT.type and str(o) == "proposal"}
+        return frozenset({(e, GG.decidedBy, approving) for e in brought}
+                         | {(source, DCT.dateAccepted, Literal(on, datatype=XSD.date))
+                            for source in sources}
+                         | {(source, PROV.wasInfluencedBy, approving) for source in sources})
     if brought:
         return frozenset()
     body_types = set(BODY_CLASSES)

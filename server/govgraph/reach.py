@@ -29,6 +29,7 @@ from govgraph.patterns import (
     Var,
     parsed_constraint,
 )
+from govgraph.shacl_compile import target_classes, target_shapes
 from govgraph.skeleton import Seed, Unsupported, seeds
 
 
@@ -66,25 +67,19 @@ class ShapeReach:
         self.prefixes = self._declared_prefixes()
         self.patterns: list[_Pattern] = []
         self.targets: dict[Node, dict[str, frozenset[Node]]] = {}
-        for shape in sorted(self._target_shapes()):
+        for shape in sorted(target_shapes(shapes)):
             pattern = _Pattern(shape)
             self._constraints(shape, FOCUS, pattern, set())
             self._finish(pattern)
             self.patterns.append(pattern)
             self.targets[shape] = {
-                "class": frozenset(shapes.objects(shape, SH.targetClass)),
+                "class": frozenset(target_classes(shapes, shape)),
                 "subjectsOf": frozenset(shapes.objects(shape, SH.targetSubjectsOf)),
                 "objectsOf": frozenset(shapes.objects(shape, SH.targetObjectsOf)),
                 "node": frozenset(shapes.objects(shape, SH.targetNode)),
             }
 
     # building the patterns
-
-    def _target_shapes(self) -> set[Node]:
-        found: set[Node] = set()
-        for target in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
-            found.update(self.shapes.subjects(target, None))
-        return found
 
     def _declared_prefixes(self) -> dict[str, str]:
         prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}

@@ -10,10 +10,12 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from pyshacl import validate as pyshacl_validate
+from pyshacl.errors import ReportableRuntimeError
 from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
@@ -22,10 +24,17 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from govgraph.config import Settings
-from govgraph.errors import GovgraphError
-from govgraph.graph import label_of, load_turtle
+from govgraph.errors import GovgraphError, InputError
+from govgraph.graph import label_of, load_turtle, parse_file
 from govgraph.oxgraph import oxigraph_graph
-from govgraph.shacl import CompiledShapes, Finding, UnsupportedShapes, oxigraph_copy
+from govgraph.shacl import (
+    CompiledShapes,
+    Finding,
+    InvalidShapes,
+    UnsupportedShapes,
+    oxigraph_copy,
+)
+from govgraph.shacl_compile import path_text
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -43,6 +52,7 @@ class ValidationResult:
     shape: str
     value: str | None = None
     component: str | None = field(default=None, compare=False)  # not part of the JSON contract
+    source_shape: str | None = field(default=None, compare=False)  # the shape that failed
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON shape for one result."""
@@ -54,6 +64,7 @@ class ValidationResult:
             "message": self.message,
             "shape": self.shape,
             "value": self.value,
+            "sourceShape": self.source_shape,
         }
 
 
@@ -133,6 +144,19 @@ def load_shapes(settings: Settings) -> Graph:
     return load_turtle(settings.shapes_file or settings.project_root / "ontology" / "shapes.ttl")
 
 
+def load_any_shapes(shapes_file: str | Path,
+                    data_files: Iterable[str | Path]) -> tuple[Graph, Graph]:
+    """Any shapes and data files, as they are (no ontology added, no IRIs moved), for running
+    other shapes than the project's through either engine. Raises ParseError / InputError."""
+    files = list(data_files)
+    if not files:
+        raise InputError("--shapes needs at least one data FILE to validate")
+    data = Graph()
+    for path in files:
+        parse_file(path, data)
+    return parse_file(shapes_file), data
+
+
 ENGINES = ("oxigraph", "pyshacl")
 
 
@@ -199,25 +223,43 @@ def validate_store(
     for finding in compiled.run(store, focus_nodes, by_shape=by_shape):
         if finding.focus not in labels:
             labels[finding.focus] = label_of(view, finding.focus)
-        results.append(_as_result(finding, labels[finding.focus]))
+        results.append(_as_result(finding, labels[finding.focus], shapes_graph))
     results.sort(key=_reading_order)
     return ValidationReport(
         conforms=not any(r.severity == "Violation" for r in results), results=results
     )
 
 
-def _as_result(finding: Finding, label: str) -> ValidationResult:
+def _as_result(finding: Finding, label: str, shapes: Graph) -> ValidationResult:
     focus, value = finding.focus, finding.value
     return ValidationResult(
         severity=SEVERITIES.get(finding.severity, "Violation"),
         focus_node=f"_:{focus}" if isinstance(focus, BNode) else str(focus),
         focus_label=label,
-        path=str(finding.path) if finding.path is not None else None,
+        path=_path_shown(finding.path, shapes),
         message=_message_text(list(finding.messages)),
-        shape=str(finding.shape),
+        shape=_node_text(finding.shape),
         value=str(value) if value is not None and value != focus else None,
         component=str(finding.component),
+        source_shape=_node_text(finding.source_shape),
     )
+
+
+def _path_shown(path: Node | None, graph: Graph) -> str | None:
+    """An IRI path as it is; a complex one (its structure in `graph`) as a SPARQL path."""
+    if path is None or isinstance(path, URIRef):
+        return str(path) if path is not None else None
+    try:
+        return path_text(graph, path)
+    except InvalidShapes:
+        return None
+
+
+def _node_text(node: Node | None) -> str:
+    """An IRI as it is, a blank node as `_:id` (shapes may be blank nodes)."""
+    if node is None:
+        return ""
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
 
 
 def _message_text(messages: list[Literal]) -> str:
@@ -239,17 +281,20 @@ def validate_with_pyshacl(
             return ValidationReport(conforms=True)
     _remember_sparql_checks()
     target = working_copy(data_graph, ontology_graph)
-    _, report_graph, _ = pyshacl_validate(
-        target,
-        shacl_graph=shapes,
-        inference="none",
-        inplace=True,
-        allow_warnings=True,
-        abort_on_first=False,
-        **options,
-    )
+    try:
+        _, report_graph, _ = pyshacl_validate(
+            target,
+            shacl_graph=shapes,
+            inference="none",
+            inplace=True,
+            allow_warnings=True,
+            abort_on_first=False,
+            **options,
+        )
+    except ReportableRuntimeError as exc:  # shapes pyshacl rejects (forbidden SPARQL, ...)
+        raise InvalidShapes(f"pyshacl rejected the shapes: {exc.message}") from exc
     if not isinstance(report_graph, Graph):
-        raise GovgraphError(f"the shapes could not be run: {report_graph}")
+        raise InvalidShapes(f"the shapes could not be run: {report_graph}")
     results = [
         _result(report_graph, shapes, target, node)
         for node in report_graph.subjects(RDF.type, SH.ValidationResult)
@@ -276,11 +321,12 @@ def _result(report: Graph, shapes: Graph, labels: Graph, node: Node) -> Validati
         severity=severity,
         focus_node=f"_:{focus}" if isinstance(focus, BNode) else str(focus),
         focus_label=label_of(labels, focus),
-        path=str(path) if isinstance(path, URIRef) else None,
+        path=_path_shown(path, report),
         message=message,
         shape=_named_shape(shapes, report.value(node, SH.sourceShape)),
         value=str(value) if value is not None and value != focus else None,
         component=str(report.value(node, SH.sourceConstraintComponent)),
+        source_shape=_node_text(report.value(node, SH.sourceShape)),
     )
 
 

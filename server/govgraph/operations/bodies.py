@@ -2,8 +2,9 @@
 
 Ending a body (by itself, by replacement or by merger) ends with it, on that date, every
 membership of it and every reporting line from or to it that is in force then; each is a
-consequence the check lists. A body that takes another's place inherits nothing silently:
-the proposal moves members and lines with its own operations (appoint, set-reporting-line).
+consequence the check lists, with the operation of the proposal that moves it, if one does
+(`set-reporting-line` for a child body, `appoint` for a member). Nothing is inherited silently:
+a new body made by a merger takes the merged bodies' common parent, and says so.
 """
 
 from __future__ import annotations
@@ -107,16 +108,19 @@ def end_body(compilation: Compilation, body: URIRef, on: Literal, field_name: st
             role_text = f" ({compilation.label(role)})" if role is not None else ""
             compilation.note(membership, f"The membership of "
                              f"{compilation.label(member) if member is not None else '?'}"
-                             f"{role_text} of {name} ends on {on}, with the body.")
+                             f"{role_text} of {name} ends on {on}, with the body.",
+                             ("member", member) if member is not None else None)
     for line in lines_in_force(compilation, body, day, either_end=True):
         stop_line(compilation, line, on)
         child = compilation.graph.value(line, GG.fromBody)
         parent = compilation.graph.value(line, GG.toBody)
         compilation.note(line, f"The reporting line from {compilation.label(child)} to "
-                         f"{compilation.label(parent)} ends on {on}, with {name}.")
+                         f"{compilation.label(parent)} ends on {on}, with {name}.",
+                         ("line", child) if child != body else None)
     for child in list(compilation.graph.subjects(ORG.reportsTo, body)):  # unqualified lines
         compilation.remove(child, ORG.reportsTo, body)
-        compilation.note(child, f"{compilation.label(child)} no longer reports to {name}.")
+        compilation.note(child, f"{compilation.label(child)} no longer reports to {name}.",
+                         ("line", child))
     for parent in list(compilation.graph.objects(body, ORG.reportsTo)):
         compilation.remove(body, ORG.reportsTo, parent)
         compilation.note(body, f"{name} no longer reports to {compilation.label(parent)}.")

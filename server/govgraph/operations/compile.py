@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -32,7 +32,6 @@ from govgraph.namespaces import (
     ORG,
     PROV,
     RDF,
-    RDFS,
     SKOS,
     TIME,
     XSD,
@@ -61,10 +60,20 @@ class Consequence:
     op: str
     message: str
     node: str
+    #: what it is about, as the proposal could move it: ("line", child body) or ("member", who)
+    about: tuple[str, str] | None = None
+    #: the operation of the proposal that moves it (a new line for the child, the member
+    #: appointed elsewhere), if any
+    moved_by: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"operation": self.operation, "op": self.op, "message": self.message,
-                "node": self.node}
+                "node": self.node, "movedBy": self.moved_by}
+
+    @property
+    def text(self) -> str:
+        moved = f" (operations[{self.moved_by}] moves it)" if self.moved_by is not None else ""
+        return f"operations[{self.operation}] ({self.op}): {self.message}{moved}"
 
 
 def slug(text: str) -> str:
@@ -92,6 +101,7 @@ class Compilation:
     new_organisations: dict[str, URIRef] = field(default_factory=dict)
     events: dict[str, URIRef] = field(default_factory=dict)
     consequences: list[Consequence] = field(default_factory=list)
+    moved: dict[tuple[str, str], int] = field(default_factory=dict)
     index: int = 0
 
     @property
@@ -113,8 +123,14 @@ class Compilation:
     def remove(self, subject: Node, predicate: Node, obj: Node) -> None:
         self.writer.remove((subject, predicate, obj))
 
-    def note(self, node: Node, message: str) -> None:
-        self.consequences.append(Consequence(self.index, self.op, message, str(node)))
+    def note(self, node: Node, message: str, about: tuple[str, Node] | None = None) -> None:
+        self.consequences.append(Consequence(
+            self.index, self.op, message, str(node),
+            (about[0], str(about[1])) if about is not None else None))
+
+    def moves(self, kind: str, node: Node) -> None:
+        """Record that the current operation gives `node` a new line or membership."""
+        self.moved.setdefault((kind, str(node)), self.index)
 
     # minting
 
@@ -173,11 +189,8 @@ class Compilation:
         if imported:  # the file an importer read (a workbook): the source of the source
             self.add(source, GG.sourceFile, Literal(imported["file"]))
             self.add(source, DCT.type, Literal(f"{imported['kind']} import"))
-        if proposal.get("author"):
-            agent = URIRef(f"{self.base_iri}agent/{slug(str(proposal['author']))}")
-            self.add(source, DCT.creator, agent)
-            self.add(agent, RDF.type, PROV.Agent)
-            self.add(agent, RDFS.label, Literal(str(proposal["author"])))
+        if proposal.get("author"):  # the account's name (the history describes the agent)
+            self.add(source, DCT.creator, Literal(str(proposal["author"])))
 
     # reading fields
 
@@ -206,8 +219,7 @@ class Compilation:
         value = self.operations[self.index].get(field_name) if value is None else value
         iri = self._reference(field_name, value)
         types = set(self.graph.objects(iri, RDF.type))
-        if not types & (BODY_CLASSES | {ORG.Organization}) or ORG.FormalOrganization in types \
-                and not types & BODY_CLASSES:
+        if not types & BODY_CLASSES:
             what = self._what(types)
             raise self.fail(field_name, f"<{iri}> is not a body in the graph{what}")
         return iri
@@ -217,7 +229,12 @@ class Compilation:
         if isinstance(value, dict):
             name = " ".join(str(value["name"]).split())
             if name.lower() not in self.new_people:
+                namesakes = sorted(self.graph.subjects(FOAF.name, Literal(name)))
                 iri = self.mint(f"person/{slug(name)}")
+                if namesakes:
+                    self.note(iri, f"A new person {name} is recorded, though the graph "
+                              f"already has someone of that name (<{namesakes[0]}>); give "
+                              "that IRI instead if it is the same person.")
                 self.add(iri, RDF.type, FOAF.Person)
                 self.add(iri, FOAF.name, Literal(name))
                 self.derive(iri)
@@ -306,8 +323,7 @@ class Compilation:
         return f" (it is a {', '.join(sorted(local_name(t) for t in types))})"
 
     def label(self, iri: Node) -> str:
-        found = self.graph.value(iri, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")) \
-            or self.graph.value(iri, FOAF.name)
+        found = self.graph.value(iri, SKOS.prefLabel) or self.graph.value(iri, FOAF.name)
         return str(found) if found is not None else local_name(iri)
 
     # time
@@ -417,7 +433,8 @@ def compile_operations(operations: list[dict[str, Any]], writer: Writer, *, base
     for index, operation in enumerate(operations):
         compilation.index = index
         table[operation["op"]](compilation, operation)
-    return compilation.consequences
+    return [replace(c, moved_by=compilation.moved.get(c.about)) if c.about else c
+            for c in compilation.consequences]
 
 
 def turtle(triples: Iterable[Triple], base_iri: str = DEFAULT_BASE) -> str:

@@ -70,12 +70,14 @@ def set_reporting_line(compilation: Compilation, operation: dict[str, Any]) -> N
                          f"{compilation.label(compilation.graph.value(line, GG.toBody))} ends "
                          f"on {start}.")
     for old_parent in list(compilation.graph.objects(body, ORG.reportsTo)):
-        if not any((line, GG.toBody, old_parent) in compilation.graph
-                   for line in lines_in_force(compilation, body, start.toPython())):
-            compilation.remove(body, ORG.reportsTo, old_parent)  # an unqualified line
+        qualified = set(compilation.graph.subjects(GG.toBody, old_parent)) & set(
+            compilation.graph.subjects(GG.fromBody, body))
+        if not qualified:  # a line known only as the direct org:reportsTo
+            compilation.remove(body, ORG.reportsTo, old_parent)
             compilation.note(body, f"{compilation.label(body)} no longer reports to "
                              f"{compilation.label(old_parent)}.")
     add_line(compilation, body, parent, start)
+    compilation.moves("line", body)
     compilation.event("reporting-line-changed", start, body,
                       description=f"{compilation.label(body)} reports to "
                       f"{compilation.label(parent)}.")

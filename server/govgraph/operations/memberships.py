@@ -53,6 +53,7 @@ def appoint(compilation: Compilation, operation: dict[str, Any]) -> None:
         else:
             compilation.add(membership, GG.representingText, Literal(representing))
     compilation.derive(membership)
+    compilation.moves("member", member)
     membership_event(compilation, body, start)
 
 

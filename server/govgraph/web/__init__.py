@@ -51,7 +51,17 @@ class Govgraph:
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
     """The govgraph web app; opens the configured store (loading the bundled data) if none given."""
-    from govgraph.web import api, changes, pages, sparql, spreadsheets
+    from govgraph.web import (
+        accounts,
+        api,
+        builder,
+        changes,
+        pages,
+        paper,
+        proposal_pages,
+        sparql,
+        spreadsheets,
+    )
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -61,8 +71,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         store=store if store is not None else open_store(settings),
         library=QueryLibrary(settings.queries_dir or settings.project_root / "queries"),
     )
-    for module in (sparql, api, changes, pages, spreadsheets):
+    for module in (sparql, api, changes, pages, proposal_pages, builder, paper, spreadsheets):
         app.register_blueprint(module.blueprint)
+    accounts.init_app(app)
     app.after_request(_add_cors_headers)
     app.register_error_handler(GovgraphError, _json_error)
     for status in (404, 405):

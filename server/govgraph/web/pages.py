@@ -22,7 +22,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from govgraph import browse
-from govgraph.browse import Ref, StructureDiff, StructureEdge, StructureNode
+from govgraph.browse import Ref
+from govgraph.change_view import structure_with_change
 from govgraph.diagram import KIND_TEXT, render_svg
 from govgraph.errors import GovgraphError, InputError
 from govgraph.namespaces import GG
@@ -109,7 +110,7 @@ def _long_date(day: date | None) -> str:
     return browse.format_date(day) if day else ""
 
 
-@blueprint.context_processor
+@blueprint.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {
         "href": href,
@@ -447,7 +448,7 @@ def check_change():
             status = 400
         else:
             day = browse.latest_date(_store())
-            after, diff = _structure_with(report.impact, day)
+            _, after, diff = structure_with_change(_store(), report.impact, day)
             context.update(
                 report=report,
                 day=day,
@@ -469,30 +470,3 @@ def _change_request(form: Mapping[str, str]) -> ChangeRequest:
     if not add.strip() and not remove.strip():
         raise InputError("the change is empty: paste Turtle to add or remove, or a SPARQL Update")
     return ChangeRequest(add=add or None, remove=remove or None, description=description)
-
-
-def _structure_with(impact: Any, day: date | None) -> tuple[browse.Structure, StructureDiff]:
-    """The current structure with the change's lines added and removed, and what it marks."""
-    current = browse.structure_at(_store(), day)
-    added = [StructureEdge(line["from"], line["to"], line["kind"]) for line in impact.lines_added]
-    removed = [StructureEdge(ln["from"], ln["to"], ln["kind"]) for ln in impact.lines_removed]
-    removed_keys = {e.key for e in removed}
-    nodes = {n.iri: n for n in current.nodes}
-    labels: dict[str, str] = {}
-    for line in [*impact.lines_added, *impact.lines_removed]:
-        labels.update({line["from"]: line["fromLabel"], line["to"]: line["toLabel"]})
-    created = [StructureNode(b["body"], b["label"]) for b in impact.bodies_created]
-    for node in created:
-        nodes.setdefault(node.iri, node)
-    for edge in added + removed:
-        for iri in (edge.source, edge.target):
-            nodes.setdefault(iri, StructureNode(iri, labels.get(iri, iri)))
-    edges = {e.key: e for e in current.edges if e.key not in removed_keys}
-    edges.update({e.key: e for e in added})
-    after = browse.Structure(
-        day=day,
-        nodes=sorted(nodes.values(), key=lambda n: n.iri),
-        edges=sorted(edges.values(), key=lambda e: e.key),
-    )
-    diff = StructureDiff(added_lines=added, removed_lines=removed, added_bodies=created)
-    return after, diff
