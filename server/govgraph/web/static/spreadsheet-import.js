@@ -59,7 +59,9 @@
       head.append(element("th", { scope: "col" }, "Row"));
       for (const c of sheet.columns) head.append(element("th", { scope: "col" }, c));
       head.append(element("th", { scope: "col" }, "Problems"));
-      table.append(element("thead")).append(head);
+      const thead = element("thead");
+      thead.append(head);
+      table.append(thead);
       const body = element("tbody");
       for (const row of sheet.rows) {
         const problems = byRow[name + ":" + row.row] || [];
