@@ -611,3 +611,38 @@ def _parents_first(bodies: list[_BodyRow], needs: dict[str, list[str | None]]
         if body.key not in done:
             visit(body.key)
     return ordered
+
+
+def openapi_paths() -> dict[str, Any]:
+    """`POST /api/import/spreadsheet` for the OpenAPI description."""
+    draft = {"type": "object", "required": ["description", "operations", "problems"],
+             "properties": {
+                 "description": {"type": "string"},
+                 "operations": {"type": "array",
+                                "items": {"$ref": "#/components/schemas/Operation"}},
+                 "import": {"type": "object"},
+                 "problems": {"type": "array", "items": {"type": "object", "properties": {
+                     "sheet": {"type": "string"}, "row": {"type": "integer", "nullable": True},
+                     "column": {"type": "string", "nullable": True},
+                     "cell": {"type": "string", "nullable": True},
+                     "message": {"type": "string"}}}},
+                 "usable": {"type": "boolean"}}}
+    return {"/api/import/spreadsheet": {"post": {
+        "operationId": "import_spreadsheet",
+        "summary": "A draft proposal of structure operations from a workbook (.xlsx, sheets "
+                   "'bodies' and 'memberships') or bodies.csv and memberships.csv; nothing is "
+                   "applied",
+        "tags": ["Changes"],
+        "security": [{"bearer": []}],
+        "requestBody": {"required": True, "content": {
+            "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {
+                "type": "array", "items": {"type": "string", "format": "binary"}}}}},
+            "application/json": {"schema": {"type": "object", "required": ["sheets"],
+                                            "properties": {"sheets": {"type": "object"},
+                                                           "source": {"type": "string"}}}}}},
+        "responses": {
+            "200": {"description": "the draft, its problems by sheet, row and column",
+                    "content": {"application/json": {"schema": draft}}},
+            "400": {"description": "a file that cannot be read, or no sheet this reads"},
+            "401": {"description": "no token"}, "403": {"description": "not a drafter"}},
+    }}}
