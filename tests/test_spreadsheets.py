@@ -315,6 +315,15 @@ def test_a_fresh_project_serves_its_own_name_and_takes_its_first_structure(tmp_p
                            json={"date": "2026-12-07"})
     assert approved.status_code == 200, approved.get_json()
     assert "Anyshire Board" in client.get("/").get_data(as_text=True)
+    # the workbook is the source file of the proposal every new fact derives from
+    query = ('PREFIX gg: <https://w3id.org/govgraph/def#> '
+             'PREFIX prov: <http://www.w3.org/ns/prov#> '
+             'PREFIX dct: <http://purl.org/dc/terms/> '
+             'SELECT ?body WHERE { ?body a gg:Board ; prov:wasDerivedFrom/dct:isPartOf ?doc . '
+             '?doc gg:sourceFile "s.xlsx" }')
+    answer = client.get("/sparql", query_string={"query": query},
+                        headers={"Accept": "application/sparql-results+json"}).get_json()
+    assert len(answer["results"]["bindings"]) == 1
     book = load_workbook(io.BytesIO(client.get("/spreadsheet.xlsx").data))
     assert [r[:2] for r in book["bodies"].iter_rows(min_row=2, values_only=True)] == [
         ("Anyshire Board", "board")]
