@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,13 @@ class Sheet:
 
 
 def header_key(text: Any) -> str:
-    """A header as compared: lower case, punctuation and repeated spaces gone."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text or "").lower()).split())
+    """A header (or a name) as compared: lower case, punctuation and repeated spaces gone."""
+    return _key(str(text or ""))
+
+
+@lru_cache(maxsize=65536)  # the same body, role and people names recur on every row
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
 def column_letter(index: int) -> str:
