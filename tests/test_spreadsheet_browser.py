@@ -1,11 +1,10 @@
 """A new partnership's first structure, in headless Chromium: a project made by `govgraph init`
-is served; a drafter uploads the workbook on "Start from a spreadsheet", sees the row with a
-problem, corrects it, checks and submits; an approver approves it (nothing in the empty graph
-can be named as approving it); the structure picture then shows the new bodies.
+is served; a signed-in drafter uploads the workbook on "Start from a spreadsheet", sees the row
+with a problem, corrects it, checks and submits; an approver approves it (nothing in the empty
+graph can be named as approving it); the structure picture then shows the new bodies.
 
 axe-core checks each page as it is photographed (tests/screenshots/, ignored by git).
 """
-
 from __future__ import annotations
 
 import io
@@ -16,14 +15,13 @@ import pytest
 from openpyxl import Workbook
 
 from fixtures.accessibility import assert_accessible
-from fixtures.accounts import Credentials, make_accounts, sign_in
+from fixtures.accounts import Credentials, make_accounts, sign_in, sign_out
 from fixtures.browser import browser, expect, page, screenshot
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.web import create_app
 
 __all__ = ["browser", "page"]  # fixtures used by the tests below
-DRAFTER_TOKEN = "spreadsheet-drafter-token"
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +39,7 @@ def accounts(project: Path) -> dict[str, Credentials]:
 
 @pytest.fixture(scope="module")
 def server(serve_app, project: Path, accounts) -> Iterator[str]:
-    settings = Settings.from_env(project_root=project, store="memory",
-                                 state_dir=project / "var", tokens={DRAFTER_TOKEN: "drafter"})
+    settings = Settings.from_env(project_root=project, store="memory", state_dir=project / "var")
     with serve_app(create_app(settings)) as url:
         yield url
 
@@ -67,11 +64,11 @@ def anyshire_workbook() -> bytes:
 
 
 def test_a_new_partnership_starts_from_its_spreadsheet(page, server: str, accounts) -> None:
+    sign_in(page, server, accounts["drafter"])
     page.goto(server + "/changes/new/spreadsheet")
     expect(page.get_by_role("heading", name="Start from a spreadsheet")).to_be_visible()
     assert "Leicestershire" not in page.content()
     assert_accessible(page)
-    page.get_by_label("Your drafter token").fill(DRAFTER_TOKEN)
     page.get_by_label("Workbook or CSV files").set_input_files(files=[{
         "name": "anyshire.xlsx", "buffer": anyshire_workbook(),
         "mimeType": "application/octet-stream"}])
@@ -98,6 +95,7 @@ def test_a_new_partnership_starts_from_its_spreadsheet(page, server: str, accoun
     proposal_path = link.get_attribute("href")
     screenshot(page, "spreadsheet-02-proposed")
 
+    sign_out(page)
     sign_in(page, server, accounts["approver"])
     page.goto(server + proposal_path)
     expect(page.locator("#no-approving")).to_be_visible()

@@ -286,7 +286,7 @@ def test_a_bad_settings_file_is_named(tmp_path):
 def test_a_fresh_project_serves_its_own_name_and_takes_its_first_structure(tmp_path):
     settings = new_project(tmp_path)
     client = create_app(settings).test_client()
-    for url in ("/", "/search?q=board", "/queries", "/decisions", "/changes/new/spreadsheet",
+    for url in ("/", "/search?q=board", "/queries", "/decisions", "/login",
                 "/api/queries/bodies", "/api/queries/reporting-lines?date=2026-01-01",
                 "/api/openapi.json"):
         response = client.get(url)
@@ -294,6 +294,9 @@ def test_a_fresh_project_serves_its_own_name_and_takes_its_first_structure(tmp_p
         assert b"Leicestershire" not in response.data, url
     assert b"Anyshire Together" in client.get("/").data
     assert "/api/import/spreadsheet" in client.get("/api/openapi.json").get_json()["paths"]
+    # the page is for a signed-in drafter; its own routes need the session's CSRF token
+    assert client.get("/changes/new/spreadsheet").status_code == 302
+    assert client.post("/changes/new/spreadsheet/draft", json={"sheets": {}}).status_code == 400
     # the first structure, over HTTP, approved with no approving body to name
     data = workbook({"bodies": [["name", "kind", "from"], ["Anyshire Board", "Board",
                                                           "2026-04-01"]]})

@@ -2,9 +2,9 @@
 and the workbook downloads (`/spreadsheet.xlsx`, `/body/SLUG/spreadsheet.xlsx`).
 
 Thin: the importer and exporter do the work. Importing needs the drafter role (it reads what
-the graph names, and its draft is meant to be proposed); downloads are public like the pages.
-The page itself is static: its script calls the JSON API with the user's bearer token, so no
-cookie can be used against it (no CSRF surface).
+the graph names, and its draft is meant to be proposed): by bearer token on the API, by the
+signed-in account on the page, whose script posts to the page's own routes with the session's
+CSRF token in a header. Downloads are public like the pages.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from govgraph import browse
-from govgraph.errors import InputError
+from govgraph.errors import GovgraphError, InputError
 from govgraph.web import govgraph
-from govgraph.web.changes import _principal
+from govgraph.web.accounts import page_error, require
+from govgraph.web.changes import _principal, workflow_for
 
 blueprint = Blueprint("spreadsheets", __name__)
 
@@ -30,10 +31,15 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 def import_spreadsheet() -> Response:
     """A draft proposal from an uploaded workbook or CSV files (multipart/form-data, field
     `file`, repeatable), or from corrected rows (JSON {"sheets": {...}})."""
+    _principal("drafter")
+    return _draft_answer()
+
+
+def _draft_answer() -> Response:
+    """The draft for the uploaded files or the corrected rows of this request, as JSON."""
     from govgraph.importers.spreadsheet import import_rows
     from govgraph.importers.spreadsheet import import_spreadsheet as draft_of
 
-    _principal("drafter")
     if (request.content_length or 0) > MAX_UPLOAD_BYTES:
         raise InputError(f"the upload is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
     store = govgraph().store
@@ -59,8 +65,34 @@ def import_spreadsheet() -> Response:
 
 
 @blueprint.get("/changes/new/spreadsheet")
-def start_from_spreadsheet() -> str:
+def start_from_spreadsheet():
+    try:
+        require("drafter")
+    except GovgraphError as error:
+        return page_error(error)
     return render_template("spreadsheet_import.html", page_title="Start from a spreadsheet")
+
+
+@blueprint.post("/changes/new/spreadsheet/draft")
+def draft_for_page() -> Response:
+    """The page's upload or corrected rows (signed-in drafter, CSRF token in a header)."""
+    require("drafter")
+    return _draft_answer()
+
+
+@blueprint.post("/changes/new/spreadsheet/propose")
+def propose_for_page() -> tuple[Response, int]:
+    """The page's draft proposed for approval (signed-in drafter, CSRF token in a header)."""
+    from govgraph.changes import ChangeRequest
+
+    principal = require("drafter")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InputError("expected the draft proposal as JSON")
+    proposal, report = workflow_for(current_app).propose(
+        ChangeRequest.from_json(body), author=principal.name)
+    return jsonify({"id": proposal.id, "url": f"/changes/{proposal.id}",
+                    "conforms": report.conforms}), 201
 
 
 def _workbook(body: str | None, name: str) -> Response:

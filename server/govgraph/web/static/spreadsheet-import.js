@@ -1,13 +1,15 @@
 // "Start from a spreadsheet": upload, show the draft with each row's problems beside it, let the
 // user correct the cells, read the corrected rows again, check the proposal, submit it.
-// Every call carries the user's token as a bearer token; nothing is kept but in this page.
+// The page's own routes take the signed-in account, with the session's CSRF token in a header;
+// the check is the public /api/changes/validate.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
   let draft = null;
 
   function headers(json) {
-    const h = { Authorization: "Bearer " + $("sheet-token").value.trim(), Accept: "application/json" };
+    const token = document.querySelector('meta[name="csrf-token"]').content;
+    const h = { "X-CSRFToken": token, Accept: "application/json" };
     if (json) h["Content-Type"] = "application/json";
     return h;
   }
@@ -118,14 +120,14 @@
         const form = new FormData();
         for (const file of $("sheet-file").files) form.append("file", file, file.name);
         say("Reading the spreadsheet…");
-        show(await call("/api/import/spreadsheet", { method: "POST", headers: headers(false), body: form }));
+        show(await call("/changes/new/spreadsheet/draft", { method: "POST", headers: headers(false), body: form }));
         say("Read. Correct any rows with problems, then read them again, check and submit.");
       });
     });
     $("sheet-recheck").addEventListener("click", () => guarded(async () => {
       say("Reading the corrected rows…");
       const source = draft && draft.source ? draft.source.file : undefined;
-      show(await call("/api/import/spreadsheet", { method: "POST", headers: headers(true),
+      show(await call("/changes/new/spreadsheet/draft", { method: "POST", headers: headers(true),
         body: JSON.stringify({ sheets: correctedSheets(), source }) }));
       say("Read again.");
     }));
@@ -144,11 +146,10 @@
     }));
     $("sheet-submit").addEventListener("click", () => guarded(async () => {
       say("Submitting…");
-      const answer = await call("/api/changes", { method: "POST", headers: headers(true),
+      const answer = await call("/changes/new/spreadsheet/propose", { method: "POST", headers: headers(true),
         body: JSON.stringify({ description: draft.description, operations: draft.operations, import: draft.import }) });
-      const id = answer.proposal.id;
       const p = element("p", { id: "proposal-made" }, "Proposed for approval: ");
-      p.append(element("a", { href: "/changes/" + encodeURIComponent(id) }, "proposal " + id));
+      p.append(element("a", { href: answer.url }, "proposal " + answer.id));
       result([p]);
       say("Submitted.");
     }));
