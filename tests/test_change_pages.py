@@ -18,14 +18,20 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from fixtures.accounts import Credentials, make_accounts
+from fixtures.accounts import (
+    Credentials,
+    https_client,
+    make_accounts,
+    post_form,
+    signed_in,
+    token_of,
+)
 from fixtures.workflow import FIXTURE, LT, NEW_GROUP
 from govgraph.accounts import AccountBook
 from govgraph.config import Settings
 from govgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture()
@@ -44,32 +50,9 @@ def app(state: Path, accounts) -> Flask:
     return create_app(settings)
 
 
-def https_client(app: Flask) -> FlaskClient:
-    """A client on https, so the Secure session cookie is sent back as a browser would."""
-    client = app.test_client()
-    client.environ_base["wsgi.url_scheme"] = "https"
-    return client
-
-
 @pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     return https_client(app)
-
-
-def token_of(client: FlaskClient, path: str = "/login") -> str:
-    return CSRF.search(client.get(path).get_data(as_text=True)).group(1)
-
-
-def signed_in(app: Flask, who: Credentials) -> FlaskClient:
-    client = https_client(app)
-    response = client.post("/login", data={"name": who.name, "password": who.password,
-                                           "csrf_token": token_of(client)})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
-
-
-def post_form(client: FlaskClient, path: str, data: dict[str, str], page: str) -> object:
-    return client.post(path, data={**data, "csrf_token": token_of(client, page)})
 
 
 def propose_turtle(app: Flask, drafter: Credentials) -> str:

@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from fixtures.accounts import https_client, post_form
 from govgraph import browse
 from govgraph.browse import Structure, StructureDiff, StructureEdge, StructureNode
 from govgraph.config import Settings
@@ -44,16 +45,12 @@ def app() -> Flask:
 
 @pytest.fixture(scope="module")
 def client(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    client.environ_base["wsgi.url_scheme"] = "https"  # the session cookie is Secure
-    return client
+    return https_client(app)  # the session cookie is Secure
 
 
 def post_check(client: FlaskClient, data: dict[str, str]):
     """Post the change-check form as a browser would: with the session's CSRF token."""
-    form = client.get("/changes/check").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    return client.post("/changes/check", data={**data, "csrf_token": token})
+    return post_form(client, "/changes/check", data, "/changes/check")
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ from govgraph.namespaces import GG
 from govgraph.queries import Parameter, run_saved_query
 from govgraph.store import QueryResult
 from govgraph.web import error_status, govgraph
+from govgraph.web.accounts import page_error
 from govgraph.web.changes import workflow_for
 
 if TYPE_CHECKING:
@@ -129,13 +130,7 @@ def _site() -> dict[str, Any]:
     return {"site": govgraph().settings}
 
 
-@blueprint.errorhandler(GovgraphError)
-def _error_page(error: GovgraphError):
-    status = error_status(error)
-    heading = "That request cannot be answered" if status < 500 else "The store could not answer"
-    return render_template(
-        "error.html", page_title=heading, heading=heading, message=error.message
-    ), status
+blueprint.register_error_handler(GovgraphError, page_error)
 
 
 def _not_found(what: str):
