@@ -311,6 +311,10 @@ def test_a_fresh_project_serves_its_own_name_and_takes_its_first_structure(tmp_p
                                                    "from": "2026-04-02"}}]}}).get_json()
     assert corrected["operations"][0]["from"] == "2026-04-02"
     proposal = {k: draft[k] for k in ("description", "operations", "import")}
+    # an importer's draft is checked under the larger import limits: for drafters only
+    assert client.post("/api/changes/validate", json=proposal).status_code == 401
+    assert client.post("/api/changes/validate", json=proposal,
+                       headers=drafter).get_json()["conforms"] is True
     created = client.post("/api/changes", headers=drafter, json=proposal)
     assert created.status_code == 201
     approved = client.post(f"/api/changes/{created.get_json()['proposal']['id']}/approve",

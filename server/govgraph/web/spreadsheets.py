@@ -80,17 +80,29 @@ def draft_for_page() -> Response:
     return _draft_answer()
 
 
-@blueprint.post("/changes/new/spreadsheet/propose")
-def propose_for_page() -> tuple[Response, int]:
-    """The page's draft proposed for approval (signed-in drafter, CSRF token in a header)."""
+@blueprint.post("/changes/new/spreadsheet/check")
+def check_for_page() -> Response:
+    """The page's draft checked against the current graph (signed-in drafter); nothing is
+    stored."""
+    require("drafter")
+    return jsonify(workflow_for(current_app).check(_page_request()).to_json())
+
+
+def _page_request():
     from govgraph.changes import ChangeRequest
 
-    principal = require("drafter")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise InputError("expected the draft proposal as JSON")
-    proposal, report = workflow_for(current_app).propose(
-        ChangeRequest.from_json(body), author=principal.name)
+    return ChangeRequest.from_json(body)
+
+
+@blueprint.post("/changes/new/spreadsheet/propose")
+def propose_for_page() -> tuple[Response, int]:
+    """The page's draft proposed for approval (signed-in drafter, CSRF token in a header)."""
+    principal = require("drafter")
+    proposal, report = workflow_for(current_app).propose(_page_request(),
+                                                         author=principal.name)
     return jsonify({"id": proposal.id, "url": f"/changes/{proposal.id}",
                     "conforms": report.conforms}), 201
 

@@ -1,7 +1,7 @@
 // "Start from a spreadsheet": upload, show the draft with each row's problems beside it, let the
 // user correct the cells, read the corrected rows again, check the proposal, submit it.
 // The page's own routes take the signed-in account, with the session's CSRF token in a header;
-// the check is the public /api/changes/validate.
+// nothing is sent anywhere else.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -133,7 +133,7 @@
     }));
     $("sheet-check").addEventListener("click", () => guarded(async () => {
       say("Checking against the graph…");
-      const report = await call("/api/changes/validate", { method: "POST", headers: headers(true),
+      const report = await call("/changes/new/spreadsheet/check", { method: "POST", headers: headers(true),
         body: JSON.stringify({ description: draft.description, operations: draft.operations, import: draft.import }) });
       const nodes = [element("p", { id: "check-verdict" }, report.conforms
         ? "The proposal would be accepted: the graph would still conform to the shapes."
