@@ -73,6 +73,8 @@ from govgraph.terms import (
 
 DEFAULT_MAX_TRIPLES = 5000
 MAX_PROPOSAL_BYTES = 2_000_000
+#: a diff larger than this is checked by validating the whole graph, not the reach of each triple
+SCOPED_UP_TO = 20_000
 SCHEMA_PREDICATES = frozenset({RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range})
 UPDATE_OPERATIONS = ("InsertData", "DeleteData", "DeleteWhere", "Modify")
 
@@ -122,6 +124,9 @@ class ChangeRequest:
     #: the proposal the operations' facts derive from ({"id", "author", "created"}), set by
     #: the workflow when it stores a proposal
     proposal: dict[str, Any] | None = None
+    #: the importer that drafted it and its file ({"kind": "spreadsheet", "file": NAME}): the
+    #: file becomes the proposal's source file, and the import limits apply (a whole structure)
+    imported: dict[str, str] | None = None
 
     @property
     def kind(self) -> str:
@@ -135,6 +140,8 @@ class ChangeRequest:
             data["operations"] = self.operations
             if self.proposal is not None:
                 data["proposal"] = self.proposal
+            if self.imported is not None:
+                data["import"] = self.imported
         elif self.update is not None:
             data["update"] = self.update
         else:
@@ -173,17 +180,19 @@ class ChangeRequest:
 
         # "unmatched" and "warnings" are an importer's notes for the reviewer (a draft from
         # `govgraph import minutes` can be checked as it is); they change nothing.
-        unknown = sorted(set(data) - {"operations", "description", "proposal", "unmatched",
-                                      "warnings"})
+        unknown = sorted(set(data) - {"operations", "description", "proposal", "import",
+                                      "unmatched", "warnings"})
         if unknown:
             raise ChangeError(f"{source}: unknown field(s) {', '.join(map(repr, unknown))}; "
                               "a proposal of operations has operations and description")
         if data.get("description") is not None and not isinstance(data["description"], str):
             raise ChangeError(f"{source}: \"description\" must be a string")
         proposal = data.get("proposal")
+        imported = read_import(data.get("import"), source)
         return cls(description=(data.get("description") or "").strip(),
-                   operations=read_operations(data["operations"]),
-                   proposal=dict(proposal) if isinstance(proposal, dict) else None)
+                   operations=read_operations(data["operations"], imported is not None),
+                   proposal=dict(proposal) if isinstance(proposal, dict) else None,
+                   imported=imported)
 
     def for_proposal(self, proposal_id: str, author: str, created: str) -> ChangeRequest:
         """This request as the proposal `proposal_id` stores it (operations then derive
@@ -192,6 +201,18 @@ class ChangeRequest:
             return self
         return replace(self, proposal={"id": proposal_id, "author": author,
                                        "created": created, "description": self.description})
+
+
+def read_import(value: Any, source: str) -> dict[str, str] | None:
+    """The "import" of a proposal of operations: {"kind": "spreadsheet", "file": NAME}."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"kind", "file"} or not all(
+            isinstance(value.get(k), str) and value[k].strip() and len(value[k]) <= 300
+            for k in ("kind", "file")):
+        raise ChangeError(f"{source}: \"import\" is {{\"kind\": \"spreadsheet\", \"file\": "
+                          "NAME}, naming the importer and the file it read")
+    return {"kind": value["kind"].strip(), "file": value["file"].strip()}
 
 
 def _decode(body: bytes | str, source: str) -> str:
@@ -531,7 +552,8 @@ def evaluate(request: ChangeRequest, graph: Graph, *, base_iri: str = DEFAULT_BA
 
             consequences = tuple(compile_operations(
                 request.operations, recorder, base_iri=base_iri,
-                proposal=request.proposal or {"description": request.description}))
+                proposal={**(request.proposal or {"description": request.description}),
+                          "import": request.imported}))
         elif request.update is not None:
             operations = parse_update(request.update, source, base_iri)
             _refuse_oversized_data(operations, max_triples)
@@ -769,12 +791,13 @@ class ChangeChecker:
 
     def __init__(self, store: Any, shapes: Graph, vocabulary: Iterable[Node] = (), *,
                  base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES,
-                 reach: ShapeReach | None = None) -> None:
+                 max_import_triples: int = 0, reach: ShapeReach | None = None) -> None:
         self.store = store
         self.shapes = shapes
         self.vocabulary = frozenset(vocabulary)
         self.base_iri = base_iri
         self.max_triples = max_triples
+        self.max_import_triples = max(max_triples, max_import_triples)
         self.reach = reach or ShapeReach(shapes)
         self._lock = threading.RLock()
         self._working: _Working | None = None
@@ -784,7 +807,8 @@ class ChangeChecker:
     def from_settings(cls, settings: Settings, store: Any) -> ChangeChecker:
         shapes, vocabulary, reach = _model(settings)
         return cls(store, shapes, vocabulary, base_iri=settings.base_iri,
-                   max_triples=settings.max_change_triples, reach=reach)
+                   max_triples=settings.max_change_triples,
+                   max_import_triples=settings.max_import_triples, reach=reach)
 
     def _current(self) -> _Working:
         for _ in range(5):
@@ -863,11 +887,15 @@ class ChangeChecker:
                     store = oxigraph_copy(graph)
             self._working = _Working(version, store, _baseline=baseline, _view=view)
 
+    def _limit(self, request: ChangeRequest) -> int:
+        """The triples a change may touch: more for an importer's draft (a whole structure)."""
+        return self.max_import_triples if request.imported is not None else self.max_triples
+
     def diff(self, request: ChangeRequest, source: str = "the proposal") -> Diff:
         """What `request` would add and remove now (nothing is changed)."""
         with self._lock:
             diff = evaluate(request, self._current().graph, base_iri=self.base_iri,
-                            max_triples=self.max_triples, source=source)
+                            max_triples=self._limit(request), source=source)
         refuse_protected(diff, self.vocabulary, self.base_iri)
         return diff
 
@@ -880,7 +908,7 @@ class ChangeChecker:
         with self._lock:
             working = self._current()
             diff = evaluate(request, working.graph, base_iri=self.base_iri,
-                            max_triples=self.max_triples, source=source)
+                            max_triples=self._limit(request), source=source)
             if extra is not None:
                 diff = extra(diff, working.graph)
             refuse_protected(diff, self.vocabulary, self.base_iri)
@@ -899,6 +927,8 @@ class ChangeChecker:
         baseline = self._baseline(working)
         old_view = self._view(working)
         graph = working.graph
+        if scoped and len(diff.added) + len(diff.removed) > SCOPED_UP_TO:
+            scoped = False  # a whole structure (an import): validating it all costs less
         removed = [t for t in diff.removed if t in graph]
         added = [t for t in diff.added if t not in graph]
         for triple in removed:

@@ -179,6 +179,8 @@ def _operation(query: SavedQuery) -> dict[str, Any]:
 
 def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[str, Any]:
     """The OpenAPI 3.0 document for the saved-query API and the SPARQL endpoint."""
+    from govgraph.importers.spreadsheet import openapi_paths as spreadsheet_paths
+
     queries = library.all()
     paths: dict[str, Any] = {
         "/api/queries": {
@@ -234,6 +236,7 @@ def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[
     }
     paths.update(change_paths())
     paths.update(import_paths())
+    paths.update(spreadsheet_paths())
     tags = sorted({tag for query in queries for tag in query.tags}
                   | {"Queries", "SPARQL", "Changes", "Import"})
     document: dict[str, Any] = {

@@ -41,6 +41,11 @@ _FIELDS: dict[str, dict[str, Any]] = {
     "ref": _REF,
     "refs": {"type": "array", "minItems": 1, "items": _REF},
     "person": _PERSON,
+    "texts": {"type": "array", "minItems": 1, "items": _TEXT},
+    "post": {"oneOf": [_REF, _object({"label": _TEXT, "holder": _PERSON,
+                                      "holderAttested": {"type": "string", "format": "date"}},
+                                     ("label",))]},
+    "organisation": {"oneOf": [_REF, _object({"label": _TEXT}, ("label",))]},
     "into": {"oneOf": [_REF, _object({"label": _TEXT, "kind": _TEXT, "reportsTo": _REF,
                                       "key": _TEXT}, ("label", "kind"))]},
     "status": {"type": "string", "enum": list(MEETING_STATUSES)},
@@ -73,6 +78,7 @@ def operation_schemas() -> dict[str, Any]:
     schemas["Operations"] = _object({
         "description": {"type": "string"},
         "operations": {"type": "array", "minItems": 1, "items": {"$ref": f"{REF}Operation"}},
+        "import": _object({"kind": _TEXT, "file": _TEXT}, ("kind", "file")),
     }, ("operations",))
     schemas["Attendance"] = _object({
         "person": _PERSON,

@@ -51,7 +51,17 @@ class Govgraph:
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
     """The govgraph web app; opens the configured store (loading the bundled data) if none given."""
-    from govgraph.web import accounts, api, builder, changes, pages, paper, proposal_pages, sparql
+    from govgraph.web import (
+        accounts,
+        api,
+        builder,
+        changes,
+        pages,
+        paper,
+        proposal_pages,
+        sparql,
+        spreadsheets,
+    )
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -61,7 +71,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         store=store if store is not None else open_store(settings),
         library=QueryLibrary(settings.queries_dir or settings.project_root / "queries"),
     )
-    for module in (sparql, api, changes, pages, proposal_pages, builder, paper):
+    for module in (sparql, api, changes, pages, proposal_pages, builder, paper, spreadsheets):
         app.register_blueprint(module.blueprint)
     from govgraph.web.imports import blueprint as imports_blueprint
     from govgraph.web.meetings import blueprint as meetings_blueprint

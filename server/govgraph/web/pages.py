@@ -129,6 +129,12 @@ def _helpers() -> dict[str, Any]:
     }
 
 
+@blueprint.app_context_processor
+def _site() -> dict[str, Any]:
+    """Every page's partnership name and wording (govgraph.toml), whichever blueprint renders."""
+    return {"site": govgraph().settings}
+
+
 blueprint.register_error_handler(GovgraphError, page_error)
 
 
