@@ -72,6 +72,7 @@ from govgraph.errors import (
     ResultTooLarge,
 )
 from govgraph.namespaces import DEFAULT_BASE, bind_prefixes
+from govgraph.textlimits import TextLimits
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT"]
 Bindings = Mapping[str, Node] | Sequence[Mapping[str, Node]]
@@ -433,8 +434,10 @@ class EmbeddedStore:
         workers: int = 8,
         max_overdue: int = 2,
         read_only: bool = False,
+        limits: TextLimits | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else None
+        self.limits = limits or TextLimits()
         self.read_only = read_only
         self._folder_lock: IO[bytes] | None = None
         if self.path is None:
@@ -473,6 +476,7 @@ class EmbeddedStore:
         result_limit: int | None = None,
     ) -> QueryResult:
         """Run a SPARQL query; raises QueryError, QueryTimeout or ResultTooLarge."""
+        self.limits.check(sparql)
         text = bind_values(sparql, bindings or {})
         limit = result_limit or self.result_limit
         wait = timeout or self.timeout
@@ -720,7 +724,9 @@ class SparqlStore:
         headers: Mapping[str, str] | None = None,
         credentials: tuple[str, str] | None = None,
         auth: str = "basic",
+        limits: TextLimits | None = None,
     ) -> None:
+        self.limits = limits or TextLimits()
         self.query_endpoint = query_endpoint
         self.update_endpoint = update_endpoint or query_endpoint
         self.timeout = timeout
@@ -752,6 +758,7 @@ class SparqlStore:
         result_limit: int | None = None,
     ) -> QueryResult:
         """Run a query on the server; raises QueryError, QueryTimeout or ResultTooLarge."""
+        self.limits.check(sparql)
         text = bind_values(sparql, bindings or {})
         limit = result_limit or self.result_limit
         wait = timeout or self.timeout
@@ -898,6 +905,7 @@ def open_store(settings: Settings) -> Store:
                 else None
             ),
             auth=settings.store_auth,
+            limits=TextLimits.of(settings),
         )
         if remote.is_empty():
             remote.load(_bundled_graph(settings))
@@ -907,7 +915,8 @@ def open_store(settings: Settings) -> Store:
             and _is_new_folder(path)):
         create_persisted(path, [Path(f) for f in files])
     store = EmbeddedStore(path, timeout=settings.query_timeout, result_limit=settings.result_limit,
-                          read_only=settings.read_only and path is not None)
+                          read_only=settings.read_only and path is not None,
+                          limits=TextLimits.of(settings))
     if store.read_only:
         if store.is_empty():
             raise GovgraphError(f"the store at {path} is empty; load it first (serve it once "

@@ -26,6 +26,7 @@ from govgraph.errors import (
 )
 from govgraph.queries import QueryLibrary
 from govgraph.store import Store, open_store
+from govgraph.textlimits import TextLimits
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -51,7 +52,7 @@ class Govgraph:
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
     """The govgraph web app; opens the configured store (loading the bundled data) if none given."""
-    from govgraph.web import api, changes, pages, sparql
+    from govgraph.web import api, changes, guard, pages, sparql
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -61,9 +62,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         store=store if store is not None else open_store(settings),
         library=QueryLibrary(settings.queries_dir or settings.project_root / "queries"),
     )
+    store_limits = app.extensions["govgraph"].store
+    if hasattr(store_limits, "limits"):  # a store made elsewhere keeps these settings' limits
+        store_limits.limits = TextLimits.of(settings)
     for module in (sparql, api, changes, pages):
         app.register_blueprint(module.blueprint)
     app.after_request(_add_cors_headers)
+    guard.install(app, settings)
     app.register_error_handler(GovgraphError, _json_error)
     for status in (404, 405):
         app.register_error_handler(status, _http_error)
