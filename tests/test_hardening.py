@@ -359,3 +359,63 @@ def test_the_readme_settings_table_and_the_settings_agree():
     prefixes = read - complete
     assert complete <= documented, complete - documented
     assert all(name in complete or name.startswith(tuple(prefixes)) for name in documented)
+
+
+# --- Clients -------------------------------------------------------------------------------------
+
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+
+
+@pytest.mark.parametrize(("name", "media"), [
+    ("rdf+xml", "application/rdf+xml"), ("json-ld", "application/ld+json"),
+    ("n3", "text/turtle"), ("turtle", "text/turtle"), ("json", "application/ld+json"),
+    ("xml", "application/rdf+xml")])
+def test_sparqlwrapper_format_names_are_understood_for_graphs(server, name, media):
+    query = urllib.parse.urlencode({"query": CONSTRUCT, "format": name})
+    status, headers, body = get(f"{server}/sparql?{query}")
+    assert status == 200
+    assert headers["Content-Type"].startswith(media)
+    assert body.strip()
+
+
+@pytest.mark.parametrize(("name", "media"), [
+    ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
+    ("csv", "text/csv"), ("tsv", "text/tab-separated-values")])
+def test_sparqlwrapper_format_names_are_understood_for_tables(server, name, media):
+    query = urllib.parse.urlencode({"query": "SELECT * { ?s ?p ?o } LIMIT 1", "format": name})
+    status, headers, _ = get(f"{server}/sparql?{query}")
+    assert status == 200
+    assert headers["Content-Type"].startswith(media)
+
+
+def test_sparqlwrapper_itself_gets_rdf_xml_and_n3(server):
+    from rdflib import Graph
+    from SPARQLWrapper import N3, RDFXML, SPARQLWrapper
+
+    for wanted in (RDFXML, N3):
+        client = SPARQLWrapper(f"{server}/sparql")
+        client.setQuery(CONSTRUCT)
+        client.setReturnFormat(wanted)
+        answer = client.queryAndConvert()
+        graph = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="n3")
+        assert len(graph) == 3
+
+
+def test_named_graph_uri_alone_leaves_the_default_graph_empty(server):
+    select = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    everything = urllib.parse.urlencode({"query": select})
+    named_only = urllib.parse.urlencode({"query": select, "named-graph-uri": "urn:x:none"})
+    assert json.loads(get(f"{server}/sparql?{everything}")[2])["results"]["bindings"]
+    status, _, body = get(f"{server}/sparql?{named_only}")
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"] == []
+
+
+def test_a_query_that_is_not_utf8_is_a_400(server):
+    for status, _, body in (
+        get(f"{server}/sparql?query=ASK%20%7B%7D%FF"),
+        post(f"{server}/sparql", b"query=ASK%20%7B%7D%FF", "application/x-www-form-urlencoded"),
+        post(f"{server}/sparql", b"ASK {}\xff", "application/sparql-query"),
+    ):
+        assert status == 400
+        assert "UTF-8" in body

@@ -485,6 +485,8 @@ class EmbeddedStore:
             options["default_graph"] = _graph_names(default_graph_uris, "default-graph-uri")
         if named_graph_uris:
             options["named_graphs"] = _graph_names(named_graph_uris, "named-graph-uri")
+            if not default_graph_uris:  # the Protocol: then the default graph is empty
+                options["default_graph"] = []
 
         with self._lock:
             if self._overdue >= self.max_overdue:

@@ -2,7 +2,8 @@
 body (refused before any work, naming the limit), and the security headers of every response.
 
 Pages load scripts and styles only from this server (YASGUI is vendored), so the
-Content-Security-Policy allows 'self' and nothing inline; no page may be framed elsewhere.
+Content-Security-Policy allows 'self' and nothing inline but the one fixed `<style>` element
+the vendored YASGUI adds (allowed by its hash); no page may be framed.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from govgraph.config import Settings
 from govgraph.textlimits import check_json_depth
 
+# sha256 of the <style> element yasgui.min.js inserts (fixed for the vendored version)
+YASGUI_STYLE_HASH = "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; "
+    f"style-src 'self' '{YASGUI_STYLE_HASH}'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
