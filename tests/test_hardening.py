@@ -419,3 +419,46 @@ def test_a_query_that_is_not_utf8_is_a_400(server):
     ):
         assert status == 400
         assert "UTF-8" in body
+
+
+# --- Queries that can be stopped ----------------------------------------------------------------
+
+
+def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path):
+    """With the thread design a third runaway was refused because two earlier ones still ran;
+    worker processes are killed at the limit, so every runaway gets its own full time and an
+    ordinary query is answered right after."""
+    import pyoxigraph as ox
+
+    from fixtures.example import RUNAWAY_QUERY, RUNAWAY_TRIPLES
+    from govgraph.store import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "store", timeout=1.0, query_processes=2)
+    try:
+        store._store.bulk_extend(
+            ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
+                    ox.Literal(str(i))) for i in range(RUNAWAY_TRIPLES))
+        store.update("INSERT DATA { <http://example.org/new> <http://example.org/p> 1 }")
+        for _ in range(4):
+            with pytest.raises(QueryTimeout, match="was stopped"):
+                store.query(RUNAWAY_QUERY, isolated=True)
+        ask = "ASK { <http://example.org/new> ?p ?o }"
+        assert store.query(ask, isolated=True).boolean is True
+        store.update("INSERT DATA { <http://example.org/newer> <http://example.org/p> 2 }")
+        ask = "ASK { <http://example.org/newer> ?p ?o }"
+        assert store.query(ask, isolated=True).boolean is True
+        construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+        graph = store.query(construct, isolated=True).graph
+        assert graph is not None and len(graph) == 3
+        with pytest.raises(QueryError, match="line 1"):
+            store.query("SELECT * WHERE { ?s ?p }", isolated=True)
+    finally:
+        store.close()
+
+
+def test_a_method_not_allowed_names_the_allowed_ones(server):
+    request = urllib.request.Request(f"{server}/api/queries", method="DELETE")
+    status, headers, body = send(request)
+    assert status == 405
+    assert "GET" in headers["Allow"]
+    assert "error" in json.loads(body)

@@ -75,6 +75,7 @@ class Settings:
     max_query_depth: int = 64  # brackets nested in SPARQL text (Oxigraph overflows ~2,500)
     max_json_depth: int = 64  # arrays/objects nested in a JSON body
     service_allowlist: frozenset[str] = frozenset()  # SERVICE endpoints queries may name
+    query_processes: int = 2  # persisted store: worker processes, killed at the time limit
 
     def __post_init__(self) -> None:
         self.project_root = Path(self.project_root)
@@ -116,6 +117,8 @@ class Settings:
         for name in ("max_request_bytes", "max_query_chars", "max_query_depth", "max_json_depth"):
             if getattr(self, name) <= 0:
                 raise InputError(f"GOVGRAPH_{name.upper()} must be a positive number")
+        if self.query_processes < 0:
+            raise InputError("GOVGRAPH_QUERY_PROCESSES must be 0 (threads) or more")
         self.service_allowlist = frozenset(self.service_allowlist)
 
     @classmethod
@@ -149,7 +152,8 @@ class Settings:
         for variable, name in (("GOVGRAPH_MAX_REQUEST_BYTES", "max_request_bytes"),
                                ("GOVGRAPH_MAX_QUERY_CHARS", "max_query_chars"),
                                ("GOVGRAPH_MAX_QUERY_DEPTH", "max_query_depth"),
-                               ("GOVGRAPH_MAX_JSON_DEPTH", "max_json_depth")):
+                               ("GOVGRAPH_MAX_JSON_DEPTH", "max_json_depth"),
+                               ("GOVGRAPH_QUERY_PROCESSES", "query_processes")):
             if env.get(variable):
                 values[name] = _number(env, variable, int)
         if env.get("GOVGRAPH_SERVICE_ALLOWLIST"):

@@ -72,6 +72,7 @@ from govgraph.errors import (
     ResultTooLarge,
 )
 from govgraph.namespaces import DEFAULT_BASE, bind_prefixes
+from govgraph.querypool import QueryPool
 from govgraph.textlimits import TextLimits
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT"]
@@ -100,7 +101,9 @@ class Store(Protocol):
 
     `query` takes `bindings` as one row (variable name without `?` -> term) or a list of rows,
     bound with `bind_values`; `default_graph_uris` / `named_graph_uris` are the SPARQL
-    Protocol's dataset; it raises QueryError, QueryTimeout or ResultTooLarge.
+    Protocol's dataset; `isolated` marks a query someone wrote (/sparql, the editor), run
+    where it can be stopped at the time limit, apart from the server's own queries; it raises
+    QueryError, QueryTimeout or ResultTooLarge.
     """
 
     def query(
@@ -111,6 +114,7 @@ class Store(Protocol):
         *,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
+        isolated: bool = False,
     ) -> QueryResult: ...
 
     def update(self, sparql_update: str) -> None: ...
@@ -435,6 +439,7 @@ class EmbeddedStore:
         max_overdue: int = 2,
         read_only: bool = False,
         limits: TextLimits | None = None,
+        query_processes: int = 0,
     ) -> None:
         self.path = Path(path) if path is not None else None
         self.limits = limits or TextLimits()
@@ -462,6 +467,9 @@ class EmbeddedStore:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._version: str | None = None
+        self._processes: QueryPool | None = None
+        if self.path is not None and query_processes > 0:
+            self._processes = QueryPool(query_processes)
 
     # queries
 
@@ -474,6 +482,7 @@ class EmbeddedStore:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         result_limit: int | None = None,
+        isolated: bool = False,
     ) -> QueryResult:
         """Run a SPARQL query; raises QueryError, QueryTimeout or ResultTooLarge."""
         self.limits.check(sparql)
@@ -487,7 +496,58 @@ class EmbeddedStore:
             options["named_graphs"] = _graph_names(named_graph_uris, "named-graph-uri")
             if not default_graph_uris:  # the Protocol: then the default graph is empty
                 options["default_graph"] = []
+        if isolated and self._processes is not None:
+            return self._query_in_process(text, options, limit, wait)
+        return self._query_in_thread(text, options, limit, wait)
 
+    def _query_in_process(self, text: str, options: dict[str, object], limit: int,
+                          wait: float) -> QueryResult:
+        """Run the query in a worker process, stopped at the time limit (`QueryPool`)."""
+        graphs = {key: [n.value for n in value]  # type: ignore[attr-defined]
+                  for key, value in options.items()}
+        assert self._processes is not None
+        kind, payload = self._processes.run(self._snapshot(), text, wait,
+                                            graphs.get("default_graph"),
+                                            graphs.get("named_graphs"))
+        if kind == "syntax":
+            raise QueryError(_syntax_message(SyntaxError(payload)))
+        if kind == "too-large":
+            raise ResultTooLarge(f"{payload}; add a LIMIT or narrow the query")
+        if kind == "error":
+            raise QueryError(f"the query could not be evaluated: {payload}")
+        answer = (ox.parse(payload, ox.RdfFormat.N_TRIPLES) if kind == "graph"
+                  else ox.parse_query_results(payload, ox.QueryResultsFormat.JSON))
+        return _collect(answer, limit, threading.Event())  # type: ignore[arg-type]
+
+    def _snapshot(self) -> str:
+        """The folder worker processes read: the store itself if nothing writes it, else a
+        snapshot of the current version (made once per version; the last two are kept)."""
+        assert self.path is not None
+        if self.read_only:
+            return str(self.path)
+        snapshots = self.path.with_name(f".{self.path.name}.snapshots")
+        with self._write_lock:
+            version = self._version or _read_version(self._local_query)
+            self._version = version
+            folder = snapshots / re.sub(r"[^A-Za-z0-9-]", "_", version)
+            if not folder.exists():
+                snapshots.mkdir(parents=True, exist_ok=True)
+                staging = snapshots / f".{folder.name}.making"
+                shutil.rmtree(staging, ignore_errors=True)
+                self._store.backup(str(staging))
+                os.rename(staging, folder)
+                older = sorted((p for p in snapshots.iterdir() if p != folder),
+                               key=lambda p: p.stat().st_mtime)
+                for stale in older[:-1]:
+                    shutil.rmtree(stale, ignore_errors=True)
+        return str(folder)
+
+    def _local_query(self, sparql: str) -> QueryResult:
+        return self._query_in_thread(sparql, {}, self.result_limit, self.timeout)
+
+    def _query_in_thread(self, text: str, options: dict[str, object], limit: int,
+                         wait: float) -> QueryResult:
+        """Run the query in a worker thread; over time, it is abandoned (not stopped)."""
         with self._lock:
             if self._overdue >= self.max_overdue:
                 raise QueryTimeout(
@@ -598,7 +658,7 @@ class EmbeddedStore:
         if version is None:
             with self._write_lock:  # no write can move it on while it is read
                 if self._version is None:
-                    self._version = _read_version(self.query)
+                    self._version = _read_version(self._local_query)
                 version = self._version
         return version
 
@@ -610,6 +670,8 @@ class EmbeddedStore:
         """Stop the worker threads (`wait`: until they have ended), flush a persisted store
         and release its folder (the store cannot be used afterwards)."""
         self._pool.shutdown(wait=wait, cancel_futures=True)
+        if self._processes is not None:
+            self._processes.close()
         if self.path is not None:
             if not self.read_only:
                 self._store.flush()
@@ -758,6 +820,7 @@ class SparqlStore:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         result_limit: int | None = None,
+        isolated: bool = False,
     ) -> QueryResult:
         """Run a query on the server; raises QueryError, QueryTimeout or ResultTooLarge."""
         self.limits.check(sparql)
@@ -918,7 +981,8 @@ def open_store(settings: Settings) -> Store:
         create_persisted(path, [Path(f) for f in files])
     store = EmbeddedStore(path, timeout=settings.query_timeout, result_limit=settings.result_limit,
                           read_only=settings.read_only and path is not None,
-                          limits=TextLimits.of(settings))
+                          limits=TextLimits.of(settings),
+                          query_processes=settings.query_processes)
     if store.read_only:
         if store.is_empty():
             raise GovgraphError(f"the store at {path} is empty; load it first (serve it once "

@@ -133,7 +133,10 @@ def _json_error(error: GovgraphError) -> tuple[Response, int]:
 def _http_error(error: Exception) -> tuple[Response, int]:
     code = getattr(error, "code", 500)
     description = getattr(error, "description", "")
-    return jsonify({"error": f"{getattr(error, 'name', 'Error')}: {description}"}), code
+    response = jsonify({"error": f"{getattr(error, 'name', 'Error')}: {description}"})
+    if getattr(error, "valid_methods", None):  # a 405 says which methods are allowed
+        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    return response, code
 
 
 def _unexpected_error(error: Exception) -> tuple[Response, int]:

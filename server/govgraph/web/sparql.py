@@ -85,6 +85,7 @@ def endpoint() -> Response:
         timeout=context.settings.query_timeout,
         default_graph_uris=default_graphs,
         named_graph_uris=named_graphs,
+        isolated=True,
     )
     fmt = _requested_format(result.kind)
     return Response(fmt.write(result), mimetype=fmt.media_type, headers=_vary())
