@@ -176,6 +176,33 @@ def _operation(query: SavedQuery) -> dict[str, Any]:
     }
 
 
+def _validate_change_operation() -> dict[str, Any]:
+    """`POST /api/changes/validate`: a proposal checked against the current graph."""
+    text = {"schema": {"type": "string"}}
+    return {
+        "operationId": "validate_change",
+        "summary": "Check a proposed change against the current graph (nothing is stored)",
+        "tags": ["Changes"],
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "add": {"type": "string", "description": "Turtle to add"},
+                "remove": {"type": "string", "description": "Turtle to remove"},
+                "update": {"type": "string", "description": "a SPARQL Update"},
+                "description": {"type": "string"}}}},
+            "application/sparql-update": text,
+            "text/turtle": text}},
+        "responses": {
+            "200": {"description": "the check: conforms, results, impact", "content": {
+                "application/json": {"schema": {"type": "object", "required": ["conforms"],
+                                                "properties": {"conforms": {"type": "boolean"}}}}}},
+            "400": _error_response("a malformed or unacceptable proposal (line named)"),
+            "413": _error_response("the proposal is over a size limit"),
+            "422": _error_response("a WHERE part over the row limit"),
+            "503": _error_response("a WHERE part over the time limit"),
+        },
+    }
+
+
 def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[str, Any]:
     """The OpenAPI 3.0 document for the saved-query API and the SPARQL endpoint."""
     queries = library.all()
@@ -231,7 +258,9 @@ def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[
             },
         },
     }
-    tags = sorted({tag for query in queries for tag in query.tags} | {"Queries", "SPARQL"})
+    paths["/api/changes/validate"] = {"post": _validate_change_operation()}
+    tags = sorted({tag for query in queries for tag in query.tags}
+                  | {"Queries", "SPARQL", "Changes"})
     document: dict[str, Any] = {
         "openapi": "3.0.3",
         "info": {
