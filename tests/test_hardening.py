@@ -424,7 +424,8 @@ def test_a_query_that_is_not_utf8_is_a_400(server):
 # --- Queries that can be stopped ----------------------------------------------------------------
 
 
-def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path):
+@pytest.mark.parametrize("persisted", [True, False], ids=["persisted", "in-memory"])
+def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path, persisted):
     """With the thread design a third runaway was refused because two earlier ones still ran;
     worker processes are killed at the limit, so every runaway gets its own full time and an
     ordinary query is answered right after."""
@@ -433,7 +434,8 @@ def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path):
     from fixtures.example import RUNAWAY_QUERY, RUNAWAY_TRIPLES
     from govgraph.store import EmbeddedStore
 
-    store = EmbeddedStore(tmp_path / "store", timeout=1.0, query_processes=2)
+    store = EmbeddedStore(tmp_path / "store" if persisted else None, timeout=1.0,
+                          query_processes=2)
     try:
         store._store.bulk_extend(
             ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),

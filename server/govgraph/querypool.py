@@ -34,6 +34,7 @@ MAX_RESULT_BYTES = 64 * 1024 * 1024
 # Workers run at a lower CPU priority: a core spent on someone's runaway query is given up at
 # once to the server's own requests (saved queries, pages), which then keep their latency.
 WORKER_NICENESS = 10
+STARTUP_SECONDS = 30  # at most, for a worker to import what it needs
 BUSY_WAIT = 0.1  # seconds a query waits for a free worker before it is refused (503)
 
 
@@ -57,6 +58,7 @@ def _serve(connection: Connection) -> None:
     """A worker's loop: open the named snapshot, answer each query, until the pipe closes."""
     store: ox.Store | None = None
     opened = None
+    connection.send("ready")  # imports done: time from now on is the queries'
     while True:
         try:
             folder, text, default_graph, named_graphs, max_bytes = connection.recv()
@@ -120,7 +122,10 @@ class QueryPool:
             [sys.executable, "-m", "govgraph.querypool", str(theirs.fileno())],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         theirs.close()
-        return _Worker(process, Connection(ours.detach()))
+        connection = Connection(ours.detach())
+        if connection.poll(STARTUP_SECONDS):
+            connection.recv()
+        return _Worker(process, connection)
 
     def run(self, folder: str, text: str, timeout: float,
             default_graph: list[str] | None = None,

@@ -22,6 +22,10 @@ stopped at once (the worker checks a cancel flag and the row limit between rows)
 blocks inside Oxigraph (a large ORDER BY or aggregate) cannot be interrupted and finishes in the
 background. Such over-time queries are counted, and while `max_overdue` of them are still running
 new queries are refused at once with `QueryTimeout` rather than queued behind them.
+
+Queries people write (`isolated=True`: /sparql, the editor) go instead to worker processes
+(`querypool.QueryPool`, `query_processes` of them) reading a snapshot of the current version;
+a worker over time is killed, so such a query never runs on after its 503.
 """
 
 from __future__ import annotations
@@ -32,9 +36,11 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import threading
 import urllib.error
 import uuid
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -467,9 +473,9 @@ class EmbeddedStore:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._version: str | None = None
-        self._processes: QueryPool | None = None
-        if self.path is not None and query_processes > 0:
-            self._processes = QueryPool(query_processes)
+        self._query_processes = query_processes
+        self._processes: QueryPool | None = None  # started with the first isolated query
+        self._snapshots: Path | None = None
 
     # queries
 
@@ -496,7 +502,7 @@ class EmbeddedStore:
             options["named_graphs"] = _graph_names(named_graph_uris, "named-graph-uri")
             if not default_graph_uris:  # the Protocol: then the default graph is empty
                 options["default_graph"] = []
-        if isolated and self._processes is not None:
+        if isolated and self._query_processes > 0:
             return self._query_in_process(text, options, limit, wait)
         return self._query_in_thread(text, options, limit, wait)
 
@@ -505,7 +511,9 @@ class EmbeddedStore:
         """Run the query in a worker process, stopped at the time limit (`QueryPool`)."""
         graphs = {key: [n.value for n in value]  # type: ignore[attr-defined]
                   for key, value in options.items()}
-        assert self._processes is not None
+        with self._lock:
+            if self._processes is None:
+                self._processes = QueryPool(self._query_processes)
         kind, payload = self._processes.run(self._snapshot(), text, wait,
                                             graphs.get("default_graph"),
                                             graphs.get("named_graphs"))
@@ -521,11 +529,17 @@ class EmbeddedStore:
 
     def _snapshot(self) -> str:
         """The folder worker processes read: the store itself if nothing writes it, else a
-        snapshot of the current version (made once per version; the last two are kept)."""
-        assert self.path is not None
+        snapshot of the current version (made once per version; the last two are kept): a
+        backup (hard links) of a persisted store, a copy on disk of one in memory."""
         if self.read_only:
             return str(self.path)
-        snapshots = self.path.with_name(f".{self.path.name}.snapshots")
+        if self._snapshots is None:
+            if self.path is not None:
+                self._snapshots = self.path.with_name(f".{self.path.name}.snapshots")
+            else:  # removed when the store is dropped or the process ends
+                self._snapshots = Path(tempfile.mkdtemp(prefix="govgraph-snapshots-"))
+                weakref.finalize(self, shutil.rmtree, self._snapshots, True)
+        snapshots = self._snapshots
         with self._write_lock:
             version = self._version or _read_version(self._local_query)
             self._version = version
@@ -534,7 +548,13 @@ class EmbeddedStore:
                 snapshots.mkdir(parents=True, exist_ok=True)
                 staging = snapshots / f".{folder.name}.making"
                 shutil.rmtree(staging, ignore_errors=True)
-                self._store.backup(str(staging))
+                if self.path is not None:
+                    self._store.backup(str(staging))
+                else:
+                    copy = ox.Store(str(staging))
+                    copy.bulk_extend(self._store.quads_for_pattern(None, None, None))
+                    copy.flush()
+                    del copy
                 os.rename(staging, folder)
                 older = sorted((p for p in snapshots.iterdir() if p != folder),
                                key=lambda p: p.stat().st_mtime)
@@ -982,7 +1002,8 @@ def open_store(settings: Settings) -> Store:
     store = EmbeddedStore(path, timeout=settings.query_timeout, result_limit=settings.result_limit,
                           read_only=settings.read_only and path is not None,
                           limits=TextLimits.of(settings),
-                          query_processes=settings.query_processes)
+                          query_processes=(settings.query_processes
+                                           if settings.store == "oxigraph" else 0))
     if store.read_only:
         if store.is_empty():
             raise GovgraphError(f"the store at {path} is empty; load it first (serve it once "
