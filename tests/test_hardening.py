@@ -464,3 +464,24 @@ def test_a_method_not_allowed_names_the_allowed_ones(server):
     assert status == 405
     assert "GET" in headers["Allow"]
     assert "error" in json.loads(body)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * { ?s ?p ?o .SERVICE <URL> {} }",
+    "SELECT * { ?o.SERVICE <URL> {} }",
+    "SELECT * { ?s ?p 'x'SERVICE <URL> {} }",
+    "SELECT * { ?s ex:a\\#x SERVICE <URL> { } }",
+    "SELECT * { ?s \\u0053ERVICE <URL> {} }",
+], ids=["after-dot", "after-variable", "after-string", "escaped-hash", "codepoint-escape"])
+def test_service_cannot_be_hidden_from_the_scanner(server, recorder, query):
+    text = "PREFIX ex: <http://example.org/> " + query.replace("URL", recorder.url)
+    status, _, _ = get(f"{server}/sparql?query=" + urllib.parse.quote(text))
+    assert status == 400
+    assert recorder.connections == 0
+
+
+def test_brackets_inside_what_reads_as_an_iri_still_count(server):
+    query = "SELECT * { ?s ?p ?o FILTER(?o <" + "(" * DEEP + "1" + ")" * DEEP + "> ?o) }"
+    status, _, body = get(f"{server}/sparql?query=" + urllib.parse.quote(query))
+    assert status == 400 and "GOVGRAPH_MAX_QUERY_DEPTH" in body
+    assert alive(server)

@@ -21,14 +21,17 @@ DEFAULT_MAX_QUERY_CHARS = 100_000
 DEFAULT_MAX_DEPTH = 64
 DEFAULT_MAX_JSON_DEPTH = 64
 
-# What brackets, keywords and `;` inside do not count in: comments, strings and IRIs.
+# What brackets, keywords and `;` inside do not count in: comments, strings, IRIs, variables,
+# and a character escaped in a prefixed name (`ex:a\#b` starts no comment).
 SPARQL_LITERALS = r"""
       (?P<comment>\#[^\n]*)
     | '''(?:[^'\\]|\\.|'(?!''))*'''
     | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
     | '(?:[^'\\\n]|\\.)*'
     | "(?:[^"\\\n]|\\.)*"
-    | <[^<>"{}|^`\\\x00-\x20]*>
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | [?$]\w+
+    | \\[^uU]
 """
 # Then brackets, SERVICE, and codepoint escapes (\u0053ERVICE: SPARQL allows them anywhere,
 # so they could hide a word).
@@ -36,11 +39,12 @@ _SPARQL_TOKENS = re.compile(
     SPARQL_LITERALS + r"""
     | (?P<open>[{(\[])
     | (?P<close>[})\]])
-    | (?P<service>(?<![\w:?$.\-])SERVICE(?![\w:\-]))
+    | (?P<service>(?<![\w:\-])SERVICE(?![\w:\-]))
     | (?P<escape>\\[uU])
     """,
     re.VERBOSE | re.DOTALL | re.IGNORECASE,
 )
+_BRACKET = re.compile(r"[(\[]")
 _AFTER_SERVICE = re.compile(r"(?:\s|\#[^\n]*\n)*(?:SILENT\b(?:\s|\#[^\n]*\n)*)?(\S+)",
                             re.IGNORECASE)
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|(?P<open>[\[{])|(?P<close>[\]}])', re.DOTALL)
@@ -78,15 +82,15 @@ class TextLimits:
         depth = 0
         for match in _SPARQL_TOKENS.finditer(text):
             kind = match.lastgroup
-            if kind == "open":
-                depth += 1
-                if depth > self.max_depth:
-                    line = text.count("\n", 0, match.start()) + 1
-                    raise TextTooLarge(
-                        f"the {what} nests brackets more than {self.max_depth} deep (line "
-                        f"{line}), the limit (GOVGRAPH_MAX_QUERY_DEPTH)")
-            elif kind == "close":
-                depth -= 1
+            if kind in ("open", "close") or (kind == "iri" and _BRACKET.search(match.group())):
+                # `?a<((1))>?b` reads as an IRI or as two comparisons: count its brackets too
+                for char in match.group():
+                    depth += 1 if char in "{([" else -1 if char in "})]" else 0
+                    if depth > self.max_depth:
+                        line = text.count("\n", 0, match.start()) + 1
+                        raise TextTooLarge(
+                            f"the {what} nests brackets more than {self.max_depth} deep (line "
+                            f"{line}), the limit (GOVGRAPH_MAX_QUERY_DEPTH)")
             elif kind == "service":
                 self._check_service(text, match.end(), what)
             elif kind == "escape":
