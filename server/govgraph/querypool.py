@@ -35,7 +35,7 @@ MAX_RESULT_BYTES = 64 * 1024 * 1024
 # once to the server's own requests (saved queries, pages), which then keep their latency.
 WORKER_NICENESS = 10
 STARTUP_SECONDS = 30  # at most, for a worker to import what it needs
-BUSY_WAIT = 0.1  # seconds a query waits for a free worker before it is refused (503)
+BUSY_WAIT = 0.01  # seconds a query waits for a free worker before it is refused (503)
 
 
 class _Capped(io.RawIOBase):
