@@ -485,3 +485,30 @@ def test_brackets_inside_what_reads_as_an_iri_still_count(server):
     status, _, body = get(f"{server}/sparql?query=" + urllib.parse.quote(query))
     assert status == 400 and "GOVGRAPH_MAX_QUERY_DEPTH" in body
     assert alive(server)
+
+
+def test_snapshots_of_a_killed_process_are_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    from govgraph.store import SNAPSHOTS, EmbeddedStore
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess_pid_that_ended()
+    orphan = tmp_path / f"{SNAPSHOTS}{dead}-abc"
+    orphan.mkdir()
+    store = EmbeddedStore(timeout=5.0, query_processes=1)
+    try:
+        assert store.query("ASK { ?s ?p ?o }", isolated=True).boolean is False
+        assert not orphan.exists()
+        assert len(list(tmp_path.glob(f"{SNAPSHOTS}*"))) == 1  # this store's own
+    finally:
+        store.close()
+
+
+def subprocess_pid_that_ended() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid

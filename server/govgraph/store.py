@@ -537,7 +537,8 @@ class EmbeddedStore:
             if self.path is not None:
                 self._snapshots = self.path.with_name(f".{self.path.name}.snapshots")
             else:  # removed when the store is dropped or the process ends
-                self._snapshots = Path(tempfile.mkdtemp(prefix="govgraph-snapshots-"))
+                _remove_orphaned_snapshots()
+                self._snapshots = Path(tempfile.mkdtemp(prefix=f"{SNAPSHOTS}{os.getpid()}-"))
                 weakref.finalize(self, shutil.rmtree, self._snapshots, True)
         snapshots = self._snapshots
         with self._write_lock:
@@ -698,6 +699,18 @@ class EmbeddedStore:
             del self._store  # pyoxigraph closes the folder when its store is dropped
             if self._folder_lock is not None:
                 self._folder_lock.close()
+
+
+SNAPSHOTS = "govgraph-snapshots-"  # + the owner's process id: in the temporary folder
+
+
+def _remove_orphaned_snapshots() -> None:
+    """Remove the in-memory stores' snapshot folders of processes that ended without cleaning
+    up (killed)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SNAPSHOTS}*-*"):
+        owner = folder.name[len(SNAPSHOTS):].split("-", 1)[0]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def folder_lock(path: Path, *, shared: bool) -> IO[bytes]:
