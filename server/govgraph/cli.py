@@ -240,7 +240,8 @@ def run_serve(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     try:
-        serve(app, host=args.host, port=args.port)
+        # 8 threads: a few clients each holding one (e.g. with slow queries) leave the rest free
+        serve(app, host=args.host, port=args.port, threads=8)
     except OSError as exc:
         raise GovgraphError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from exc
     return EXIT_OK

@@ -139,6 +139,12 @@ class Settings:
     prevalidate: bool = False  # serve: validate the graph in the background at start
     response_cache: int = 512  # saved-query answers kept per graph version (0: off)
     read_only: bool = False  # refuse every write (set for `serve --workers N` replicas)
+    max_request_bytes: int = 4_000_000  # any request body (413 beyond)
+    max_query_chars: int = 100_000  # SPARQL query text (a proposal's update: its own limit)
+    max_query_depth: int = 64  # brackets nested in SPARQL text (Oxigraph overflows ~2,500)
+    max_json_depth: int = 64  # arrays/objects nested in a JSON body
+    service_allowlist: frozenset[str] = frozenset()  # SERVICE endpoints queries may name
+    query_processes: int = 2  # persisted store: worker processes, killed at the time limit
 
     def __post_init__(self) -> None:
         self.project_root = Path(self.project_root)
@@ -181,6 +187,12 @@ class Settings:
             raise InputError("the response cache size must be 0 (off) or a number of answers")
         if self.max_change_triples <= 0 or self.max_import_triples <= 0:
             raise InputError("the change size limits must be positive numbers of triples")
+        for name in ("max_request_bytes", "max_query_chars", "max_query_depth", "max_json_depth"):
+            if getattr(self, name) <= 0:
+                raise InputError(f"GOVGRAPH_{name.upper()} must be a positive number")
+        if self.query_processes < 0:
+            raise InputError("GOVGRAPH_QUERY_PROCESSES must be 0 (threads) or more")
+        self.service_allowlist = frozenset(self.service_allowlist)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -217,6 +229,16 @@ class Settings:
             values["name"] = env["GOVGRAPH_NAME"]
         if env.get("GOVGRAPH_RESPONSE_CACHE"):
             values["response_cache"] = _number(env, "GOVGRAPH_RESPONSE_CACHE", int)
+        for variable, name in (("GOVGRAPH_MAX_REQUEST_BYTES", "max_request_bytes"),
+                               ("GOVGRAPH_MAX_QUERY_CHARS", "max_query_chars"),
+                               ("GOVGRAPH_MAX_QUERY_DEPTH", "max_query_depth"),
+                               ("GOVGRAPH_MAX_JSON_DEPTH", "max_json_depth"),
+                               ("GOVGRAPH_QUERY_PROCESSES", "query_processes")):
+            if env.get(variable):
+                values[name] = _number(env, variable, int)
+        if env.get("GOVGRAPH_SERVICE_ALLOWLIST"):
+            values["service_allowlist"] = frozenset(
+                env["GOVGRAPH_SERVICE_ALLOWLIST"].replace(",", " ").split())
         if env.get("GOVGRAPH_PREVALIDATE"):
             values["prevalidate"] = _flag(env, "GOVGRAPH_PREVALIDATE")
         tokens: dict[str, str] = {}

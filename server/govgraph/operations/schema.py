@@ -131,7 +131,10 @@ def change_paths() -> dict[str, Any]:
             "summary": "Check a proposed change against the current graph (nothing is stored)",
             "requestBody": body,
             "responses": {"200": {"description": "the check", "content": report},
-                          "400": error}}},
+                          "400": error,
+                          "413": {"description": "the proposal is over a size limit"},
+                          "422": {"description": "a WHERE part over the row limit"},
+                          "503": {"description": "a WHERE part over the time limit"}}}},
         "/api/changes": {"post": {
             "operationId": "propose_change", "tags": ["Changes"],
             "summary": "Store a proposed change (drafter role; bearer token)",

@@ -388,7 +388,8 @@ def sparql_editor():
     status = 200
     if text.strip():
         try:
-            result = _store().query(text, None, govgraph().settings.query_timeout)
+            result = _store().query(text, None, govgraph().settings.query_timeout,
+                                    isolated=True)
         except GovgraphError as exc:
             error, status = exc.message, error_status(exc)
     graph_text = ""
