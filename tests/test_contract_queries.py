@@ -666,3 +666,20 @@ def test_meetings_list_the_mentioned_events_with_their_dates_as_known(ask):
     chaired = ask("meetings", body=ID + "org/goem").rows
     assert [text(r, "title") for r in chaired] == ["LAA Annual Review meeting"]
     assert {text(r, "kind") for r in ask("meetings", body=SSOG).rows} == {"meeting"}
+
+
+def test_search_ranks_a_title_that_is_the_phrase_above_one_that_mentions_it(ask):
+    # 003 minute 267 is titled "Inspection Review"; its slides "Inspection Review – final
+    # update (presentation slides)": both open with the words, the minute's title is them
+    rows = ask("search", text="inspection review").rows
+    titles = [text(r, "matched") for r in rows if text(r, "field") == "title"]
+    slides = "Inspection Review – final update (presentation slides)"
+    assert titles[:2] == ["Inspection Review", slides]
+    # 003 minute 265 "Total Place Programme – Update" opens with the words; the event's title
+    # ("national Total Place Programme meeting") has them further in; texts come after both
+    found = [local(r["resource"]) for r in ask("search", text="Total Place").rows]
+    minute = found.index("meeting/ssog-2009-09-02/minute/265")
+    event = found.index("event/national-total-place-event-2009-09-02")
+    assert minute < event < found.index("meeting/ssog-2009-09-02/minute/262")
+    orders = [int(r["matchOrder"]) for r in ask("search", text="Total Place").rows]
+    assert orders == sorted(orders)
