@@ -102,3 +102,12 @@ def test_the_picture_explains_and_shows_what_is_only_possibly_in_force(page, ser
     for stroke in strokes:
         assert contrast(stroke, background) >= 3, (stroke, background)
     assert_accessible(page)
+
+
+def test_a_person_page_with_names_then_and_mentioned_events_is_accessible(page, server: str):
+    page.goto(server + "/person/catherine-griffiths")
+    expect(page.locator("#mentioned-events-heading")).to_be_visible()
+    assert_accessible(page)
+    page.goto(server + "/person/john-sinnott")
+    expect(page.locator("#memberships")).to_contain_text("its name then")
+    assert_accessible(page)

@@ -21,7 +21,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from govgraph import browse
+from govgraph import as_recorded, browse
 from govgraph.browse import Ref
 from govgraph.change_view import structure_with_change
 from govgraph.diagram import KIND_TEXT, render_svg
@@ -198,7 +198,13 @@ def person(slug: str):
     page = browse.person_page(_store(), _data_iri("person", slug))
     if page is None:
         return _not_found(f"There is no person '{slug}' in the graph.")
-    return render_template("person.html", page_title=page.person.label, page=page)
+    return render_template(
+        "person.html",
+        page_title=page.person.label,
+        page=page,
+        body_names_then=as_recorded.body_names_then(_store(), page.memberships),
+        mentioned_events=as_recorded.events_with(_store(), page.person.iri),
+    )
 
 
 @blueprint.get("/meeting/<slug>")
