@@ -581,6 +581,7 @@ class ParsedChange:
     operations: tuple[CompValue | DataOperation, ...] = ()
     add: Graph | None = None
     remove: Graph | None = None
+    structure: ChangeRequest | None = None  # structure operations: compiled against the graph
 
 
 def parse_request(request: ChangeRequest, *, base_iri: str = DEFAULT_BASE,
@@ -588,6 +589,8 @@ def parse_request(request: ChangeRequest, *, base_iri: str = DEFAULT_BASE,
                   limits: TextLimits | None = None) -> ParsedChange:
     """Parse a proposal (in time linear in its size; the triple limit counted while parsing).
     Raises ParseError (line named), ChangeError or ChangeTooLarge."""
+    if request.operations is not None:
+        return ParsedChange(structure=request)
     if request.update is not None:
         operations = parse_update(request.update, source, base_iri, max_triples=max_triples,
                                   limits=limits)
@@ -624,13 +627,14 @@ def evaluate(request: ChangeRequest | ParsedChange, graph: Graph, *,
     fresh: set[URIRef] = set()
     try:
         consequences: tuple[Any, ...] = ()
-        if request.operations is not None:
+        structure = parsed.structure
+        if structure is not None:
             from govgraph.operations import compile_operations
 
             consequences = tuple(compile_operations(
-                request.operations, recorder, base_iri=base_iri,
-                proposal={**(request.proposal or {"description": request.description}),
-                          "import": request.imported}))
+                structure.operations, recorder, base_iri=base_iri,
+                proposal={**(structure.proposal or {"description": structure.description}),
+                          "import": structure.imported}))
         elif parsed.add is None:
             for operation in parsed.operations:
                 _apply_operation(operation, recorder, fresh, base_iri, where or WhereLimits())
@@ -638,7 +642,7 @@ def evaluate(request: ChangeRequest | ParsedChange, graph: Graph, *,
             _apply_turtle(parsed, recorder, fresh, base_iri, source)
         diff = Diff(frozenset(recorder.added), frozenset(recorder.removed),
                     frozenset(fresh & {t for tr in recorder.added for t in tr}),
-                    recorder.already_present, consequences, request.operations is not None)
+                    recorder.already_present, consequences, structure is not None)
     finally:
         recorder.undo()
     return diff
