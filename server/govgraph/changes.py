@@ -718,10 +718,11 @@ class ChangeChecker:
         with self._lock:
             return set(self._current().graph.objects(node, RDF.type))
 
-    def advance(self, graph: Graph, report: CheckReport, version: str) -> None:
-        """Take `graph` (the current graph with `report`'s change made, now in the store at
-        `version`) as the working graph, with the report's results as its full validation,
-        so the next check need not read and validate everything again."""
+    def advance(self, graph: Graph | None, report: CheckReport, version: str) -> None:
+        """Take the current graph with `report`'s change made (now in the store at `version`)
+        as the working graph, with the report's results as its full validation, so the next
+        check need not read and validate everything again. The working graph is moved on in
+        place when it is the one checked; else `graph` is taken (None: read afresh)."""
         with self._lock:
             results = [*report.introduced, *report.remaining]
             baseline = ValidationReport(
@@ -737,6 +738,9 @@ class ChangeChecker:
                 store = old.oxigraph
                 if old._view is not None:
                     view = old._view.updated(old.graph, report.diff)
+            elif graph is None:
+                self._working = None
+                return
             else:
                 store = oxigraph_of(graph)
                 if store is None:

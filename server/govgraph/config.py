@@ -68,6 +68,7 @@ class Settings:
     state_dir: Path | None = None
     max_change_triples: int = 5000
     prevalidate: bool = False  # serve: validate the graph in the background at start
+    snapshot_every: int = 0  # write a snapshot of the graph every N change sets (0: on demand)
     response_cache: int = 512  # saved-query answers kept per graph version (0: off)
     read_only: bool = False  # refuse every write (set for `serve --workers N` replicas)
 
@@ -137,6 +138,8 @@ class Settings:
             values["max_change_triples"] = _number(env, "GOVGRAPH_MAX_CHANGE_TRIPLES", int)
         if env.get("GOVGRAPH_RESPONSE_CACHE"):
             values["response_cache"] = _number(env, "GOVGRAPH_RESPONSE_CACHE", int)
+        if env.get("GOVGRAPH_SNAPSHOT_EVERY"):
+            values["snapshot_every"] = _number(env, "GOVGRAPH_SNAPSHOT_EVERY", int)
         if env.get("GOVGRAPH_PREVALIDATE"):
             values["prevalidate"] = _flag(env, "GOVGRAPH_PREVALIDATE")
         tokens: dict[str, str] = {}
