@@ -356,6 +356,7 @@ class Workflow:
                 ) -> tuple[Proposal, CheckReport]:
         """Check `request` and store it as a pending proposal (even if it would not conform:
         the report says so, and approval will refuse it until it does)."""
+        self._refuse_if_read_only()
         report = self.check(request)
         created = datetime.now(UTC)
         signature = report.diff.signature()
@@ -625,10 +626,13 @@ class Workflow:
     @contextmanager
     def _writing(self, doing: str) -> Iterator[None]:
         """Refuse at once on a read-only state folder; report a failed write readably."""
-        if self.read_only_reason is not None:
-            raise StateFolderError(self.read_only_reason, 503)
+        self._refuse_if_read_only()
         with writing(self.files.directory, doing):
             yield
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only_reason is not None:
+            raise StateFolderError(self.read_only_reason, 503)
 
     def _mark_approved(self, proposal: Proposal, journal: dict[str, Any]) -> Proposal:
         proposal = _approved(proposal, journal)

@@ -72,7 +72,7 @@ def group_by_document(graph: Graph, model: Graph, base_iri: str,
         if top not in model_subjects and triple not in model:
             by_root[top].append(triple)
     files: dict[str, list[Triple]] = defaultdict(list)
-    for top, triples in by_root.items():
+    for triples in by_root.values():
         documents = {document_of(o, base_iri) for _, p, o in triples if p == PROV.wasDerivedFrom}
         documents.discard(None)
         if len(documents) == 1:
