@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import subprocess
-import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, RENAME_UPDATE, call
 from govgraph.changes import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
@@ -34,12 +35,8 @@ from govgraph.store import open_store
 from govgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "changes" / "structure.ttl"
-LT = "https://w3id.org/govgraph/id/"
 BOARD = LT + "body/board"
 TOKENS = {"drafter-token-456": "drafter", "approver-token-789": "approver"}
-DRAFTER = {"Authorization": "Bearer drafter-token-456"}
-APPROVER = {"Authorization": "Bearer approver-token-789"}
 
 NEW_GROUP = ChangeRequest(add="""
 <body/task-group> a org:Organization , gg:TaskAndFinishGroup ;
@@ -50,10 +47,7 @@ NEW_GROUP = ChangeRequest(add="""
     prov:wasDerivedFrom <doc/test> .
 """, description="A task group under the theme board")
 
-RENAME = ChangeRequest(update="""
-DELETE DATA { <body/working-group> skos:prefLabel "Working Group"@en } ;
-INSERT DATA { <body/working-group> skos:prefLabel "Delivery Group"@en }
-""", description="Rename the working group")
+RENAME = ChangeRequest(update=RENAME_UPDATE, description="Rename the working group")
 
 END_MEMBERSHIP = ChangeRequest(update="""
 INSERT { ?period time:hasEnd [ a time:Instant ; time:inXSDDate "2009-06-10"^^xsd:date ] }
@@ -227,14 +221,22 @@ def _no_space(*args, **kwargs):
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
-def test_a_full_state_folder_refuses_the_approval_and_lists_nothing(tmp_path, monkeypatch):
+@pytest.mark.parametrize("failing, message", [
+    ("log", "state folder .* is full"),  # the change set cannot be written
+    ("store", "store could not record the change"),  # the store refuses the committed change
+])
+def test_a_full_folder_refuses_the_approval_and_lists_nothing(tmp_path, monkeypatch, failing,
+                                                              message):
     state = tmp_path / "state"
     settings = settings_for()
     workflow = Workflow.open(settings, open_store(settings), directory=state)
     before = workflow.store.graph()
     proposal, _ = workflow.propose(RENAME, author="drafter")
-    monkeypatch.setattr(ChangeLog, "stage", _no_space)
-    with pytest.raises(StateFolderError, match="is full") as raised:
+    if failing == "log":
+        monkeypatch.setattr(ChangeLog, "stage", _no_space)
+    else:
+        monkeypatch.setattr(workflow.store, "update", _no_space)
+    with pytest.raises(StateFolderError, match=message) as raised:
         workflow.approve(proposal.id, "approver", BOARD, "2010-01-05")
     assert raised.value.status == 507
     assert workflow.change_sets() == []
@@ -245,49 +247,22 @@ def test_a_full_state_folder_refuses_the_approval_and_lists_nothing(tmp_path, mo
     assert workflow.approve(proposal.id, "approver", BOARD, "2010-01-05").status == APPROVED
 
 
-def test_a_store_that_refuses_the_change_takes_it_out_of_the_log(tmp_path, monkeypatch):
-    state = tmp_path / "state"
-    settings = settings_for()
-    workflow = Workflow.open(settings, open_store(settings), directory=state)
-    before = workflow.store.graph()
-    proposal, _ = workflow.propose(RENAME, author="drafter")
-    monkeypatch.setattr(workflow.store, "update", _no_space)
-    with pytest.raises(StateFolderError, match="could not record the change") as raised:
-        workflow.approve(proposal.id, "approver", BOARD, "2010-01-05")
-    assert raised.value.status == 507
-    assert workflow.change_sets() == []
-    assert workflow.get(proposal.id).status == PENDING
-    assert isomorphic(workflow.store.graph(), before)
-
-
-def _call(url: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if data else "GET",
-                                     headers={"Content-Type": "application/json",
-                                              **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
 def test_a_full_state_folder_is_a_507_over_http_and_history_stays_empty(tmp_path, monkeypatch,
                                                                          serve_app):
     state = tmp_path / "state"
     app = create_app(settings_for(tokens=TOKENS, state_dir=state))
     with serve_app(app) as url:
-        status, created = _call(f"{url}/api/changes", {"update": RENAME.update}, DRAFTER)
+        status, created = call(f"{url}/api/changes", {"update": RENAME.update}, DRAFTER)
         assert status == 201
         proposal = created["proposal"]["id"]
         monkeypatch.setattr(ChangeLog, "stage", _no_space)
-        status, body = _call(f"{url}/api/changes/{proposal}/approve",
+        status, body = call(f"{url}/api/changes/{proposal}/approve",
                              {"approvedBy": BOARD, "date": "2010-01-05"}, APPROVER)
         assert status == 507
         assert "state folder" in body["error"] and "is full" in body["error"]
-        assert _call(f"{url}/api/changes/history") == (200, [])
+        assert call(f"{url}/api/changes/history") == (200, [])
         monkeypatch.setattr(os, "replace", _no_space)  # the proposal cannot be stored either
-        status, body = _call(f"{url}/api/changes", {"update": RENAME.update}, DRAFTER)
+        status, body = call(f"{url}/api/changes", {"update": RENAME.update}, DRAFTER)
         assert status == 507 and "is full" in body["error"]
 
 
@@ -354,13 +329,13 @@ def test_a_server_on_a_read_only_state_folder_starts_read_only_and_says_so(read_
     assert any("is read-only" in r.getMessage() and "503" in r.getMessage()
                for r in caplog.records)
     with serve_app(app) as url:
-        status, history = _call(f"{url}/api/changes/history")
+        status, history = call(f"{url}/api/changes/history")
         assert status == 200 and [h["changeSet"] for h in history] == [1]
         label = ("ASK { <https://w3id.org/govgraph/id/body/working-group> "
                  "<http://www.w3.org/2004/02/skos/core#prefLabel> \"Delivery Group\"@en }")
         with urllib.request.urlopen(f"{url}/sparql?query={urllib.parse.quote(label)}",
                                     timeout=60) as response:
             assert json.loads(response.read())["boolean"] is True  # the log was replayed
-        status, body = _call(f"{url}/api/changes", {"add": NEW_GROUP.add}, DRAFTER)
+        status, body = call(f"{url}/api/changes", {"add": NEW_GROUP.add}, DRAFTER)
         assert status == 503
         assert "read-only" in body["error"] and str(read_only_state) in body["error"]

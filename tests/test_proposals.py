@@ -23,6 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
+from fixtures.workflow import RENAME_UPDATE
 from govgraph.changes import ChangeChecker, ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import ParameterError
@@ -54,10 +55,7 @@ NEW_GROUP = ChangeRequest(add="""
     prov:wasDerivedFrom <doc/test> .
 """, description="A task group under the theme board")
 
-RENAME = ChangeRequest(update="""
-DELETE DATA { <body/working-group> skos:prefLabel "Working Group"@en } ;
-INSERT DATA { <body/working-group> skos:prefLabel "Delivery Group"@en }
-""", description="Rename the working group")
+RENAME = ChangeRequest(update=RENAME_UPDATE, description="Rename the working group")
 
 CYCLE = ChangeRequest(update="INSERT DATA { <body/board> org:reportsTo <body/imag> }",
                       description="A cycle")
