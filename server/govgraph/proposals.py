@@ -237,6 +237,11 @@ class ProposalStore:
         """The proposal written beside its file, to be renamed into place (`install`)."""
         return stage(self._proposal_path(proposal.id), self._proposal_bytes(proposal))
 
+    def install(self, staged: Path, proposal_id: str) -> Proposal:
+        """A staged proposal renamed into place; returns it as stored."""
+        install(staged, self._proposal_path(proposal_id))
+        return self.get(proposal_id)
+
     def get(self, proposal_id: str) -> Proposal:
         path = self._proposal_path(proposal_id)
         try:
@@ -445,8 +450,7 @@ class Workflow:
             self._apply_committed(diff, sequence, staged_proposal)
             self.checker.advance(None, report, self.store.version())
             self._pause("store-updated")
-            install(staged_proposal, self.files._proposal_path(proposal.id))
-            proposal = self.files.get(proposal.id)
+            proposal = self.files.install(staged_proposal, proposal.id)
             self._pause("proposal-updated")
         logger.info("proposal %s approved by %s (%s on %s): change set %d, +%d/-%d triples",
                     proposal.id, approver, approved_by, approval_date, sequence, len(diff.added),
