@@ -14,6 +14,7 @@ import gc
 import json
 import logging
 import os
+import shutil
 import subprocess
 import urllib.parse
 import urllib.request
@@ -27,6 +28,7 @@ from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, RENAME_UPDATE, cal
 from govgraph.changes import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
+from govgraph.errors import GovgraphError
 from govgraph.graph import load_ontology
 from govgraph.namespaces import SKOS
 from govgraph.proposals import APPROVED, PENDING, Workflow
@@ -130,6 +132,34 @@ def test_an_in_memory_store_is_rebuilt_from_the_latest_snapshot_and_the_log(tmp_
     assert isomorphic(fresh.graph(), expected)
     assert done is None  # the first open did the work
     assert len(ChangeLog(state).snapshots()) == 2  # the base kept before change set 1, and 1
+
+
+def test_a_store_made_anew_is_rebuilt_from_a_snapshot_or_refused_without_one(tmp_path):
+    state, store_path = tmp_path / "state", tmp_path / "store"
+    settings = settings_for(store_path)
+
+    def reopen():
+        gc.collect()
+        store = open_store(settings)
+        return store, Workflow.open(settings, store, directory=state)
+
+    store, workflow = reopen()
+    approve(workflow, END_MEMBERSHIP)  # names a blank node of this store
+    expected = store.graph()
+    workflow.snapshot()
+    store.close()
+    del workflow, store
+    shutil.rmtree(store_path)  # the store folder is lost: a new one is loaded from the data
+    (state / "snapshots").rename(tmp_path / "kept")
+
+    with pytest.raises(GovgraphError, match="names blank nodes .* no snapshot"):
+        reopen()
+    gc.collect()
+    shutil.rmtree(store_path)
+    (tmp_path / "kept").rename(state / "snapshots")
+    store, _ = reopen()
+    assert isomorphic(store.graph(), expected)
+    store.close()
 
 
 def test_snapshots_every_n_changes(tmp_path):

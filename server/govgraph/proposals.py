@@ -61,7 +61,7 @@ from govgraph.record.log import (
     writing,
 )
 from govgraph.record.sync import applied_sequence, apply_change, load_snapshot
-from govgraph.terms import diff_triple_lines
+from govgraph.terms import diff_triple_lines, is_skolem
 
 if TYPE_CHECKING:  # govgraph.changes (pyshacl, rdflib's SPARQL parser) is imported on first use
     from govgraph.changes import ChangeChecker, ChangeRequest, CheckReport, Diff
@@ -692,18 +692,20 @@ class Workflow:
             logger.error("the store holds change sets up to %d but the log ends at %d: the "
                          "state folder is not the one this store was kept with", applied, last)
             return None
-        start = applied
+        start, snapshot = applied, None
         if start is None:
             snapshot = self.files.log.latest_snapshot(last)
             start = 0
             if snapshot is not None:
                 start, path = snapshot
                 load_snapshot(self.store, path, start)
-            else:
-                logger.warning("the store records no change set and there is no snapshot: "
-                               "the change log is replayed onto the graph it holds")
-        for sequence in range(start + 1, last + 1):
-            added, removed = self.files.log.patch(sequence)
+        patches = {sequence: self.files.log.patch(sequence) for sequence in range(start + 1,
+                                                                                  last + 1)}
+        if applied is None and snapshot is None:
+            _refuse_blank_node_replay(patches)
+            logger.warning("the store records no change set and there is no snapshot: the "
+                           "change log is replayed onto the graph it holds")
+        for sequence, (added, removed) in patches.items():
             apply_change(self.store, added, removed, sequence)
         return f"brought the store from change set {start} up to {last}"
 
@@ -720,6 +722,18 @@ def _approved(proposal: Proposal, journal: dict[str, Any]) -> Proposal:
                             "at": journal["at"], "approvedBy": journal["approvedBy"],
                             "date": journal["date"]})
     return proposal
+
+
+def _refuse_blank_node_replay(patches: dict[int, tuple[set[Any], set[Any]]]) -> None:
+    """A change set naming the blank nodes of the store it was approved on cannot be replayed
+    onto a graph loaded afresh (its blank nodes have other labels): say so, change nothing."""
+    for sequence, (added, removed) in patches.items():
+        if any(is_skolem(term) for triple in added | removed for term in triple):
+            raise GovgraphError(
+                f"change set {sequence} names blank nodes of the store it was approved on, and "
+                "this store holds none of the log and there is no snapshot to replay it onto: "
+                "open the store the log was kept with, or restore a snapshot into snapshots/ "
+                "(`govgraph snapshot` writes one)")
 
 
 def _store_error(exc: Exception) -> GovgraphError:
