@@ -162,6 +162,48 @@ def test_a_store_made_anew_is_rebuilt_from_a_snapshot_or_refused_without_one(tmp
     store.close()
 
 
+CYCLE = ChangeRequest(update="INSERT DATA { <body/board> org:reportsTo <body/imag> }")
+
+
+def _verdict(report) -> dict:
+    data = report.to_json()
+    return {key: data[key] for key in ("conforms", "introduced", "remaining", "fixed",
+                                       "changes")}
+
+
+def test_the_checkers_copy_beside_a_persisted_store_is_reopened_after_a_restart(tmp_path):
+    state, store_path = tmp_path / "state", tmp_path / "store"
+    settings = settings_for(store_path)
+
+    def restart() -> tuple[Workflow, list[int]]:
+        gc.collect()
+        store = open_store(settings)
+        copies: list[int] = []
+        dump = store.ntriples
+        store.ntriples = lambda: copies.append(1) or dump()
+        return Workflow.open(settings, store, directory=state), copies
+
+    workflow, copies = restart()
+    approve(workflow, RENAME)
+    expected = _verdict(workflow.check(CYCLE))
+    assert not expected["conforms"] and copies == [1]
+    workflow.store.close()
+    del workflow
+
+    workflow, copies = restart()
+    assert _verdict(workflow.check(CYCLE)) == expected
+    assert copies == []  # reopened on disk: no copy of the store, no full validation
+    workflow.store.close()
+    del workflow
+
+    # a process killed during a check leaves the copy unmarked: the next start copies again
+    (tmp_path / "store.checker" / "clean").unlink()
+    workflow, copies = restart()
+    assert _verdict(workflow.check(CYCLE)) == expected
+    assert copies == [1]
+    workflow.store.close()
+
+
 def test_snapshots_every_n_changes(tmp_path):
     state = tmp_path / "state"
     settings = settings_for(snapshot_every=2)
