@@ -14,7 +14,8 @@ persisted store. Then, each in a fresh process:
    copy the checker's working graph and write it whole as the graph of record (graph.nt,
    N-Triples, fsynced).
 2. restart: open the store and the workflow (recovery: nothing to replay), then the first
-   check of a proposal; its time, and the process's RSS after opening the store and one full
+   check of a proposal (the checker reopens its copy kept beside the store, `store.checker/`,
+   made in step 1); its time, and the process's RSS after opening the store and one full
    scan (the store's own) against its peak (ru_maxrss).
 
 Figures are printed beside the goals of issue 12 (approval <= 200 ms, first check after a
@@ -108,7 +109,9 @@ def child_approve(store_path: Path, state: Path) -> dict[str, Any]:
     started = time.perf_counter()
     workflow.checker.warm()
     figures: dict[str, Any] = {"checker set-up": time.perf_counter() - started}
-    figures["approval 1"] = timed_approval(workflow, state, the_proposal(store), approver)
+    request = the_proposal(store)
+    (state / "bench-proposal.json").write_text(json.dumps(request.to_json()), encoding="utf-8")
+    figures["approval 1"] = timed_approval(workflow, state, request, approver)
     rename = ChangeRequest(update="""
         DELETE DATA { <https://w3id.org/govgraph/bench/body/bench-new-group> skos:prefLabel
                       "Bench Review Task and Finish Group"@en } ;
@@ -147,7 +150,10 @@ def child_restart(store_path: Path, state: Path) -> dict[str, Any]:
     started = time.perf_counter()
     workflow = Workflow.open(settings, store)
     figures["recovery"] = time.perf_counter() - started
-    request = the_proposal(store)
+    from govgraph.changes import ChangeRequest
+
+    request = ChangeRequest.from_json(json.loads((state / "bench-proposal.json").read_text(
+        encoding="utf-8")))  # picked in step 1: picking it here would count in the RSS
     started = time.perf_counter()
     report = workflow.check(request)
     figures["first check"] = time.perf_counter() - started
@@ -200,8 +206,8 @@ def main() -> None:
         data, count, seconds = generate(SIZES[args.size], workdir)
         print(f"{count:,} triples generated in {ms(seconds)}", flush=True)
     store_path, state = workdir / "store", workdir / "state"
-    shutil.rmtree(store_path, ignore_errors=True)
-    shutil.rmtree(state, ignore_errors=True)
+    for folder in (store_path, store_path.with_name("store.checker"), state):
+        shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
     create_persisted(store_path, [*(Settings(project_root=ROOT).ontology_files or []), data])
     print(f"bulk-loaded into {store_path} in {ms(time.perf_counter() - started)}", flush=True)
@@ -219,7 +225,7 @@ def main() -> None:
                  "copied, written as graph.nt, fsynced)",
                  f"{ms(old['seconds'])} (copy {ms(old['copy seconds'])}); "
                  f"{mb(old['bytes'])} file, process wrote {mb(old['written bytes'])}"))
-    rows.append(("checker set-up (working copy + full validation), as before",
+    rows.append(("checker set-up in step 1 (its copy made on disk + full validation)",
                  ms(approve["checker set-up"])))
     rows.append(("restart: open the store / recovery (nothing to replay)",
                  f"{ms(restart['open'])} / {ms(restart['recovery'])}"))

@@ -11,8 +11,10 @@ Checking is scoped. `ShapeReach` (reach.py) reads every shape's patterns (proper
 triple patterns of its SPARQL constraints) and, for a change, finds the focus nodes whose
 results the changed triples can reach; only those are validated. Results elsewhere come from one
 full validation of the current graph, made once per graph version and cached. The checker works
-on its own copy of the graph, in an in-memory Oxigraph store (read through rdflib's API,
-validated there by the compiled shapes), with its blank nodes skolemised (terms.py) so that
+on its own copy of the graph, in an in-memory Oxigraph store — beside a persisted store, in an
+Oxigraph folder kept across restarts with its full validation (govgraph.record.working) — read
+through rdflib's API, validated there by the compiled shapes, with its blank nodes skolemised
+(terms.py) so that
 results and diffs can name them; they are turned back into blank nodes before anything is
 written to the store. Blank nodes a proposal itself writes (`[ … ]`, `_:x`) get permanent IRIs
 under `lt:genid/` instead, so that history can name them and a later change (or a revert) can
@@ -678,7 +680,8 @@ class ChangeChecker:
                 return self._working
             reopened = self._kept.reopen(version) if self._kept and not self._working else None
             if reopened is not None:
-                self._working = _Working(version, reopened[0], _baseline=reopened[1])
+                self._working = _Working(version, reopened[0], _baseline=reopened[1],
+                                         _view=reopened[2])
                 return self._working
             data = self.store.ntriples()  # a full copy, made ours
             if self.store.version() == version:
@@ -732,7 +735,8 @@ class ChangeChecker:
         finally:
             working = self._working
             if self._kept is not None and working is not None:
-                self._kept.settled(working.oxigraph, working.version, working._baseline)
+                self._kept.settled(working.oxigraph, working.version, working._baseline,
+                                   working._view)
 
     def current_graph(self) -> Graph:
         """A copy of the current (skolemised) working graph (its triples in Oxigraph)."""

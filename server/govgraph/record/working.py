@@ -4,7 +4,8 @@ The checker needs its own copy of the graph with blank nodes skolemised (changes
 Made in memory, it is rebuilt at every start: at 1M triples the first check then copies the
 whole store (a 165 MB dump, seconds of loading) and validates it in full, and the process holds
 the copy in memory. Kept in an Oxigraph folder `<store>.checker/` instead, with the full
-validation of its version, a restart reopens it at once and holds little of it in memory.
+validation (`baseline.json`) and structure view (`view.pickle`) of its version, a restart
+reopens it at once and holds little of it in memory.
 
 It is trusted only if it is known to match: a `clean` marker naming the store version is
 removed before the checker changes its copy (every check applies the change and takes it out
@@ -16,10 +17,11 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 import shutil
 from dataclasses import asdict
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -39,7 +41,9 @@ class WorkingFolder:
         self.key = key  # what else the baseline depends on (the shapes)
         self.marker = self.folder / "clean"
         self.baseline_path = self.folder / "baseline.json"
+        self.view_path = self.folder / "view.pickle"
         self._saved: str | None = None
+        self._saved_view: str | None = None
         self._lock: IO[bytes] | None = None
 
     def _claim(self) -> bool:
@@ -51,8 +55,9 @@ class WorkingFolder:
                 return False
         return True
 
-    def reopen(self, version: str) -> tuple[ox.Store, ValidationReport | None] | None:
-        """The copy and its validation if they match store version `version`, else None."""
+    def reopen(self, version: str) -> tuple[ox.Store, ValidationReport | None, Any] | None:
+        """The copy, its validation and structure view if they match store version `version`
+        (the last two None if not kept), else None."""
         if not self._claim():
             return None
         try:
@@ -72,7 +77,16 @@ class WorkingFolder:
             self._saved = version
             results = [ValidationResult(**r) for r in saved["results"]]
             baseline = ValidationReport(conforms=saved["conforms"], results=results)
-        return store, baseline
+        return store, baseline, self._kept_view(version)
+
+    def _kept_view(self, version: str) -> Any:
+        """The structure view kept for `version` (pickled: the folder is the store's own, as
+        trusted as the store), or None."""
+        try:
+            kept_version, view = pickle.loads(self.view_path.read_bytes())
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+            return None
+        return view if kept_version == version else None
 
     def create(self, skolemised_ntriples: bytes) -> ox.Store | None:
         """A new copy holding `skolemised_ntriples` (None if the folder cannot be made)."""
@@ -88,16 +102,21 @@ class WorkingFolder:
             logger.warning("the checker's copy is kept in memory: %s cannot be used (%s)",
                            self.folder, exc)
             return None
-        self._saved = None
+        self._saved = self._saved_view = None
         return store
 
     def changing(self) -> None:
         """The copy is about to change: trust it no more until `settled`."""
         self.marker.unlink(missing_ok=True)
 
-    def settled(self, store: ox.Store, version: str, baseline: ValidationReport | None) -> None:
-        """The copy matches `version` again; keep `baseline` if it is that version's."""
+    def settled(self, store: ox.Store, version: str, baseline: ValidationReport | None,
+                view: Any = None) -> None:
+        """The copy matches `version` again; keep `baseline` and `view` (that version's)."""
         try:
+            if view is not None and self._saved_view != version:
+                data = pickle.dumps((version, view), protocol=pickle.HIGHEST_PROTOCOL)
+                install(stage(self.view_path, data), self.view_path)
+                self._saved_view = version
             if baseline is not None and self._saved != version:
                 data = {"key": self.key, "version": version, "conforms": baseline.conforms,
                         "results": [asdict(r) for r in baseline.results]}
