@@ -19,6 +19,7 @@ import json
 import logging
 import pickle
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -45,6 +46,7 @@ class WorkingFolder:
         self._saved: str | None = None
         self._saved_view: str | None = None
         self._lock: IO[bytes] | None = None
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govgraph-view")
 
     def _claim(self) -> bool:
         """Hold the copy's lock for this checker's life (False: another checker holds it)."""
@@ -79,6 +81,13 @@ class WorkingFolder:
             baseline = ValidationReport(conforms=saved["conforms"], results=results)
         return store, baseline, self._kept_view(version)
 
+    def _write_view(self, version: str, view: Any) -> None:
+        try:
+            data = pickle.dumps((version, view), protocol=pickle.HIGHEST_PROTOCOL)
+            install(stage(self.view_path, data), self.view_path)
+        except OSError as exc:  # rebuilt at the next start
+            logger.warning("the checker's structure view could not be kept: %s", exc)
+
     def _kept_view(self, version: str) -> Any:
         """The structure view kept for `version` (pickled: the folder is the store's own, as
         trusted as the store), or None."""
@@ -112,11 +121,10 @@ class WorkingFolder:
     def settled(self, store: ox.Store, version: str, baseline: ValidationReport | None,
                 view: Any = None) -> None:
         """The copy matches `version` again; keep `baseline` and `view` (that version's)."""
+        if view is not None and self._saved_view != version:
+            self._saved_view = version  # written in the background: it names its version
+            self._writer.submit(self._write_view, version, view)
         try:
-            if view is not None and self._saved_view != version:
-                data = pickle.dumps((version, view), protocol=pickle.HIGHEST_PROTOCOL)
-                install(stage(self.view_path, data), self.view_path)
-                self._saved_view = version
             if baseline is not None and self._saved != version:
                 data = {"key": self.key, "version": version, "conforms": baseline.conforms,
                         "results": [asdict(r) for r in baseline.results]}
