@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import import_module
 
 from flask import Flask, Response, current_app, jsonify
 from werkzeug.datastructures import MIMEAccept
@@ -34,6 +35,7 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "Content-Type, Link",
     "Access-Control-Max-Age": "86400",
 }
+OPEN_DATA_MODULES = ("linked_data",)
 
 
 @dataclass
@@ -63,6 +65,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     for module in (sparql, api, changes, pages, proposal_pages, builder, paper):
         app.register_blueprint(module.blueprint)
+    for name in OPEN_DATA_MODULES:  # linked data, downloads, feeds (issue 17)
+        app.register_blueprint(import_module(f"govgraph.web.{name}").blueprint)
     accounts.init_app(app)
     app.after_request(_add_cors_headers)
     app.register_error_handler(GovgraphError, _json_error)
