@@ -4,11 +4,13 @@ Everything is made from the current graph version and kept until an approval cha
 
 from __future__ import annotations
 
+import json
 import threading
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 from govgraph.publishing.dump import BY_NAME, DUMP_FILES, Downloads
+from govgraph.publishing.popolo import popolo
 from govgraph.publishing.rdf import BY_MEDIA_TYPE, BY_SUFFIX, HTML, RDF_FORMATS, serialize
 from govgraph.publishing.site import wording
 from govgraph.publishing.void import describe_dataset
@@ -73,6 +75,20 @@ def void():
                            words=wording(govgraph().settings), triples=len(downloads
                            .graph_and_history()[0]), void_formats=RDF_FORMATS)
     return _cached(Response(page), version)
+
+
+_popolo_cache: dict[str, bytes] = {}
+
+
+@blueprint.get("/data/popolo.json")
+def popolo_json() -> Response:
+    """Organizations, persons, memberships, posts and events in Popolo JSON."""
+    version = govgraph().store.version()
+    if version not in _popolo_cache:
+        _popolo_cache.clear()
+        _popolo_cache[version] = json.dumps(popolo(govgraph().store), ensure_ascii=False,
+                                            indent=1).encode("utf-8")
+    return _cached(Response(_popolo_cache[version], mimetype="application/json"), version)
 
 
 @blueprint.get("/data/<name>")
