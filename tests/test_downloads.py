@@ -4,8 +4,6 @@ the same triples; VoID/DCAT describes them and moves on with every approval."""
 from __future__ import annotations
 
 import gzip
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF
 
+from fixtures.open_data import bundled_server as _open_data_server  # noqa: F401 (a fixture)
+from fixtures.open_data import get
 from fixtures.workflow import FIXTURE, NEW_GROUP
 from govgraph.changes import ChangeRequest
 from govgraph.config import Settings
@@ -25,21 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DECISION = "https://w3id.org/govgraph/id/meeting/ssog-2006-06-13/minute/1/decision/i"
 
 
-def get(url: str, accept: str | None = None) -> tuple[bytes, str]:
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    with urllib.request.urlopen(request, timeout=60) as answer:
-        return answer.read(), answer.headers["Content-Type"]
 
-
-@pytest.fixture(scope="module")
-def bundled(serve_app) -> Iterator[tuple[str, object]]:
-    app = create_app(Settings(project_root=ROOT, store="memory"))
-    with serve_app(app) as url:
-        yield url, app.extensions["govgraph"].store
-
-
-def test_the_n_triples_dump_loads_into_an_empty_store_as_the_same_triples(bundled):
-    url, store = bundled
+def test_the_n_triples_dump_loads_into_an_empty_store_as_the_same_triples(bundled_server):
+    url, store = bundled_server
     data, media_type = get(f"{url}/data/govgraph.nt.gz")
     assert media_type == "application/gzip"
     empty = EmbeddedStore()
@@ -51,8 +39,8 @@ def test_the_n_triples_dump_loads_into_an_empty_store_as_the_same_triples(bundle
 
 @pytest.mark.parametrize(("name", "syntax"), [("govgraph.ttl", "turtle"),
                                               ("govgraph.jsonld", "json-ld")])
-def test_turtle_and_json_ld_dumps_are_the_same_graph(bundled, name, syntax):
-    url, store = bundled
+def test_turtle_and_json_ld_dumps_are_the_same_graph(bundled_server, name, syntax):
+    url, store = bundled_server
     data, _ = get(f"{url}/data/{name}")
     assert isomorphic(Graph().parse(data=data, format=syntax), store.graph())
 
@@ -63,8 +51,8 @@ def _void(url: str) -> Graph:
     return Graph().parse(data=data, format="turtle")
 
 
-def test_void_and_dcat_describe_the_downloads(bundled):
-    url, store = bundled
+def test_void_and_dcat_describe_the_downloads(bundled_server):
+    url, store = bundled_server
     void = _void(url)
     dataset = URIRef(f"{url}/data/#dataset")
     assert (dataset, RDF.type, DCAT.Dataset) in void

@@ -12,8 +12,7 @@ from jsonschema import Draft3Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT3
 
-from govgraph.config import Settings
-from govgraph.web import create_app
+from fixtures.open_data import bundled_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "tests" / "fixtures" / "popolo"
@@ -33,8 +32,7 @@ def _registry() -> Registry:
 
 @pytest.fixture(scope="module")
 def document(serve_app) -> dict:
-    app = create_app(Settings(project_root=ROOT, store="memory"))
-    with serve_app(app) as url, urllib.request.urlopen(f"{url}/data/popolo.json",
+    with serve_app(bundled_app()) as url, urllib.request.urlopen(f"{url}/data/popolo.json",
                                                        timeout=60) as answer:
         assert answer.headers["Content-Type"] == "application/json"
         return json.loads(answer.read())
