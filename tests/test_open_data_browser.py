@@ -1,0 +1,64 @@
+"""The open-data pages in headless Chromium: each axe-core clean; the meetings table's CSV and
+JSON links give exactly the rows shown; Swagger UI loads with no request leaving 127.0.0.1
+(the `page` fixture refuses and records any other request)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+
+from fixtures.browser import TIMEOUT_MS, browser, expect, page, screenshot
+from fixtures.open_data import bundled_app
+
+__all__ = ["browser", "page"]  # fixtures used by the tests below
+
+
+@pytest.fixture(scope="module")
+def server(serve_app) -> Iterator[str]:
+    with serve_app(bundled_app()) as url:
+        yield url
+
+
+@pytest.mark.parametrize(("path", "heading"), [
+    ("/meetings", "Meetings"),
+    ("/meetings?body=ssog&year=2009", "Meetings of Leicestershire Together Executive in 2009"),
+    ("/data/", "Download the data"),
+    ("/def", "govgraph ontology"),
+    ("/def/role/scheme", "Membership roles"),
+])
+def test_open_data_pages_are_accessible(page, server: str, path: str, heading: str) -> None:
+    page.goto(server + path)
+    expect(page.locator("h1")).to_have_text(heading)
+    name = "od-" + path.strip("/").replace("/", "-").replace("?", "-").replace("&", "-")
+    screenshot(page, name or "od-home")
+
+
+def test_the_meetings_csv_and_json_links_give_exactly_the_rows_shown(page, server: str) -> None:
+    page.goto(server + "/meetings")
+    page.get_by_label("Body").select_option(label="Leicestershire Together Executive")
+    page.get_by_label("Year").select_option("2009")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("h1")).to_contain_text("in 2009")
+    shown = page.locator("table.meetings tbody tr td:nth-child(2) a").all_inner_texts()
+    assert shown
+    csv_link = page.get_by_role("link", name="CSV").get_attribute("href")
+    answer = page.request.get(server + csv_link)
+    rows = list(csv.DictReader(io.StringIO(answer.text())))
+    assert [row["label"] for row in rows] == shown
+    json_link = page.get_by_role("link", name="JSON").get_attribute("href")
+    assert [row["label"] for row in page.request.get(server + json_link).json()["rows"]] == shown
+
+
+def test_swagger_ui_loads_offline_with_examples(page, server: str) -> None:
+    page.goto(server + "/api/docs")
+    operation = page.locator("#operations-Bodies-members, [id^='operations-'][id$='-members']")
+    expect(operation.first).to_be_visible(timeout=TIMEOUT_MS)
+    operation.first.locator("button.opblock-summary-control").click()
+    page.get_by_role("button", name="Try it out").click()
+    expect(page.locator("input[placeholder='body']").first).to_have_value(
+        "https://w3id.org/govgraph/id/body/ssog")
+    assert page.outside_requests == []
+    screenshot(page, "od-api-docs", exclude=("#swagger-ui",))
