@@ -4,9 +4,11 @@ the same triples; VoID/DCAT describes them and moves on with every approval."""
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF
@@ -95,3 +97,17 @@ def test_an_approval_updates_the_downloads_and_their_description(serve_app, tmp_
         activities = list(history.default_context.subjects(RDF.type, PROV.Activity))
         assert len(activities) == 1
         assert any((group, None, None) in g for g in history.graphs())
+
+
+@pytest.mark.parametrize("path", ["/structure.pdf?date=2007-01-01", "/body/ssog/structure.pdf"])
+def test_the_structure_picture_is_an_a4_pdf(bundled_server, path):
+    url, _ = bundled_server
+    data, media_type = get(url + path)
+    assert media_type == "application/pdf"
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    width, height = sorted((float(box.width), float(box.height)))
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = reader.pages[0].extract_text()
+    assert ("1 January 2007" in text) if "date=" in path else ("Executive" in text)
