@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from fixtures.open_data import bundled_server as _open_data_server  # noqa: F401
 from fixtures.open_data import get
 from fixtures.workflow import FIXTURE, NEW_GROUP
 from govgraph.changes import ChangeRequest
+from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.publishing.void import VOID
 from govgraph.store import EmbeddedStore, open_store
@@ -111,3 +113,22 @@ def test_the_structure_picture_is_an_a4_pdf(bundled_server, path):
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     text = reader.pages[0].extract_text()
     assert ("1 January 2007" in text) if "date=" in path else ("Executive" in text)
+
+
+def test_govgraph_export_writes_the_same_files(bundled_server, tmp_path, capsys):
+    url, store = bundled_server
+    assert main(["export", str(tmp_path), "--open-data", "--site", url]) == 0
+    folder = tmp_path / "open-data"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["govgraph.nt.gz", "govgraph.ttl", "govgraph.jsonld", "changesets.nq", "popolo.json",
+         "void.ttl"])
+    written = Graph().parse(data=gzip.decompress((folder / "govgraph.nt.gz").read_bytes()),
+                            format="nt")
+    served = Graph().parse(data=gzip.decompress(get(f"{url}/data/govgraph.nt.gz")[0]),
+                           format="nt")
+    assert isomorphic(written, served)
+    assert json.loads((folder / "popolo.json").read_bytes()) == json.loads(
+        get(f"{url}/data/popolo.json")[0])
+    void = Graph().parse(folder / "void.ttl", format="turtle")
+    assert void.value(URIRef(f"{url}/data/#dataset"), VOID.triples) == Literal(len(served))
+    assert "govgraph.nt.gz" in capsys.readouterr().out

@@ -21,6 +21,7 @@ from govgraph import __version__, accounts
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
 from govgraph.namespaces import PREFIXES
+from govgraph.publishing import cli as publishing_cli
 
 if TYPE_CHECKING:
     from govgraph.shapes import ValidationReport
@@ -146,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("human", "json"), default="human")
     check.set_defaults(run=run_change_check)
     accounts.add_parser(commands)
+    publishing_cli.add_parser(commands)  # last: it extends an `export` added before it
     return parser
 
 

@@ -108,12 +108,13 @@ class Downloads:
 
 
 def write_downloads(store: Store, settings: Settings, directory: Path,
-                    extra: dict[str, bytes] | None = None) -> list[tuple[Path, int]]:
+                    extra: dict[str, bytes] | None = None, *,
+                    downloads: Downloads | None = None) -> list[tuple[Path, int]]:
     """Write every download (and `extra` files) into `directory`, each replaced atomically."""
     from govgraph.proposals import write_atomically
 
     directory.mkdir(parents=True, exist_ok=True)
-    downloads = Downloads(store, settings)
+    downloads = downloads or Downloads(store, settings)
     written = []
     contents = {f.name: downloads.file(f.name) for f in DUMP_FILES} | (extra or {})
     for name, data in contents.items():

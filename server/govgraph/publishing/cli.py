@@ -1,0 +1,64 @@
+"""`govgraph export DIR --open-data`: the downloads the server publishes under /data/ (the
+graph as N-Triples, Turtle and JSON-LD, the change sets with their provenance, Popolo JSON and
+the VoID/DCAT description) written to DIR/open-data/. Joins an `export` command another module
+has already added, or adds one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from govgraph.config import Settings
+
+OPEN_DATA_FOLDER = "open-data"
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `--open-data` (and `--site`) to `govgraph export`, adding `export` if missing."""
+    export = commands.choices.get("export")
+    if export is None:
+        export = commands.add_parser(
+            "export", help="write the published data files",
+            description="Write the published data files (see --open-data) into DIR.")
+        export.add_argument("dir", metavar="DIR", nargs="?", default="export",
+                            help="the folder to write (default: ./export)")
+        export.set_defaults(run=None, open_data=True)
+    export.add_argument("--open-data", action="store_true",
+                        help=f"also write the /data/ downloads into DIR/{OPEN_DATA_FOLDER}/: "
+                             "govgraph.nt.gz, .ttl, .jsonld, changesets.nq, popolo.json, void.ttl")
+    export.add_argument("--site", default="http://127.0.0.1:5000", metavar="URL",
+                        help="the public address the VoID description names (default: %(default)s)")
+    earlier = export.get_default("run")
+    export.set_defaults(run=lambda args: run_export(args, earlier))
+
+
+def run_export(args: argparse.Namespace, earlier=None) -> int:
+    """Run the other export first (if any), then write the open-data files if asked."""
+    status = earlier(args) if earlier is not None else 0
+    if status or not args.open_data:
+        return status
+    from govgraph.proposals import current_store
+
+    settings = Settings.from_env()
+    store = current_store(settings)
+    for path, size in write_open_data(store, settings, Path(args.dir) / OPEN_DATA_FOLDER,
+                                      args.site.rstrip("/")):
+        print(f"{path}: {size:,} bytes")
+    return 0
+
+
+def write_open_data(store, settings: Settings, directory: Path, site: str
+                    ) -> list[tuple[Path, int]]:
+    """The downloads, Popolo JSON and VoID (naming `site`), each written atomically."""
+    from govgraph.publishing.dump import DUMP_FILES, Downloads, write_downloads
+    from govgraph.publishing.popolo import popolo
+    from govgraph.publishing.void import describe_dataset
+
+    downloads = Downloads(store, settings)
+    graph, history, _ = downloads.graph_and_history()
+    void = describe_dataset(graph, history, settings, site,
+                            {f.name: len(downloads.file(f.name)) for f in DUMP_FILES})
+    extra = {"popolo.json": json.dumps(popolo(store), ensure_ascii=False, indent=1).encode(),
+             "void.ttl": void.serialize(format="turtle", encoding="utf-8")}
+    return write_downloads(store, settings, directory, extra, downloads=downloads)
