@@ -62,3 +62,13 @@ def test_swagger_ui_loads_offline_with_examples(page, server: str) -> None:
         "https://w3id.org/govgraph/id/body/ssog")
     assert page.outside_requests == []
     screenshot(page, "od-api-docs", exclude=("#swagger-ui",))
+
+
+def test_the_attendance_statistics_csv_gives_exactly_the_rows_shown(page, server: str) -> None:
+    page.goto(server + "/body/ssog")
+    section = page.locator("#attendance-statistics")
+    shown = section.locator("tbody tr td:first-child").all_inner_texts()
+    assert shown
+    answer = page.request.get(server + section.get_by_role("link", name="CSV").get_attribute(
+        "href"))
+    assert [row["name"] for row in csv.DictReader(io.StringIO(answer.text()))] == shown
