@@ -72,3 +72,28 @@ def test_the_attendance_statistics_csv_gives_exactly_the_rows_shown(page, server
     answer = page.request.get(server + section.get_by_role("link", name="CSV").get_attribute(
         "href"))
     assert [row["name"] for row in csv.DictReader(io.StringIO(answer.text()))] == shown
+
+
+@pytest.mark.parametrize(("path", "column", "facet", "value"), [
+    ("/decisions", 4, "Year", "2009"),
+    ("/bodies", 1, "Kind", "Board"),
+])
+def test_a_facet_narrows_the_table_and_its_csv_gives_exactly_the_rows_shown(
+        page, server: str, path: str, column: int, facet: str, value: str) -> None:
+    page.goto(server + path)
+    before = page.locator("main table tbody tr").count()
+    facets = page.get_by_role("navigation", name="Narrow the table")
+    facets.get_by_role("list").filter(has=page.get_by_role("link", name=value)).get_by_role(
+        "link", name=value, exact=True).click()
+    expect(page.locator(".facets strong")).to_have_text(value)
+    rows = page.locator("main table tbody tr")
+    shown = [text.strip() for text in
+             rows.locator(f"td:nth-child({column})").all_inner_texts()]
+    assert 0 < len(shown) < before
+    screenshot(page, "od-facet-" + path.strip("/"))
+    link = page.get_by_role("link", name="CSV", exact=True).first.get_attribute("href")
+    records = list(csv.DictReader(io.StringIO(page.request.get(server + link).text())))
+    key = "text" if path == "/decisions" else "label"
+    assert [r[key].strip() for r in records] == shown
+    data = page.request.get(server + link.replace("format=csv", "format=json")).json()
+    assert data["rows"] == records

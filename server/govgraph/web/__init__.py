@@ -35,7 +35,8 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "Content-Type, Link",
     "Access-Control-Max-Age": "86400",
 }
-OPEN_DATA_MODULES = ("linked_data", "downloads", "feeds", "api_docs", "statistics")
+OPEN_DATA_MODULES = ("linked_data", "downloads", "feeds", "api_docs", "statistics",
+                     "registers")
 
 
 @dataclass

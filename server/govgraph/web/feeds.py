@@ -4,8 +4,6 @@ once per graph version."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import OrderedDict
 from collections.abc import Callable
@@ -17,6 +15,7 @@ from govgraph.publishing import feeds
 from govgraph.publishing.calendar import meetings_calendar
 from govgraph.publishing.site import wording
 from govgraph.web import govgraph
+from govgraph.web.tables import table_download
 
 blueprint = Blueprint("feeds", __name__, template_folder="templates")
 _cache: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
@@ -146,17 +145,3 @@ def meetings_page():
         json_url=url_for("feeds.meetings_page", **params, format="json"),
         ics_url=url_for("feeds.body_meetings_ics", slug=slug) if slug
         else url_for("feeds.all_meetings_ics"))
-
-
-def table_download(rows: list[dict[str, str]], fields: tuple[str, ...], name: str,
-                   fmt: str) -> Response:
-    """A page's table as CSV or JSON: exactly the rows it shows."""
-    if fmt == "json":
-        return Response(json.dumps({"columns": list(fields), "rows": rows}, ensure_ascii=False,
-                                   indent=1), mimetype="application/json")
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
