@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,12 @@ from fixtures.browser import TIMEOUT_MS, browser, expect, page, screenshot
 from fixtures.open_data import bundled_app
 
 __all__ = ["browser", "page"]  # fixtures used by the tests below
+# each cell's text as a sighted reader sees it (text only for screen readers left out)
+VISIBLE_TEXTS = """cells => cells.map(cell => {
+  const copy = cell.cloneNode(true);
+  copy.querySelectorAll('.visually-hidden').forEach(hidden => hidden.remove());
+  return copy.textContent.replace(/\\s+/g, ' ').trim();
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +104,29 @@ def test_a_facet_narrows_the_table_and_its_csv_gives_exactly_the_rows_shown(
     assert [r[key].strip() for r in records] == shown
     data = page.request.get(server + link.replace("format=csv", "format=json")).json()
     assert data["rows"] == records
+
+
+@pytest.mark.parametrize(("path", "table"), [
+    ("/body/ssog?date=2006-06-13", "#members table"),
+    ("/person/andy-robinson", "#attended table"),
+    ("/meeting/ssog-2009-09-02", "main table"),
+])
+def test_every_table_links_csv_and_json_of_exactly_its_rows(page, server: str, path: str,
+                                                            table: str) -> None:
+    page.goto(server + path)
+    shown_table = page.locator(table).first
+    shown = [row.locator("td, th").evaluate_all(VISIBLE_TEXTS)
+             for row in shown_table.locator("tbody tr").all()]
+    assert shown
+    downloads = shown_table.locator("xpath=following-sibling::p[1]")
+    csv_url = downloads.get_by_role("link", name=re.compile("^CSV")).get_attribute("href")
+    answer = page.request.get(server + csv_url)
+    assert answer.ok, answer.text()
+    records = list(csv.reader(io.StringIO(answer.text())))
+    header, rows = records[0], records[1:]
+    texts = [[value for name, value in zip(header, row, strict=True)
+              if not name.endswith(" link")] for row in rows]
+    assert texts == shown
+    json_url = downloads.get_by_role("link", name=re.compile("^JSON")).get_attribute("href")
+    assert len(page.request.get(server + json_url).json()["rows"]) == len(shown)
+    screenshot(page, "od-table-links-" + path.strip("/").split("?")[0].replace("/", "-"))

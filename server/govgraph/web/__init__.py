@@ -36,7 +36,7 @@ CORS_HEADERS = {
     "Access-Control-Max-Age": "86400",
 }
 OPEN_DATA_MODULES = ("linked_data", "downloads", "feeds", "api_docs", "statistics",
-                     "registers")
+                     "registers", "tables")
 
 
 @dataclass
