@@ -42,7 +42,8 @@ def run_export(args: argparse.Namespace, earlier=None) -> int:
 
     settings = Settings.from_env()
     store = current_store(settings)
-    for path, size in write_open_data(store, settings, Path(args.dir) / OPEN_DATA_FOLDER,
+    folder = Path(getattr(args, "dir", None) or "export") / OPEN_DATA_FOLDER
+    for path, size in write_open_data(store, settings, folder,
                                       args.site.rstrip("/")):
         print(f"{path}: {size:,} bytes")
     return 0
