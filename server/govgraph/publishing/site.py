@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from govgraph.config import Settings
 
-DEFAULT_NAME = "Leicestershire Together"
+DEFAULT_DESCRIPTION = ("The bodies, reporting lines, memberships, meetings and decisions of a "
+                       "partnership, each fact linked to the document it comes from.")
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,7 @@ class Wording:
 
 
 def wording(settings: Settings) -> Wording:
-    """The settings' wording, with defaults where none is given (older settings have none)."""
-    name = getattr(settings, "name", None)
-    return Wording(
-        name=name if name and name != "govgraph" else DEFAULT_NAME,
-        description=getattr(settings, "description", None)
-        or "The bodies, reporting lines, memberships, meetings and decisions of a partnership, "
-           "each fact linked to the document it comes from.",
-        licence=getattr(settings, "licence", None) or "",
-        contact=getattr(settings, "contact", None) or "",
-    )
+    """The settings' wording, with a general description where the project gives none."""
+    return Wording(name=settings.name or "govgraph",
+                   description=settings.description or DEFAULT_DESCRIPTION,
+                   licence=settings.licence or "", contact=settings.contact or "")
