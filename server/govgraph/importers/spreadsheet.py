@@ -561,7 +561,9 @@ class _Builder:
         into.append((sheet, row.number, op))
 
     def operations(self) -> list[dict[str, Any]]:
-        ends = sorted(self.ends, key=lambda item: item[2]["on"])
+        # by date; on one day a membership's own end comes before its body's, which would
+        # otherwise end it first and leave the row's end-membership nothing to end
+        ends = sorted(self.ends, key=lambda item: (item[2]["on"], item[2]["op"] == "end-body"))
         ordered = [*self.establish, *self.appoint, *ends]
         for index, (sheet, row, _) in enumerate(ordered):
             self.row_operations.setdefault(sheet, {}).setdefault(row, []).append(index)

@@ -132,6 +132,9 @@ def change_paths() -> dict[str, Any]:
             "requestBody": body,
             "responses": {"200": {"description": "the check", "content": report},
                           "400": error,
+                          "401": {"description": "an importer's draft (with `import`) needs "
+                                  "a drafter's token"},
+                          "403": {"description": "the token's role may not check an import"},
                           "413": {"description": "the proposal is over a size limit"},
                           "422": {"description": "a WHERE part over the row limit"},
                           "503": {"description": "a WHERE part over the time limit"}}}},
