@@ -19,6 +19,7 @@ from flask import Flask
 
 from conftest import PROJECT_ROOT
 from fixtures.accounts import https_client
+from govgraph.browse import format_date
 from govgraph.config import Settings
 from govgraph.queries import QueryLibrary, run_saved_query
 from govgraph.results import to_csv
@@ -148,15 +149,27 @@ def test_no_page_shows_a_bounded_day_as_if_exact(app, store, bound_only_days):
         p.startswith("/body/") for p in paths
     )
     shown = []
+    texts = []
     for path in sorted(paths):
         response = client.get(path)
         assert response.status_code == 200, path
-        text = visible_text(response.get_data(as_text=True))
+        texts.append((path, visible_text(response.get_data(as_text=True))))
+        # each table's CSV download says the page's words (body and person pages)
+        if path.startswith(("/body/", "/person/")):
+            for number in range(20):
+                table = client.get(f"/tables/{number}.csv", query_string={"page": path})
+                if table.status_code == 404:
+                    break
+                assert table.status_code == 200, (path, number)
+                texts.append((f"{path} table {number}", table.get_data(as_text=True)))
+    assert any(" table " in name for name, _ in texts)
+    for path, text in texts:
         for iso in bound_only_days:
             if iso in text:
                 shown.append((path, iso))
-            said = day_text(date.fromisoformat(iso))
-            for match in re.finditer(re.escape(said), text):
-                if not BOUND_WORDS.search(text[max(0, match.start() - 12) : match.start()]):
-                    shown.append((path, text[max(0, match.start() - 40) : match.end() + 10]))
+            day = date.fromisoformat(iso)
+            for said in {day_text(day), format_date(day)}:  # "14 Jun 2006", "14 June 2006"
+                for match in re.finditer(re.escape(said), text):
+                    if not BOUND_WORDS.search(text[max(0, match.start() - 12) : match.start()]):
+                        shown.append((path, text[max(0, match.start() - 40) : match.end() + 10]))
     assert not shown, shown[:10]
