@@ -248,7 +248,7 @@ def test_export_writes_one_turtle_file_per_document_that_reads_back_as_the_graph
     settings = Settings.from_env()
     workflow = Workflow.open(settings, open_store(settings), directory=state)
     out = tmp_path / "export"
-    assert main(["export", str(out)]) == 0
+    assert main(["export", "turtle", str(out)]) == 0
     data_names = sorted(p.name for p in settings.data_files)
     assert sorted(p.name for p in out.glob("*.ttl")) == data_names
 

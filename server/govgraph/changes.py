@@ -815,6 +815,8 @@ class CheckReport:
     description: str = ""
     base_iri: str = DEFAULT_BASE
     value_labels: dict[str, str] = field(default_factory=dict)
+    #: the structure view of the graph with the change made (reused when it is approved)
+    view: StructureView | None = field(default=None, compare=False, repr=False)
 
     @property
     def results(self) -> list[ValidationResult]:
@@ -1039,7 +1041,9 @@ class ChangeChecker:
                 for triple in report.diff.added:
                     old.graph.add(triple)
                 store = old.oxigraph
-                if old._view is not None:
+                if report.view is not None:  # made by the check against this version
+                    view = report.view
+                elif old._view is not None:
                     view = old._view.updated(old.graph, report.diff)
             elif graph is None:
                 self._working = None
@@ -1141,7 +1145,7 @@ class ChangeChecker:
                            fixed=_ordered(fixed), remaining=_ordered(remaining), impact=impact,
                            diff=diff, graph_version=working.version, focus_nodes=focus_count,
                            seconds=time.perf_counter() - started, scoped=scoped,
-                           base_iri=self.base_iri, value_labels=value_labels)
+                           base_iri=self.base_iri, value_labels=value_labels, view=new_view)
 
     def _relabel(self, graph: Graph, results: list[ValidationResult]) -> list[ValidationResult]:
         """Copies of `results` with focus labels that say what unlabelled nodes belong to."""

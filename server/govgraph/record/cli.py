@@ -1,4 +1,4 @@
-"""`govgraph snapshot` and `govgraph export [DIR]`: the record's commands."""
+"""`govgraph snapshot` and `govgraph export turtle [DIR]`: the record's commands."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from govgraph.config import Settings
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `snapshot` and `export` to the `govgraph` command line."""
+    """Add `snapshot` to the `govgraph` command line (`export turtle`: `add_export_parser`)."""
     snapshot = commands.add_parser(
         "snapshot", help="write a snapshot of the current graph into the state folder",
         description=("Write the current graph as snapshots/NNNNNN.nt in the state folder (NNNNNN: "
@@ -17,8 +17,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
                      "snapshot when a store holds none of it. Run it while no server holds a "
                      "persisted store."))
     snapshot.set_defaults(run=run_snapshot)
-    export = commands.add_parser(
-        "export", help="write the current graph back to Turtle files, one per document",
+
+
+def add_export_parser(kinds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`govgraph export turtle [DIR]` (beside the other exporters under `govgraph export`)."""
+    export = kinds.add_parser(
+        "turtle", help="write the current graph back to Turtle files, one per document",
         description=("Write the current graph (the bundled data with every approved change) as "
                      "Turtle files in DIR, laid out as data/ is: one file per source document, "
                      "facts cited from several documents or none in core.ttl."))

@@ -1,4 +1,4 @@
-"""`govgraph export [DIR]`: the current graph written back to Turtle, one file per document.
+"""`govgraph export turtle [DIR]`: the current graph written back to Turtle, one file per document.
 
 So that an operator can keep the data in version control as `data/` is kept: every resource
 (with the blank nodes that hang from it) goes to the file of the one document its statements
