@@ -59,7 +59,7 @@ from govgraph.errors import (
 from govgraph.graph import load_files
 from govgraph.impact import Impact, OtherProposal, StructureView, assess_impact
 from govgraph.namespaces import DEFAULT_BASE, OWL, PREFIXES, RDF, RDFS, SH
-from govgraph.oxgraph import oxigraph_graph, oxigraph_of
+from govgraph.oxgraph import oxigraph_graph, oxigraph_of, quads
 from govgraph.patterns import compvalue_field
 from govgraph.reach import ShapeReach
 from govgraph.shacl import oxigraph_copy, to_rdflib
@@ -913,7 +913,8 @@ class ChangeChecker:
 
     def __init__(self, store: Any, shapes: Graph, vocabulary: Iterable[Node] = (), *,
                  base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES,
-                 max_import_triples: int = 0, reach: ShapeReach | None = None,
+                 max_import_triples: int = 0,
+                 reach: ShapeReach | Callable[[], ShapeReach] | None = None,
                  limits: TextLimits | None = None, where: WhereLimits | None = None,
                  working_folder: Path | None = None) -> None:
         self.store = store
@@ -924,7 +925,8 @@ class ChangeChecker:
         self.base_iri = base_iri
         self.max_triples = max_triples
         self.max_import_triples = max(max_triples, max_import_triples)
-        self.reach = reach or ShapeReach(shapes)
+        # made on first use: an import (a whole structure) is validated in full, without it
+        self._reach = reach if reach is not None else cache(partial(ShapeReach, shapes))
         self._lock = threading.RLock()
         self._working: _Working | None = None
         self._compiled = compiled_shapes(shapes)
@@ -940,6 +942,13 @@ class ChangeChecker:
                    limits=TextLimits.of(settings),
                    where=WhereLimits(settings.query_timeout, settings.result_limit),
                    working_folder=working_folder_for(settings))
+
+    @property
+    def reach(self) -> ShapeReach:
+        """Which focus nodes a change can reach (reading the shapes' SPARQL takes seconds)."""
+        if not isinstance(self._reach, ShapeReach):
+            self._reach = self._reach()
+        return self._reach
 
     def parse(self, request: ChangeRequest, source: str = "the proposal") -> ParsedChange:
         """Parse a proposal with this checker's limits (no lock: the graph is not needed)."""
@@ -1036,11 +1045,10 @@ class ChangeChecker:
             old = self._working
             view = None
             if old is not None and old.version == report.graph_version:
-                for triple in report.diff.removed:  # then in step with `graph`
-                    old.graph.remove(triple)
-                for triple in report.diff.added:
-                    old.graph.add(triple)
                 store = old.oxigraph
+                for quad in quads(report.diff.removed):  # then in step with `graph`
+                    store.remove(quad)
+                store.extend(quads(report.diff.added))
                 if report.view is not None:  # made by the check against this version
                     view = report.view
                 elif old._view is not None:
@@ -1099,12 +1107,12 @@ class ChangeChecker:
         graph = working.graph
         if scoped and len(diff.added) + len(diff.removed) > SCOPED_UP_TO:
             scoped = False  # a whole structure (an import): validating it all costs less
-        removed = [t for t in diff.removed if t in graph]
-        added = [t for t in diff.added if t not in graph]
-        for triple in removed:
-            graph.remove(triple)
-        for triple in added:
-            graph.add(triple)
+        store = working.oxigraph
+        removed = [q for q in quads(diff.removed) if q in store]
+        added = [q for q in quads(diff.added) if q not in store]
+        for quad in removed:
+            store.remove(quad)
+        store.extend(added)
         try:
             if scoped:
                 by_shape = self.reach.focus_by_shape(graph, diff.triples, diff.removed)
@@ -1136,10 +1144,9 @@ class ChangeChecker:
                                       (before_graph, fixed))
                 for r in items if r.value and r.value.startswith(("http://", "https://"))}
         finally:  # the working graph is shared: put it back as it was
-            for triple in added:
-                graph.remove(triple)
-            for triple in removed:
-                graph.add(triple)
+            for quad in added:
+                store.remove(quad)
+            store.extend(removed)
         conforms = not any(r.severity == "Violation" for r in [*introduced, *remaining])
         return CheckReport(conforms=conforms, introduced=_ordered(introduced),
                            fixed=_ordered(fixed), remaining=_ordered(remaining), impact=impact,
@@ -1153,11 +1160,11 @@ class ChangeChecker:
                 for r in results]
 
 
-_MODELS: dict[tuple[Any, ...], tuple[Graph, frozenset[Node], ShapeReach]] = {}
+_MODELS: dict[tuple[Any, ...], tuple[Graph, frozenset[Node], Callable[[], ShapeReach]]] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def _model(settings: Settings) -> tuple[Graph, frozenset[Node], ShapeReach]:
+def _model(settings: Settings) -> tuple[Graph, frozenset[Node], Callable[[], ShapeReach]]:
     """The shapes, the model's terms and the shapes' reach, read once per version of the
     files (one shapes graph object lets pyshacl reuse what it has prepared)."""
     files = [*(settings.ontology_files or []), settings.shapes_file]
@@ -1168,7 +1175,7 @@ def _model(settings: Settings) -> tuple[Graph, frozenset[Node], ShapeReach]:
             model = load_files([*(settings.ontology_files or [])], settings.base_iri)
             vocabulary = {s for s in model.subjects() if isinstance(s, URIRef)}
             vocabulary.update(s for s in shapes.subjects() if isinstance(s, URIRef))
-            _MODELS[key] = (shapes, frozenset(vocabulary), ShapeReach(shapes))
+            _MODELS[key] = (shapes, frozenset(vocabulary), cache(partial(ShapeReach, shapes)))
         return _MODELS[key]
 
 
