@@ -526,12 +526,24 @@ class _Recorder:
         self.added: set[Triple] = set()
         self.removed: set[Triple] = set()
         self.already_present = 0
+        # the checker's copy: triples added straight to Oxigraph, not through rdflib's Graph
+        self._oxigraph = oxigraph_of(graph)
 
     def add(self, triple: Triple) -> None:
-        if triple in self.graph:
+        if triple in self.added:
             self.already_present += 1
             return
-        self.graph.add(triple)
+        if self._oxigraph is not None:
+            quad = quads((triple,))[0]
+            if quad in self._oxigraph:
+                self.already_present += 1
+                return
+            self._oxigraph.add(quad)
+        elif triple in self.graph:
+            self.already_present += 1
+            return
+        else:
+            self.graph.add(triple)
         if triple in self.removed:
             self.removed.discard(triple)
         else:
@@ -556,6 +568,11 @@ class _Recorder:
                                  "proposals", self.limit)
 
     def undo(self) -> None:
+        if self._oxigraph is not None:
+            for quad in quads(self.added):
+                self._oxigraph.remove(quad)
+            self._oxigraph.extend(quads(self.removed))
+            return
         for triple in self.added:
             self.graph.remove(triple)
         for triple in self.removed:

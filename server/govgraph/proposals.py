@@ -636,12 +636,11 @@ class Workflow:
         event_graph = URIRef(f"{change_set}/event")
         record.add((change_set, PROV.generated, added_graph))
         record.add((change_set, PROV.invalidated, removed_graph))
-        for triple in diff.added - event:
-            dataset.graph(added_graph).add(triple)
-        for triple in diff.removed:
-            dataset.graph(removed_graph).add(triple)
-        for triple in event:
-            dataset.graph(event_graph).add(triple)
+        for name, triples in ((added_graph, diff.added - event), (removed_graph, diff.removed),
+                              (event_graph, event)):
+            graph = dataset.graph(name)  # once per graph: it costs more than adding a triple
+            for triple in triples:
+                graph.add(triple)
         if journal.get("changeEvent"):
             record.add((change_set, PROV.generated, URIRef(journal["changeEvent"])))
         return dataset
