@@ -9,7 +9,7 @@ from govgraph.config import Settings
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `snapshot` to the `govgraph` command line (`export turtle`: `add_export_parser`)."""
+    """Add `snapshot` to the `govgraph` command line."""
     snapshot = commands.add_parser(
         "snapshot", help="write a snapshot of the current graph into the state folder",
         description=("Write the current graph as snapshots/NNNNNN.nt in the state folder (NNNNNN: "
@@ -20,9 +20,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def add_export_parser(kinds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`govgraph export turtle [DIR]` (beside the other exporters under `govgraph export`)."""
+    """Add `turtle` to `govgraph export KIND` (govgraph.exporters)."""
     export = kinds.add_parser(
-        "turtle", help="write the current graph back to Turtle files, one per document",
+        "turtle", help="the current graph as Turtle files, one per source document",
         description=("Write the current graph (the bundled data with every approved change) as "
                      "Turtle files in DIR, laid out as data/ is: one file per source document, "
                      "facts cited from several documents or none in core.ttl."))
