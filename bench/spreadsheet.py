@@ -89,6 +89,7 @@ def run(bodies: int, memberships: int, folder: Path) -> dict[str, float]:
                                  state_dir=folder / "var")
     store = open_store(settings)
     times: dict[str, float] = {}
+    cpu = time.process_time()
     started = time.perf_counter()
     draft = import_spreadsheet([("anyshire.xlsx", data)], store)
     times["import (read the workbook, draft)"] = time.perf_counter() - started
@@ -101,6 +102,7 @@ def run(bodies: int, memberships: int, folder: Path) -> dict[str, float]:
     started = time.perf_counter()
     workflow.approve(proposal.id, "bench", "", "2026-12-07")
     times["approve (re-check, write, store)"] = time.perf_counter() - started
+    times["CPU time of the three steps"] = time.process_time() - cpu  # the machine is shared
     times["triples added"] = len(report.diff.added)
     times["operations"] = len(draft.operations)
     return times
@@ -119,12 +121,15 @@ def main() -> int:
             folder = Path(workdir) / label.split()[0]
             results.append((f"{label}: {bodies:,} bodies, {memberships:,} memberships",
                             run(bodies, memberships, folder)))
-    steps = [k for k in results[0][1] if k not in ("triples added", "operations")]
+    steps = [k for k in results[0][1]
+             if k not in ("triples added", "operations", "CPU time of the three steps")]
     print(f"{'step':40} " + " ".join(f"{title[:34]:>36}" for title, _ in results))
     for step in steps:
         print(f"{step:40} " + " ".join(f"{times[step]:>34.2f} s" for _, times in results))
     total = [sum(times[s] for s in steps) for _, times in results]
     print(f"{'total':40} " + " ".join(f"{t:>34.2f} s" for t in total))
+    print(f"{'CPU time of the three steps':40} "
+          + " ".join(f"{times['CPU time of the three steps']:>34.2f} s" for _, times in results))
     for extra in ("operations", "triples added"):
         print(f"{extra:40} " + " ".join(f"{int(times[extra]):>36,}" for _, times in results))
     print(f"goal: at most 30 s in all at the full size: {'met' if total[-1] <= 30 else 'NOT met'}")

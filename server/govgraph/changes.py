@@ -59,7 +59,7 @@ from govgraph.errors import (
 from govgraph.graph import load_files
 from govgraph.impact import Impact, OtherProposal, StructureView, assess_impact
 from govgraph.namespaces import DEFAULT_BASE, OWL, PREFIXES, RDF, RDFS, SH
-from govgraph.oxgraph import oxigraph_graph, oxigraph_of
+from govgraph.oxgraph import oxigraph_graph, oxigraph_of, quads
 from govgraph.patterns import compvalue_field
 from govgraph.reach import ShapeReach
 from govgraph.shacl import oxigraph_copy, to_rdflib
@@ -526,12 +526,24 @@ class _Recorder:
         self.added: set[Triple] = set()
         self.removed: set[Triple] = set()
         self.already_present = 0
+        # the checker's copy: triples added straight to Oxigraph, not through rdflib's Graph
+        self._oxigraph = oxigraph_of(graph)
 
     def add(self, triple: Triple) -> None:
-        if triple in self.graph:
+        if triple in self.added:
             self.already_present += 1
             return
-        self.graph.add(triple)
+        if self._oxigraph is not None:
+            quad = quads((triple,))[0]
+            if quad in self._oxigraph:
+                self.already_present += 1
+                return
+            self._oxigraph.add(quad)
+        elif triple in self.graph:
+            self.already_present += 1
+            return
+        else:
+            self.graph.add(triple)
         if triple in self.removed:
             self.removed.discard(triple)
         else:
@@ -556,6 +568,11 @@ class _Recorder:
                                  "proposals", self.limit)
 
     def undo(self) -> None:
+        if self._oxigraph is not None:
+            for quad in quads(self.added):
+                self._oxigraph.remove(quad)
+            self._oxigraph.extend(quads(self.removed))
+            return
         for triple in self.added:
             self.graph.remove(triple)
         for triple in self.removed:
@@ -815,6 +832,8 @@ class CheckReport:
     description: str = ""
     base_iri: str = DEFAULT_BASE
     value_labels: dict[str, str] = field(default_factory=dict)
+    #: the structure view of the graph with the change made (reused when it is approved)
+    view: StructureView | None = field(default=None, compare=False, repr=False)
 
     @property
     def results(self) -> list[ValidationResult]:
@@ -911,7 +930,8 @@ class ChangeChecker:
 
     def __init__(self, store: Any, shapes: Graph, vocabulary: Iterable[Node] = (), *,
                  base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES,
-                 max_import_triples: int = 0, reach: ShapeReach | None = None,
+                 max_import_triples: int = 0,
+                 reach: ShapeReach | Callable[[], ShapeReach] | None = None,
                  limits: TextLimits | None = None, where: WhereLimits | None = None,
                  working_folder: Path | None = None) -> None:
         self.store = store
@@ -922,7 +942,8 @@ class ChangeChecker:
         self.base_iri = base_iri
         self.max_triples = max_triples
         self.max_import_triples = max(max_triples, max_import_triples)
-        self.reach = reach or ShapeReach(shapes)
+        # made on first use: an import (a whole structure) is validated in full, without it
+        self._reach = reach if reach is not None else cache(partial(ShapeReach, shapes))
         self._lock = threading.RLock()
         self._working: _Working | None = None
         self._compiled = compiled_shapes(shapes)
@@ -938,6 +959,13 @@ class ChangeChecker:
                    limits=TextLimits.of(settings),
                    where=WhereLimits(settings.query_timeout, settings.result_limit),
                    working_folder=working_folder_for(settings))
+
+    @property
+    def reach(self) -> ShapeReach:
+        """Which focus nodes a change can reach (reading the shapes' SPARQL takes seconds)."""
+        if not isinstance(self._reach, ShapeReach):
+            self._reach = self._reach()
+        return self._reach
 
     def parse(self, request: ChangeRequest, source: str = "the proposal") -> ParsedChange:
         """Parse a proposal with this checker's limits (no lock: the graph is not needed)."""
@@ -1034,12 +1062,13 @@ class ChangeChecker:
             old = self._working
             view = None
             if old is not None and old.version == report.graph_version:
-                for triple in report.diff.removed:  # then in step with `graph`
-                    old.graph.remove(triple)
-                for triple in report.diff.added:
-                    old.graph.add(triple)
                 store = old.oxigraph
-                if old._view is not None:
+                for quad in quads(report.diff.removed):  # then in step with `graph`
+                    store.remove(quad)
+                store.extend(quads(report.diff.added))
+                if report.view is not None:  # made by the check against this version
+                    view = report.view
+                elif old._view is not None:
                     view = old._view.updated(old.graph, report.diff)
             elif graph is None:
                 self._working = None
@@ -1095,12 +1124,12 @@ class ChangeChecker:
         graph = working.graph
         if scoped and len(diff.added) + len(diff.removed) > SCOPED_UP_TO:
             scoped = False  # a whole structure (an import): validating it all costs less
-        removed = [t for t in diff.removed if t in graph]
-        added = [t for t in diff.added if t not in graph]
-        for triple in removed:
-            graph.remove(triple)
-        for triple in added:
-            graph.add(triple)
+        store = working.oxigraph
+        removed = [q for q in quads(diff.removed) if q in store]
+        added = [q for q in quads(diff.added) if q not in store]
+        for quad in removed:
+            store.remove(quad)
+        store.extend(added)
         try:
             if scoped:
                 by_shape = self.reach.focus_by_shape(graph, diff.triples, diff.removed)
@@ -1132,16 +1161,15 @@ class ChangeChecker:
                                       (before_graph, fixed))
                 for r in items if r.value and r.value.startswith(("http://", "https://"))}
         finally:  # the working graph is shared: put it back as it was
-            for triple in added:
-                graph.remove(triple)
-            for triple in removed:
-                graph.add(triple)
+            for quad in added:
+                store.remove(quad)
+            store.extend(removed)
         conforms = not any(r.severity == "Violation" for r in [*introduced, *remaining])
         return CheckReport(conforms=conforms, introduced=_ordered(introduced),
                            fixed=_ordered(fixed), remaining=_ordered(remaining), impact=impact,
                            diff=diff, graph_version=working.version, focus_nodes=focus_count,
                            seconds=time.perf_counter() - started, scoped=scoped,
-                           base_iri=self.base_iri, value_labels=value_labels)
+                           base_iri=self.base_iri, value_labels=value_labels, view=new_view)
 
     def _relabel(self, graph: Graph, results: list[ValidationResult]) -> list[ValidationResult]:
         """Copies of `results` with focus labels that say what unlabelled nodes belong to."""
@@ -1149,11 +1177,11 @@ class ChangeChecker:
                 for r in results]
 
 
-_MODELS: dict[tuple[Any, ...], tuple[Graph, frozenset[Node], ShapeReach]] = {}
+_MODELS: dict[tuple[Any, ...], tuple[Graph, frozenset[Node], Callable[[], ShapeReach]]] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def _model(settings: Settings) -> tuple[Graph, frozenset[Node], ShapeReach]:
+def _model(settings: Settings) -> tuple[Graph, frozenset[Node], Callable[[], ShapeReach]]:
     """The shapes, the model's terms and the shapes' reach, read once per version of the
     files (one shapes graph object lets pyshacl reuse what it has prepared)."""
     files = [*(settings.ontology_files or []), settings.shapes_file]
@@ -1164,7 +1192,7 @@ def _model(settings: Settings) -> tuple[Graph, frozenset[Node], ShapeReach]:
             model = load_files([*(settings.ontology_files or [])], settings.base_iri)
             vocabulary = {s for s in model.subjects() if isinstance(s, URIRef)}
             vocabulary.update(s for s in shapes.subjects() if isinstance(s, URIRef))
-            _MODELS[key] = (shapes, frozenset(vocabulary), ShapeReach(shapes))
+            _MODELS[key] = (shapes, frozenset(vocabulary), cache(partial(ShapeReach, shapes)))
         return _MODELS[key]
 
 

@@ -148,8 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE")
     check.add_argument("--format", choices=("human", "json"), default="human")
     check.set_defaults(run=run_change_check)
-    for module in (accounts, project, record_cli, importers, exporters):
+    for module in (accounts, project, importers, exporters):
         module.add_parser(commands)
+    record_cli.add_parser(commands)
     return parser
 
 

@@ -90,6 +90,8 @@ class StructureView:
         the changed triples touch: their nodes, and the owners of the intervals they change."""
         touched = {t for triple in diff.triples for t in (triple[0], triple[2])
                    if not isinstance(t, Literal)}
+        if len(touched) > len(self.bodies) + len(self.memberships) + len(self.line_sources):
+            return StructureView.of(graph)  # a whole structure: reading it afresh costs less
         for node in [n for n in touched if not is_vocabulary_term(n)]:
             for owner_property in _INTERVAL_OWNERS:
                 touched.update(graph.subjects(owner_property, node))
@@ -265,10 +267,14 @@ def assess_impact(old: StructureView, new: StructureView,
     impact = Impact()
     before_graph = (lambda: old_graph) if isinstance(old_graph, Graph) else old_graph
 
+    labels: dict[Node, str] = {}  # a body, role or person is named by many memberships
+
     def label(node: Node) -> str:
-        known = describe(new_graph, node, base_iri)
-        return (known if known != term_text(node, base_iri)
-                else describe(before_graph(), node, base_iri))
+        if node not in labels:
+            known = describe(new_graph, node, base_iri)
+            labels[node] = (known if known != term_text(node, base_iri)
+                            else describe(before_graph(), node, base_iri))
+        return labels[node]
 
     def line_json(line: tuple[Node, Node, Node]) -> dict[str, str]:
         start, end, kind = line

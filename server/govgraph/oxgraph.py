@@ -8,7 +8,7 @@ memory, and it is the same store the shapes run in, so a change is made once, no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -87,6 +87,13 @@ class OxigraphTriples(Memory):
 def oxigraph_graph(store: ox.Store | None = None) -> Graph:
     """An rdflib Graph over `store` (a new in-memory store if none is given)."""
     return Graph(store=OxigraphTriples(store))
+
+
+def quads(triples: Iterable[Triple]) -> list[ox.Quad]:
+    """Triples as quads of the default graph, for Oxigraph's bulk calls (a whole structure is
+    changed in one call, not triple by triple through rdflib's Graph)."""
+    return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _DEFAULT)
+            for s, p, o in triples]
 
 
 def oxigraph_of(graph: Graph) -> ox.Store | None:

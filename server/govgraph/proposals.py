@@ -38,7 +38,8 @@ import secrets
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -71,6 +72,8 @@ logger = logging.getLogger("govgraph.changes")
 PENDING, WITHDRAWN, REJECTED, APPROVED = "pending", "withdrawn", "rejected", "approved"
 STATUSES = (PENDING, WITHDRAWN, REJECTED, APPROVED)
 PROPOSAL_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+#: checks kept in memory for the approval of the proposals last made (see `_reuse_check`)
+KEPT_CHECKS = 4
 
 #: Approval steps at which GOVGRAPH_APPROVAL_PAUSE_AT can stop the process (crash tests).
 APPROVAL_STEPS = ("locked", "checked", "changeset-staged", "committed", "store-updated",
@@ -290,6 +293,8 @@ class Workflow:
         self._checker_lock = threading.Lock()
         #: Why this workflow cannot record changes (its state folder is read-only), if so.
         self.read_only_reason: str | None = None
+        #: the last proposals' checks, by id: (request as JSON, report), for their approval
+        self._checked: OrderedDict[str, tuple[dict[str, Any], CheckReport]] = OrderedDict()
 
     @property
     def checker(self) -> ChangeChecker:
@@ -378,6 +383,9 @@ class Workflow:
         )
         with self._writing("storing the proposal"), self.files.locked():
             self.files.save(proposal)
+        self._checked[proposal.id] = (request.to_json(), report)
+        while len(self._checked) > KEPT_CHECKS:
+            self._checked.popitem(last=False)
         logger.info("proposal %s created by %s: %s (+%d/-%d triples, conforms=%s)", proposal.id,
                     author, request.description or "no description", len(report.diff.added),
                     len(report.diff.removed), report.conforms)
@@ -535,8 +543,10 @@ class Workflow:
             return replace(diff, added=diff.added | event)
 
         try:
-            report = self.checker.check(proposal.request, extra=with_event,
-                                        others=self.files.pending_overlaps(proposal.id))
+            report = self._reuse_check(proposal, with_event)
+            if report is None:
+                report = self.checker.check(proposal.request, extra=with_event,
+                                            others=self.files.pending_overlaps(proposal.id))
         except ChangeError as exc:
             raise Conflict(f"proposal {proposal.id} no longer applies to the current graph",
                            [exc.message]) from None
@@ -563,6 +573,29 @@ class Workflow:
                        if r.severity == "Violation"]
             raise Conflict(f"proposal {proposal.id} would introduce violations", reasons)
         return report, frozenset(recorded)
+
+    def _reuse_check(self, proposal: Proposal, with_event: Callable[[Diff, Graph], Diff]
+                     ) -> CheckReport | None:
+        """The proposal's check, when it still holds exactly: the graph is at the version it
+        was checked against and the change mints no random IRIs, so evaluating it again would
+        give the same diff. With nothing for the approval to record, the check's report is the
+        recheck's; else only the diff with the approval's triples is validated again. None:
+        check it all again."""
+        kept = self._checked.pop(proposal.id, None)
+        if kept is None:
+            return None
+        request, report = kept
+        if (report.diff.fresh or report.graph_version != self.store.version()
+                or request != proposal.request.to_json()):
+            return None
+        diff = report.diff
+        if not diff.compiled:  # the approval's change event is worked out from the graph
+            return None
+        extended = with_event(diff, Graph())
+        if extended.added == diff.added:
+            return report
+        return self.checker.check_diff(extended,
+                                       others=self.files.pending_overlaps(proposal.id))
 
     def _change_set_record(self, proposal: Proposal, journal: dict[str, Any], diff: Diff,
                            event: set[tuple[Any, Any, Any]], change_set: URIRef,
@@ -603,12 +636,11 @@ class Workflow:
         event_graph = URIRef(f"{change_set}/event")
         record.add((change_set, PROV.generated, added_graph))
         record.add((change_set, PROV.invalidated, removed_graph))
-        for triple in diff.added - event:
-            dataset.graph(added_graph).add(triple)
-        for triple in diff.removed:
-            dataset.graph(removed_graph).add(triple)
-        for triple in event:
-            dataset.graph(event_graph).add(triple)
+        for name, triples in ((added_graph, diff.added - event), (removed_graph, diff.removed),
+                              (event_graph, event)):
+            graph = dataset.graph(name)  # once per graph: it costs more than adding a triple
+            for triple in triples:
+                graph.add(triple)
         if journal.get("changeEvent"):
             record.add((change_set, PROV.generated, URIRef(journal["changeEvent"])))
         return dataset

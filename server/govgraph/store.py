@@ -378,6 +378,7 @@ def _rdflib_triple(triple: ox.Triple | ox.Quad) -> tuple[Node, Node, Node]:
             from_oxigraph(triple.object))
 
 
+@lru_cache(maxsize=1 << 16)  # a change names the same terms in many triples, again and again
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as a pyoxigraph term (blank nodes keep their ids)."""
     if isinstance(term, URIRef):

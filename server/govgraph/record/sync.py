@@ -29,6 +29,10 @@ def applied_sequence(store: Any) -> int | None:
     return int(result.rows[0]["n"]) if result.rows else None
 
 
+#: changes larger than this go to an embedded store by terms (`patch`), not as SPARQL Update
+PATCH_FROM = 5000
+
+
 def marker_update(sequence: int) -> str:
     return (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{APPLIED_PROPERTY}> ?n }} }}"
             f" ;\nINSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{APPLIED_PROPERTY}> "
@@ -39,6 +43,10 @@ def apply_change(store: Any, added: Iterable[Triple], removed: Iterable[Triple],
                  sequence: int) -> None:
     """Apply change set `sequence` (skolemised triples) to the store and mark it applied."""
     added, removed = set(added), set(removed)
+    if hasattr(store, "patch") and len(added) + len(removed) > PATCH_FROM:
+        # a whole structure: by terms, not through SPARQL text (seconds to write and parse)
+        store.patch(_store_form(removed), _store_form(added), then=marker_update(sequence))
+        return
     if any(is_skolem(term) for triple in added | removed for term in triple):
         plain_added, plain_removed = _store_form(added), _store_form(removed)
         if hasattr(store, "patch"):
