@@ -1,0 +1,74 @@
+"""What the pages for people show, fetched from a Store: one function per page.
+
+Each function takes a Store (and the IRI or filters the page is about) and returns plain
+dataclasses; the web layer only renders them. Values reach the store as bound RDF terms, never
+pasted into query text. Dates "as at" a day are decided here, in one place (`Period.covers`),
+so the body page, the picture and its change list agree on what was in force.
+
+A period counts from its start (or, when only bounded, its "not after" bound, else its "not
+before" bound: as the saved queries read it) up to but not including its end: on the day a line
+or membership ends, the picture already shows the structure that replaced it.
+"""
+
+from govgraph.pages.body import BodyPage, MemberFact, body_page, sources_of
+from govgraph.pages.common import PREFIX_HEADER, AltName, Index, Period, Ref, Source, index
+from govgraph.pages.dates import format_date, parse_date
+from govgraph.pages.decisions import ActionRow, DecisionRow, decisions_register
+from govgraph.pages.meeting import MeetingPage, anchor_for, meeting_page
+from govgraph.pages.person import PersonPage, person_page
+from govgraph.pages.resource import ResourcePage, resource_page
+from govgraph.pages.search import SearchHit, search
+from govgraph.pages.structure import (
+    ChangeEntry,
+    Overview,
+    Structure,
+    StructureDiff,
+    StructureEdge,
+    StructureNode,
+    compare,
+    documented_dates,
+    latest_date,
+    overview,
+    structure_at,
+    structure_changes,
+)
+
+__all__ = [
+    "ActionRow",
+    "AltName",
+    "BodyPage",
+    "ChangeEntry",
+    "DecisionRow",
+    "Index",
+    "MeetingPage",
+    "MemberFact",
+    "Overview",
+    "PREFIX_HEADER",
+    "Period",
+    "PersonPage",
+    "Ref",
+    "ResourcePage",
+    "SearchHit",
+    "Source",
+    "Structure",
+    "StructureDiff",
+    "StructureEdge",
+    "StructureNode",
+    "anchor_for",
+    "body_page",
+    "compare",
+    "decisions_register",
+    "documented_dates",
+    "format_date",
+    "index",
+    "latest_date",
+    "meeting_page",
+    "overview",
+    "parse_date",
+    "person_page",
+    "resource_page",
+    "search",
+    "sources_of",
+    "structure_at",
+    "structure_changes",
+]

@@ -1,0 +1,222 @@
+"""The decisions register and actions, filtered and in minute order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from govgraph.errors import ParameterError
+from govgraph.pages.common import Ref, Source, _select, index
+from govgraph.pages.dates import (
+    _as_date,
+    _group,
+    _natural,
+    _roman_or_natural,
+    _status_text,
+    _values,
+)
+from govgraph.pages.search import words
+from govgraph.store import Store
+
+# --- decisions and actions --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    decision: str
+    text: str
+    kind: str
+    item: str
+    minute: str
+    minute_title: str
+    meeting: Ref
+    body: Ref | None
+    day: date | None
+    changes: tuple[Ref, ...]
+    concerns: tuple[Ref, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: str
+    text: str
+    assignees: tuple[Ref, ...]
+    due: str
+    status: str
+    report_to: tuple[Ref, ...]
+    arises_from: Ref | None
+    meeting: Ref | None
+    sources: tuple[Source, ...]
+
+
+
+
+def decisions_register(
+    store: Store,
+    *,
+    body: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+    concerning: str | None = None,
+) -> list[DecisionRow]:
+    """Resolutions, oldest first, filtered by the body that took them, dates and words.
+
+    Every word of `text` must appear in the resolution or in its minute's title.
+    """
+    idx = index(store)
+    if date_from and date_to and date_from > date_to:
+        raise ParameterError("from", "the start date is after the end date")
+    bindings: dict[str, Node] = {}
+    filters = []
+    if body:
+        bindings["_body"] = URIRef(body)
+        filters.append("?meeting gg:ofBody ?_body .")
+    if concerning:
+        bindings["_about"] = URIRef(concerning)
+        filters.append("?decision gg:concerns ?_about .")
+    if date_from:
+        bindings["_from"] = Literal(date_from.isoformat(), datatype=XSD.date)
+        filters.append("FILTER(?date >= ?_from)")
+    if date_to:
+        bindings["_to"] = Literal(date_to.isoformat(), datatype=XSD.date)
+        filters.append("FILTER(?date <= ?_to)")
+    for number, word in enumerate(words(text or "")):
+        bindings[f"_w{number}"] = Literal(word)
+        filters.append(
+            f"FILTER(CONTAINS(LCASE(STR(?text)), ?_w{number}) || "
+            f"CONTAINS(LCASE(STR(COALESCE(?minuteTitle, ''))), ?_w{number}))"
+        )
+    rows = _select(
+        store,
+        f"""SELECT ?decision ?text ?kind ?item ?minute ?number ?order ?minuteTitle ?meeting ?body
+                   ?date ?change ?about ?source WHERE {{
+            ?decision a gg:Decision ; gg:ofMinute ?minute .
+            ?minute gg:ofMeeting ?meeting .
+            OPTIONAL {{ ?decision rdf:value ?text }}
+            OPTIONAL {{ ?meeting dct:date ?date }}
+            OPTIONAL {{ ?meeting gg:ofBody ?body }}
+            OPTIONAL {{ ?minute dct:title ?minuteTitle }}
+            {" ".join(filters)}
+            OPTIONAL {{ ?decision gg:decisionKind/skos:prefLabel ?kind }}
+            OPTIONAL {{ ?decision gg:itemNumber ?item }}
+            OPTIONAL {{ ?minute gg:minuteNumber ?number }}
+            OPTIONAL {{ ?minute gg:order ?order }}
+            OPTIONAL {{ ?change gg:decidedBy ?decision }}
+            OPTIONAL {{ ?decision gg:concerns ?about }}
+            OPTIONAL {{ ?decision prov:wasDerivedFrom ?source }}
+        }}""",
+        bindings,
+    )
+    result = []
+    for iri, group in _group(rows, "decision").items():
+        first = group[0]
+        result.append(
+            (
+                _order_key(first),
+                DecisionRow(
+                    decision=iri,
+                    text=str(first.get("text") or ""),
+                    kind=str(first.get("kind") or ""),
+                    item=str(first.get("item") or ""),
+                    minute=str(first.get("number") or ""),
+                    minute_title=str(first.get("minuteTitle") or ""),
+                    meeting=idx.ref(first["meeting"]),
+                    body=idx.ref(first["body"]) if "body" in first else None,
+                    day=_as_date(first.get("date")),
+                    changes=tuple(idx.ref(c) for c in _values(group, "change")),
+                    concerns=tuple(idx.ref(c) for c in _values(group, "about")),
+                    sources=tuple(idx.source(s) for s in _values(group, "source")),
+                ),
+            )
+        )
+    return [row for _, row in sorted(result, key=lambda pair: pair[0])]
+
+
+def _order_key(row: dict) -> tuple:
+    day = _as_date(row.get("date")) or date.min
+    order = row.get("order")
+    number = str(row.get("number") or "")
+    return (
+        day,
+        str(row["meeting"]),
+        int(order) if order is not None else 0,
+        _natural(number),
+        _roman_or_natural(str(row.get("item") or "")),
+        str(row["decision"]),
+    )
+
+
+def _actions(
+    store: Store,
+    *,
+    body: str | None = None,
+    meeting: str | None = None,
+    assignees: Iterable[str] = (),
+) -> list[ActionRow]:
+    idx = index(store)
+    results: dict[str, list[dict]] = {}
+    queries = []
+    if body:
+        queries.append(
+            (
+                """{ ?action gg:arisesFrom/(gg:ofMinute?)/gg:ofMeeting/gg:ofBody ?_x }
+               UNION { ?action gg:reportTo ?_x } UNION { ?action gg:assignee ?_x }""",
+                body,
+            )
+        )
+    if meeting:
+        queries.append(("?action gg:arisesFrom/(gg:ofMinute?)/gg:ofMeeting ?_x .", meeting))
+    queries.extend(("?action gg:assignee ?_x .", a) for a in assignees)
+    for pattern, value in queries:
+        rows = _select(
+            store,
+            f"""SELECT ?action ?text ?assignee ?dueDate ?dueText ?dueMeeting ?status ?reportTo
+                       ?from ?meeting ?source WHERE {{
+                ?action a gg:Action .
+                {pattern}
+                OPTIONAL {{ ?action gg:actionText ?text }}
+                OPTIONAL {{ ?action gg:assignee ?assignee }}
+                OPTIONAL {{ ?action gg:dueDate ?dueDate }}
+                OPTIONAL {{ ?action gg:dueText ?dueText }}
+                OPTIONAL {{ ?action gg:dueMeeting ?dueMeeting }}
+                OPTIONAL {{ ?action gg:actionStatus ?status }}
+                OPTIONAL {{ ?action gg:reportTo ?reportTo }}
+                OPTIONAL {{ ?action gg:arisesFrom ?from .
+                           OPTIONAL {{ ?from gg:ofMinute?/gg:ofMeeting ?meeting }} }}
+                OPTIONAL {{ ?action prov:wasDerivedFrom ?source }}
+            }}""",
+            {"_x": URIRef(value)},
+        )
+        for iri, group in _group(rows, "action").items():
+            results.setdefault(iri, []).extend(group)
+    actions = []
+    for iri, group in results.items():
+        first = group[0]
+        due_parts = [
+            d.strftime("%-d %B %Y") for d in (_as_date(v) for v in _values(group, "dueDate")) if d
+        ]
+        due_parts += [str(v) for v in _values(group, "dueText")]
+        due_parts += [idx.label(v) for v in _values(group, "dueMeeting")]
+        actions.append(
+            ActionRow(
+                action=iri,
+                text=str(first.get("text") or ""),
+                assignees=tuple(idx.ref(a) for a in _values(group, "assignee")),
+                due="; ".join(dict.fromkeys(due_parts)),
+                status=_status_text(first.get("status")),
+                report_to=tuple(idx.ref(r) for r in _values(group, "reportTo")),
+                arises_from=idx.ref(first["from"]) if "from" in first else None,
+                meeting=idx.ref(first["meeting"]) if "meeting" in first else None,
+                sources=tuple(idx.source(s) for s in _values(group, "source")),
+            )
+        )
+    return sorted(actions, key=lambda a: (a.meeting.iri if a.meeting else "", _natural(a.action)))
+
+
