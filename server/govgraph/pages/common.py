@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from rdflib import Literal
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import FOAF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -161,14 +162,45 @@ class AltName:
     sources: tuple[Source, ...] = ()
 
 
-@dataclass
-class Index:
-    """Labels, types and sources of every named resource, read once per store version."""
+class _Lazy(Mapping[str, object]):
+    """A read-only view of one of the index's facts (labels, types, sources), looked up in the
+    store on first use of each IRI; iterating over it reads the fact for the whole graph."""
 
-    labels: dict[str, str]
-    types: dict[str, set[str]]
-    sources: dict[str, Source]
-    version: str = ""
+    def __init__(self, index: Index, fact: str) -> None:
+        self._index, self._fact = index, fact
+
+    def __getitem__(self, iri: str) -> object:
+        value = self._index._fact(self._fact, str(iri))
+        if value is None:
+            raise KeyError(iri)
+        return value
+
+    def __iter__(self):
+        return iter(self._index._complete(self._fact))
+
+    def __len__(self) -> int:
+        return len(self._index._complete(self._fact))
+
+
+class Index:
+    """Labels, types and sources of named resources, read from the store as pages need them.
+
+    Nothing is read up front: a page asks for the IRIs it shows (`prefetch` reads many in one
+    query), and what was read is kept until the store's version changes. So a page costs what it
+    shows, not what the graph holds.
+    """
+
+    def __init__(self, store: Store, version: str = "") -> None:
+        self._store = store
+        self.version = version
+        self._labels: dict[str, str | None] = {}
+        self._types: dict[str, set[str]] = {}
+        self._sources: dict[str, Source | None] = {}
+        self._whole: set[str] = set()
+        self._lock = threading.RLock()
+        self.labels: Mapping[str, str] = _Lazy(self, "labels")  # type: ignore[assignment]
+        self.types: Mapping[str, set[str]] = _Lazy(self, "types")  # type: ignore[assignment]
+        self.sources: Mapping[str, Source] = _Lazy(self, "sources")  # type: ignore[assignment]
 
     def label(self, iri: str | Node) -> str:
         text = str(iri)
@@ -190,127 +222,209 @@ class Index:
 
     def of_kind(self, kind: str) -> list[Ref]:
         """Every resource of a kind (body, person, meeting…), sorted by label."""
-        refs = [self.ref(iri) for iri in self.types if self.kind(iri) == kind]
+        classes = [URIRef(c) for c, k in KIND_OF_CLASS.items() if k == kind]
+        rows = _select(
+            self._store,
+            "SELECT DISTINCT ?s WHERE { ?s a ?class . FILTER(isIRI(?s)) }",
+            [{"class": c} for c in classes],
+        )
+        candidates = [str(row["s"]) for row in rows]
+        self.prefetch(candidates)
+        refs = [self.ref(iri) for iri in candidates if self.kind(iri) == kind]
         return sorted(refs, key=lambda ref: (ref.label.casefold(), ref.iri))
+
+    def prefetch(self, iris: Iterable[str | Node]) -> None:
+        """Read the labels, types and sources of many IRIs in a few queries."""
+        named = {str(i) for i in iris if not isinstance(i, (BNode, Literal))}
+        wanted = sorted(named - self._labels.keys())
+        for start in range(0, len(wanted), _BATCH):
+            self._read(wanted[start : start + _BATCH])
+
+    # reading
+
+    def _fact(self, fact: str, iri: str) -> object:
+        with self._lock:
+            if iri not in self._labels:
+                self._read([iri])
+            return getattr(self, f"_{fact}").get(iri)
+
+    def _complete(self, fact: str) -> dict:
+        """Every resource's fact: for the few callers that list the whole graph."""
+        with self._lock:
+            if fact not in self._whole:
+                if fact == "types":
+                    rows = _select(
+                        self._store, "SELECT DISTINCT ?s WHERE { ?s a ?t . FILTER(isIRI(?s)) }"
+                    )
+                else:
+                    rows = _select(
+                        self._store,
+                        """SELECT DISTINCT ?s WHERE {
+                            VALUES ?p { skos:prefLabel foaf:name rdfs:label dct:title }
+                            ?s ?p ?label . FILTER(isIRI(?s)) }""",
+                    )
+                self.prefetch(row["s"] for row in rows)
+                self._whole.add(fact)
+            store = getattr(self, f"_{fact}")
+            return {k: v for k, v in store.items() if v}
+
+    def _read(self, iris: list[str]) -> None:
+        with self._lock:
+            rows = [{"s": URIRef(i)} for i in iris]
+            labels = self._plain_labels(rows)
+            types: dict[str, set[str]] = defaultdict(set)
+            for row in _select(
+                self._store, "SELECT ?s ?t WHERE { ?s a ?t . FILTER(isIRI(?t)) }", rows
+            ):
+                types[str(row["s"])].add(str(row["t"]))
+            self._computed_labels(rows, types, labels)
+            sources = self._read_sources(rows)
+            for part, source in sources.items():
+                if part not in labels and part != source.document:
+                    labels[part] = (-1, f"{source.locator or 'Part'} of “{source.document_title}”")
+            for iri in iris:
+                self._labels[iri] = labels[iri][1] if iri in labels else None
+                self._types[iri] = types.get(iri, set())
+                self._sources[iri] = sources.get(iri)
+
+    def _plain_labels(self, rows: list[dict[str, Node]]) -> dict[str, tuple[int, str]]:
+        labels: dict[str, tuple[int, str]] = {}
+        for row in _select(
+            self._store,
+            """SELECT ?s ?p ?label WHERE {
+                VALUES ?p { skos:prefLabel foaf:name rdfs:label dct:title } ?s ?p ?label }""",
+            rows,
+        ):
+            literal = row["label"]
+            language = literal.language if isinstance(literal, Literal) else None
+            english = (language or "en").startswith("en")
+            rank = _LABEL_RANK[str(row["p"])] * 2 + (0 if english else 1)
+            key = str(row["s"])
+            if key not in labels or (rank, str(literal)) < labels[key]:
+                labels[key] = (rank, str(literal))
+        return labels
+
+    def _body_label(self, body: Node | None) -> str:
+        if body is None:
+            return ""
+        text = str(body)
+        if text not in self._labels:
+            found = self._plain_labels([{"s": URIRef(text)}])
+            return found[text][1] if text in found else ""
+        return self._labels[text] or ""
+
+    def _computed_labels(
+        self,
+        rows: list[dict[str, Node]],
+        types: Mapping[str, set[str]],
+        labels: dict[str, tuple[int, str]],
+    ) -> None:
+        """Meetings, decisions and changes are named after what they are about."""
+
+        def of_class(cls: URIRef, name: str) -> list[dict[str, Node]]:
+            return [{name: r["s"]} for r in rows if str(cls) in types.get(str(r["s"]), ())]
+
+        if meetings := of_class(GG.Meeting, "meeting"):
+            for row in _select(
+                self._store,
+                """SELECT ?meeting ?body ?date WHERE {
+                    OPTIONAL { ?meeting gg:ofBody ?body }
+                    OPTIONAL { ?meeting dct:date ?date } }""",
+                meetings,
+            ):
+                body = self._body_label(row.get("body"))
+                day = _as_date(row.get("date"))
+                text = ", ".join(
+                    filter(
+                        None,
+                        [f"{body} meeting" if body else "Meeting", format_date(day) if day else ""],
+                    )
+                )
+                labels[str(row["meeting"])] = (-1, text)
+        if decisions := of_class(GG.Decision, "decision"):
+            for row in _select(
+                self._store,
+                """SELECT ?decision ?text ?number ?item WHERE {
+                    OPTIONAL { ?decision rdf:value ?text }
+                    OPTIONAL { ?decision gg:ofMinute/gg:minuteNumber ?number }
+                    OPTIONAL { ?decision gg:itemNumber ?item } }""",
+                decisions,
+            ):
+                head = f"Minute {row['number']}" if "number" in row else "Decision"
+                if "item" in row:
+                    head += f" ({row['item']})"
+                text = str(row.get("text") or "")
+                labels[str(row["decision"])] = (-1, f"{head}: {_shorten(text)}" if text else head)
+        if changes := of_class(ORG.ChangeEvent, "change"):
+            for row in _select(
+                self._store,
+                """SELECT ?change ?kind ?body ?date WHERE {
+                    OPTIONAL { ?change gg:changeKind/skos:prefLabel ?kind }
+                    OPTIONAL { ?change gg:affectsBody|org:resultingOrganization ?body }
+                    OPTIONAL { ?change dct:date ?date }
+                } ORDER BY ?change ?body""",
+                changes,
+            ):
+                key = str(row["change"])
+                if key in labels and labels[key][0] < 0:
+                    continue
+                body = self._body_label(row.get("body"))
+                day = _as_date(row.get("date"))
+                text = str(row.get("kind") or "Structure change")
+                text += f": {body}" if body else ""
+                text += f", {format_date(day)}" if day else ""
+                labels[key] = (-1, text)
+
+    def _read_sources(self, rows: list[dict[str, Node]]) -> dict[str, Source]:
+        sources: dict[str, Source] = {}
+        for row in _select(
+            self._store,
+            """SELECT ?part ?doc ?title ?locator ?date ?type WHERE {
+                { ?part dct:isPartOf ?doc . ?doc a gg:SourceDocument .
+                  OPTIONAL { ?part gg:locator ?locator } }
+                UNION { ?part a gg:SourceDocument . BIND(?part AS ?doc) }
+                OPTIONAL { ?doc dct:title ?title }
+                OPTIONAL { ?doc dct:date ?date }
+                OPTIONAL { ?doc dct:type ?type }
+            }""",
+            [{"part": r["s"]} for r in rows],
+        ):
+            part, doc = str(row["part"]), str(row["doc"])
+            day = _as_date(row.get("date"))
+            sources[part] = Source(
+                iri=part,
+                document=doc,
+                document_title=str(row.get("title") or _short(doc)),
+                locator=str(row.get("locator") or ""),
+                document_date=day,
+                document_type=str(row.get("type") or ""),
+                date_text=f"{day.day} {day:%b %Y}" if day else _month_text(row.get("date")),
+            )
+        return sources
 
 
 # --- reading the store ------------------------------------------------------------------
 
+_BATCH = 500
 _INDEXES: weakref.WeakKeyDictionary[object, Index] = weakref.WeakKeyDictionary()
+_INDEXES_LOCK = threading.Lock()
 
 
 def index(store: Store) -> Index:
-    """The label / type / source index for the store's current content (cached per version)."""
+    """The label / type / source index for the store's current content (one per version)."""
     version = store.version()
-    cached = _INDEXES.get(store)
-    if cached is not None and cached.version == version:
-        return cached
-    built = _build_index(store, version)
-    with contextlib.suppress(TypeError):  # a store that cannot be weakly referenced
-        _INDEXES[store] = built
-    return built
+    with _INDEXES_LOCK:
+        cached = _INDEXES.get(store)
+        if cached is not None and cached.version == version:
+            return cached
+        made = Index(store, version)
+        with contextlib.suppress(TypeError):  # a store that cannot be weakly referenced
+            _INDEXES[store] = made
+        return made
 
 
 _LABEL_RANK = {str(SKOS.prefLabel): 0, str(FOAF.name): 1, str(RDFS.label): 2, str(DCT.title): 3}
 
-
-def _build_index(store: Store, version: str) -> Index:
-    labels: dict[str, tuple[int, str]] = {}
-    rows = _select(
-        store,
-        """SELECT ?s ?p ?label WHERE {
-            VALUES ?p { skos:prefLabel foaf:name rdfs:label dct:title }
-            ?s ?p ?label . FILTER(isIRI(?s))
-        }""",
-    )
-    for row in rows:
-        literal = row["label"]
-        english = not isinstance(literal, Literal) or (literal.language or "en").startswith("en")
-        rank = _LABEL_RANK[str(row["p"])] * 2 + (0 if english else 1)
-        key = str(row["s"])
-        if key not in labels or (rank, str(literal)) < labels[key]:
-            labels[key] = (rank, str(literal))
-
-    for row in _select(
-        store,
-        """SELECT ?meeting ?body ?date WHERE {
-            ?meeting a gg:Meeting .
-            OPTIONAL { ?meeting gg:ofBody ?body }
-            OPTIONAL { ?meeting dct:date ?date }
-        }""",
-    ):
-        body = labels.get(str(row.get("body")), (0, ""))[1] if "body" in row else ""
-        day = _as_date(row.get("date"))
-        text = ", ".join(
-            filter(
-                None, [f"{body} meeting" if body else "Meeting", format_date(day) if day else ""]
-            )
-        )
-        labels[str(row["meeting"])] = (-1, text)
-    for row in _select(
-        store,
-        """SELECT ?decision ?text ?number ?item WHERE {
-            ?decision a gg:Decision . OPTIONAL { ?decision rdf:value ?text }
-            OPTIONAL { ?decision gg:ofMinute/gg:minuteNumber ?number }
-            OPTIONAL { ?decision gg:itemNumber ?item }
-        }""",
-    ):
-        head = f"Minute {row['number']}" if "number" in row else "Decision"
-        if "item" in row:
-            head += f" ({row['item']})"
-        text = str(row.get("text") or "")
-        labels[str(row["decision"])] = (-1, f"{head}: {_shorten(text)}" if text else head)
-
-    for row in _select(
-        store,
-        """SELECT ?change ?kind ?body ?date WHERE {
-            ?change a org:ChangeEvent .
-            OPTIONAL { ?change gg:changeKind/skos:prefLabel ?kind }
-            OPTIONAL { ?change gg:affectsBody|org:resultingOrganization ?body }
-            OPTIONAL { ?change dct:date ?date }
-        } ORDER BY ?change ?body""",
-    ):
-        key = str(row["change"])
-        if key in labels and labels[key][0] < 0:
-            continue
-        body = labels.get(str(row.get("body")), (0, ""))[1] if "body" in row else ""
-        day = _as_date(row.get("date"))
-        text = str(row.get("kind") or "Structure change")
-        text += f": {body}" if body else ""
-        text += f", {format_date(day)}" if day else ""
-        labels[key] = (-1, text)
-
-    types: dict[str, set[str]] = defaultdict(set)
-    for row in _select(store, "SELECT ?s ?t WHERE { ?s a ?t . FILTER(isIRI(?s) && isIRI(?t)) }"):
-        types[str(row["s"])].add(str(row["t"]))
-
-    sources: dict[str, Source] = {}
-    for row in _select(
-        store,
-        """SELECT ?part ?doc ?title ?locator ?date ?type WHERE {
-            { ?part dct:isPartOf ?doc . ?doc a gg:SourceDocument .
-              OPTIONAL { ?part gg:locator ?locator } }
-            UNION { ?doc a gg:SourceDocument . BIND(?doc AS ?part) }
-            OPTIONAL { ?doc dct:title ?title }
-            OPTIONAL { ?doc dct:date ?date }
-            OPTIONAL { ?doc dct:type ?type }
-        }""",
-    ):
-        part, doc = str(row["part"]), str(row["doc"])
-        day = _as_date(row.get("date"))
-        sources[part] = Source(
-            iri=part,
-            document=doc,
-            document_title=str(row.get("title") or _short(doc)),
-            locator=str(row.get("locator") or ""),
-            document_date=day,
-            document_type=str(row.get("type") or ""),
-            date_text=f"{day.day} {day:%b %Y}" if day else _month_text(row.get("date")),
-        )
-    for part, source in sources.items():
-        if part not in labels and part != source.document:
-            labels[part] = (-1, f"{source.locator or 'Part'} of “{source.document_title}”")
-    return Index({k: v[1] for k, v in labels.items()}, dict(types), sources, version)
 
 
 READ_MODEL_ROWS = 10**7
@@ -318,7 +432,11 @@ READ_MODEL_ROWS = 10**7
 queries (a safeguard against runaway SPARQL) does not cap them."""
 
 
-def _select(store: Store, body: str, bindings: Mapping[str, Node] | None = None) -> list[dict]:
+def _select(
+    store: Store,
+    body: str,
+    bindings: Mapping[str, Node] | list[dict[str, Node]] | None = None,
+) -> list[dict]:
     return store.query(
         f"{PREFIX_HEADER}\n{body}", bindings or None, result_limit=READ_MODEL_ROWS
     ).rows
