@@ -13,7 +13,15 @@ or membership ends, the picture already shows the structure that replaced it.
 from govgraph.pages.body import BodyPage, MemberFact, body_page, sources_of
 from govgraph.pages.common import PREFIX_HEADER, AltName, Index, Period, Ref, Source, index
 from govgraph.pages.dates import format_date, parse_date
-from govgraph.pages.decisions import ActionRow, DecisionRow, decisions_register
+from govgraph.pages.decisions import (
+    PAGE_SIZE,
+    ActionRow,
+    DecisionRow,
+    DecisionsPage,
+    Facet,
+    decisions_page,
+    decisions_register,
+)
 from govgraph.pages.meeting import MeetingPage, anchor_for, meeting_page
 from govgraph.pages.person import PersonPage, person_page
 from govgraph.pages.resource import ResourcePage, resource_page
@@ -39,10 +47,13 @@ __all__ = [
     "BodyPage",
     "ChangeEntry",
     "DecisionRow",
+    "DecisionsPage",
+    "Facet",
     "Index",
     "MeetingPage",
     "MemberFact",
     "Overview",
+    "PAGE_SIZE",
     "PREFIX_HEADER",
     "Period",
     "PersonPage",
@@ -57,6 +68,7 @@ __all__ = [
     "anchor_for",
     "body_page",
     "compare",
+    "decisions_page",
     "decisions_register",
     "documented_dates",
     "format_date",

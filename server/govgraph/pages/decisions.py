@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -57,6 +58,29 @@ class ActionRow:
 
 
 
+PAGE_SIZE = 100
+"""Rows on one page of a long list (the decisions register)."""
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value a long list can be narrowed to, with how many rows have it."""
+
+    ref: Ref
+    count: int
+
+
+@dataclass
+class DecisionsPage:
+    """One page of the filtered register, with the bodies the whole filtered set comes from."""
+
+    rows: list[DecisionRow]
+    total: int
+    page: int
+    pages: int
+    bodies: list[Facet]
+
+
 def decisions_register(
     store: Store,
     *,
@@ -70,7 +94,53 @@ def decisions_register(
 
     Every word of `text` must appear in the resolution or in its minute's title.
     """
+    found = _decision_order(
+        store, body=body, date_from=date_from, date_to=date_to, text=text, concerning=concerning
+    )
+    return _decision_rows(store, [iri for iri, _ in found])
+
+
+def decisions_page(
+    store: Store,
+    *,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+    body: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+) -> DecisionsPage:
+    """One page of the register: the order of the whole filtered set is read (its keys only),
+    the details of one page's rows; the bodies facet counts the whole filtered set."""
+    if page < 1:
+        raise ParameterError("page", "the page must be a positive number")
+    found = _decision_order(store, body=body, date_from=date_from, date_to=date_to, text=text)
+    pages = max(1, -(-len(found) // per_page))
+    if page > pages:
+        raise ParameterError("page", f"there are only {pages} page(s) of decisions")
+    shown = found[(page - 1) * per_page : page * per_page]
+    counts = Counter(b for _, b in found if b)
     idx = index(store)
+    idx.prefetch(counts)
+    facets = sorted(
+        (Facet(idx.ref(b), n) for b, n in counts.items()),
+        key=lambda f: (f.ref.label.casefold(), f.ref.iri),
+    )
+    return DecisionsPage(
+        _decision_rows(store, [iri for iri, _ in shown]), len(found), page, pages, facets
+    )
+
+
+def _decision_order(
+    store: Store,
+    *,
+    body: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+    concerning: str | None = None,
+) -> list[tuple[str, str]]:
+    """(decision, body) of every matching resolution, in register order: keys only."""
     if date_from and date_to and date_from > date_to:
         raise ParameterError("from", "the start date is after the end date")
     bindings: dict[str, Node] = {}
@@ -87,7 +157,11 @@ def decisions_register(
     if date_to:
         bindings["_to"] = Literal(date_to.isoformat(), datatype=XSD.date)
         filters.append("FILTER(?date <= ?_to)")
-    for number, word in enumerate(words(text or "")):
+    searched = words(text or "")
+    if searched:
+        filters.insert(0, "OPTIONAL { ?decision rdf:value ?text } "
+                          "OPTIONAL { ?minute dct:title ?minuteTitle }")
+    for number, word in enumerate(searched):
         bindings[f"_w{number}"] = Literal(word)
         filters.append(
             f"FILTER(CONTAINS(LCASE(STR(?text)), ?_w{number}) || "
@@ -95,48 +169,73 @@ def decisions_register(
         )
     rows = _select(
         store,
-        f"""SELECT ?decision ?text ?kind ?item ?minute ?number ?order ?minuteTitle ?meeting ?body
-                   ?date ?change ?about ?source WHERE {{
+        f"""SELECT DISTINCT ?decision ?meeting ?body ?date ?item ?number ?order WHERE {{
             ?decision a gg:Decision ; gg:ofMinute ?minute .
             ?minute gg:ofMeeting ?meeting .
-            OPTIONAL {{ ?decision rdf:value ?text }}
             OPTIONAL {{ ?meeting dct:date ?date }}
             OPTIONAL {{ ?meeting gg:ofBody ?body }}
-            OPTIONAL {{ ?minute dct:title ?minuteTitle }}
             {" ".join(filters)}
-            OPTIONAL {{ ?decision gg:decisionKind/skos:prefLabel ?kind }}
             OPTIONAL {{ ?decision gg:itemNumber ?item }}
             OPTIONAL {{ ?minute gg:minuteNumber ?number }}
             OPTIONAL {{ ?minute gg:order ?order }}
-            OPTIONAL {{ ?change gg:decidedBy ?decision }}
-            OPTIONAL {{ ?decision gg:concerns ?about }}
-            OPTIONAL {{ ?decision prov:wasDerivedFrom ?source }}
         }}""",
         bindings,
     )
-    result = []
-    for iri, group in _group(rows, "decision").items():
+    first = {str(row["decision"]): row for row in reversed(rows)}
+    ordered = sorted(first.values(), key=_order_key)
+    return [(str(row["decision"]), str(row.get("body") or "")) for row in ordered]
+
+
+def _decision_rows(store: Store, iris: list[str]) -> list[DecisionRow]:
+    """The details of these resolutions, in the order given."""
+    if not iris:
+        return []
+    idx = index(store)
+    rows = _select(
+        store,
+        """SELECT ?decision ?text ?kind ?item ?number ?minuteTitle ?meeting ?body
+                  ?date ?change ?about ?source WHERE {
+            ?decision gg:ofMinute ?minute .
+            ?minute gg:ofMeeting ?meeting .
+            OPTIONAL { ?decision rdf:value ?text }
+            OPTIONAL { ?meeting dct:date ?date }
+            OPTIONAL { ?meeting gg:ofBody ?body }
+            OPTIONAL { ?minute dct:title ?minuteTitle }
+            OPTIONAL { ?decision gg:decisionKind/skos:prefLabel ?kind }
+            OPTIONAL { ?decision gg:itemNumber ?item }
+            OPTIONAL { ?minute gg:minuteNumber ?number }
+            OPTIONAL { ?change gg:decidedBy ?decision }
+            OPTIONAL { ?decision gg:concerns ?about }
+            OPTIONAL { ?decision prov:wasDerivedFrom ?source }
+        }""",
+        [{"decision": URIRef(iri)} for iri in iris],
+    )
+    groups = _group(rows, "decision")
+    idx.prefetch(
+        value
+        for group in groups.values()
+        for row in group
+        for name in ("meeting", "body", "change", "about", "source")
+        if (value := row.get(name)) is not None
+    )
+    result = {}
+    for iri, group in groups.items():
         first = group[0]
-        result.append(
-            (
-                _order_key(first),
-                DecisionRow(
-                    decision=iri,
-                    text=str(first.get("text") or ""),
-                    kind=str(first.get("kind") or ""),
-                    item=str(first.get("item") or ""),
-                    minute=str(first.get("number") or ""),
-                    minute_title=str(first.get("minuteTitle") or ""),
-                    meeting=idx.ref(first["meeting"]),
-                    body=idx.ref(first["body"]) if "body" in first else None,
-                    day=_as_date(first.get("date")),
-                    changes=tuple(idx.ref(c) for c in _values(group, "change")),
-                    concerns=tuple(idx.ref(c) for c in _values(group, "about")),
-                    sources=tuple(idx.source(s) for s in _values(group, "source")),
-                ),
-            )
+        result[iri] = DecisionRow(
+            decision=iri,
+            text=str(first.get("text") or ""),
+            kind=str(first.get("kind") or ""),
+            item=str(first.get("item") or ""),
+            minute=str(first.get("number") or ""),
+            minute_title=str(first.get("minuteTitle") or ""),
+            meeting=idx.ref(first["meeting"]),
+            body=idx.ref(first["body"]) if "body" in first else None,
+            day=_as_date(first.get("date")),
+            changes=tuple(idx.ref(c) for c in _values(group, "change")),
+            concerns=tuple(idx.ref(c) for c in _values(group, "about")),
+            sources=tuple(idx.source(s) for s in _values(group, "source")),
         )
-    return [row for _, row in sorted(result, key=lambda pair: pair[0])]
+    return [result[iri] for iri in iris if iri in result]
 
 
 def _order_key(row: dict) -> tuple:

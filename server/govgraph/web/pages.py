@@ -24,7 +24,7 @@ from rdflib.term import Node
 from govgraph import pages
 from govgraph.change_view import structure_with_change
 from govgraph.diagram import KIND_TEXT, render_svg
-from govgraph.errors import GovgraphError, InputError
+from govgraph.errors import GovgraphError, InputError, ParameterError
 from govgraph.namespaces import GG
 from govgraph.pages import Ref
 from govgraph.queries import Parameter, run_saved_query
@@ -234,8 +234,9 @@ def _describe(iri: str):
 def decisions():
     store = _store()
     filters = {key: request.args.get(key, "").strip() for key in ("body", "from", "to", "text")}
-    rows = pages.decisions_register(
+    view = pages.decisions_page(
         store,
+        page=_page_arg(),
         body=filters["body"] or None,
         date_from=pages.parse_date(filters["from"], "from"),
         date_to=pages.parse_date(filters["to"], "to"),
@@ -246,10 +247,18 @@ def decisions():
         "decisions.html",
         page_title="Decisions register",
         filters=filters,
-        rows=rows,
-        bodies=pages.index(store).of_kind("body"),
+        view=view,
+        rows=view.rows,
+        page_url=lambda number: url_for("pages.decisions", **csv_params, page=number),
         csv_url="/api/queries/decisions?" + urlencode({**csv_params, "format": "csv"}),
     )
+
+
+def _page_arg() -> int:
+    text = request.args.get("page", "1").strip() or "1"
+    if not text.isdigit():
+        raise ParameterError("page", f"'{text}' is not a page number")
+    return int(text)
 
 
 # --- saved queries -----------------------------------------------------------------------
