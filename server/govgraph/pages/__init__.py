@@ -11,14 +11,13 @@ or membership ends, the picture already shows the structure that replaced it.
 """
 
 from govgraph.pages.body import BodyPage, MemberFact, body_page, sources_of
-from govgraph.pages.common import PREFIX_HEADER, AltName, Index, Period, Ref, Source, index
+from govgraph.pages.common import PREFIX_HEADER, AltName, Facet, Index, Period, Ref, Source, index
 from govgraph.pages.dates import format_date, parse_date
 from govgraph.pages.decisions import (
     PAGE_SIZE,
     ActionRow,
     DecisionRow,
     DecisionsPage,
-    Facet,
     decisions_page,
     decisions_register,
 )
@@ -27,6 +26,7 @@ from govgraph.pages.person import PersonPage, person_page
 from govgraph.pages.resource import ResourcePage, resource_page
 from govgraph.pages.search import SearchHit, search
 from govgraph.pages.structure import (
+    REGION,
     ChangeEntry,
     Overview,
     Structure,
@@ -37,6 +37,7 @@ from govgraph.pages.structure import (
     documented_dates,
     latest_date,
     overview,
+    partnerships,
     structure_at,
     structure_changes,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "PREFIX_HEADER",
     "Period",
     "PersonPage",
+    "REGION",
     "Ref",
     "ResourcePage",
     "SearchHit",
@@ -77,6 +79,7 @@ __all__ = [
     "meeting_page",
     "overview",
     "parse_date",
+    "partnerships",
     "person_page",
     "resource_page",
     "search",

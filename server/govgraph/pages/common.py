@@ -7,9 +7,10 @@ import re
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import FOAF, RDFS, SKOS
@@ -157,6 +158,14 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Facet:
+    """One value a long list can be narrowed to, with how many rows have it."""
+
+    ref: Ref
+    count: int
+
+
+@dataclass(frozen=True)
 class AltName:
     text: str
     sources: tuple[Source, ...] = ()
@@ -197,6 +206,7 @@ class Index:
         self._types: dict[str, set[str]] = {}
         self._sources: dict[str, Source | None] = {}
         self._whole: set[str] = set()
+        self._memo: dict[tuple, object] = {}
         self._lock = threading.RLock()
         self.labels: Mapping[str, str] = _Lazy(self, "labels")  # type: ignore[assignment]
         self.types: Mapping[str, set[str]] = _Lazy(self, "types")  # type: ignore[assignment]
@@ -239,6 +249,13 @@ class Index:
         wanted = sorted(named - self._labels.keys())
         for start in range(0, len(wanted), _BATCH):
             self._read(wanted[start : start + _BATCH])
+
+    def memo(self, key: tuple, compute: Callable[[], T]) -> T:
+        """`compute()`, once per graph version: for what every request of a page needs."""
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]  # type: ignore[return-value]
 
     # reading
 
@@ -405,6 +422,7 @@ class Index:
 
 # --- reading the store ------------------------------------------------------------------
 
+T = TypeVar("T")
 _BATCH = 500
 _INDEXES: weakref.WeakKeyDictionary[object, Index] = weakref.WeakKeyDictionary()
 _INDEXES_LOCK = threading.Lock()

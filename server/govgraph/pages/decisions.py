@@ -12,7 +12,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from govgraph.errors import ParameterError
-from govgraph.pages.common import Ref, Source, _select, index
+from govgraph.pages.common import Facet, Ref, Source, _select, index
 from govgraph.pages.dates import (
     _as_date,
     _group,
@@ -60,14 +60,6 @@ class ActionRow:
 
 PAGE_SIZE = 100
 """Rows on one page of a long list (the decisions register)."""
-
-
-@dataclass(frozen=True)
-class Facet:
-    """One value a long list can be narrowed to, with how many rows have it."""
-
-    ref: Ref
-    count: int
 
 
 @dataclass

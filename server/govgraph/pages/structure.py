@@ -10,8 +10,10 @@ from datetime import date
 from rdflib import URIRef
 from rdflib.term import Node
 
+from govgraph.errors import ParameterError
 from govgraph.pages.common import (
     BODY_CLASSES,
+    Facet,
     Period,
     Ref,
     Source,
@@ -112,10 +114,19 @@ class BodyRecord:
     active: Period | None
 
 
-def _body_records(store: Store) -> dict[str, BodyRecord]:
+_WITHIN = "gg:partOfPartnership? ?_within ."
+"""A body is within a partnership when it is part of it, or is it (zero or one step)."""
+
+
+def _scope(within: str | None) -> dict[str, Node]:
+    return {"_within": URIRef(within)} if within else {}
+
+
+def _body_records(store: Store, within: str | None = None) -> dict[str, BodyRecord]:
     rows = _select(
         store,
         f"""SELECT ?body ?type ?top ?decides ?proposed {_period_vars("a")} WHERE {{
+            {"?body " + _WITHIN if within else ""}
             ?body a ?type .
             FILTER(?type IN ({", ".join(f"<{c}>" for c in sorted(BODY_CLASSES))}))
             OPTIONAL {{ ?body gg:isTopLevel ?top }}
@@ -123,6 +134,7 @@ def _body_records(store: Store) -> dict[str, BodyRecord]:
             OPTIONAL {{ ?body gg:proposedOnly ?proposed }}
             {_period_pattern("?body", "gg:activeDuring", "a")}
         }}""",
+        _scope(within),
     )
     grouped: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -142,11 +154,13 @@ def _body_records(store: Store) -> dict[str, BodyRecord]:
     return records
 
 
-def all_lines(store: Store) -> list[StructureEdge]:
-    """Every reporting line ever recorded: qualified lines, and bare org:reportsTo triples."""
+def all_lines(store: Store, within: str | None = None) -> list[StructureEdge]:
+    """Every reporting line ever recorded: qualified lines, and bare org:reportsTo triples
+    (only those from a body within the partnership `within`, if given)."""
     rows = _select(
         store,
         f"""SELECT ?line ?from ?to ?kind {_period_vars("l")} WHERE {{
+            {"?from " + _WITHIN if within else ""}
             {{
                 ?line gg:fromBody ?from ; gg:toBody ?to .
                 OPTIONAL {{ ?line gg:lineKind/skos:notation ?kind }}
@@ -156,6 +170,7 @@ def all_lines(store: Store) -> list[StructureEdge]:
                 FILTER NOT EXISTS {{ ?q gg:fromBody ?from ; gg:toBody ?to }}
             }}
         }}""",
+        _scope(within),
     )
     edges = {
         StructureEdge(
@@ -194,18 +209,18 @@ def name_on(
     return next((n for n, period in names.get(iri, []) if period.certainly_covers(day)), None)
 
 
-def structure_at(store: Store, day: date | None) -> Structure:
+def structure_at(store: Store, day: date | None, within: str | None = None) -> Structure:
     """The bodies and reporting lines in force on `day`, for the picture.
 
     A body is drawn when a line in force touches it, or when it is active on the day by its
     recorded life (top-level bodies and bodies with a dated life). With `day` None every line
-    ever recorded is drawn.
+    ever recorded is drawn. With `within`, only that partnership and the bodies part of it.
     """
     idx = index(store)
-    records = _body_records(store)
+    records = _body_records(store, within)
     edges = [
         e if day is None or e.period.certainly_covers(day) else replace(e, certain=False)
-        for e in all_lines(store)
+        for e in all_lines(store, within)
         if day is None or e.period.covers(day)
     ]
     shown: set[str] = {e.source for e in edges} | {e.target for e in edges}
@@ -227,6 +242,7 @@ def structure_at(store: Store, day: date | None) -> Structure:
             certain.add(iri)
     nodes = []
     names = names_in_use(store)
+    idx.prefetch(shown)
     for iri in sorted(shown):
         record = records.get(iri)
         then = name_on(names, iri, day)
@@ -244,14 +260,31 @@ def structure_at(store: Store, day: date | None) -> Structure:
     return Structure(day=day, nodes=nodes, edges=edges)
 
 
-def documented_dates(store: Store) -> list[date]:
+def documented_dates(store: Store, within: str | None = None) -> list[date]:
     """The days the documents describe: documents, meetings held, changes, lines starting or ending.
 
     Scheduled (future) meetings are left out, so the latest date is the latest one described.
+    With `within`, the days of that partnership's bodies: their meetings, changes, lines and
+    lives. Read once per graph version.
     """
-    rows = _select(
-        store,
-        """SELECT DISTINCT ?d WHERE {
+    return index(store).memo(("dates", within), lambda: _documented_dates(store, within))
+
+
+def _documented_dates(store: Store, within: str | None) -> list[date]:
+    bindings: list[dict[str, Node]] = []
+    if within:
+        bindings = [{"b": URIRef(b)} for b in bodies_within(store, within)]
+        query = """SELECT DISTINCT ?d WHERE {
+            { ?m gg:ofBody ?b ; a gg:Meeting ; dct:date ?d .
+               FILTER NOT EXISTS { ?m gg:meetingStatus gg:Scheduled } }
+            UNION { ?c gg:affectsBody ?b ; a org:ChangeEvent ; dct:date ?d }
+            UNION { ?c gg:affectsBody ?b ; a org:ChangeEvent ; gg:when/time:inXSDDate ?d }
+            UNION { ?l gg:fromBody ?b ; a gg:ReportingLine ;
+                       gg:during/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
+            UNION { ?b gg:activeDuring/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
+        }"""
+    else:
+        query = """SELECT DISTINCT ?d WHERE {
             { ?doc a gg:SourceDocument ; dct:date ?d }
             UNION { ?m a gg:Meeting ; dct:date ?d .
                     FILTER NOT EXISTS { ?m gg:meetingStatus gg:Scheduled } }
@@ -260,9 +293,39 @@ def documented_dates(store: Store) -> list[date]:
             UNION { ?l a gg:ReportingLine ;
                        gg:during/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
             UNION { ?b gg:activeDuring/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
-        }""",
-    )
+        }"""
+    rows = _select(store, query, bindings or None)
     return sorted({d for row in rows if (d := _as_date(row["d"])) is not None})
+
+
+def bodies_within(store: Store, partnership: str) -> list[str]:
+    """The partnership and the bodies part of it (read once per graph version)."""
+
+    def read() -> list[str]:
+        rows = _select(
+            store, "SELECT ?b WHERE { ?b gg:partOfPartnership ?_p }", {"_p": URIRef(partnership)}
+        )
+        return [partnership, *sorted(str(row["b"]) for row in rows)]
+
+    return index(store).memo(("within", partnership), read)
+
+
+def partnerships(store: Store) -> list[Facet]:
+    """The partnerships that have bodies of their own, with how many: the home page's choice.
+    Read once per graph version."""
+
+    def read() -> list[Facet]:
+        rows = _select(
+            store,
+            """SELECT ?p (COUNT(DISTINCT ?b) AS ?n) WHERE {
+                ?p a gg:Partnership . ?b gg:partOfPartnership ?p } GROUP BY ?p""",
+        )
+        idx = index(store)
+        idx.prefetch(row["p"] for row in rows)
+        found = [Facet(idx.ref(row["p"]), int(row["n"])) for row in rows]
+        return sorted(found, key=lambda f: (f.ref.label.casefold(), f.ref.iri))
+
+    return index(store).memo(("partnerships",), read)
 
 
 def latest_date(store: Store) -> date | None:
@@ -321,13 +384,16 @@ def structure_changes(
     body: str | None = None,
     after: date | None = None,
     until: date | None = None,
+    within: str | None = None,
 ) -> list[ChangeEntry]:
-    """Structure changes, oldest first; optionally about one body, or dated in (after, until]."""
+    """Structure changes, oldest first; optionally about one body (or any body within a
+    partnership), or dated in (after, until]."""
     idx = index(store)
-    bindings: dict[str, Node] = {}
+    bindings: list[dict[str, Node]] = []
     about = ""
-    if body is not None:
-        bindings["_body"] = URIRef(body)
+    if body is not None or within is not None:
+        about_bodies = [body] if body is not None else bodies_within(store, within or "")
+        bindings = [{"_body": URIRef(b)} for b in about_bodies]
         about = """{ ?change gg:affectsBody ?_body }
             UNION { ?change org:originalOrganization ?_body }
             UNION { ?change org:resultingOrganization ?_body }
@@ -352,7 +418,7 @@ def structure_changes(
                        OPTIONAL {{ ?decision gg:ofMinute/gg:ofMeeting ?meeting }} }}
             OPTIONAL {{ ?change prov:wasDerivedFrom ?source }}
         }}""",
-        bindings,
+        bindings or None,
     )
     entries = []
     for iri, group in _group(rows, "change").items():
@@ -393,24 +459,42 @@ class Overview:
     structure: Structure
     diff: StructureDiff | None
     changes: list[ChangeEntry]
+    partnerships: list[Facet] = field(default_factory=list)
+    within: Ref | None = None  # the partnership shown; None: every body in the graph
 
 
-def overview(store: Store, day: date | None = None) -> Overview:
+REGION = "all"
+"""The `partnership` value that asks for the whole graph (every partnership) in one picture."""
+
+
+def overview(store: Store, day: date | None = None, partnership: str | None = None) -> Overview:
     """The structure on `day` (default: the latest documented date) and what changed since the
-    previous documented date."""
-    dates = documented_dates(store)
+    previous documented date.
+
+    A graph with several partnerships shows one at a time (`partnership`, default the first by
+    name); `partnership` REGION, or a graph with one partnership, shows every body.
+    """
+    choices = partnerships(store)
+    if partnership and partnership != REGION and partnership not in {f.ref.iri for f in choices}:
+        raise ParameterError("partnership", f"<{partnership}> is not a partnership in the graph")
+    within: str | None = None
+    if partnership and partnership != REGION:
+        within = partnership
+    elif partnership is None and len(choices) > 1:
+        within = choices[0].ref.iri
+    dates = documented_dates(store, within)
     if day is None and dates:
         day = dates[-1]
     earlier = [d for d in dates if day is not None and d < day]
     later = [d for d in dates if day is not None and d > day]
     previous = earlier[-1] if earlier else None
-    structure = structure_at(store, day)
-    diff = compare(structure_at(store, previous), structure) if previous is not None else None
-    changes = (
-        structure_changes(store, after=previous, until=day)
+    structure = structure_at(store, day, within)
+    diff = (
+        compare(structure_at(store, previous, within), structure)
         if previous is not None
-        else structure_changes(store, until=day)
+        else None
     )
+    changes = structure_changes(store, after=previous, until=day, within=within)
     return Overview(
         day=day,
         dates=dates,
@@ -419,6 +503,6 @@ def overview(store: Store, day: date | None = None) -> Overview:
         structure=structure,
         diff=diff,
         changes=changes,
+        partnerships=choices,
+        within=index(store).ref(within) if within else None,
     )
-
-

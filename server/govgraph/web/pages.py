@@ -148,10 +148,12 @@ def _day_arg(name: str = "date") -> date | None:
 
 @blueprint.get("/")
 def home():
-    view = pages.overview(_store(), _day_arg())
+    view = pages.overview(_store(), _day_arg(), request.args.get("partnership") or None)
     title = "Reporting structure" + (f" as at {pages.format_date(view.day)}" if view.day else "")
     svg = render_svg(view.structure, href, title=title)
-    return render_template("home.html", page_title="The structure", view=view, svg=svg)
+    return render_template(
+        "home.html", page_title="The structure", view=view, svg=svg, region=pages.REGION
+    )
 
 
 @blueprint.get("/search")
