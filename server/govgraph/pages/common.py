@@ -6,7 +6,7 @@ import contextlib
 import re
 import threading
 import weakref
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -207,6 +207,7 @@ class Index:
         self._sources: dict[str, Source | None] = {}
         self._whole: set[str] = set()
         self._memo: dict[tuple, object] = {}
+        self._recent: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.RLock()
         self.labels: Mapping[str, str] = _Lazy(self, "labels")  # type: ignore[assignment]
         self.types: Mapping[str, set[str]] = _Lazy(self, "types")  # type: ignore[assignment]
@@ -256,6 +257,19 @@ class Index:
             if key not in self._memo:
                 self._memo[key] = compute()
             return self._memo[key]  # type: ignore[return-value]
+
+    def recent(self, key: tuple, compute: Callable[[], T]) -> T:
+        """Like `memo`, for answers that depend on what a person typed: the last RECENT kept."""
+        with self._lock:
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return self._recent[key]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._recent[key] = value
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        return value
 
     # reading
 
@@ -423,6 +437,7 @@ class Index:
 # --- reading the store ------------------------------------------------------------------
 
 T = TypeVar("T")
+RECENT = 32
 _BATCH = 500
 _INDEXES: weakref.WeakKeyDictionary[object, Index] = weakref.WeakKeyDictionary()
 _INDEXES_LOCK = threading.Lock()

@@ -106,7 +106,12 @@ def decisions_page(
     the details of one page's rows; the bodies facet counts the whole filtered set."""
     if page < 1:
         raise ParameterError("page", "the page must be a positive number")
-    found = _decision_order(store, body=body, date_from=date_from, date_to=date_to, text=text)
+    found = index(store).recent(
+        ("decisions", body, date_from, date_to, text),
+        lambda: _decision_order(
+            store, body=body, date_from=date_from, date_to=date_to, text=text
+        ),
+    )
     pages = max(1, -(-len(found) // per_page))
     if page > pages:
         raise ParameterError("page", f"there are only {pages} page(s) of decisions")
