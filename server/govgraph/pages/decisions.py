@@ -142,12 +142,13 @@ def _decision_order(
         raise ParameterError("from", "the start date is after the end date")
     bindings: dict[str, Node] = {}
     filters = []
+    narrowing = []  # triple patterns first: the store starts from the few decisions they match
     if body:
         bindings["_body"] = URIRef(body)
-        filters.append("?meeting gg:ofBody ?_body .")
+        narrowing.append("?meeting gg:ofBody ?_body .")
     if concerning:
         bindings["_about"] = URIRef(concerning)
-        filters.append("?decision gg:concerns ?_about .")
+        narrowing.insert(0, "?decision gg:concerns ?_about .")
     if date_from:
         bindings["_from"] = Literal(date_from.isoformat(), datatype=XSD.date)
         filters.append("FILTER(?date >= ?_from)")
@@ -167,8 +168,10 @@ def _decision_order(
     rows = _select(
         store,
         f"""SELECT DISTINCT ?decision ?meeting ?body ?date ?item ?number ?order WHERE {{
+            {" ".join(narrowing[:1])}
             ?decision a gg:Decision ; gg:ofMinute ?minute .
             ?minute gg:ofMeeting ?meeting .
+            {" ".join(narrowing[1:])}
             OPTIONAL {{ ?meeting dct:date ?date }}
             OPTIONAL {{ ?meeting gg:ofBody ?body }}
             {" ".join(filters)}

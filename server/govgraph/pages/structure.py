@@ -123,6 +123,11 @@ def _scope(within: str | None) -> dict[str, Node]:
 
 
 def _body_records(store: Store, within: str | None = None) -> dict[str, BodyRecord]:
+    """What the picture needs of each body (kept per graph version: do not change it)."""
+    return index(store).memo(("records", within), lambda: _read_body_records(store, within))
+
+
+def _read_body_records(store: Store, within: str | None) -> dict[str, BodyRecord]:
     rows = _select(
         store,
         f"""SELECT ?body ?type ?top ?decides ?proposed {_period_vars("a")} WHERE {{
@@ -156,7 +161,12 @@ def _body_records(store: Store, within: str | None = None) -> dict[str, BodyReco
 
 def all_lines(store: Store, within: str | None = None) -> list[StructureEdge]:
     """Every reporting line ever recorded: qualified lines, and bare org:reportsTo triples
-    (only those from a body within the partnership `within`, if given)."""
+    (only those from a body within the partnership `within`, if given). Read once per graph
+    version."""
+    return list(index(store).memo(("lines", within), lambda: _read_lines(store, within)))
+
+
+def _read_lines(store: Store, within: str | None) -> list[StructureEdge]:
     rows = _select(
         store,
         f"""SELECT ?line ?from ?to ?kind {_period_vars("l")} WHERE {{
