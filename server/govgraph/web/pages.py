@@ -223,6 +223,12 @@ def resource():
 
 
 def _describe(iri: str):
+    if pages.index(_store()).kind(iri) == "meeting":  # a meeting under another path
+        meeting_page = pages.meeting_page(_store(), iri)
+        if meeting_page is not None:
+            return render_template(
+                "meeting.html", page_title=meeting_page.meeting.label, page=meeting_page
+            )
     page = pages.resource_page(_store(), iri)
     if page is None:
         return _not_found(f"Nothing is recorded about <{iri}>.")
