@@ -375,10 +375,16 @@ def _post_holders(store: Store, body: str) -> dict[str, list[tuple[Ref, date | N
     }
 
 
-def meetings_of(store: Store, body: str | None = None) -> list[MeetingRow]:
-    """Meetings (of one body, or all), oldest first."""
+def meetings_of(
+    store: Store, body: str | None = None, only: Iterable[str] | None = None
+) -> list[MeetingRow]:
+    """Meetings (of one body, or all; or only those given), oldest first."""
     idx = index(store)
-    bindings = {"_body": URIRef(body)} if body else {}
+    bindings: dict[str, Node] | list[dict[str, Node]] = {"_body": URIRef(body)} if body else {}
+    if only is not None:
+        bindings = [{**bindings, "meeting": URIRef(m)} for m in sorted(only)]
+        if not bindings:
+            return []
     of_body = (
         "?meeting gg:ofBody ?_body . BIND(?_body AS ?body)"
         if body
@@ -392,8 +398,9 @@ def meetings_of(store: Store, body: str | None = None) -> list[MeetingRow]:
             OPTIONAL {{ ?meeting dct:date ?date }}
             OPTIONAL {{ ?meeting gg:meetingStatus ?status }}
         }}""",
-        bindings,
+        bindings or None,
     )
+    idx.prefetch(row[name] for row in rows for name in ("meeting", "body") if name in row)
     meetings = {
         str(row["meeting"]): MeetingRow(
             meeting=idx.ref(row["meeting"]),

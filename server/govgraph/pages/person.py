@@ -132,7 +132,7 @@ def person_page(store: Store, iri: str) -> PersonPage | None:
     chaired_iris = {
         str(r["m"]) for r in _select(store, "SELECT ?m WHERE { ?m gg:chairedBy ?_s }", subject)
     }
-    chaired = [m for m in meetings_of(store) if m.meeting.iri in chaired_iris]
+    chaired = meetings_of(store, only=chaired_iris)
     introduced = [
         (idx.ref(r["minute"]), idx.ref(r["meeting"]))
         for r in _select(

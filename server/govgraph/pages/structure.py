@@ -482,8 +482,15 @@ def overview(store: Store, day: date | None = None, partnership: str | None = No
     previous documented date.
 
     A graph with several partnerships shows one at a time (`partnership`, default the first by
-    name); `partnership` REGION, or a graph with one partnership, shows every body.
+    name); `partnership` REGION, or a graph with one partnership, shows every body. The last
+    few asked for are kept per graph version.
     """
+    return index(store).recent(
+        ("overview", day, partnership), lambda: _overview(store, day, partnership)
+    )
+
+
+def _overview(store: Store, day: date | None, partnership: str | None) -> Overview:
     choices = partnerships(store)
     if partnership and partnership != REGION and partnership not in {f.ref.iri for f in choices}:
         raise ParameterError("partnership", f"<{partnership}> is not a partnership in the graph")

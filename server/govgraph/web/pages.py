@@ -148,9 +148,13 @@ def _day_arg(name: str = "date") -> date | None:
 
 @blueprint.get("/")
 def home():
-    view = pages.overview(_store(), _day_arg(), request.args.get("partnership") or None)
+    store = _store()
+    view = pages.overview(store, _day_arg(), request.args.get("partnership") or None)
     title = "Reporting structure" + (f" as at {pages.format_date(view.day)}" if view.day else "")
-    svg = render_svg(view.structure, href, title=title)
+    svg = pages.index(store).recent(
+        ("home-picture", view.day, request.args.get("partnership")),
+        lambda: render_svg(view.structure, href, title=title),
+    )
     return render_template(
         "home.html", page_title="The structure", view=view, svg=svg, region=pages.REGION
     )
