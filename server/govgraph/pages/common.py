@@ -322,8 +322,9 @@ class Index:
         labels: dict[str, tuple[int, str]] = {}
         for row in _select(
             self._store,
-            """SELECT ?s ?p ?label WHERE {
-                VALUES ?p { skos:prefLabel foaf:name rdfs:label dct:title } ?s ?p ?label }""",
+            # FILTER, not a VALUES block for ?p: the store then starts from the bound ?s
+            """SELECT ?s ?p ?label WHERE { ?s ?p ?label .
+                FILTER(?p IN (skos:prefLabel, foaf:name, rdfs:label, dct:title)) }""",
             rows,
         ):
             literal = row["label"]

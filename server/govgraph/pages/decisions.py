@@ -102,21 +102,33 @@ def decisions_page(
     date_to: date | None = None,
     text: str | None = None,
 ) -> DecisionsPage:
-    """One page of the register: the order of the whole filtered set is read (its keys only),
-    the details of one page's rows; the bodies facet counts the whole filtered set."""
+    """One page of the register. The store counts the matching resolutions of each meeting;
+    only the meetings on the page have their resolutions read and put in minute order, and
+    only the page's rows their details. The bodies facet counts the whole filtered set."""
     if page < 1:
         raise ParameterError("page", "the page must be a positive number")
-    found = index(store).recent(
-        ("decisions", body, date_from, date_to, text),
-        lambda: _decision_order(
-            store, body=body, date_from=date_from, date_to=date_to, text=text
-        ),
+    filters = {"body": body, "date_from": date_from, "date_to": date_to, "text": text}
+    meetings = index(store).recent(
+        ("decision-meetings", *filters.values()), lambda: _meeting_counts(store, **filters)
     )
-    pages = max(1, -(-len(found) // per_page))
+    total = sum(n for *_, n in meetings)
+    pages = max(1, -(-total // per_page))
     if page > pages:
         raise ParameterError("page", f"there are only {pages} page(s) of decisions")
-    shown = found[(page - 1) * per_page : page * per_page]
-    counts = Counter(b for _, b in found if b)
+    start, end = (page - 1) * per_page, page * per_page
+    on_page, before, seen = [], 0, 0
+    for meeting, _, n in meetings:
+        if seen + n > start and seen < end:
+            if not on_page:
+                before = seen
+            on_page.append(meeting)
+        seen += n
+    found = _decision_order(store, meetings=on_page, **filters) if on_page else []
+    shown = found[start - before : end - before]
+    counts: Counter[str] = Counter()
+    for _, meeting_body, n in meetings:
+        if meeting_body:
+            counts[meeting_body] += n
     idx = index(store)
     idx.prefetch(counts)
     facets = sorted(
@@ -124,20 +136,18 @@ def decisions_page(
         key=lambda f: (f.ref.label.casefold(), f.ref.iri),
     )
     return DecisionsPage(
-        _decision_rows(store, [iri for iri, _ in shown]), len(found), page, pages, facets
+        _decision_rows(store, [iri for iri, _ in shown]), total, page, pages, facets
     )
 
 
-def _decision_order(
-    store: Store,
-    *,
-    body: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    text: str | None = None,
-    concerning: str | None = None,
-) -> list[tuple[str, str]]:
-    """(decision, body) of every matching resolution, in register order: keys only."""
+def _filters(
+    body: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    text: str | None,
+    concerning: str | None,
+) -> tuple[dict[str, Node], list[str], str]:
+    """The bindings, the narrowing triple patterns and the FILTERs of the register's filters."""
     if date_from and date_to and date_from > date_to:
         raise ParameterError("from", "the start date is after the end date")
     bindings: dict[str, Node] = {}
@@ -165,21 +175,60 @@ def _decision_order(
             f"FILTER(CONTAINS(LCASE(STR(?text)), ?_w{number}) || "
             f"CONTAINS(LCASE(STR(COALESCE(?minuteTitle, ''))), ?_w{number}))"
         )
-    rows = _select(
-        store,
-        f"""SELECT DISTINCT ?decision ?meeting ?body ?date ?item ?number ?order WHERE {{
-            {" ".join(narrowing[:1])}
+    where = f"""{" ".join(narrowing[:1])}
             ?decision a gg:Decision ; gg:ofMinute ?minute .
             ?minute gg:ofMeeting ?meeting .
             {" ".join(narrowing[1:])}
             OPTIONAL {{ ?meeting dct:date ?date }}
             OPTIONAL {{ ?meeting gg:ofBody ?body }}
-            {" ".join(filters)}
+            {" ".join(filters)}"""
+    return bindings, narrowing, where
+
+
+def _meeting_counts(
+    store: Store,
+    *,
+    body: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+) -> list[tuple[str, str, int]]:
+    """(meeting, body, matching resolutions) in register order (date, then meeting)."""
+    bindings, _, where = _filters(body, date_from, date_to, text, None)
+    rows = _select(
+        store,
+        f"""SELECT ?meeting (SAMPLE(?body) AS ?b) (MIN(?date) AS ?d)
+                   (COUNT(DISTINCT ?decision) AS ?n) WHERE {{
+            {where}
+        }} GROUP BY ?meeting""",
+        bindings,
+    )
+    rows.sort(key=lambda row: (_as_date(row.get("d")) or date.min, str(row["meeting"])))
+    return [(str(row["meeting"]), str(row.get("b") or ""), int(row["n"])) for row in rows]
+
+
+def _decision_order(
+    store: Store,
+    *,
+    body: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+    concerning: str | None = None,
+    meetings: list[str] | None = None,
+) -> list[tuple[str, str]]:
+    """(decision, body) of every matching resolution (of these meetings, if given), in
+    register order: keys only."""
+    bindings, _, where = _filters(body, date_from, date_to, text, concerning)
+    rows = _select(
+        store,
+        f"""SELECT DISTINCT ?decision ?meeting ?body ?date ?item ?number ?order WHERE {{
+            {where}
             OPTIONAL {{ ?decision gg:itemNumber ?item }}
             OPTIONAL {{ ?minute gg:minuteNumber ?number }}
             OPTIONAL {{ ?minute gg:order ?order }}
         }}""",
-        bindings,
+        [{**bindings, "meeting": URIRef(m)} for m in meetings] if meetings else bindings,
     )
     first = {str(row["decision"]): row for row in reversed(rows)}
     ordered = sorted(first.values(), key=_order_key)
