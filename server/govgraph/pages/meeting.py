@@ -142,7 +142,9 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
     body = first(GG.ofBody)
     day = first(DCT.date)
     changes = [
-        c for c in structure_changes(store) if c.meeting is not None and c.meeting.iri == iri
+        c
+        for c in structure_changes(store, decided_at=iri)
+        if c.meeting is not None and c.meeting.iri == iri
     ]
     body_ref = idx.ref(body) if body is not None else None
     then = name_on(names_in_use(store), str(body), _as_date(day)) if body is not None else None

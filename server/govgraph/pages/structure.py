@@ -395,16 +395,21 @@ def structure_changes(
     after: date | None = None,
     until: date | None = None,
     within: str | None = None,
+    decided_at: str | None = None,
 ) -> list[ChangeEntry]:
     """Structure changes, oldest first; optionally about one body (or any body within a
-    partnership), or dated in (after, until]."""
+    partnership), decided at one meeting, or dated in (after, until]."""
     idx = index(store)
     bindings: list[dict[str, Node]] = []
     about = ""
+    if decided_at is not None:
+        bindings = [{"_meeting": URIRef(decided_at)}]
+        about = "?change gg:decidedBy/gg:ofMinute/gg:ofMeeting ?_meeting ."
     if body is not None or within is not None:
         about_bodies = [body] if body is not None else bodies_within(store, within or "")
-        bindings = [{"_body": URIRef(b)} for b in about_bodies]
-        about = """{ ?change gg:affectsBody ?_body }
+        given = bindings[0] if bindings else {}
+        bindings = [{**given, "_body": URIRef(b)} for b in about_bodies]
+        about += """{ ?change gg:affectsBody ?_body }
             UNION { ?change org:originalOrganization ?_body }
             UNION { ?change org:resultingOrganization ?_body }
             UNION { ?change org:resultedFrom ?_body }"""
@@ -429,6 +434,12 @@ def structure_changes(
             OPTIONAL {{ ?change prov:wasDerivedFrom ?source }}
         }}""",
         bindings or None,
+    )
+    idx.prefetch(
+        row[name]
+        for row in rows
+        for name in ("affected", "decision", "meeting", "source")
+        if name in row
     )
     entries = []
     for iri, group in _group(rows, "change").items():
