@@ -8,6 +8,12 @@ so the body page, the picture and its change list agree on what was in force.
 A period counts from its start (or, when only bounded, its "not after" bound, else its "not
 before" bound: as the saved queries read it) up to but not including its end: on the day a line
 or membership ends, the picture already shows the structure that replaced it.
+
+One module per page (structure: the home; body, person, meeting, decisions, search, resource),
+`common` for the label index and `dates` for the small helpers; fixed queries are files in
+`queries/`. Every read model asks only for what its page shows: labels are read for the IRIs
+on the page, and what every request needs (documented dates, body records, lines, the search
+index) is kept per graph version, so a large graph costs what a page shows.
 """
 
 from govgraph.pages.body import BodyPage, MemberFact, body_page, sources_of

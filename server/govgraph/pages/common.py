@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import threading
 import weakref
@@ -10,6 +11,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 from rdflib import BNode, Literal, URIRef
@@ -236,7 +238,7 @@ class Index:
         classes = [URIRef(c) for c, k in KIND_OF_CLASS.items() if k == kind]
         rows = _select(
             self._store,
-            "SELECT DISTINCT ?s WHERE { ?s a ?class . FILTER(isIRI(?s)) }",
+            page_query("resources-of-class"),
             [{"class": c} for c in classes],
         )
         candidates = [str(row["s"]) for row in rows]
@@ -285,14 +287,12 @@ class Index:
             if fact not in self._whole:
                 if fact == "types":
                     rows = _select(
-                        self._store, "SELECT DISTINCT ?s WHERE { ?s a ?t . FILTER(isIRI(?s)) }"
+                        self._store, page_query("typed-resources")
                     )
                 else:
                     rows = _select(
                         self._store,
-                        """SELECT DISTINCT ?s WHERE {
-                            VALUES ?p { skos:prefLabel foaf:name rdfs:label dct:title }
-                            ?s ?p ?label . FILTER(isIRI(?s)) }""",
+                        page_query("labelled-resources"),
                     )
                 self.prefetch(row["s"] for row in rows)
                 self._whole.add(fact)
@@ -305,7 +305,7 @@ class Index:
             labels = self._plain_labels(rows)
             types: dict[str, set[str]] = defaultdict(set)
             for row in _select(
-                self._store, "SELECT ?s ?t WHERE { ?s a ?t . FILTER(isIRI(?t)) }", rows
+                self._store, page_query("types"), rows
             ):
                 types[str(row["s"])].add(str(row["t"]))
             self._computed_labels(rows, types, labels)
@@ -323,8 +323,7 @@ class Index:
         for row in _select(
             self._store,
             # FILTER, not a VALUES block for ?p: the store then starts from the bound ?s
-            """SELECT ?s ?p ?label WHERE { ?s ?p ?label .
-                FILTER(?p IN (skos:prefLabel, foaf:name, rdfs:label, dct:title)) }""",
+            page_query("labels"),
             rows,
         ):
             literal = row["label"]
@@ -359,9 +358,7 @@ class Index:
         if meetings := of_class(GG.Meeting, "meeting"):
             for row in _select(
                 self._store,
-                """SELECT ?meeting ?body ?date WHERE {
-                    OPTIONAL { ?meeting gg:ofBody ?body }
-                    OPTIONAL { ?meeting dct:date ?date } }""",
+                page_query("meeting-labels"),
                 meetings,
             ):
                 body = self._body_label(row.get("body"))
@@ -376,10 +373,7 @@ class Index:
         if decisions := of_class(GG.Decision, "decision"):
             for row in _select(
                 self._store,
-                """SELECT ?decision ?text ?number ?item WHERE {
-                    OPTIONAL { ?decision rdf:value ?text }
-                    OPTIONAL { ?decision gg:ofMinute/gg:minuteNumber ?number }
-                    OPTIONAL { ?decision gg:itemNumber ?item } }""",
+                page_query("decision-labels"),
                 decisions,
             ):
                 head = f"Minute {row['number']}" if "number" in row else "Decision"
@@ -390,11 +384,7 @@ class Index:
         if changes := of_class(ORG.ChangeEvent, "change"):
             for row in _select(
                 self._store,
-                """SELECT ?change ?kind ?body ?date WHERE {
-                    OPTIONAL { ?change gg:changeKind/skos:prefLabel ?kind }
-                    OPTIONAL { ?change gg:affectsBody|org:resultingOrganization ?body }
-                    OPTIONAL { ?change dct:date ?date }
-                } ORDER BY ?change ?body""",
+                page_query("change-labels"),
                 changes,
             ):
                 key = str(row["change"])
@@ -411,14 +401,7 @@ class Index:
         sources: dict[str, Source] = {}
         for row in _select(
             self._store,
-            """SELECT ?part ?doc ?title ?locator ?date ?type WHERE {
-                { ?part dct:isPartOf ?doc . ?doc a gg:SourceDocument .
-                  OPTIONAL { ?part gg:locator ?locator } }
-                UNION { ?part a gg:SourceDocument . BIND(?part AS ?doc) }
-                OPTIONAL { ?doc dct:title ?title }
-                OPTIONAL { ?doc dct:date ?date }
-                OPTIONAL { ?doc dct:type ?type }
-            }""",
+            page_query("sources"),
             [{"part": r["s"]} for r in rows],
         ):
             part, doc = str(row["part"]), str(row["doc"])
@@ -459,6 +442,17 @@ def index(store: Store) -> Index:
 
 _LABEL_RANK = {str(SKOS.prefLabel): 0, str(FOAF.name): 1, str(RDFS.label): 2, str(DCT.title): 3}
 
+
+
+QUERIES = Path(__file__).parent / "queries"
+"""The pages' fixed queries, one .rq file each; queries put together from a page's filters
+stay beside the code that assembles them."""
+
+
+@functools.cache
+def page_query(name: str) -> str:
+    """The text of the page query `name` (queries/NAME.rq), read once."""
+    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
 
 
 READ_MODEL_ROWS = 10**7

@@ -8,7 +8,7 @@ from datetime import date
 from rdflib import URIRef
 from rdflib.term import Node
 
-from govgraph.pages.common import _WORD, SEARCH_KIND_ORDER, Ref, _select, index
+from govgraph.pages.common import _WORD, SEARCH_KIND_ORDER, Ref, _select, index, page_query
 from govgraph.pages.dates import _as_date
 from govgraph.store import Store
 
@@ -54,12 +54,7 @@ class SearchIndex:
             (str(row["s"]), str(row["name"]))
             for row in _select(
                 store,
-                """SELECT DISTINCT ?s ?name WHERE {
-                    { VALUES ?p { skos:prefLabel skos:altLabel foaf:name dct:title }
-                      ?s ?p ?name }
-                    UNION { ?s gg:nameVariant/gg:variant ?name }
-                    FILTER(isIRI(?s))
-                }""",
+                page_query("search-names"),
             )
         ]
         # What people wrote: resolutions, minute and body texts, actions, terms of reference
@@ -68,10 +63,7 @@ class SearchIndex:
             (str(row["s"]), str(row["text"]))
             for row in _select(
                 store,
-                """SELECT ?s ?text WHERE {
-                    VALUES ?p { rdf:value dct:description gg:actionText rdfs:comment }
-                    ?s ?p ?text . FILTER(isIRI(?s) && isLiteral(?text))
-                }""",
+                page_query("search-texts"),
             )
         ]
         return cls(names, texts, _postings(n for _, n in names), _postings(t[1] for t in texts))
@@ -102,9 +94,7 @@ def _where_written(store: Store, iris: list[str]) -> dict[str, tuple[Node | None
         return {}
     rows = _select(
         store,
-        """SELECT ?s ?meeting ?date WHERE {
-            OPTIONAL { ?s (gg:ofMinute|gg:arisesFrom)?/gg:ofMeeting ?meeting .
-                       OPTIONAL { ?meeting dct:date ?date } } }""",
+        page_query("written-at"),
         [{"s": URIRef(i)} for i in iris],
     )
     return {str(row["s"]): (row.get("meeting"), row.get("date")) for row in rows}

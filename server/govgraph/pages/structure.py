@@ -22,6 +22,7 @@ from govgraph.pages.common import (
     _period_vars,
     _select,
     index,
+    page_query,
 )
 from govgraph.pages.dates import _as_date, _group, _local, _truthy, _values
 from govgraph.store import Store
@@ -327,8 +328,7 @@ def partnerships(store: Store) -> list[Facet]:
     def read() -> list[Facet]:
         rows = _select(
             store,
-            """SELECT ?p (COUNT(DISTINCT ?b) AS ?n) WHERE {
-                ?p a gg:Partnership . ?b gg:partOfPartnership ?p } GROUP BY ?p""",
+            page_query("partnerships"),
         )
         idx = index(store)
         idx.prefetch(row["p"] for row in rows)
