@@ -16,7 +16,7 @@ on the page, and what every request needs (documented dates, body records, lines
 index) is kept per graph version, so a large graph costs what a page shows.
 """
 
-from govgraph.pages.body import BodyPage, MemberFact, body_page, sources_of
+from govgraph.pages.body import BodyPage, MeetingRow, MemberFact, body_page, meetings_of, sources_of
 from govgraph.pages.common import PREFIX_HEADER, AltName, Facet, Index, Period, Ref, Source, index
 from govgraph.pages.dates import format_date, parse_date
 from govgraph.pages.decisions import (
@@ -58,6 +58,7 @@ __all__ = [
     "Facet",
     "Index",
     "MeetingPage",
+    "MeetingRow",
     "MemberFact",
     "Overview",
     "PAGE_SIZE",
@@ -83,6 +84,7 @@ __all__ = [
     "index",
     "latest_date",
     "meeting_page",
+    "meetings_of",
     "overview",
     "parse_date",
     "partnerships",
