@@ -47,7 +47,7 @@ def test_an_officer_picks_a_partnership_and_pages_through_its_decisions(page, se
     expect(pager).to_contain_text("Page 2 of")
     screenshot(page, "region-02-decisions")
 
-    body = page.get_by_label("Body")
+    body = page.get_by_role("combobox", name="Body")
     option = body.locator("option", has_text=re.compile(r"^Community Safety Board 1 \(")).first
     body.select_option(value=option.get_attribute("value"))
     page.get_by_role("button", name="Filter").click()

@@ -17,18 +17,29 @@ index) is kept per graph version, so a large graph costs what a page shows.
 """
 
 from govgraph.pages.body import BodyPage, MeetingRow, MemberFact, body_page, meetings_of, sources_of
-from govgraph.pages.common import PREFIX_HEADER, AltName, Facet, Index, Period, Ref, Source, index
-from govgraph.pages.dates import format_date, parse_date
+from govgraph.pages.common import (
+    PREFIX_HEADER,
+    AltName,
+    Facet,
+    Index,
+    Period,
+    Ref,
+    Source,
+    index,
+    select_rows,
+)
+from govgraph.pages.dates import as_date, format_date, local_part, parse_date, shorten_text
 from govgraph.pages.decisions import (
     PAGE_SIZE,
     ActionRow,
     DecisionRow,
     DecisionsPage,
+    actions_of,
     decisions_page,
     decisions_register,
 )
 from govgraph.pages.meeting import MeetingPage, anchor_for, meeting_page
-from govgraph.pages.person import PersonPage, person_page
+from govgraph.pages.person import PersonMembership, PersonPage, person_page
 from govgraph.pages.resource import ResourcePage, resource_page
 from govgraph.pages.search import SearchHit, search
 from govgraph.pages.structure import (
@@ -39,9 +50,12 @@ from govgraph.pages.structure import (
     StructureDiff,
     StructureEdge,
     StructureNode,
+    body_records,
     compare,
     documented_dates,
     latest_date,
+    name_on,
+    names_in_use,
     overview,
     partnerships,
     structure_at,
@@ -64,6 +78,7 @@ __all__ = [
     "PAGE_SIZE",
     "PREFIX_HEADER",
     "Period",
+    "PersonMembership",
     "PersonPage",
     "REGION",
     "Ref",
@@ -74,8 +89,11 @@ __all__ = [
     "StructureDiff",
     "StructureEdge",
     "StructureNode",
+    "actions_of",
     "anchor_for",
+    "as_date",
     "body_page",
+    "body_records",
     "compare",
     "decisions_page",
     "decisions_register",
@@ -83,14 +101,19 @@ __all__ = [
     "format_date",
     "index",
     "latest_date",
+    "local_part",
     "meeting_page",
     "meetings_of",
+    "name_on",
+    "names_in_use",
     "overview",
     "parse_date",
     "partnerships",
     "person_page",
     "resource_page",
     "search",
+    "select_rows",
+    "shorten_text",
     "sources_of",
     "structure_at",
     "structure_changes",

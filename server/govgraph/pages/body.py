@@ -21,24 +21,24 @@ from govgraph.pages.common import (
     _period_from,
     _period_pattern,
     _period_vars,
-    _select,
     index,
+    select_rows,
 )
 from govgraph.pages.dates import (
-    _as_date,
     _capitalised,
     _group,
     _natural,
     _status_text,
     _texts,
     _values,
+    as_date,
 )
-from govgraph.pages.decisions import ActionRow, DecisionRow, _actions, decisions_register
+from govgraph.pages.decisions import ActionRow, DecisionRow, actions_of, decisions_register
 from govgraph.pages.structure import (
     ChangeEntry,
     StructureEdge,
-    _body_records,
     all_lines,
+    body_records,
     latest_date,
     name_on,
     names_in_use,
@@ -149,23 +149,23 @@ def body_page(store: Store, iri: str, day: date | None = None) -> BodyPage | Non
     if day is None:
         day = latest_date(store)
     subject = {"_s": URIRef(iri)}
-    rows = _select(store, "SELECT ?p ?o WHERE { ?_s ?p ?o }", subject)
+    rows = select_rows(store, "SELECT ?p ?o WHERE { ?_s ?p ?o }", subject)
     props: dict[str, list[Node]] = defaultdict(list)
     for row in rows:
         props[str(row["p"])].append(row["o"])
-    record = _body_records(store).get(iri)
+    record = body_records(store).get(iri)
 
     facts = []
     for title, prop in _BODY_FACT_PROPERTIES:
         values = [idx.ref(v) for v in props.get(str(prop), []) if isinstance(v, URIRef)]
         if values:
             facts.append((title, sorted(values, key=lambda r: r.label)))
-    replaces = _select(store, "SELECT ?old WHERE { ?old gg:replacedBy ?_s }", subject)
+    replaces = select_rows(store, "SELECT ?old WHERE { ?old gg:replacedBy ?_s }", subject)
     if replaces:
         facts.append(
             ("Replaces", sorted((idx.ref(r["old"]) for r in replaces), key=lambda r: r.label))
         )
-    forms = _select(store, "SELECT ?form WHERE { ?form gg:meetingFormOf ?_s }", subject)
+    forms = select_rows(store, "SELECT ?form WHERE { ?form gg:meetingFormOf ?_s }", subject)
     if forms:
         facts.append(
             ("Also meets as", sorted((idx.ref(r["form"]) for r in forms), key=lambda r: r.label))
@@ -202,7 +202,7 @@ def body_page(store: Store, iri: str, day: date | None = None) -> BodyPage | Non
             for d in decisions_register(store, concerning=iri)
             if d.body is None or d.body.iri != iri
         ],
-        actions=_actions(store, body=iri),
+        actions=actions_of(store, body=iri),
         changes=structure_changes(store, body=iri),
         sources=[idx.source(s) for s in props.get(str(PROV.wasDerivedFrom), [])],
     )
@@ -211,7 +211,7 @@ def body_page(store: Store, iri: str, day: date | None = None) -> BodyPage | Non
 def alt_names(store: Store, iri: str) -> list[AltName]:
     """skos:altLabel and gg:nameVariant spellings, each with the documents that use it."""
     idx = index(store)
-    rows = _select(
+    rows = select_rows(
         store,
         """SELECT ?name ?source WHERE {
             { ?_s skos:altLabel ?name }
@@ -233,7 +233,7 @@ def alt_names(store: Store, iri: str) -> list[AltName]:
 
 def _terms_of_reference(store: Store, iri: str) -> list[Terms]:
     idx = index(store)
-    rows = _select(
+    rows = select_rows(
         store,
         """SELECT ?tor ?title ?approved ?number ?text ?source WHERE {
             { ?_s gg:termsOfReference ?tor } UNION { ?tor gg:forBody ?_s }
@@ -282,7 +282,7 @@ def sources_of(store: Store, iris: Iterable[str]) -> dict[str, list[Source]]:
     idx = index(store)
     found: dict[str, list[Source]] = {}
     for iri in sorted(set(iris)):
-        rows = _select(
+        rows = select_rows(
             store, "SELECT ?src WHERE { ?_s prov:wasDerivedFrom ?src }", {"_s": URIRef(iri)}
         )
         found[iri] = sorted((idx.source(r["src"]) for r in rows), key=lambda s: s.label)
@@ -291,7 +291,7 @@ def sources_of(store: Store, iris: Iterable[str]) -> dict[str, list[Source]]:
 
 def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[MemberFact]]:
     idx = index(store)
-    rows = _select(
+    rows = select_rows(
         store,
         f"""SELECT ?m ?type ?member ?role ?rep ?repText ?link ?source {_period_vars("p")} WHERE {{
             ?m org:organization ?_body ; org:member ?member .
@@ -351,7 +351,7 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
 
 def _post_holders(store: Store, body: str) -> dict[str, list[tuple[Ref, date | None]]]:
     idx = index(store)
-    rows = _select(
+    rows = select_rows(
         store,
         """SELECT ?post ?person ?attested WHERE {
             ?m org:organization ?_body ; org:member ?post . ?post a org:Post .
@@ -363,7 +363,7 @@ def _post_holders(store: Store, body: str) -> dict[str, list[tuple[Ref, date | N
     found: dict[str, dict[str, date | None]] = defaultdict(dict)
     for row in rows:
         post, person = str(row["post"]), str(row["person"])
-        attested = _as_date(row.get("attested"))
+        attested = as_date(row.get("attested"))
         if attested is not None or person not in found[post]:
             found[post][person] = attested or found[post].get(person)
     return {
@@ -390,7 +390,7 @@ def meetings_of(
         if body
         else "OPTIONAL { ?meeting gg:ofBody ?body }"
     )
-    rows = _select(
+    rows = select_rows(
         store,
         f"""SELECT ?meeting ?body ?date ?status WHERE {{
             ?meeting a gg:Meeting .
@@ -404,7 +404,7 @@ def meetings_of(
     meetings = {
         str(row["meeting"]): MeetingRow(
             meeting=idx.ref(row["meeting"]),
-            day=_as_date(row.get("date")),
+            day=as_date(row.get("date")),
             status=_status_text(row.get("status")),
             body=idx.ref(row["body"]) if "body" in row else None,
         )

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from govgraph.namespaces import BODY_CLASSES as BODY_CLASS_IRIS
 from govgraph.namespaces import DCT, GG, ORG, PREFIXES
-from govgraph.pages.dates import _as_date, _month_text, _short, _shorten, format_date
+from govgraph.pages.dates import _month_text, _short, as_date, format_date, shorten_text
 from govgraph.store import Store
 from govgraph.uncertain_dates import CERTAIN, bounded_text, in_force
 
@@ -236,7 +236,7 @@ class Index:
     def of_kind(self, kind: str) -> list[Ref]:
         """Every resource of a kind (body, person, meeting…), sorted by label."""
         classes = [URIRef(c) for c, k in KIND_OF_CLASS.items() if k == kind]
-        rows = _select(
+        rows = select_rows(
             self._store,
             page_query("resources-of-class"),
             [{"class": c} for c in classes],
@@ -286,11 +286,11 @@ class Index:
         with self._lock:
             if fact not in self._whole:
                 if fact == "types":
-                    rows = _select(
+                    rows = select_rows(
                         self._store, page_query("typed-resources")
                     )
                 else:
-                    rows = _select(
+                    rows = select_rows(
                         self._store,
                         page_query("labelled-resources"),
                     )
@@ -304,7 +304,7 @@ class Index:
             rows = [{"s": URIRef(i)} for i in iris]
             labels = self._plain_labels(rows)
             types: dict[str, set[str]] = defaultdict(set)
-            for row in _select(
+            for row in select_rows(
                 self._store, page_query("types"), rows
             ):
                 types[str(row["s"])].add(str(row["t"]))
@@ -320,7 +320,7 @@ class Index:
 
     def _plain_labels(self, rows: list[dict[str, Node]]) -> dict[str, tuple[int, str]]:
         labels: dict[str, tuple[int, str]] = {}
-        for row in _select(
+        for row in select_rows(
             self._store,
             # FILTER, not a VALUES block for ?p: the store then starts from the bound ?s
             page_query("labels"),
@@ -356,13 +356,13 @@ class Index:
             return [{name: r["s"]} for r in rows if str(cls) in types.get(str(r["s"]), ())]
 
         if meetings := of_class(GG.Meeting, "meeting"):
-            for row in _select(
+            for row in select_rows(
                 self._store,
                 page_query("meeting-labels"),
                 meetings,
             ):
                 body = self._body_label(row.get("body"))
-                day = _as_date(row.get("date"))
+                day = as_date(row.get("date"))
                 text = ", ".join(
                     filter(
                         None,
@@ -371,7 +371,7 @@ class Index:
                 )
                 labels[str(row["meeting"])] = (-1, text)
         if decisions := of_class(GG.Decision, "decision"):
-            for row in _select(
+            for row in select_rows(
                 self._store,
                 page_query("decision-labels"),
                 decisions,
@@ -380,9 +380,11 @@ class Index:
                 if "item" in row:
                     head += f" ({row['item']})"
                 text = str(row.get("text") or "")
-                labels[str(row["decision"])] = (-1, f"{head}: {_shorten(text)}" if text else head)
+                labels[str(row["decision"])] = (
+                    -1, f"{head}: {shorten_text(text)}" if text else head
+                )
         if changes := of_class(ORG.ChangeEvent, "change"):
-            for row in _select(
+            for row in select_rows(
                 self._store,
                 page_query("change-labels"),
                 changes,
@@ -391,7 +393,7 @@ class Index:
                 if key in labels and labels[key][0] < 0:
                     continue
                 body = self._body_label(row.get("body"))
-                day = _as_date(row.get("date"))
+                day = as_date(row.get("date"))
                 text = str(row.get("kind") or "Structure change")
                 text += f": {body}" if body else ""
                 text += f", {format_date(day)}" if day else ""
@@ -399,13 +401,13 @@ class Index:
 
     def _read_sources(self, rows: list[dict[str, Node]]) -> dict[str, Source]:
         sources: dict[str, Source] = {}
-        for row in _select(
+        for row in select_rows(
             self._store,
             page_query("sources"),
             [{"part": r["s"]} for r in rows],
         ):
             part, doc = str(row["part"]), str(row["doc"])
-            day = _as_date(row.get("date"))
+            day = as_date(row.get("date"))
             sources[part] = Source(
                 iri=part,
                 document=doc,
@@ -460,7 +462,7 @@ READ_MODEL_ROWS = 10**7
 queries (a safeguard against runaway SPARQL) does not cap them."""
 
 
-def _select(
+def select_rows(
     store: Store,
     body: str,
     bindings: Mapping[str, Node] | list[dict[str, Node]] | None = None,
@@ -493,7 +495,7 @@ def _period_pattern(node: str, prop: str, prefix: str) -> str:
 
 def _period_from(row: Mapping[str, Node], prefix: str) -> Period:
     def get(name: str) -> date | None:
-        return _as_date(row.get(prefix + name))
+        return as_date(row.get(prefix + name))
 
     return Period(
         start=get("Start"),

@@ -30,7 +30,7 @@ def parse_date(text: str | None, parameter: str = "date") -> date | None:
         raise ParameterError(parameter, f"'{text}' is not a date written as yyyy-mm-dd") from None
 
 
-def _as_date(value: Node | None) -> date | None:
+def as_date(value: Node | None) -> date | None:
     if value is None:
         return None
     text = str(value)
@@ -57,7 +57,7 @@ def _truthy(value: Node | None) -> bool:
 
 
 def _status_text(value: Node | None) -> str:
-    return _local(str(value)) if value is not None else ""
+    return local_part(str(value)) if value is not None else ""
 
 
 def _texts(props: Mapping[str, list[Node]], prop: URIRef) -> list[str]:
@@ -76,7 +76,7 @@ def _values(group: list[dict], name: str) -> list[Node]:
     return sorted({row[name] for row in group if name in row}, key=str)
 
 
-def _local(iri: str) -> str:
+def local_part(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
 
 
@@ -101,7 +101,7 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _shorten(text: str, width: int = 90) -> str:
+def shorten_text(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 

@@ -12,16 +12,17 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from govgraph.errors import ParameterError
-from govgraph.pages.common import Facet, Ref, Source, _select, index
+from govgraph.pages.common import Ref, Source, index, select_rows
 from govgraph.pages.dates import (
-    _as_date,
     _group,
     _natural,
     _roman_or_natural,
     _status_text,
     _values,
+    as_date,
 )
 from govgraph.pages.search import words
+from govgraph.publishing.facets import Facet, FacetValue
 from govgraph.store import Store
 
 # --- decisions and actions --------------------------------------------------------------
@@ -64,30 +65,35 @@ PAGE_SIZE = 100
 
 @dataclass
 class DecisionsPage:
-    """One page of the filtered register, with the bodies the whole filtered set comes from."""
+    """One page of the filtered register, with the facets (body, year, kind) of the whole
+    filtered set: each value counted over the set as narrowed by the other facets."""
 
     rows: list[DecisionRow]
     total: int
     page: int
     pages: int
-    bodies: list[Facet]
+    facets: list[Facet]
 
 
 def decisions_register(
     store: Store,
     *,
     body: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     text: str | None = None,
     concerning: str | None = None,
 ) -> list[DecisionRow]:
-    """Resolutions, oldest first, filtered by the body that took them, dates and words.
+    """Resolutions, oldest first, filtered by the body that took them, year, kind, dates and
+    words.
 
     Every word of `text` must appear in the resolution or in its minute's title.
     """
     found = _decision_order(
-        store, body=body, date_from=date_from, date_to=date_to, text=text, concerning=concerning
+        store, body=body, year=year, kind=kind, date_from=date_from, date_to=date_to,
+        text=text, concerning=concerning,
     )
     return _decision_rows(store, [iri for iri, _ in found])
 
@@ -98,16 +104,19 @@ def decisions_page(
     page: int = 1,
     per_page: int = PAGE_SIZE,
     body: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     text: str | None = None,
 ) -> DecisionsPage:
     """One page of the register. The store counts the matching resolutions of each meeting;
     only the meetings on the page have their resolutions read and put in minute order, and
-    only the page's rows their details. The bodies facet counts the whole filtered set."""
+    only the page's rows their details. The facets are counted in the store too."""
     if page < 1:
         raise ParameterError("page", "the page must be a positive number")
-    filters = {"body": body, "date_from": date_from, "date_to": date_to, "text": text}
+    filters = {"body": body, "year": year, "kind": kind, "date_from": date_from,
+               "date_to": date_to, "text": text}
     meetings = index(store).recent(
         ("decision-meetings", *filters.values()), lambda: _meeting_counts(store, **filters)
     )
@@ -125,23 +134,80 @@ def decisions_page(
         seen += n
     found = _decision_order(store, meetings=on_page, **filters) if on_page else []
     shown = found[start - before : end - before]
-    counts: Counter[str] = Counter()
-    for _, meeting_body, n in meetings:
-        if meeting_body:
-            counts[meeting_body] += n
-    idx = index(store)
-    idx.prefetch(counts)
-    facets = sorted(
-        (Facet(idx.ref(b), n) for b, n in counts.items()),
-        key=lambda f: (f.ref.label.casefold(), f.ref.iri),
-    )
     return DecisionsPage(
-        _decision_rows(store, [iri for iri, _ in shown]), total, page, pages, facets
+        _decision_rows(store, [iri for iri, _ in shown]), total, page, pages,
+        _facets(store, body, year, kind, date_from, date_to, text),
     )
+
+
+def _facets(
+    store: Store,
+    body: str | None,
+    year: int | None,
+    kind: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    text: str | None,
+) -> list[Facet]:
+    """Body, year and kind, as Datasette counts them: each value's count is what choosing it
+    would show, the other chosen facets applied. One grouped count in the store (kept for the
+    last filters asked) serves all three."""
+    groups = index(store).recent(
+        ("decision-facets", date_from, date_to, text),
+        lambda: _facet_counts(store, date_from, date_to, text),
+    )
+    chosen = {"body": body or None, "year": str(year) if year else None, "kind": kind or None}
+    idx = index(store)
+    idx.prefetch(URIRef(b) for b, _, _, _ in groups if b)
+    labels = {
+        "body": lambda value: idx.ref(URIRef(value)).label,
+        "year": str,
+        "kind": str,
+    }
+    facets = []
+    for position, (name, title) in enumerate((("body", "Body"), ("year", "Year"),
+                                               ("kind", "Kind"))):
+        counts: Counter[str] = Counter()
+        for *keys, n in groups:
+            others = all(chosen[other] in (None, keys[p])
+                         for p, other in enumerate(chosen) if p != position)
+            if others and keys[position]:
+                counts[keys[position]] += n
+        values = sorted(
+            (FacetValue(value, labels[name](value), n, chosen[name] == value)
+             for value, n in counts.items()),
+            key=lambda v: (v.label.casefold(), v.value),
+        )
+        facets.append(Facet(name, title, tuple(values)))
+    return facets
+
+
+def _facet_counts(
+    store: Store, date_from: date | None, date_to: date | None, text: str | None
+) -> list[tuple[str, str, str, int]]:
+    """(body, year, kind, matching resolutions) of the register filtered by dates and words."""
+    bindings, _, where = _filters(None, None, None, date_from, date_to, text, None)
+    rows = select_rows(
+        store,
+        f"""SELECT ?body ?y ?k (COUNT(DISTINCT ?decision) AS ?n) WHERE {{
+            {where}
+            OPTIONAL {{ ?decision gg:decisionKind/skos:prefLabel ?kindLabel }}
+            BIND(STR(?kindLabel) AS ?k)
+            BIND(STR(YEAR(?date)) AS ?y)
+        }} GROUP BY ?body ?y ?k""",
+        bindings,
+    )
+    return [
+        (str(row.get("body") or ""), str(row.get("y") or ""), str(row.get("k") or ""),
+         int(row["n"]))
+        for row in rows
+    ]
 
 
 def _filters(
     body: str | None,
+    year: int | None,
+    kind: str | None,
     date_from: date | None,
     date_to: date | None,
     text: str | None,
@@ -165,6 +231,13 @@ def _filters(
     if date_to:
         bindings["_to"] = Literal(date_to.isoformat(), datatype=XSD.date)
         filters.append("FILTER(?date <= ?_to)")
+    if year:
+        bindings["_year"] = Literal(year)
+        filters.append("FILTER(YEAR(?date) = ?_year)")
+    if kind:
+        bindings["_kind"] = Literal(kind)
+        filters.append("?decision gg:decisionKind/skos:prefLabel ?_kindLabel . "
+                       "FILTER(STR(?_kindLabel) = ?_kind)")
     searched = words(text or "")
     if searched:
         filters.insert(0, "OPTIONAL { ?decision rdf:value ?text } "
@@ -189,13 +262,15 @@ def _meeting_counts(
     store: Store,
     *,
     body: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     text: str | None = None,
 ) -> list[tuple[str, str, int]]:
     """(meeting, body, matching resolutions) in register order (date, then meeting)."""
-    bindings, _, where = _filters(body, date_from, date_to, text, None)
-    rows = _select(
+    bindings, _, where = _filters(body, year, kind, date_from, date_to, text, None)
+    rows = select_rows(
         store,
         f"""SELECT ?meeting (SAMPLE(?body) AS ?b) (MIN(?date) AS ?d)
                    (COUNT(DISTINCT ?decision) AS ?n) WHERE {{
@@ -203,7 +278,7 @@ def _meeting_counts(
         }} GROUP BY ?meeting""",
         bindings,
     )
-    rows.sort(key=lambda row: (_as_date(row.get("d")) or date.min, str(row["meeting"])))
+    rows.sort(key=lambda row: (as_date(row.get("d")) or date.min, str(row["meeting"])))
     return [(str(row["meeting"]), str(row.get("b") or ""), int(row["n"])) for row in rows]
 
 
@@ -211,6 +286,8 @@ def _decision_order(
     store: Store,
     *,
     body: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     text: str | None = None,
@@ -219,8 +296,8 @@ def _decision_order(
 ) -> list[tuple[str, str]]:
     """(decision, body) of every matching resolution (of these meetings, if given), in
     register order: keys only."""
-    bindings, _, where = _filters(body, date_from, date_to, text, concerning)
-    rows = _select(
+    bindings, _, where = _filters(body, year, kind, date_from, date_to, text, concerning)
+    rows = select_rows(
         store,
         f"""SELECT DISTINCT ?decision ?meeting ?body ?date ?item ?number ?order WHERE {{
             {where}
@@ -240,7 +317,7 @@ def _decision_rows(store: Store, iris: list[str]) -> list[DecisionRow]:
     if not iris:
         return []
     idx = index(store)
-    rows = _select(
+    rows = select_rows(
         store,
         """SELECT ?decision ?text ?kind ?item ?number ?minuteTitle ?meeting ?body
                   ?date ?change ?about ?source WHERE {
@@ -279,7 +356,7 @@ def _decision_rows(store: Store, iris: list[str]) -> list[DecisionRow]:
             minute_title=str(first.get("minuteTitle") or ""),
             meeting=idx.ref(first["meeting"]),
             body=idx.ref(first["body"]) if "body" in first else None,
-            day=_as_date(first.get("date")),
+            day=as_date(first.get("date")),
             changes=tuple(idx.ref(c) for c in _values(group, "change")),
             concerns=tuple(idx.ref(c) for c in _values(group, "about")),
             sources=tuple(idx.source(s) for s in _values(group, "source")),
@@ -288,7 +365,7 @@ def _decision_rows(store: Store, iris: list[str]) -> list[DecisionRow]:
 
 
 def _order_key(row: dict) -> tuple:
-    day = _as_date(row.get("date")) or date.min
+    day = as_date(row.get("date")) or date.min
     order = row.get("order")
     number = str(row.get("number") or "")
     return (
@@ -301,7 +378,7 @@ def _order_key(row: dict) -> tuple:
     )
 
 
-def _actions(
+def actions_of(
     store: Store,
     *,
     body: str | None = None,
@@ -323,7 +400,7 @@ def _actions(
         queries.append(("?action gg:arisesFrom/(gg:ofMinute?)/gg:ofMeeting ?_x .", meeting))
     queries.extend(("?action gg:assignee ?_x .", a) for a in assignees)
     for pattern, value in queries:
-        rows = _select(
+        rows = select_rows(
             store,
             f"""SELECT ?action ?text ?assignee ?dueDate ?dueText ?dueMeeting ?status ?reportTo
                        ?from ?meeting ?source WHERE {{
@@ -348,7 +425,7 @@ def _actions(
     for iri, group in results.items():
         first = group[0]
         due_parts = [
-            d.strftime("%-d %B %Y") for d in (_as_date(v) for v in _values(group, "dueDate")) if d
+            d.strftime("%-d %B %Y") for d in (as_date(v) for v in _values(group, "dueDate")) if d
         ]
         due_parts += [str(v) for v in _values(group, "dueText")]
         due_parts += [idx.label(v) for v in _values(group, "dueMeeting")]

@@ -12,17 +12,17 @@ from rdflib.namespace import RDFS
 from rdflib.term import Node
 
 from govgraph.namespaces import DCT, GG, PROV
-from govgraph.pages.common import _MINUTE_TAIL, ATTENDANCE_GROUPS, Ref, Source, _select, index
+from govgraph.pages.common import _MINUTE_TAIL, ATTENDANCE_GROUPS, Ref, Source, index, select_rows
 from govgraph.pages.dates import (
-    _as_date,
     _group,
     _natural,
     _status_text,
     _texts,
     _time_text,
     _values,
+    as_date,
 )
-from govgraph.pages.decisions import ActionRow, DecisionRow, _actions, decisions_register
+from govgraph.pages.decisions import ActionRow, DecisionRow, actions_of, decisions_register
 from govgraph.pages.person import AttendanceFact, _attendance
 from govgraph.pages.structure import ChangeEntry, name_on, names_in_use, structure_changes
 from govgraph.store import Store
@@ -70,7 +70,7 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
         return None
     subject = {"_s": URIRef(iri)}
     props: dict[str, list[Node]] = defaultdict(list)
-    for row in _select(store, "SELECT ?p ?o WHERE { ?_s ?p ?o }", subject):
+    for row in select_rows(store, "SELECT ?p ?o WHERE { ?_s ?p ?o }", subject):
         props[str(row["p"])].append(row["o"])
 
     def first(prop: URIRef) -> Node | None:
@@ -93,8 +93,8 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
             groups.append((title, members))
 
     decisions = decisions_register_for_meeting(store, iri)
-    actions = _actions(store, meeting=iri)
-    minute_rows = _select(
+    actions = actions_of(store, meeting=iri)
+    minute_rows = select_rows(
         store,
         """SELECT ?minute ?number ?order ?title ?description ?comment ?report ?intro ?source WHERE {
             ?minute gg:ofMeeting ?_s .
@@ -147,14 +147,14 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
         if c.meeting is not None and c.meeting.iri == iri
     ]
     body_ref = idx.ref(body) if body is not None else None
-    then = name_on(names_in_use(store), str(body), _as_date(day)) if body is not None else None
+    then = name_on(names_in_use(store), str(body), as_date(day)) if body is not None else None
     if body_ref is not None and then and then != body_ref.label:
         # the name the body bore at the meeting, its current one beside it
         body_ref = replace(body_ref, label=f"{then} (now {body_ref.label})")
     return MeetingPage(
         meeting=idx.ref(iri),
         body=body_ref,
-        day=_as_date(day),
+        day=as_date(day),
         place="; ".join(_texts(props, GG.place)),
         start_time=_time_text(first(GG.startTime)),
         end_time=_time_text(first(GG.endTime)),
@@ -171,7 +171,7 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
 
 def decisions_register_for_meeting(store: Store, meeting: str) -> list[DecisionRow]:
     """The resolutions recorded at one meeting, in minute order."""
-    rows = _select(store, "SELECT ?body WHERE { ?_s gg:ofBody ?body }", {"_s": URIRef(meeting)})
+    rows = select_rows(store, "SELECT ?body WHERE { ?_s gg:ofBody ?body }", {"_s": URIRef(meeting)})
     bodies = [str(r["body"]) for r in rows]
     candidates = decisions_register(store, body=bodies[0]) if bodies else decisions_register(store)
     return [d for d in candidates if d.meeting.iri == meeting]

@@ -23,11 +23,11 @@ from govgraph.pages.common import (
     _period_from,
     _period_pattern,
     _period_vars,
-    _select,
     index,
+    select_rows,
 )
-from govgraph.pages.dates import _as_date, _group, _natural, _short, _status_text, _texts, _values
-from govgraph.pages.decisions import ActionRow, _actions
+from govgraph.pages.dates import _group, _natural, _short, _status_text, _texts, _values, as_date
+from govgraph.pages.decisions import ActionRow, actions_of
 from govgraph.store import Store
 
 # --- a person ---------------------------------------------------------------------------
@@ -98,10 +98,10 @@ def person_page(store: Store, iri: str) -> PersonPage | None:
         return None
     subject = {"_s": URIRef(iri)}
     props: dict[str, list[Node]] = defaultdict(list)
-    for row in _select(store, "SELECT ?p ?o WHERE { ?_s ?p ?o }", subject):
+    for row in select_rows(store, "SELECT ?p ?o WHERE { ?_s ?p ?o }", subject):
         props[str(row["p"])].append(row["o"])
 
-    post_rows = _select(
+    post_rows = select_rows(
         store,
         """SELECT ?post ?org ?attested ?source WHERE {
             { ?_s org:holds ?post }
@@ -114,7 +114,7 @@ def person_page(store: Store, iri: str) -> PersonPage | None:
     )
     posts = []
     for post, group in _group(post_rows, "post").items():
-        attested = [d for d in (_as_date(v) for v in _values(group, "attested")) if d]
+        attested = [d for d in (as_date(v) for v in _values(group, "attested")) if d]
         org = group[0].get("org")
         posts.append(
             PostFact(
@@ -130,12 +130,12 @@ def person_page(store: Store, iri: str) -> PersonPage | None:
     attendance = _attendance(store, person=iri)
     stood_in_by = _attendance(store, substitute_for=iri)
     chaired_iris = {
-        str(r["m"]) for r in _select(store, "SELECT ?m WHERE { ?m gg:chairedBy ?_s }", subject)
+        str(r["m"]) for r in select_rows(store, "SELECT ?m WHERE { ?m gg:chairedBy ?_s }", subject)
     }
     chaired = meetings_of(store, only=chaired_iris)
     introduced = [
         (idx.ref(r["minute"]), idx.ref(r["meeting"]))
-        for r in _select(
+        for r in select_rows(
             store,
             "SELECT ?minute ?meeting WHERE { ?minute gg:introducedBy ?_s ; gg:ofMeeting ?meeting }",
             subject,
@@ -155,7 +155,7 @@ def person_page(store: Store, iri: str) -> PersonPage | None:
         stood_in_by=stood_in_by,
         chaired=chaired,
         introduced=sorted(introduced, key=lambda pair: (pair[1].iri, _natural(pair[0].iri))),
-        actions=_actions(store, assignees=[iri, *post_iris]),
+        actions=actions_of(store, assignees=[iri, *post_iris]),
         sources=[idx.source(s) for s in props.get(str(PROV.wasDerivedFrom), [])],
     )
 
@@ -164,7 +164,7 @@ def _person_memberships(store: Store, person: str, posts: list[str]) -> list[Per
     idx = index(store)
     found: list[PersonMembership] = []
     for member, via in [(person, None), *((p, p) for p in posts)]:
-        rows = _select(
+        rows = select_rows(
             store,
             f"""SELECT ?m ?body ?role ?repText ?rep ?proposed ?source {_period_vars("p")} WHERE {{
                 ?m org:member ?_member ; org:organization ?body .
@@ -209,7 +209,7 @@ def _attendance(
         pattern, value = "?a gg:atMeeting ?_x .", meeting
     else:
         pattern, value = "?a gg:substituteFor ?_x .", substitute_for or ""
-    rows = _select(
+    rows = select_rows(
         store,
         f"""SELECT ?a ?person ?meeting ?date ?mstatus ?body ?status ?statusLabel ?capacity
                    ?repText ?rep
@@ -249,7 +249,7 @@ def _attendance(
                 person=idx.ref(first["person"]),
                 meeting=MeetingRow(
                     meeting=idx.ref(first["meeting"]),
-                    day=_as_date(first.get("date")),
+                    day=as_date(first.get("date")),
                     status=_status_text(first.get("mstatus")),
                     body=idx.ref(first["body"]) if "body" in first else None,
                 ),

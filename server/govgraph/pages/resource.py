@@ -9,7 +9,7 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from govgraph.pages.common import PREFIX_HEADER, Ref, Source, _select, index
+from govgraph.pages.common import PREFIX_HEADER, Ref, Source, index, select_rows
 from govgraph.pages.dates import _literal_text, _prefixed
 from govgraph.store import Store
 
@@ -38,7 +38,7 @@ def resource_page(store: Store, iri: str, limit: int = 500) -> ResourcePage | No
     """A plain description of any resource: its statements and what points at it."""
     idx = index(store)
     subject = {"_s": URIRef(iri)}
-    rows = _select(
+    rows = select_rows(
         store,
         """SELECT ?p ?o ?p2 ?o2 ?p3 ?o3 WHERE {
             ?_s ?p ?o .

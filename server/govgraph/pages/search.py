@@ -8,8 +8,8 @@ from datetime import date
 from rdflib import URIRef
 from rdflib.term import Node
 
-from govgraph.pages.common import _WORD, SEARCH_KIND_ORDER, Ref, _select, index, page_query
-from govgraph.pages.dates import _as_date
+from govgraph.pages.common import _WORD, SEARCH_KIND_ORDER, Ref, index, page_query, select_rows
+from govgraph.pages.dates import as_date
 from govgraph.store import Store
 
 # --- search -----------------------------------------------------------------------------
@@ -52,7 +52,7 @@ class SearchIndex:
     def read(cls, store: Store) -> SearchIndex:
         names = [
             (str(row["s"]), str(row["name"]))
-            for row in _select(
+            for row in select_rows(
                 store,
                 page_query("search-names"),
             )
@@ -61,7 +61,7 @@ class SearchIndex:
         # items, comments.
         texts = [
             (str(row["s"]), str(row["text"]))
-            for row in _select(
+            for row in select_rows(
                 store,
                 page_query("search-texts"),
             )
@@ -92,7 +92,7 @@ def _where_written(store: Store, iris: list[str]) -> dict[str, tuple[Node | None
     """The meeting (and its date) each written thing belongs to, for the hits shown."""
     if not iris:
         return {}
-    rows = _select(
+    rows = select_rows(
         store,
         page_query("written-at"),
         [{"s": URIRef(i)} for i in iris],
@@ -150,7 +150,7 @@ def search(store: Store, text: str, limit: int = 50) -> dict[str, list[SearchHit
         around = snippet(written_text, terms[0])
         meeting = idx.label(meeting_iri) if meeting_iri is not None else ""
         detail = f"{meeting}: {around}" if meeting and kind != "meeting" else around
-        hits[iri] = SearchHit(idx.ref(iri), written_text, detail, 0, _as_date(day))
+        hits[iri] = SearchHit(idx.ref(iri), written_text, detail, 0, as_date(day))
 
     grouped: dict[str, list[SearchHit]] = {}
     for kind in SEARCH_KIND_ORDER:

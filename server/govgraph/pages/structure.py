@@ -20,11 +20,11 @@ from govgraph.pages.common import (
     _period_from,
     _period_pattern,
     _period_vars,
-    _select,
     index,
     page_query,
+    select_rows,
 )
-from govgraph.pages.dates import _as_date, _group, _local, _truthy, _values
+from govgraph.pages.dates import _group, _truthy, _values, as_date, local_part
 from govgraph.store import Store
 from govgraph.uncertain_dates import bounded_text
 
@@ -123,13 +123,13 @@ def _scope(within: str | None) -> dict[str, Node]:
     return {"_within": URIRef(within)} if within else {}
 
 
-def _body_records(store: Store, within: str | None = None) -> dict[str, BodyRecord]:
+def body_records(store: Store, within: str | None = None) -> dict[str, BodyRecord]:
     """What the picture needs of each body (kept per graph version: do not change it)."""
     return index(store).memo(("records", within), lambda: _read_body_records(store, within))
 
 
 def _read_body_records(store: Store, within: str | None) -> dict[str, BodyRecord]:
-    rows = _select(
+    rows = select_rows(
         store,
         f"""SELECT ?body ?type ?top ?decides ?proposed {_period_vars("a")} WHERE {{
             {"?body " + _WITHIN if within else ""}
@@ -151,7 +151,7 @@ def _read_body_records(store: Store, within: str | None) -> dict[str, BodyRecord
         has_period = any("aI" in row for row in group)
         records[iri] = BodyRecord(
             iri=iri,
-            kinds=tuple(sorted({_local(str(row["type"])) for row in group} - {"Body"})),
+            kinds=tuple(sorted({local_part(str(row["type"])) for row in group} - {"Body"})),
             top_level=_truthy(first.get("top")),
             takes_decisions=None if first.get("decides") is None else _truthy(first["decides"]),
             proposed_only=_truthy(first.get("proposed")),
@@ -168,7 +168,7 @@ def all_lines(store: Store, within: str | None = None) -> list[StructureEdge]:
 
 
 def _read_lines(store: Store, within: str | None) -> list[StructureEdge]:
-    rows = _select(
+    rows = select_rows(
         store,
         f"""SELECT ?line ?from ?to ?kind {_period_vars("l")} WHERE {{
             {"?from " + _WITHIN if within else ""}
@@ -198,7 +198,7 @@ def _read_lines(store: Store, within: str | None) -> list[StructureEdge]:
 
 def names_in_use(store: Store) -> dict[str, list[tuple[str, Period]]]:
     """The names each body bore for a time (gg:nameInUse), with their periods."""
-    rows = _select(
+    rows = select_rows(
         store,
         f"""SELECT ?body ?name {_period_vars("n")} WHERE {{
             ?body gg:nameInUse ?use . ?use gg:name ?name .
@@ -228,7 +228,7 @@ def structure_at(store: Store, day: date | None, within: str | None = None) -> S
     ever recorded is drawn. With `within`, only that partnership and the bodies part of it.
     """
     idx = index(store)
-    records = _body_records(store, within)
+    records = body_records(store, within)
     edges = [
         e if day is None or e.period.certainly_covers(day) else replace(e, certain=False)
         for e in all_lines(store, within)
@@ -305,15 +305,15 @@ def _documented_dates(store: Store, within: str | None) -> list[date]:
                        gg:during/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
             UNION { ?b gg:activeDuring/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
         }"""
-    rows = _select(store, query, bindings or None)
-    return sorted({d for row in rows if (d := _as_date(row["d"])) is not None})
+    rows = select_rows(store, query, bindings or None)
+    return sorted({d for row in rows if (d := as_date(row["d"])) is not None})
 
 
 def bodies_within(store: Store, partnership: str) -> list[str]:
     """The partnership and the bodies part of it (read once per graph version)."""
 
     def read() -> list[str]:
-        rows = _select(
+        rows = select_rows(
             store, "SELECT ?b WHERE { ?b gg:partOfPartnership ?_p }", {"_p": URIRef(partnership)}
         )
         return [partnership, *sorted(str(row["b"]) for row in rows)]
@@ -326,7 +326,7 @@ def partnerships(store: Store) -> list[Facet]:
     Read once per graph version."""
 
     def read() -> list[Facet]:
-        rows = _select(
+        rows = select_rows(
             store,
             page_query("partnerships"),
         )
@@ -413,7 +413,7 @@ def structure_changes(
             UNION { ?change org:originalOrganization ?_body }
             UNION { ?change org:resultingOrganization ?_body }
             UNION { ?change org:resultedFrom ?_body }"""
-    rows = _select(
+    rows = select_rows(
         store,
         f"""SELECT ?change ?kind ?date ?whenDate ?whenNB ?whenNA ?description ?affected
                    ?decision ?meeting ?source WHERE {{
@@ -444,8 +444,8 @@ def structure_changes(
     entries = []
     for iri, group in _group(rows, "change").items():
         first = group[0]
-        exact = _as_date(first.get("date")) or _as_date(first.get("whenDate"))
-        not_before, not_after = _as_date(first.get("whenNB")), _as_date(first.get("whenNA"))
+        exact = as_date(first.get("date")) or as_date(first.get("whenDate"))
+        not_before, not_after = as_date(first.get("whenNB")), as_date(first.get("whenNA"))
         day = exact or not_after or not_before
         if after is not None and (day is None or day <= after):
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import import_module
 
 from flask import Flask, Response, current_app, jsonify
 from werkzeug.datastructures import MIMEAccept
@@ -26,6 +27,7 @@ from govgraph.errors import (
 )
 from govgraph.queries import QueryLibrary
 from govgraph.store import Store, open_store
+from govgraph.textlimits import TextLimits
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -34,6 +36,8 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "Content-Type, Link",
     "Access-Control-Max-Age": "86400",
 }
+OPEN_DATA_MODULES = ("linked_data", "downloads", "feeds", "api_docs", "statistics",
+                     "registers", "tables")
 
 
 @dataclass
@@ -51,7 +55,20 @@ class Govgraph:
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
     """The govgraph web app; opens the configured store (loading the bundled data) if none given."""
-    from govgraph.web import accounts, api, builder, changes, pages, paper, proposal_pages, sparql
+    from govgraph.web import (
+        accounts,
+        api,
+        builder,
+        changes,
+        guard,
+        imports,
+        meetings,
+        pages,
+        paper,
+        proposal_pages,
+        sparql,
+        spreadsheets,
+    )
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -61,15 +78,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         store=store if store is not None else open_store(settings),
         library=QueryLibrary(settings.queries_dir or settings.project_root / "queries"),
     )
-    for module in (sparql, api, changes, pages, proposal_pages, builder, paper):
+    store_limits = app.extensions["govgraph"].store
+    if hasattr(store_limits, "limits"):  # a store made elsewhere keeps these settings' limits
+        store_limits.limits = TextLimits.of(settings)
+    for module in (sparql, api, changes, pages, proposal_pages, builder, paper, spreadsheets,
+                   imports, meetings):
         app.register_blueprint(module.blueprint)
-    from govgraph.web.imports import blueprint as imports_blueprint
-    from govgraph.web.meetings import blueprint as meetings_blueprint
-
-    app.register_blueprint(imports_blueprint)
-    app.register_blueprint(meetings_blueprint)
+    for name in OPEN_DATA_MODULES:  # linked data, downloads, feeds (issue 17)
+        app.register_blueprint(import_module(f"govgraph.web.{name}").blueprint)
     accounts.init_app(app)
     app.after_request(_add_cors_headers)
+    guard.install(app, settings)
     app.register_error_handler(GovgraphError, _json_error)
     for status in (404, 405):
         app.register_error_handler(status, _http_error)
@@ -97,8 +116,9 @@ def error_status(error: GovgraphError) -> int:
     from govgraph.auth import AuthError
     from govgraph.errors import ChangeTooLarge
     from govgraph.proposals import Conflict, UnknownProposal
+    from govgraph.record.log import StateFolderError
 
-    if isinstance(error, AuthError):
+    if isinstance(error, AuthError | StateFolderError):
         return error.status
     if isinstance(error, ReadOnly):
         return 403
@@ -134,7 +154,10 @@ def _json_error(error: GovgraphError) -> tuple[Response, int]:
 def _http_error(error: Exception) -> tuple[Response, int]:
     code = getattr(error, "code", 500)
     description = getattr(error, "description", "")
-    return jsonify({"error": f"{getattr(error, 'name', 'Error')}: {description}"}), code
+    response = jsonify({"error": f"{getattr(error, 'name', 'Error')}: {description}"})
+    if getattr(error, "valid_methods", None):  # a 405 says which methods are allowed
+        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    return response, code
 
 
 def _unexpected_error(error: Exception) -> tuple[Response, int]:

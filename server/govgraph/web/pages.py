@@ -21,7 +21,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from govgraph import pages
+from govgraph import as_recorded, pages
 from govgraph.change_view import structure_with_change
 from govgraph.diagram import KIND_TEXT, render_svg
 from govgraph.errors import GovgraphError, InputError, ParameterError
@@ -32,6 +32,8 @@ from govgraph.store import QueryResult
 from govgraph.web import error_status, govgraph
 from govgraph.web.accounts import page_error
 from govgraph.web.changes import workflow_for
+from govgraph.web.registers import decisions_download
+from govgraph.web.tables import download_links, facet_url, wanted_format
 
 if TYPE_CHECKING:
     from govgraph.changes import ChangeRequest
@@ -129,6 +131,12 @@ def _helpers() -> dict[str, Any]:
     }
 
 
+@blueprint.app_context_processor
+def _site() -> dict[str, Any]:
+    """Every page's partnership name and wording (govgraph.toml), whichever blueprint renders."""
+    return {"site": govgraph().settings}
+
+
 blueprint.register_error_handler(GovgraphError, page_error)
 
 
@@ -198,7 +206,13 @@ def person(slug: str):
     page = pages.person_page(_store(), _data_iri("person", slug))
     if page is None:
         return _not_found(f"There is no person '{slug}' in the graph.")
-    return render_template("person.html", page_title=page.person.label, page=page)
+    return render_template(
+        "person.html",
+        page_title=page.person.label,
+        page=page,
+        body_names_then=as_recorded.body_names_then(_store(), page.memberships),
+        mentioned_events=as_recorded.events_with(_store(), page.person.iri),
+    )
 
 
 @blueprint.get("/meeting/<slug>")
@@ -246,14 +260,19 @@ def _describe(iri: str):
 def decisions():
     store = _store()
     filters = {key: request.args.get(key, "").strip() for key in ("body", "from", "to", "text")}
-    view = pages.decisions_page(
-        store,
-        page=_page_arg(),
-        body=filters["body"] or None,
-        date_from=pages.parse_date(filters["from"], "from"),
-        date_to=pages.parse_date(filters["to"], "to"),
-        text=filters["text"] or None,
-    )
+    chosen = {
+        "body": filters["body"] or None,
+        "year": _year_arg(),
+        "kind": request.args.get("kind", "").strip() or None,
+        "date_from": pages.parse_date(filters["from"], "from"),
+        "date_to": pages.parse_date(filters["to"], "to"),
+        "text": filters["text"] or None,
+    }
+    fmt = wanted_format()
+    if fmt:  # every row of the filtered set, not only this page's
+        return decisions_download(pages.decisions_register(store, **chosen), fmt)
+    view = pages.decisions_page(store, page=_page_arg(), **chosen)
+    kept = {key: value for key, value in request.args.items() if key != "page" and value}
     csv_params = {key: value for key, value in filters.items() if value}
     return render_template(
         "decisions.html",
@@ -261,9 +280,21 @@ def decisions():
         filters=filters,
         view=view,
         rows=view.rows,
-        page_url=lambda number: url_for("pages.decisions", **csv_params, page=number),
+        facets=view.facets,
+        facet_url=facet_url,
+        downloads=download_links(),
+        page_url=lambda number: url_for("pages.decisions", **kept, page=number),
         csv_url="/api/queries/decisions?" + urlencode({**csv_params, "format": "csv"}),
     )
+
+
+def _year_arg() -> int | None:
+    text = request.args.get("year", "").strip()
+    if not text:
+        return None
+    if not (text.isdigit() and len(text) == 4):
+        raise ParameterError("year", f"'{text}' is not a year (four digits)")
+    return int(text)
 
 
 def _page_arg() -> int:
@@ -403,7 +434,8 @@ def sparql_editor():
     status = 200
     if text.strip():
         try:
-            result = _store().query(text, None, govgraph().settings.query_timeout)
+            result = _store().query(text, None, govgraph().settings.query_timeout,
+                                    isolated=True)
         except GovgraphError as exc:
             error, status = exc.message, error_status(exc)
     graph_text = ""
