@@ -99,3 +99,25 @@ def test_search_finds_names_and_written_texts(region_server: str) -> None:
     assert status == 200
     assert "budget" in text.casefold()
     assert 'id="kind-decision"' in text or 'id="kind-minute"' in text
+
+
+def test_a_year_facet_narrows_every_page_and_the_csv_holds_the_whole_filtered_set(
+    region_server: str,
+) -> None:
+    status, first = get(region_server + "/decisions")
+    assert status == 200
+    facets = first.split('aria-label="Narrow the table"', 1)[1].split("</nav>", 1)[0]
+    years = re.findall(r'href="[^"]*year=(\d{4})[^"]*">\1</a> \((\d+)\)', facets)
+    assert len(years) > 1
+    year, count = max(years, key=lambda found: int(found[1]))
+    status, narrowed = get(region_server + f"/decisions?year={year}")
+    assert status == 200
+    assert re.search(rf"<p>{count} resolution", narrowed)
+    assert f"<strong>{year}</strong> ({count})" in narrowed
+    status, text = get(region_server + f"/decisions?year={year}&page=2&format=csv")
+    assert status == 200
+    rows = text.strip().splitlines()[1:]
+    assert len(rows) == int(count)
+    assert all(f",{year}-" in row for row in rows)
+    status, text = get(region_server + "/decisions?year=nine")
+    assert status == 400 and "year" in text
