@@ -62,7 +62,7 @@ def graph_record(store: Any, meeting: str) -> dict[str, set]:
     """What the bundled graph records of one meeting, by category."""
     from rdflib import URIRef
 
-    from govgraph.browse import PREFIX_HEADER
+    from govgraph.pages import PREFIX_HEADER
 
     record: dict[str, set] = defaultdict(set)
     rows = store.query(PREFIX_HEADER + """

@@ -19,8 +19,8 @@ from flask import Flask
 
 from conftest import PROJECT_ROOT
 from fixtures.accounts import https_client
-from govgraph.browse import format_date
 from govgraph.config import Settings
+from govgraph.pages import format_date
 from govgraph.queries import QueryLibrary, run_saved_query
 from govgraph.results import to_csv
 from govgraph.store import open_store

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from govgraph.browse import Structure, StructureEdge, StructureNode
 from govgraph.diagram import BOX_HEIGHT, BOX_WIDTH, layout, render_svg
+from govgraph.pages import Structure, StructureEdge, StructureNode
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 

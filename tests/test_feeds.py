@@ -19,7 +19,7 @@ from icalendar import Calendar
 from fixtures.open_data import bundled_server as _open_data_server  # noqa: F401 (a fixture)
 from fixtures.open_data import get
 from fixtures.workflow import FIXTURE, NEW_GROUP
-from govgraph import browse
+from govgraph import pages
 from govgraph.changes import ChangeRequest
 from govgraph.config import Settings
 from govgraph.store import open_store
@@ -32,7 +32,7 @@ LT = "https://w3id.org/govgraph/id/"
 
 
 def _dated_meetings(store, body: str | None = None) -> dict[str, date]:
-    return {m.meeting.iri: m.day for m in browse.meetings_of(store, body) if m.day}
+    return {m.meeting.iri: m.day for m in pages.meetings_of(store, body) if m.day}
 
 
 @pytest.mark.parametrize("body", [None, "ssog"])
@@ -74,7 +74,7 @@ def test_atom_feeds_parse_and_link_each_entry_to_its_page_and_source(bundled_ser
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.entries
     if name == "decisions":
-        decisions = browse.decisions_register(store)
+        decisions = pages.decisions_register(store)
         assert {e.id for e in feed.entries} == {r.decision for r in decisions}
     for entry in feed.entries:
         rels = {link.rel: link.href for link in entry.links}
@@ -105,7 +105,7 @@ def test_the_meetings_page_downloads_exactly_its_rows(bundled_server):
     url, store = bundled_server
     rows = list(csv.DictReader(io.StringIO(get(f"{url}/meetings?body=ssog&year=2009"
                                                "&format=csv")[0].decode())))
-    expected = [m for m in browse.meetings_of(store, LT + "body/ssog")
+    expected = [m for m in pages.meetings_of(store, LT + "body/ssog")
                 if m.day and m.day.year == 2009]
     assert [r["meeting"] for r in rows] == [m.meeting.iri for m in expected] and rows
     as_json = json.loads(get(f"{url}/meetings?body=ssog&year=2009&format=json")[0])

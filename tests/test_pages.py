@@ -16,10 +16,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from fixtures.accounts import https_client, post_form
-from govgraph import browse
-from govgraph.browse import Structure, StructureDiff, StructureEdge, StructureNode
+from govgraph import pages
 from govgraph.config import Settings
 from govgraph.diagram import BOX_HEIGHT, layout, render_svg
+from govgraph.pages import Structure, StructureDiff, StructureEdge, StructureNode
 from govgraph.web import create_app
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -114,7 +114,7 @@ def test_page_renders(client: FlaskClient, url: str) -> None:
 
 
 def test_every_body_person_and_meeting_has_a_page(client: FlaskClient, store) -> None:
-    idx = browse.index(store)
+    idx = pages.index(store)
     routes = {"body": "/body/", "person": "/person/", "meeting": "/meeting/"}
     checked = 0
     for kind, prefix in routes.items():
@@ -315,7 +315,7 @@ def edge_between(markup: str, source: str, target: str) -> str:
 
 def test_home_defaults_to_the_latest_documented_date(client: FlaskClient, store) -> None:
     markup = get_ok(client, "/")
-    latest = browse.documented_dates(store)[-1]
+    latest = pages.documented_dates(store)[-1]
     assert latest == date(2009, 9, 2)
     assert "the structure as at 2 September 2009" in text_of(markup)
     assert 'rel="prev" href="/?date=2009-06-30"' in markup
@@ -593,21 +593,21 @@ def test_labels_are_escaped_in_the_picture() -> None:
 
 
 def test_a_period_is_in_force_from_its_start_up_to_its_end() -> None:
-    period = browse.Period(start=date(2006, 6, 13), end=date(2009, 6, 10))
+    period = pages.Period(start=date(2006, 6, 13), end=date(2009, 6, 10))
     assert not period.covers(date(2006, 6, 12))
     assert period.covers(date(2006, 6, 13))
     assert period.covers(date(2009, 6, 9))
     assert not period.covers(date(2009, 6, 10))
-    bounded = browse.Period(start_not_after=date(2009, 9, 2))
+    bounded = pages.Period(start_not_after=date(2009, 9, 2))
     # begun by 2 September 2009, with no earlier bound: possibly in force before, certainly then
     assert bounded.certainty(date(2009, 9, 1)) == "possible"
     assert bounded.certainty(date(2009, 9, 2)) == "certain"
     assert bounded.describe() == "from by 2 Sep 2009"
-    between = browse.Period(start_not_before=date(2009, 6, 10), start_not_after=date(2009, 9, 2))
+    between = pages.Period(start_not_before=date(2009, 6, 10), start_not_after=date(2009, 9, 2))
     assert between.certainty(date(2009, 6, 9)) is None
     assert between.certainty(date(2009, 7, 1)) == "possible"
     assert between.describe() == "from between 10 Jun and 2 Sep 2009"
-    seat = browse.Period(start=date(2006, 6, 13), end_not_before=date(2006, 6, 14))
+    seat = pages.Period(start=date(2006, 6, 13), end_not_before=date(2006, 6, 14))
     assert seat.certainty(date(2006, 6, 13)) == "certain"
     assert seat.certainty(date(2009, 7, 1)) == "possible"
 

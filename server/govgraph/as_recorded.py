@@ -11,7 +11,7 @@ from datetime import date
 
 from rdflib import URIRef
 
-from govgraph.browse import PREFIX_HEADER, PersonMembership, Ref, index, name_on, names_in_use
+from govgraph.pages import PREFIX_HEADER, PersonMembership, Ref, index, name_on, names_in_use
 from govgraph.store import Store
 from govgraph.uncertain_dates import bounded_text
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from govgraph import browse
-from govgraph.browse import Structure, StructureDiff, StructureEdge, StructureNode
+from govgraph import pages
 from govgraph.diagram import kind_words, render_svg
 from govgraph.namespaces import BODY_CLASSES, ORG, RDF, TIME
+from govgraph.pages import Structure, StructureDiff, StructureEdge, StructureNode
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -94,7 +94,7 @@ def structure_with_change(store: Any, impact: Impact, day: date | None
                           ) -> tuple[Structure, Structure, StructureDiff]:
     """The structure on `day` as it is, as it would be with the change, and what differs
     (lines added and ended, bodies established and ended)."""
-    current = remembered(store, ("structure", day), lambda: browse.structure_at(store, day))
+    current = remembered(store, ("structure", day), lambda: pages.structure_at(store, day))
     added = [StructureEdge(line["from"], line["to"], line["kind"]) for line in impact.lines_added]
     removed = [StructureEdge(ln["from"], ln["to"], ln["kind"]) for ln in impact.lines_removed]
     removed_keys = {e.key for e in removed}
@@ -140,7 +140,7 @@ def pictures(store: Any, report: CheckReport, href: Callable[[str], str],
     """Before and after pictures of the change, on `day` (default: the latest documented);
     of a large structure, only the part around what the change touches."""
     if day is None:
-        day = remembered(store, "latest", lambda: browse.latest_date(store))
+        day = remembered(store, "latest", lambda: pages.latest_date(store))
     before, after, marks = structure_with_change(store, report.impact, day)
     members_of = {m["body"] for m in [*report.impact.memberships_started,
                                       *report.impact.memberships_ended] if m["body"]}
@@ -160,18 +160,18 @@ def applied_pictures(store: Any, added: Iterable[tuple[Node, Node, Node]],
     day = on
     for candidate in days:
         shown = remembered(store, ("structure", candidate),
-                           lambda c=candidate: browse.structure_at(store, c))
+                           lambda c=candidate: pages.structure_at(store, c))
         if created <= {n.iri for n in shown.nodes}:
             day = candidate
             break
-    after = remembered(store, ("structure", day), lambda: browse.structure_at(store, day))
+    after = remembered(store, ("structure", day), lambda: pages.structure_at(store, day))
     added_pairs = {(str(s), str(o)) for s, p, o in added if p == ORG.reportsTo}
     removed_pairs = {(str(s), str(o)) for s, p, o in removed if p == ORG.reportsTo}
     added_lines = [e for e in after.edges if (e.source, e.target) in added_pairs]
     shown_pairs = {(e.source, e.target) for e in after.edges}
     removed_lines = [StructureEdge(a, b, "hierarchical") for a, b in sorted(removed_pairs)
                      if (a, b) not in shown_pairs]
-    idx = browse.index(store)
+    idx = pages.index(store)
     nodes = {n.iri: n for n in after.nodes if n.iri not in created}
     for edge in removed_lines:
         for iri in (edge.source, edge.target):
@@ -221,7 +221,7 @@ def describe_operations(operations: list[dict[str, Any]], label: Callable[[str],
 
     def day(value: Any) -> str:
         try:
-            return browse.format_date(date.fromisoformat(str(value)))
+            return pages.format_date(date.fromisoformat(str(value)))
         except ValueError:
             return str(value or "an unstated date")
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from govgraph.browse import Structure, StructureDiff, StructureEdge, StructureNode
+from govgraph.pages import Structure, StructureDiff, StructureEdge, StructureNode
 
 BOX_WIDTH = 184
 BOX_HEIGHT = 58

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from govgraph.browse import PREFIX_HEADER, Ref, index
+from govgraph.pages import PREFIX_HEADER, Ref, index
 from govgraph.store import Store
 
 TITLES = frozenset({

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from govgraph.browse import Index, MemberFact, Ref
 from govgraph.builder import DATE, Names
+from govgraph.pages import Index, MemberFact, Ref
 
 MAX_ROWS = 200
 STATUSES = (("present", "Present"), ("chair", "Present, in the chair"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.errors import GovgraphError
 from govgraph.namespaces import GG
 from govgraph.queries import Parameter, QueryLibrary, SavedQuery, run_saved_query
@@ -27,7 +27,7 @@ def _mentions(store: Store) -> dict[str, int]:
 
 def _candidates(store: Store, parameter: Parameter,
                 mentions: dict[str, int] | None = None) -> list[str]:
-    idx = browse.index(store)
+    idx = pages.index(store)
     if parameter.enum:
         return list(parameter.enum)
     if parameter.type == "iri":
@@ -38,7 +38,7 @@ def _candidates(store: Store, parameter: Parameter,
         counts = mentions or {}
         return sorted((r.iri for r in refs), key=lambda iri: -counts.get(iri, 0))
     if parameter.type == "date":
-        dates = [d.isoformat() for d in browse.documented_dates(store)]
+        dates = [d.isoformat() for d in pages.documented_dates(store)]
         return dates[:1] + dates[-1:] if parameter.name == "from" else dates[::-1]
     if parameter.type == "integer":
         return [parameter.default or "1"]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 from rdflib import URIRef
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.store import Store
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,10 +37,10 @@ def _time(value: object) -> time | None:
 def meetings_calendar(store: Store, name: str, page_url: Callable[[str], str],
                       body: str | None = None) -> bytes:
     """The calendar of meetings (of `body`, or all), each linking its page and its source."""
-    idx = browse.index(store)
+    idx = pages.index(store)
     query = _MEETINGS if body else _MEETINGS.replace(
         "\n  FILTER(?body = ?_body || !BOUND(?_body))", "")
-    rows = browse._select(store, query, {"_body": URIRef(body)} if body else None)
+    rows = pages.select_rows(store, query, {"_body": URIRef(body)} if body else None)
     calendar = Calendar()
     calendar.add("prodid", "-//govgraph//meetings//EN")
     calendar.add("version", "2.0")
@@ -50,7 +50,7 @@ def meetings_calendar(store: Store, name: str, page_url: Callable[[str], str],
     seen: set[str] = set()
     for row in sorted(rows, key=lambda r: (str(r["date"]), str(r["meeting"]))):
         iri = str(row["meeting"])
-        day = browse._as_date(row.get("date"))
+        day = pages.as_date(row.get("date"))
         if iri in seen or day is None:
             continue
         seen.add(iri)
@@ -69,7 +69,7 @@ def meetings_calendar(store: Store, name: str, page_url: Callable[[str], str],
             event.add("dtend", day + timedelta(days=1))
         if row.get("place") is not None:
             event.add("location", str(row["place"]))
-        status = browse._local(str(row.get("status") or ""))
+        status = pages.local_part(str(row.get("status") or ""))
         if status in _STATUS:
             event.add("status", _STATUS[status])
         event.add("url", page_url(iri))

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.store import Store
 
 PageUrl = Callable[[str], str]
@@ -41,7 +41,7 @@ def _moment(day: date | None) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else _EPOCH
 
 
-def _sources(sources: Iterable[browse.Source], page_url: PageUrl) -> tuple[tuple[str, str], ...]:
+def _sources(sources: Iterable[pages.Source], page_url: PageUrl) -> tuple[tuple[str, str], ...]:
     documents = {s.document: s.document_title for s in sources}
     return tuple((page_url(iri), title) for iri, title in sorted(documents.items()))
 
@@ -51,25 +51,25 @@ def decision_entries(store: Store, page_url: PageUrl) -> list[Entry]:
                   f"{row.body.label + ': ' if row.body else ''}{row.minute_title or row.minute}",
                   row.text, page_url(row.decision), _moment(row.day),
                   _sources(row.sources, page_url))
-            for row in browse.decisions_register(store)]
+            for row in pages.decisions_register(store)]
 
 
 def change_entries(store: Store, page_url: PageUrl) -> list[Entry]:
     return [Entry(change.iri, change.description or change.kind,
                   f"{change.kind}: " + ", ".join(b.label for b in change.bodies),
                   page_url(change.iri), _moment(change.day), _sources(change.sources, page_url))
-            for change in browse.structure_changes(store)]
+            for change in pages.structure_changes(store)]
 
 
 def action_entries(store: Store, page_url: PageUrl) -> list[Entry]:
     """Actions asked for at meetings, dated by the meeting they arose at."""
     entries: dict[str, Entry] = {}
-    for meeting in browse.meetings_of(store):
-        for action in browse._actions(store, meeting=meeting.meeting.iri):
+    for meeting in pages.meetings_of(store):
+        for action in pages.actions_of(store, meeting=meeting.meeting.iri):
             who = ", ".join(a.label for a in action.assignees) or "unassigned"
             due = f" Due: {action.due}." if action.due else ""
             entries[action.action] = Entry(
-                action.action, f"{who}: {browse._shorten(action.text, 80)}",
+                action.action, f"{who}: {pages.shorten_text(action.text, 80)}",
                 f"{action.text}{due} Status: {action.status or 'open'}.",
                 page_url(action.action), _moment(meeting.day),
                 _sources(action.sources, page_url))

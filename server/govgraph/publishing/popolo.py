@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.namespaces import GG, ORG
 from govgraph.store import Store
 
@@ -38,7 +38,7 @@ _EVENTS = """SELECT ?meeting ?body ?date ?place ?status ?person WHERE {
              FILTER(STR(?word) != "apologies") } }"""
 
 
-def _classification(idx: browse.Index, iri: str) -> str:
+def _classification(idx: pages.Index, iri: str) -> str:
     """The body's own class (e.g. "TaskAndFinishGroup"), else "Organization"."""
     own = sorted(t[len(str(GG)):] for t in idx.types.get(iri, ()) if t.startswith(str(GG)))
     if own:
@@ -54,9 +54,9 @@ def _date(value: object) -> str | None:
 
 def popolo(store: Store) -> dict[str, list[dict]]:
     """The graph as one Popolo JSON document (IRIs as ids)."""
-    idx = browse.index(store)
+    idx = pages.index(store)
     organizations: dict[str, dict] = {}
-    for row in browse._select(store, _ORGANIZATIONS):
+    for row in pages.select_rows(store, _ORGANIZATIONS):
         iri = str(row["org"])
         org = organizations.setdefault(iri, {"id": iri, "name": idx.label(iri),
                                              "classification": _classification(idx, iri),
@@ -72,16 +72,16 @@ def popolo(store: Store) -> dict[str, list[dict]]:
             org["dissolution_date"] = _date(row["end"])
     persons = {str(r["person"]): {"id": str(r["person"]),
                                   "name": str(r.get("name") or idx.label(r["person"]))}
-               for r in browse._select(store, _PERSONS)}
+               for r in pages.select_rows(store, _PERSONS)}
     posts = []
-    for row in browse._select(store, _POSTS):
+    for row in pages.select_rows(store, _POSTS):
         post = {"id": str(row["post"]), "label": idx.label(row["post"])}
         if "org" in row:
             post["organization_id"] = str(row["org"])
         posts.append(post)
     post_ids = {p["id"] for p in posts}
     memberships: dict[str, dict] = {}
-    for row in browse._select(store, _MEMBERSHIPS):
+    for row in pages.select_rows(store, _MEMBERSHIPS):
         iri = str(row["m"])
         member = str(row["member"])
         entry = memberships.setdefault(iri, {"id": iri, "organization_id": str(row["org"])})
@@ -98,7 +98,7 @@ def popolo(store: Store) -> dict[str, list[dict]]:
             entry["on_behalf_of_id"] = str(row["rep"])
     events: dict[str, dict] = {}
     attendees: dict[str, set[str]] = defaultdict(set)
-    for row in browse._select(store, _EVENTS):
+    for row in pages.select_rows(store, _EVENTS):
         iri = str(row["meeting"])
         event = events.setdefault(iri, {"id": iri, "name": idx.label(iri),
                                         "classification": "meeting"})
@@ -109,7 +109,7 @@ def popolo(store: Store) -> dict[str, list[dict]]:
         if row.get("place") is not None:
             event["location"] = str(row["place"])
         if row.get("status") is not None:
-            event["status"] = browse._local(str(row["status"])).lower()
+            event["status"] = pages.local_part(str(row["status"])).lower()
         if row.get("person") is not None:
             attendees[iri].add(str(row["person"]))
     for iri, people in attendees.items():

@@ -6,7 +6,7 @@ import json
 
 from rdflib import URIRef
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.store import Store
 
 _BODY = """SELECT ?parent ?alt WHERE {
@@ -19,13 +19,13 @@ _MEETING = """SELECT ?date ?body ?place WHERE {
 def schema_org(store: Store, iri: str, page_url: str, url_for_iri) -> dict | None:
     """An Organization, Person or Event for `iri`, or None when no schema.org type fits.
     `url_for_iri` gives the absolute page address of another resource."""
-    idx = browse.index(store)
+    idx = pages.index(store)
     kind = idx.kind(iri)
     item: dict = {"@context": "https://schema.org", "@id": iri, "url": page_url,
                   "name": idx.label(iri)}
     if kind == "body":
         item["@type"] = "Organization"
-        rows = browse._select(store, _BODY, {"_s": URIRef(iri)})
+        rows = pages.select_rows(store, _BODY, {"_s": URIRef(iri)})
         parents = sorted({str(r["parent"]) for r in rows if "parent" in r})
         alternates = sorted({str(r["alt"]) for r in rows if "alt" in r})
         if parents:
@@ -38,7 +38,7 @@ def schema_org(store: Store, iri: str, page_url: str, url_for_iri) -> dict | Non
         item["@type"] = "Person"
     elif kind == "meeting":
         item["@type"] = "Event"
-        rows = browse._select(store, _MEETING, {"_s": URIRef(iri)})
+        rows = pages.select_rows(store, _MEETING, {"_s": URIRef(iri)})
         row = rows[0] if rows else {}
         if "date" in row:
             item["startDate"] = str(row["date"])

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.builder import (
     BODY_KINDS,
     OPERATIONS,
@@ -43,7 +43,7 @@ def pick():
     if kinds is None:
         raise InputError(f"kind must be one of: {', '.join(PICK_KINDS)}")
     text = request.args.get("q", "")[:100]
-    idx = browse.index(govgraph().store)
+    idx = pages.index(govgraph().store)
     labels = [(ref.iri, ref.label) for kind in kinds for ref in idx.of_kind(kind)]
     return jsonify([{"iri": iri, "label": label} for iri, label in matches(labels, text)])
 
@@ -52,7 +52,7 @@ def _names() -> Names:
     store = govgraph().store
 
     def make() -> Names:
-        idx = browse.index(store)
+        idx = pages.index(store)
         return Names.of(idx.labels, {iri: idx.kind(iri) for iri in idx.labels})
 
     return remembered(store, "builder-names", make)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.publishing import feeds
 from govgraph.publishing.calendar import meetings_calendar
 from govgraph.publishing.site import wording
@@ -40,7 +40,7 @@ def _page_url(iri: str) -> str:
 
 def _body_iri(slug: str) -> str:
     iri = f"{govgraph().settings.base_iri}body/{slug}"
-    if browse.index(govgraph().store).kind(iri) != "body":
+    if pages.index(govgraph().store).kind(iri) != "body":
         abort(404, description=f"there is no body '{slug}' in the graph")
     return iri
 
@@ -60,7 +60,7 @@ def all_meetings_ics() -> Response:
 @blueprint.get("/body/<slug>/meetings.ics")
 def body_meetings_ics(slug: str) -> Response:
     iri = _body_iri(slug)
-    name = f"{browse.index(govgraph().store).label(iri)}: meetings"
+    name = f"{pages.index(govgraph().store).label(iri)}: meetings"
     return _ics(_kept(("ics", iri), lambda: meetings_calendar(govgraph().store, name, _page_url,
                                                               body=iri)), f"{slug}-meetings.ics")
 
@@ -107,8 +107,8 @@ def _proposals_state() -> str:
 TABLE_FIELDS = ("meeting", "label", "date", "status", "body", "bodyLabel")
 
 
-def _meeting_rows(body: str | None, year: str) -> list[browse.MeetingRow]:
-    rows = browse.meetings_of(govgraph().store, body)
+def _meeting_rows(body: str | None, year: str) -> list[pages.MeetingRow]:
+    rows = pages.meetings_of(govgraph().store, body)
     return [r for r in rows if not year or (r.day and str(r.day.year) == year)]
 
 
@@ -116,7 +116,7 @@ def _meeting_rows(body: str | None, year: str) -> list[browse.MeetingRow]:
 def meetings_page():
     """Meetings by month, of every body or one, past and scheduled; the table as CSV or JSON."""
     store = govgraph().store
-    idx = browse.index(store)
+    idx = pages.index(store)
     slug = request.args.get("body", "").strip()
     year = request.args.get("year", "").strip()
     body = _body_iri(slug) if slug else None
@@ -130,10 +130,10 @@ def meetings_page():
     fmt = request.args.get("format", "")
     if fmt in ("csv", "json"):
         return table_download(table, TABLE_FIELDS, "meetings", fmt)
-    months: OrderedDict[str, list[browse.MeetingRow]] = OrderedDict()
+    months: OrderedDict[str, list[pages.MeetingRow]] = OrderedDict()
     for row in rows:
         months.setdefault(f"{row.day:%B %Y}" if row.day else "Date not known", []).append(row)
-    all_rows = browse.meetings_of(store)
+    all_rows = pages.meetings_of(store)
     years = sorted({str(r.day.year) for r in all_rows if r.day})
     bodies = [b for b in idx.of_kind("body") if any(r.body and r.body.iri == b.iri
                                                      for r in all_rows)]

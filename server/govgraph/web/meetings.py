@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.change_view import pictures
 from govgraph.errors import GovgraphError, InputError
 from govgraph.importers.minutes import import_minutes
@@ -100,13 +100,13 @@ def _with_members(meeting: MeetingForm):
     """The body's members in force on the date, each a row to tick."""
     body = _names().bodies.get(meeting.body.casefold()) or (
         meeting.body if meeting.body.startswith(("http://", "https://")) else None)
-    day = browse.parse_date(meeting.date or None)
+    day = pages.parse_date(meeting.date or None)
     if body is None or day is None:
         meeting.errors["body" if body is None else "date"] = (
             "Choose the body from the suggestions." if body is None
             else "Give the date of the meeting first.")
         return _render(meeting, 400, error="Choose the body and the date to list its members.")
-    page = browse.body_page(govgraph().store, body, day)
+    page = pages.body_page(govgraph().store, body, day)
     members = page.members if page else []
     from_members(meeting, members)
     if not members:
@@ -131,5 +131,5 @@ def _start_from_minutes():
                                source=name)
     except InputError as error:
         return _render(MeetingForm(), 400, error=error.message)
-    meeting = from_draft(draft.to_json(), browse.index(govgraph().store))
+    meeting = from_draft(draft.to_json(), pages.index(govgraph().store))
     return _render(meeting, imported=True)

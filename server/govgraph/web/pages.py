@@ -1,7 +1,7 @@
 """HTML pages for people: the structure as a picture, bodies, people, meetings, decisions,
 saved queries, a SPARQL editor and a change checker.
 
-A thin layer: each view reads the request, calls a function of `govgraph.browse` (or the query
+A thin layer: each view reads the request, calls a read model of `govgraph.pages` (or the query
 library, or the change checker) and renders a template. Readable routes map onto the data IRIs
 under the configured base: `/body/ssog` is `<BASE>body/ssog`, `/person/andy-robinson`,
 `/meeting/ssog-2006-06-13`; any other IRI under the base is described at `/id/PATH`, and one
@@ -21,18 +21,19 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from govgraph import as_recorded, browse
-from govgraph.browse import Ref
+from govgraph import as_recorded, pages
 from govgraph.change_view import structure_with_change
 from govgraph.diagram import KIND_TEXT, render_svg
-from govgraph.errors import GovgraphError, InputError
+from govgraph.errors import GovgraphError, InputError, ParameterError
 from govgraph.namespaces import GG
+from govgraph.pages import Ref
 from govgraph.queries import Parameter, run_saved_query
 from govgraph.store import QueryResult
 from govgraph.web import error_status, govgraph
 from govgraph.web.accounts import page_error
 from govgraph.web.changes import workflow_for
-from govgraph.web.registers import decisions_table
+from govgraph.web.registers import decisions_download
+from govgraph.web.tables import download_links, facet_url, wanted_format
 
 if TYPE_CHECKING:
     from govgraph.changes import ChangeRequest
@@ -96,7 +97,7 @@ def href(iri: str) -> str:
         if not inner:
             return url_for("pages.meeting", slug=slug)
         if inner.startswith("minute/"):
-            return url_for("pages.meeting", slug=slug) + "#" + browse.anchor_for(iri)
+            return url_for("pages.meeting", slug=slug) + "#" + pages.anchor_for(iri)
     return url_for("pages.resource_path", path=rest)
 
 
@@ -105,7 +106,7 @@ def _store():
 
 
 def _labelled(iri: str | Node) -> Ref:
-    return browse.index(_store()).ref(iri)
+    return pages.index(_store()).ref(iri)
 
 
 def _kind_text(kind: str) -> str:
@@ -114,7 +115,7 @@ def _kind_text(kind: str) -> str:
 
 @blueprint.app_template_filter("long_date")
 def _long_date(day: date | None) -> str:
-    return browse.format_date(day) if day else ""
+    return pages.format_date(day) if day else ""
 
 
 @blueprint.app_context_processor
@@ -125,7 +126,7 @@ def _helpers() -> dict[str, Any]:
         "labelled_result": lambda r: Ref(r.focus_node, r.focus_label),
         "kind_text": _kind_text,
         "status_text": lambda s: STATUS_TEXT.get(s, s),
-        "anchor": browse.anchor_for,
+        "anchor": pages.anchor_for,
         "kind_titles": KIND_TITLES,
     }
 
@@ -147,7 +148,7 @@ def _not_found(what: str):
 
 
 def _day_arg(name: str = "date") -> date | None:
-    return browse.parse_date(request.args.get(name), name)
+    return pages.parse_date(request.args.get(name), name)
 
 
 # --- the structure -----------------------------------------------------------------------
@@ -155,16 +156,22 @@ def _day_arg(name: str = "date") -> date | None:
 
 @blueprint.get("/")
 def home():
-    view = browse.overview(_store(), _day_arg())
-    title = "Reporting structure" + (f" as at {browse.format_date(view.day)}" if view.day else "")
-    svg = render_svg(view.structure, href, title=title)
-    return render_template("home.html", page_title="The structure", view=view, svg=svg)
+    store = _store()
+    view = pages.overview(store, _day_arg(), request.args.get("partnership") or None)
+    title = "Reporting structure" + (f" as at {pages.format_date(view.day)}" if view.day else "")
+    svg = pages.index(store).recent(
+        ("home-picture", view.day, request.args.get("partnership")),
+        lambda: render_svg(view.structure, href, title=title),
+    )
+    return render_template(
+        "home.html", page_title="The structure", view=view, svg=svg, region=pages.REGION
+    )
 
 
 @blueprint.get("/search")
 def search_page():
     text = request.args.get("q", "").strip()
-    results = browse.search(_store(), text) if text else {}
+    results = pages.search(_store(), text) if text else {}
     total = sum(len(hits) for hits in results.values())
     return render_template(
         "search.html",
@@ -182,7 +189,7 @@ def _data_iri(kind: str, slug: str) -> str:
 @blueprint.get("/body/<slug>")
 def body(slug: str):
     store = _store()
-    page = browse.body_page(store, _data_iri("body", slug), _day_arg())
+    page = pages.body_page(store, _data_iri("body", slug), _day_arg())
     if page is None:
         return _not_found(f"There is no body '{slug}' in the graph.")
     return render_template(
@@ -190,13 +197,13 @@ def body(slug: str):
         page_title=page.body.label,
         page=page,
         slug=slug,
-        dates=browse.documented_dates(store),
+        dates=pages.documented_dates(store),
     )
 
 
 @blueprint.get("/person/<slug>")
 def person(slug: str):
-    page = browse.person_page(_store(), _data_iri("person", slug))
+    page = pages.person_page(_store(), _data_iri("person", slug))
     if page is None:
         return _not_found(f"There is no person '{slug}' in the graph.")
     return render_template(
@@ -210,7 +217,7 @@ def person(slug: str):
 
 @blueprint.get("/meeting/<slug>")
 def meeting(slug: str):
-    page = browse.meeting_page(_store(), _data_iri("meeting", slug))
+    page = pages.meeting_page(_store(), _data_iri("meeting", slug))
     if page is None:
         return _not_found(f"There is no meeting '{slug}' in the graph.")
     return render_template("meeting.html", page_title=page.meeting.label, page=page)
@@ -234,7 +241,13 @@ def resource():
 
 
 def _describe(iri: str):
-    page = browse.resource_page(_store(), iri)
+    if pages.index(_store()).kind(iri) == "meeting":  # a meeting under another path
+        meeting_page = pages.meeting_page(_store(), iri)
+        if meeting_page is not None:
+            return render_template(
+                "meeting.html", page_title=meeting_page.meeting.label, page=meeting_page
+            )
+    page = pages.resource_page(_store(), iri)
     if page is None:
         return _not_found(f"Nothing is recorded about <{iri}>.")
     return render_template("resource.html", page_title=page.resource.label, page=page)
@@ -247,24 +260,48 @@ def _describe(iri: str):
 def decisions():
     store = _store()
     filters = {key: request.args.get(key, "").strip() for key in ("body", "from", "to", "text")}
-    every = browse.decisions_register(
-        store,
-        date_from=browse.parse_date(filters["from"], "from"),
-        date_to=browse.parse_date(filters["to"], "to"),
-        text=filters["text"] or None,
-    )
-    table = decisions_table(every)  # faceted by body, year and kind; or as CSV or JSON
-    if not isinstance(table, dict):
-        return table
+    chosen = {
+        "body": filters["body"] or None,
+        "year": _year_arg(),
+        "kind": request.args.get("kind", "").strip() or None,
+        "date_from": pages.parse_date(filters["from"], "from"),
+        "date_to": pages.parse_date(filters["to"], "to"),
+        "text": filters["text"] or None,
+    }
+    fmt = wanted_format()
+    if fmt:  # every row of the filtered set, not only this page's
+        return decisions_download(pages.decisions_register(store, **chosen), fmt)
+    view = pages.decisions_page(store, page=_page_arg(), **chosen)
+    kept = {key: value for key, value in request.args.items() if key != "page" and value}
     csv_params = {key: value for key, value in filters.items() if value}
     return render_template(
         "decisions.html",
         page_title="Decisions register",
         filters=filters,
-        **table,
-        bodies=browse.index(store).of_kind("body"),
+        view=view,
+        rows=view.rows,
+        facets=view.facets,
+        facet_url=facet_url,
+        downloads=download_links(),
+        page_url=lambda number: url_for("pages.decisions", **kept, page=number),
         csv_url="/api/queries/decisions?" + urlencode({**csv_params, "format": "csv"}),
     )
+
+
+def _year_arg() -> int | None:
+    text = request.args.get("year", "").strip()
+    if not text:
+        return None
+    if not (text.isdigit() and len(text) == 4):
+        raise ParameterError("year", f"'{text}' is not a year (four digits)")
+    return int(text)
+
+
+def _page_arg() -> int:
+    text = request.args.get("page", "1").strip() or "1"
+    if not text.isdigit():
+        raise ParameterError("page", f"'{text}' is not a page number")
+    return int(text)
 
 
 # --- saved queries -----------------------------------------------------------------------
@@ -324,13 +361,13 @@ def _field(parameter: Parameter, value: str) -> dict[str, Any]:
         field["options"] = [("", [(v, v) for v in parameter.enum])]
     elif parameter.type == "date":
         field["type"] = "date"
-        field["list"] = [d.isoformat() for d in browse.documented_dates(_store())]
+        field["list"] = [d.isoformat() for d in pages.documented_dates(_store())]
     elif parameter.type == "integer":
         field["type"] = "number"
     elif parameter.type == "iri":
         kinds = IRI_CHOICES.get(parameter.name)
         if kinds:
-            idx = browse.index(_store())
+            idx = pages.index(_store())
             only = CHOICE_CLASS.get(parameter.name)
             groups = [
                 (
@@ -350,7 +387,7 @@ def _field(parameter: Parameter, value: str) -> dict[str, Any]:
 
 def _cells(result: QueryResult) -> list[list[dict[str, str]]]:
     """Result rows as table cells: IRIs become links to their pages, labelled."""
-    idx = browse.index(_store())
+    idx = pages.index(_store())
     rows = []
     for row in result.rows:
         cells = []
@@ -361,7 +398,7 @@ def _cells(result: QueryResult) -> list[list[dict[str, str]]]:
     return rows
 
 
-def _cell(term: Node | None, idx: browse.Index) -> dict[str, str]:
+def _cell(term: Node | None, idx: pages.Index) -> dict[str, str]:
     if term is None:
         return {"text": ""}
     if isinstance(term, URIRef):
@@ -457,7 +494,7 @@ def check_change():
             context["error"] = exc.message
             status = 400
         else:
-            day = browse.latest_date(_store())
+            day = pages.latest_date(_store())
             _, after, diff = structure_with_change(_store(), report.impact, day)
             context.update(
                 report=report,

@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from govgraph import browse
-from govgraph.browse import Structure
+from govgraph import pages
 from govgraph.diagram import render_svg
 from govgraph.errors import GovgraphError, InputError
+from govgraph.pages import Structure
 from govgraph.paper import pdf_from_html, png_from_svg
 from govgraph.proposals import Proposal
 from govgraph.publishing.picture import picture_pdf
@@ -38,13 +38,13 @@ def _paper_html(proposal: Proposal) -> str:
                            today=date.today())
 
 
-def _sources(store: Any, proposal: Proposal) -> list[browse.Source]:
+def _sources(store: Any, proposal: Proposal) -> list[pages.Source]:
     """The documents behind the bodies the proposal touches (the proposal itself, which the
     new facts derive from, is named on its own)."""
-    idx = browse.index(store)
+    idx = pages.index(store)
     bodies = [n for n in proposal.nodes if idx.kind(n) == "body"]
     own = f"{govgraph().settings.base_iri}proposal/"
-    found = {s for each in browse._sources_of(store, bodies).values() for s in each
+    found = {s for each in pages.sources_of(store, bodies).values() for s in each
              if not s.document.startswith(own)}
     return sorted(found, key=lambda s: s.label)
 
@@ -77,13 +77,13 @@ def _picture(structure: Structure, title: str, name: str, suffix: str) -> Respon
 
 
 def _day() -> date | None:
-    return browse.parse_date(request.args.get("date"), "date")
+    return pages.parse_date(request.args.get("date"), "date")
 
 
 @blueprint.get("/structure.<any(svg, png, pdf):suffix>")
 def structure_picture(suffix: str) -> Response:
-    view = browse.overview(govgraph().store, _day())
-    day = f" as at {browse.format_date(view.day)}" if view.day else ""
+    view = pages.overview(govgraph().store, _day())
+    day = f" as at {pages.format_date(view.day)}" if view.day else ""
     name = f"structure-{view.day.isoformat()}" if view.day else "structure"
     return _picture(view.structure, f"Reporting structure{day}", name, suffix)
 
@@ -93,14 +93,14 @@ def body_picture(slug: str, suffix: str) -> Response:
     """The body with every body above and below it, and the lines between them."""
     store = govgraph().store
     iri = f"{govgraph().settings.base_iri}body/{slug}"
-    whole = browse.structure_at(store, _day() or browse.latest_date(store))
-    if not browse.index(store).types.get(iri):
+    whole = pages.structure_at(store, _day() or pages.latest_date(store))
+    if not pages.index(store).types.get(iri):
         raise InputError(f"there is no body '{slug}' in the graph")
     kept = {iri} | {n for n, _ in whole.chain_up(iri)} | {n for n, _ in whole.chain_down(iri)}
     part = Structure(day=whole.day, nodes=[n for n in whole.nodes if n.iri in kept],
                      edges=[e for e in whole.edges if e.source in kept and e.target in kept])
     if not part.nodes:
-        part.nodes.append(browse.StructureNode(iri, browse.index(store).label(iri)))
-    label = browse.index(store).label(iri)
+        part.nodes.append(pages.StructureNode(iri, pages.index(store).label(iri)))
+    label = pages.index(store).label(iri)
     return _picture(part, f"{label} and the bodies above and below it", f"structure-{slug}",
                     suffix)

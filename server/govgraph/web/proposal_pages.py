@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from rdflib import URIRef
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.auth import Forbidden, Principal
 from govgraph.change_view import (
     Pictures,
@@ -49,7 +49,7 @@ def _workflow() -> Workflow:
 def _proposal_helpers() -> dict[str, Any]:
     return {"advice_for": advice_for, "focus_text": focus_text, "status_titles": STATUS_TITLES,
             "describe_operations": lambda operations: describe_operations(
-                operations, browse.index(govgraph().store).label)}
+                operations, pages.index(govgraph().store).label)}
 
 
 @blueprint.get("/changes")
@@ -73,7 +73,7 @@ def can_withdraw(proposal: Proposal, principal: Principal) -> bool:
 
 def approving_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The bodies, meetings and decisions an approval can name, grouped for a select."""
-    idx = browse.index(govgraph().store)
+    idx = pages.index(govgraph().store)
     groups = [(title, [(r.iri, r.label) for r in idx.of_kind(kind)])
               for kind, title in zip(APPROVING_KINDS, ("Bodies", "Meetings", "Decisions"),
                                      strict=True)]
@@ -122,7 +122,7 @@ def applied(proposal: Proposal) -> tuple[Pictures | None, list[str]]:
     added = list(history.graph(URIRef(f"{change_set}/added")))
     removed = list(history.graph(URIRef(f"{change_set}/removed")))
     view = applied_pictures(store, added, removed, date.fromisoformat(approval["date"]), href)
-    idx = browse.index(store)
+    idx = pages.index(store)
     people = sorted({idx.label(o) for _, p, o in [*added, *removed]
                      if p == ORG.member and "person" in idx.kind(o)})
     return view, people

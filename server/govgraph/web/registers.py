@@ -1,27 +1,21 @@
-"""The decisions register and the bodies list (`/bodies`) as facetable, downloadable tables:
-their facets (body, year, kind; kind, partnership, year established) and CSV/JSON columns."""
+"""The decisions register and the bodies list (`/bodies`) as downloadable tables: the
+register's CSV/JSON columns; the bodies' facets (kind, partnership, year established)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 from rdflib import URIRef
 
-from govgraph import browse
-from govgraph.browse import DecisionRow, Ref
+from govgraph import pages
 from govgraph.namespaces import GG
+from govgraph.pages import DecisionRow, Ref
 from govgraph.publishing.facets import Dimension, faceted
 from govgraph.web import govgraph
 from govgraph.web.tables import download_links, facet_url, table_download, wanted_format
 
-DECISION_FACETS: tuple[Dimension, ...] = (
-    Dimension("body", "Body", lambda r: (r.body.iri, r.body.label) if r.body else None),
-    Dimension("year", "Year", lambda r: (str(r.day.year), str(r.day.year)) if r.day else None),
-    Dimension("kind", "Kind", lambda r: (r.kind, r.kind) if r.kind else None),
-)
 DECISION_COLUMNS = ("decision", "date", "body", "bodyLabel", "meeting", "minute", "minuteTitle",
                     "text", "kind")
 
@@ -35,16 +29,10 @@ def decision_record(row: DecisionRow) -> dict[str, str]:
 
 
 
-def decisions_table(every: list[DecisionRow]) -> dict[str, Any] | Response:
-    """The register narrowed by the chosen facets: its CSV or JSON if asked for, else what
-    the page shows (rows, facets, facet links, download links)."""
-    rows, facets = faceted(every, request.args, DECISION_FACETS)
-    fmt = wanted_format()
-    if fmt:
-        return table_download([decision_record(r) for r in rows], DECISION_COLUMNS,
-                              "decisions", fmt)
-    return {"rows": rows, "facets": facets, "facet_url": facet_url,
-            "downloads": download_links()}
+def decisions_download(rows: list[DecisionRow], fmt: str) -> Response:
+    """The register's filtered rows as CSV or JSON (its facets are counted by
+    `pages.decisions_page`, in the store)."""
+    return table_download([decision_record(r) for r in rows], DECISION_COLUMNS, "decisions", fmt)
 
 
 # --- the bodies list ------------------------------------------------------------------------
@@ -57,7 +45,7 @@ class BodyLine:
     body: Ref
     kinds: tuple[str, ...]
     partnerships: tuple[Ref, ...]
-    period: browse.Period | None
+    period: pages.Period | None
 
 
 def _kind_words(local: str) -> str:
@@ -79,12 +67,12 @@ BODY_COLUMNS = ("body", "label", "kind", "partnership", "from", "to")
 def body_lines() -> list[BodyLine]:
     """Every body with its own kinds (the most specific first), partnerships and life."""
     store = govgraph().store
-    idx = browse.index(store)
+    idx = pages.index(store)
     partnerships: dict[str, list[Ref]] = {}
-    for row in browse._select(store, "SELECT ?b ?p WHERE { ?b gg:partOfPartnership ?p }"):
+    for row in pages.select_rows(store, "SELECT ?b ?p WHERE { ?b gg:partOfPartnership ?p }"):
         partnerships.setdefault(str(row["b"]), []).append(idx.ref(row["p"]))
     lines = []
-    for iri, record in browse._body_records(store).items():
+    for iri, record in pages.body_records(store).items():
         own = tuple(sorted(k for k in record.kinds if URIRef(str(GG) + k) != GG.Body
                            and k != "Organization")) or record.kinds
         lines.append(BodyLine(idx.ref(iri), own, tuple(partnerships.get(iri, ())),

@@ -14,7 +14,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.errors import GovgraphError, InputError
 from govgraph.web import govgraph
 from govgraph.web.accounts import page_error, require
@@ -110,7 +110,7 @@ def propose_for_page() -> tuple[Response, int]:
 def _workbook(body: str | None, name: str) -> Response:
     from govgraph.exporters.spreadsheet import export_spreadsheet
 
-    day = browse.parse_date(request.args.get("date"), "date")
+    day = pages.parse_date(request.args.get("date"), "date")
     settings = govgraph().settings
     data = export_spreadsheet(govgraph().store, settings.name or "govgraph", day, body)
     stem = SAFE_NAME.sub("", name).strip().replace(" ", "-").lower() or "structure"
@@ -129,7 +129,7 @@ def partnership_workbook() -> Response:
 def body_workbook(slug: str) -> Response:
     """One body and the bodies reporting into it, as a workbook."""
     iri = f"{govgraph().settings.base_iri}body/{slug}"
-    page = browse.body_page(govgraph().store, iri)
+    page = pages.body_page(govgraph().store, iri)
     if page is None:
         abort(404, description=f"there is no body '{slug}' in the graph")
     return _workbook(iri, page.body.label)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint
 
-from govgraph import browse
+from govgraph import pages
 from govgraph.queries import run_saved_query
 from govgraph.web import govgraph
 
@@ -18,7 +18,7 @@ QUERY = "attendance-statistics"
 
 @dataclass(frozen=True)
 class AttendanceLine:
-    other: browse.Ref  # the body (on a person's page) or the person (on a body's page)
+    other: pages.Ref  # the body (on a person's page) or the person (on a body's page)
     meetings: int
     attended: int
     apologies: int
@@ -38,7 +38,7 @@ def attendance_statistics(parameter: str, iri: str) -> AttendanceTable:
     app = govgraph()
     query = app.library.get(QUERY)
     result = run_saved_query(app.store, query, {parameter: iri}, app.settings.query_timeout)
-    idx = browse.index(app.store)
+    idx = pages.index(app.store)
     other = "body" if parameter == "person" else "person"
     lines = [AttendanceLine(idx.ref(row[other]), *(int(row[k]) for k in (
         "meetings", "attended", "apologies", "substitutions"))) for row in result.rows]

@@ -30,14 +30,14 @@ def wanted_format() -> str | None:
 
 def download_links() -> dict[str, str]:
     """The CSV and JSON addresses of this page's table, with its filters kept."""
-    args = {k: v for k, v in request.args.items() if k != "format" and v}
+    args = {k: v for k, v in request.args.items() if k not in ("format", "page") and v}
     return {fmt: url_for(request.endpoint, **(request.view_args or {}), **args, format=fmt)
             for fmt in TABLE_FORMATS}
 
 
 def facet_url(name: str, value: str | None) -> str:
     """This page with one facet chosen (or cleared, value None), the other filters kept."""
-    args = {k: v for k, v in request.args.items() if k not in (name, "format") and v}
+    args = {k: v for k, v in request.args.items() if k not in (name, "format", "page") and v}
     if value is not None:
         args[name] = value
     return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -1,0 +1,136 @@
+"""Small helpers: period patterns, date parsing and formatting, text shortening and ordering."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from govgraph.errors import ParameterError
+from govgraph.namespaces import PREFIXES
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def format_date(day: date) -> str:
+    """'13 June 2006'."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def parse_date(text: str | None, parameter: str = "date") -> date | None:
+    """A yyyy-mm-dd text as a date (None when empty); ParameterError names the parameter."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ParameterError(parameter, f"'{text}' is not a date written as yyyy-mm-dd") from None
+
+
+def as_date(value: Node | None) -> date | None:
+    if value is None:
+        return None
+    text = str(value)
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _month_text(value: Node | None) -> str:
+    """'March 2007' for an xsd:gYearMonth '2007-03'; '' for anything else."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", str(value or ""))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return ""
+    return f"{date(int(match.group(1)), int(match.group(2)), 1):%B %Y}"
+
+
+def _time_text(value: Node | None) -> str:
+    return str(value)[:5] if value is not None else ""
+
+
+def _truthy(value: Node | None) -> bool:
+    return value is not None and str(value).lower() in ("true", "1")
+
+
+def _status_text(value: Node | None) -> str:
+    return local_part(str(value)) if value is not None else ""
+
+
+def _texts(props: Mapping[str, list[Node]], prop: URIRef) -> list[str]:
+    return sorted({str(v) for v in props.get(str(prop), []) if isinstance(v, Literal)})
+
+
+def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(str(row[key]), []).append(row)
+    return grouped
+
+
+def _values(group: list[dict], name: str) -> list[Node]:
+    """The distinct values of a variable across grouped rows, in a stable order."""
+    return sorted({row[name] for row in group if name in row}, key=str)
+
+
+def local_part(iri: str) -> str:
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
+
+
+def _short(iri: str) -> str:
+    """A fallback label: a prefixed name, or the path of a data IRI ('membership/ssog--x')."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(str(namespace)) and prefix != "lt":
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
+    if "/id/" in iri:
+        return iri.split("/id/", 1)[1].rstrip("/") or iri
+    return iri.rstrip("/").rsplit("/", 1)[-1] or iri
+
+
+def _prefixed(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(str(namespace)):
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
+    return iri
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def shorten_text(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _literal_text(value: Node) -> str:
+    return str(value)
+
+
+def _natural(text: str) -> tuple:
+    """A sort key that puts '2' before '10' and '2a' after '2'."""
+    return tuple(
+        (int(part), "") if part.isdigit() else (10**9, part)
+        for part in re.findall(r"\d+|\D+", text)
+    )
+
+
+_ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+}
+
+
+def _roman_or_natural(text: str) -> tuple:
+    return (_ROMAN[text.lower()], "") if text.lower() in _ROMAN else (100, *_natural(text))
+

@@ -1,0 +1,447 @@
+"""The decisions register and actions, filtered and in minute order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from govgraph.errors import ParameterError
+from govgraph.pages.common import Ref, Source, index, select_rows
+from govgraph.pages.dates import (
+    _group,
+    _natural,
+    _roman_or_natural,
+    _status_text,
+    _values,
+    as_date,
+)
+from govgraph.pages.search import words
+from govgraph.publishing.facets import Facet, FacetValue
+from govgraph.store import Store
+
+# --- decisions and actions --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    decision: str
+    text: str
+    kind: str
+    item: str
+    minute: str
+    minute_title: str
+    meeting: Ref
+    body: Ref | None
+    day: date | None
+    changes: tuple[Ref, ...]
+    concerns: tuple[Ref, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: str
+    text: str
+    assignees: tuple[Ref, ...]
+    due: str
+    status: str
+    report_to: tuple[Ref, ...]
+    arises_from: Ref | None
+    meeting: Ref | None
+    sources: tuple[Source, ...]
+
+
+
+
+PAGE_SIZE = 100
+"""Rows on one page of a long list (the decisions register)."""
+
+
+@dataclass
+class DecisionsPage:
+    """One page of the filtered register, with the facets (body, year, kind) of the whole
+    filtered set: each value counted over the set as narrowed by the other facets."""
+
+    rows: list[DecisionRow]
+    total: int
+    page: int
+    pages: int
+    facets: list[Facet]
+
+
+def decisions_register(
+    store: Store,
+    *,
+    body: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+    concerning: str | None = None,
+) -> list[DecisionRow]:
+    """Resolutions, oldest first, filtered by the body that took them, year, kind, dates and
+    words.
+
+    Every word of `text` must appear in the resolution or in its minute's title.
+    """
+    found = _decision_order(
+        store, body=body, year=year, kind=kind, date_from=date_from, date_to=date_to,
+        text=text, concerning=concerning,
+    )
+    return _decision_rows(store, [iri for iri, _ in found])
+
+
+def decisions_page(
+    store: Store,
+    *,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+    body: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+) -> DecisionsPage:
+    """One page of the register. The store counts the matching resolutions of each meeting;
+    only the meetings on the page have their resolutions read and put in minute order, and
+    only the page's rows their details. The facets are counted in the store too."""
+    if page < 1:
+        raise ParameterError("page", "the page must be a positive number")
+    filters = {"body": body, "year": year, "kind": kind, "date_from": date_from,
+               "date_to": date_to, "text": text}
+    meetings = index(store).recent(
+        ("decision-meetings", *filters.values()), lambda: _meeting_counts(store, **filters)
+    )
+    total = sum(n for *_, n in meetings)
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        raise ParameterError("page", f"there are only {pages} page(s) of decisions")
+    start, end = (page - 1) * per_page, page * per_page
+    on_page, before, seen = [], 0, 0
+    for meeting, _, n in meetings:
+        if seen + n > start and seen < end:
+            if not on_page:
+                before = seen
+            on_page.append(meeting)
+        seen += n
+    found = _decision_order(store, meetings=on_page, **filters) if on_page else []
+    shown = found[start - before : end - before]
+    return DecisionsPage(
+        _decision_rows(store, [iri for iri, _ in shown]), total, page, pages,
+        _facets(store, body, year, kind, date_from, date_to, text),
+    )
+
+
+def _facets(
+    store: Store,
+    body: str | None,
+    year: int | None,
+    kind: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    text: str | None,
+) -> list[Facet]:
+    """Body, year and kind, as Datasette counts them: each value's count is what choosing it
+    would show, the other chosen facets applied. One grouped count in the store (kept for the
+    last filters asked) serves all three."""
+    groups = index(store).recent(
+        ("decision-facets", date_from, date_to, text),
+        lambda: _facet_counts(store, date_from, date_to, text),
+    )
+    chosen = {"body": body or None, "year": str(year) if year else None, "kind": kind or None}
+    idx = index(store)
+    idx.prefetch(URIRef(b) for b, _, _, _ in groups if b)
+    labels = {
+        "body": lambda value: idx.ref(URIRef(value)).label,
+        "year": str,
+        "kind": str,
+    }
+    facets = []
+    for position, (name, title) in enumerate((("body", "Body"), ("year", "Year"),
+                                               ("kind", "Kind"))):
+        counts: Counter[str] = Counter()
+        for *keys, n in groups:
+            others = all(chosen[other] in (None, keys[p])
+                         for p, other in enumerate(chosen) if p != position)
+            if others and keys[position]:
+                counts[keys[position]] += n
+        values = sorted(
+            (FacetValue(value, labels[name](value), n, chosen[name] == value)
+             for value, n in counts.items()),
+            key=lambda v: (v.label.casefold(), v.value),
+        )
+        facets.append(Facet(name, title, tuple(values)))
+    return facets
+
+
+def _facet_counts(
+    store: Store, date_from: date | None, date_to: date | None, text: str | None
+) -> list[tuple[str, str, str, int]]:
+    """(body, year, kind, matching resolutions) of the register filtered by dates and words."""
+    bindings, _, where = _filters(None, None, None, date_from, date_to, text, None)
+    rows = select_rows(
+        store,
+        f"""SELECT ?body ?y ?k (COUNT(DISTINCT ?decision) AS ?n) WHERE {{
+            {where}
+            OPTIONAL {{ ?decision gg:decisionKind/skos:prefLabel ?kindLabel }}
+            BIND(STR(?kindLabel) AS ?k)
+            BIND(STR(YEAR(?date)) AS ?y)
+        }} GROUP BY ?body ?y ?k""",
+        bindings,
+    )
+    return [
+        (str(row.get("body") or ""), str(row.get("y") or ""), str(row.get("k") or ""),
+         int(row["n"]))
+        for row in rows
+    ]
+
+
+def _filters(
+    body: str | None,
+    year: int | None,
+    kind: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    text: str | None,
+    concerning: str | None,
+) -> tuple[dict[str, Node], list[str], str]:
+    """The bindings, the narrowing triple patterns and the FILTERs of the register's filters."""
+    if date_from and date_to and date_from > date_to:
+        raise ParameterError("from", "the start date is after the end date")
+    bindings: dict[str, Node] = {}
+    filters = []
+    narrowing = []  # triple patterns first: the store starts from the few decisions they match
+    if body:
+        bindings["_body"] = URIRef(body)
+        narrowing.append("?meeting gg:ofBody ?_body .")
+    if concerning:
+        bindings["_about"] = URIRef(concerning)
+        narrowing.insert(0, "?decision gg:concerns ?_about .")
+    if date_from:
+        bindings["_from"] = Literal(date_from.isoformat(), datatype=XSD.date)
+        filters.append("FILTER(?date >= ?_from)")
+    if date_to:
+        bindings["_to"] = Literal(date_to.isoformat(), datatype=XSD.date)
+        filters.append("FILTER(?date <= ?_to)")
+    if year:
+        bindings["_year"] = Literal(year)
+        filters.append("FILTER(YEAR(?date) = ?_year)")
+    if kind:
+        bindings["_kind"] = Literal(kind)
+        filters.append("?decision gg:decisionKind/skos:prefLabel ?_kindLabel . "
+                       "FILTER(STR(?_kindLabel) = ?_kind)")
+    searched = words(text or "")
+    if searched:
+        filters.insert(0, "OPTIONAL { ?decision rdf:value ?text } "
+                          "OPTIONAL { ?minute dct:title ?minuteTitle }")
+    for number, word in enumerate(searched):
+        bindings[f"_w{number}"] = Literal(word)
+        filters.append(
+            f"FILTER(CONTAINS(LCASE(STR(?text)), ?_w{number}) || "
+            f"CONTAINS(LCASE(STR(COALESCE(?minuteTitle, ''))), ?_w{number}))"
+        )
+    where = f"""{" ".join(narrowing[:1])}
+            ?decision a gg:Decision ; gg:ofMinute ?minute .
+            ?minute gg:ofMeeting ?meeting .
+            {" ".join(narrowing[1:])}
+            OPTIONAL {{ ?meeting dct:date ?date }}
+            OPTIONAL {{ ?meeting gg:ofBody ?body }}
+            {" ".join(filters)}"""
+    return bindings, narrowing, where
+
+
+def _meeting_counts(
+    store: Store,
+    *,
+    body: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+) -> list[tuple[str, str, int]]:
+    """(meeting, body, matching resolutions) in register order (date, then meeting)."""
+    bindings, _, where = _filters(body, year, kind, date_from, date_to, text, None)
+    rows = select_rows(
+        store,
+        f"""SELECT ?meeting (SAMPLE(?body) AS ?b) (MIN(?date) AS ?d)
+                   (COUNT(DISTINCT ?decision) AS ?n) WHERE {{
+            {where}
+        }} GROUP BY ?meeting""",
+        bindings,
+    )
+    rows.sort(key=lambda row: (as_date(row.get("d")) or date.min, str(row["meeting"])))
+    return [(str(row["meeting"]), str(row.get("b") or ""), int(row["n"])) for row in rows]
+
+
+def _decision_order(
+    store: Store,
+    *,
+    body: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+    concerning: str | None = None,
+    meetings: list[str] | None = None,
+) -> list[tuple[str, str]]:
+    """(decision, body) of every matching resolution (of these meetings, if given), in
+    register order: keys only."""
+    bindings, _, where = _filters(body, year, kind, date_from, date_to, text, concerning)
+    rows = select_rows(
+        store,
+        f"""SELECT DISTINCT ?decision ?meeting ?body ?date ?item ?number ?order WHERE {{
+            {where}
+            OPTIONAL {{ ?decision gg:itemNumber ?item }}
+            OPTIONAL {{ ?minute gg:minuteNumber ?number }}
+            OPTIONAL {{ ?minute gg:order ?order }}
+        }}""",
+        [{**bindings, "meeting": URIRef(m)} for m in meetings] if meetings else bindings,
+    )
+    first = {str(row["decision"]): row for row in reversed(rows)}
+    ordered = sorted(first.values(), key=_order_key)
+    return [(str(row["decision"]), str(row.get("body") or "")) for row in ordered]
+
+
+def _decision_rows(store: Store, iris: list[str]) -> list[DecisionRow]:
+    """The details of these resolutions, in the order given."""
+    if not iris:
+        return []
+    idx = index(store)
+    rows = select_rows(
+        store,
+        """SELECT ?decision ?text ?kind ?item ?number ?minuteTitle ?meeting ?body
+                  ?date ?change ?about ?source WHERE {
+            ?decision gg:ofMinute ?minute .
+            ?minute gg:ofMeeting ?meeting .
+            OPTIONAL { ?decision rdf:value ?text }
+            OPTIONAL { ?meeting dct:date ?date }
+            OPTIONAL { ?meeting gg:ofBody ?body }
+            OPTIONAL { ?minute dct:title ?minuteTitle }
+            OPTIONAL { ?decision gg:decisionKind/skos:prefLabel ?kind }
+            OPTIONAL { ?decision gg:itemNumber ?item }
+            OPTIONAL { ?minute gg:minuteNumber ?number }
+            OPTIONAL { ?change gg:decidedBy ?decision }
+            OPTIONAL { ?decision gg:concerns ?about }
+            OPTIONAL { ?decision prov:wasDerivedFrom ?source }
+        }""",
+        [{"decision": URIRef(iri)} for iri in iris],
+    )
+    groups = _group(rows, "decision")
+    idx.prefetch(
+        value
+        for group in groups.values()
+        for row in group
+        for name in ("meeting", "body", "change", "about", "source")
+        if (value := row.get(name)) is not None
+    )
+    result = {}
+    for iri, group in groups.items():
+        first = group[0]
+        result[iri] = DecisionRow(
+            decision=iri,
+            text=str(first.get("text") or ""),
+            kind=str(first.get("kind") or ""),
+            item=str(first.get("item") or ""),
+            minute=str(first.get("number") or ""),
+            minute_title=str(first.get("minuteTitle") or ""),
+            meeting=idx.ref(first["meeting"]),
+            body=idx.ref(first["body"]) if "body" in first else None,
+            day=as_date(first.get("date")),
+            changes=tuple(idx.ref(c) for c in _values(group, "change")),
+            concerns=tuple(idx.ref(c) for c in _values(group, "about")),
+            sources=tuple(idx.source(s) for s in _values(group, "source")),
+        )
+    return [result[iri] for iri in iris if iri in result]
+
+
+def _order_key(row: dict) -> tuple:
+    day = as_date(row.get("date")) or date.min
+    order = row.get("order")
+    number = str(row.get("number") or "")
+    return (
+        day,
+        str(row["meeting"]),
+        int(order) if order is not None else 0,
+        _natural(number),
+        _roman_or_natural(str(row.get("item") or "")),
+        str(row["decision"]),
+    )
+
+
+def actions_of(
+    store: Store,
+    *,
+    body: str | None = None,
+    meeting: str | None = None,
+    assignees: Iterable[str] = (),
+) -> list[ActionRow]:
+    idx = index(store)
+    results: dict[str, list[dict]] = {}
+    queries = []
+    if body:
+        queries.append(
+            (
+                """{ ?action gg:arisesFrom/(gg:ofMinute?)/gg:ofMeeting/gg:ofBody ?_x }
+               UNION { ?action gg:reportTo ?_x } UNION { ?action gg:assignee ?_x }""",
+                body,
+            )
+        )
+    if meeting:
+        queries.append(("?action gg:arisesFrom/(gg:ofMinute?)/gg:ofMeeting ?_x .", meeting))
+    queries.extend(("?action gg:assignee ?_x .", a) for a in assignees)
+    for pattern, value in queries:
+        rows = select_rows(
+            store,
+            f"""SELECT ?action ?text ?assignee ?dueDate ?dueText ?dueMeeting ?status ?reportTo
+                       ?from ?meeting ?source WHERE {{
+                ?action a gg:Action .
+                {pattern}
+                OPTIONAL {{ ?action gg:actionText ?text }}
+                OPTIONAL {{ ?action gg:assignee ?assignee }}
+                OPTIONAL {{ ?action gg:dueDate ?dueDate }}
+                OPTIONAL {{ ?action gg:dueText ?dueText }}
+                OPTIONAL {{ ?action gg:dueMeeting ?dueMeeting }}
+                OPTIONAL {{ ?action gg:actionStatus ?status }}
+                OPTIONAL {{ ?action gg:reportTo ?reportTo }}
+                OPTIONAL {{ ?action gg:arisesFrom ?from .
+                           OPTIONAL {{ ?from gg:ofMinute?/gg:ofMeeting ?meeting }} }}
+                OPTIONAL {{ ?action prov:wasDerivedFrom ?source }}
+            }}""",
+            {"_x": URIRef(value)},
+        )
+        for iri, group in _group(rows, "action").items():
+            results.setdefault(iri, []).extend(group)
+    actions = []
+    for iri, group in results.items():
+        first = group[0]
+        due_parts = [
+            d.strftime("%-d %B %Y") for d in (as_date(v) for v in _values(group, "dueDate")) if d
+        ]
+        due_parts += [str(v) for v in _values(group, "dueText")]
+        due_parts += [idx.label(v) for v in _values(group, "dueMeeting")]
+        actions.append(
+            ActionRow(
+                action=iri,
+                text=str(first.get("text") or ""),
+                assignees=tuple(idx.ref(a) for a in _values(group, "assignee")),
+                due="; ".join(dict.fromkeys(due_parts)),
+                status=_status_text(first.get("status")),
+                report_to=tuple(idx.ref(r) for r in _values(group, "reportTo")),
+                arises_from=idx.ref(first["from"]) if "from" in first else None,
+                meeting=idx.ref(first["meeting"]) if "meeting" in first else None,
+                sources=tuple(idx.source(s) for s in _values(group, "source")),
+            )
+        )
+    return sorted(actions, key=lambda a: (a.meeting.iri if a.meeting else "", _natural(a.action)))
+
+

@@ -1,0 +1,279 @@
+"""A person's page: posts, memberships and attendance."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from rdflib import URIRef
+from rdflib.namespace import FOAF, RDFS
+from rdflib.term import Node
+
+from govgraph.namespaces import GG, PROV
+from govgraph.pages.body import MeetingRow, alt_names, meetings_of
+from govgraph.pages.common import (
+    _MINUTE_TAIL,
+    ATTENDANCE_GROUPS,
+    AltName,
+    Index,
+    Period,
+    Ref,
+    Source,
+    _period_from,
+    _period_pattern,
+    _period_vars,
+    index,
+    select_rows,
+)
+from govgraph.pages.dates import _group, _natural, _short, _status_text, _texts, _values, as_date
+from govgraph.pages.decisions import ActionRow, actions_of
+from govgraph.store import Store
+
+# --- a person ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostFact:
+    post: Ref
+    organisation: Ref | None
+    attested: date | None
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class PersonMembership:
+    body: Ref
+    role: str
+    period: Period
+    via_post: Ref | None
+    representing: tuple[str, ...]
+    sources: tuple[Source, ...]
+    proposed: bool = False
+
+
+@dataclass(frozen=True)
+class AttendanceFact:
+    """One person at one meeting: statuses, capacity, whom they stood in for."""
+
+    attendance: str
+    person: Ref
+    meeting: MeetingRow
+    statuses: tuple[str, ...]
+    status_labels: tuple[str, ...]
+    capacity: tuple[Ref, ...]
+    representing: tuple[str, ...]
+    substitute_for: tuple[Ref, ...]
+    for_minute: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+    @property
+    def sent_apologies(self) -> bool:
+        return "apologies" in self.statuses
+
+
+@dataclass
+class PersonPage:
+    person: Ref
+    titles: list[str]
+    alt_names: list[AltName]
+    comments: list[str]
+    affiliations: list[Ref]
+    posts: list[PostFact]
+    memberships: list[PersonMembership]
+    attended: list[AttendanceFact]
+    apologies: list[AttendanceFact]
+    stood_in_for: list[AttendanceFact]
+    stood_in_by: list[AttendanceFact]
+    chaired: list[MeetingRow]
+    introduced: list[tuple[Ref, Ref]]
+    actions: list[ActionRow]
+    sources: list[Source]
+
+
+def person_page(store: Store, iri: str) -> PersonPage | None:
+    """Everything about one person; None when `iri` is not a foaf:Person."""
+    idx = index(store)
+    if str(FOAF.Person) not in idx.types.get(iri, set()):
+        return None
+    subject = {"_s": URIRef(iri)}
+    props: dict[str, list[Node]] = defaultdict(list)
+    for row in select_rows(store, "SELECT ?p ?o WHERE { ?_s ?p ?o }", subject):
+        props[str(row["p"])].append(row["o"])
+
+    post_rows = select_rows(
+        store,
+        """SELECT ?post ?org ?attested ?source WHERE {
+            { ?_s org:holds ?post }
+            UNION { ?h gg:holder ?_s ; gg:post ?post .
+                    OPTIONAL { ?h gg:attestedOn ?attested }
+                    OPTIONAL { ?h prov:wasDerivedFrom ?source } }
+            OPTIONAL { ?post org:postIn ?org }
+        }""",
+        subject,
+    )
+    posts = []
+    for post, group in _group(post_rows, "post").items():
+        attested = [d for d in (as_date(v) for v in _values(group, "attested")) if d]
+        org = group[0].get("org")
+        posts.append(
+            PostFact(
+                post=idx.ref(post),
+                organisation=idx.ref(org) if org is not None else None,
+                attested=min(attested) if attested else None,
+                sources=tuple(idx.source(s) for s in _values(group, "source")),
+            )
+        )
+    posts.sort(key=lambda p: (p.attested or date.min, p.post.label))
+    post_iris = [p.post.iri for p in posts]
+
+    attendance = _attendance(store, person=iri)
+    stood_in_by = _attendance(store, substitute_for=iri)
+    chaired_iris = {
+        str(r["m"]) for r in select_rows(store, "SELECT ?m WHERE { ?m gg:chairedBy ?_s }", subject)
+    }
+    chaired = meetings_of(store, only=chaired_iris)
+    introduced = [
+        (idx.ref(r["minute"]), idx.ref(r["meeting"]))
+        for r in select_rows(
+            store,
+            "SELECT ?minute ?meeting WHERE { ?minute gg:introducedBy ?_s ; gg:ofMeeting ?meeting }",
+            subject,
+        )
+    ]
+    return PersonPage(
+        person=idx.ref(iri),
+        titles=_texts(props, FOAF.title),
+        alt_names=alt_names(store, iri),
+        comments=_texts(props, RDFS.comment),
+        affiliations=[idx.ref(v) for v in props.get(str(GG.affiliation), [])],
+        posts=posts,
+        memberships=_person_memberships(store, iri, post_iris),
+        attended=[a for a in attendance if set(a.statuses) - {"apologies"}],
+        apologies=[a for a in attendance if a.sent_apologies],
+        stood_in_for=[a for a in attendance if a.substitute_for],
+        stood_in_by=stood_in_by,
+        chaired=chaired,
+        introduced=sorted(introduced, key=lambda pair: (pair[1].iri, _natural(pair[0].iri))),
+        actions=actions_of(store, assignees=[iri, *post_iris]),
+        sources=[idx.source(s) for s in props.get(str(PROV.wasDerivedFrom), [])],
+    )
+
+
+def _person_memberships(store: Store, person: str, posts: list[str]) -> list[PersonMembership]:
+    idx = index(store)
+    found: list[PersonMembership] = []
+    for member, via in [(person, None), *((p, p) for p in posts)]:
+        rows = select_rows(
+            store,
+            f"""SELECT ?m ?body ?role ?repText ?rep ?proposed ?source {_period_vars("p")} WHERE {{
+                ?m org:member ?_member ; org:organization ?body .
+                OPTIONAL {{ ?m a ?proposed . FILTER(?proposed = gg:ProposedMembership) }}
+                OPTIONAL {{ ?m org:role/skos:prefLabel ?role }}
+                OPTIONAL {{ ?m gg:representingText ?repText }}
+                OPTIONAL {{ ?m gg:representing ?rep }}
+                OPTIONAL {{ ?m prov:wasDerivedFrom ?source }}
+                {_period_pattern("?m", "org:memberDuring", "p")}
+            }}""",
+            {"_member": URIRef(member)},
+        )
+        for _, group in _group(rows, "m").items():
+            first = group[0]
+            representing = [str(v) for v in _values(group, "repText")]
+            representing += [idx.label(v) for v in _values(group, "rep")]
+            found.append(
+                PersonMembership(
+                    body=idx.ref(first["body"]),
+                    role=str(first.get("role") or "Member"),
+                    period=_period_from(first, "p"),
+                    via_post=idx.ref(via) if via else None,
+                    representing=tuple(representing),
+                    sources=tuple(idx.source(s) for s in _values(group, "source")),
+                    proposed="proposed" in first,
+                )
+            )
+    return sorted(found, key=lambda m: (m.period.known_start or date.min, m.body.label, m.role))
+
+
+def _attendance(
+    store: Store,
+    *,
+    person: str | None = None,
+    meeting: str | None = None,
+    substitute_for: str | None = None,
+) -> list[AttendanceFact]:
+    idx = index(store)
+    if person:
+        pattern, value = "?a gg:attendee ?_x .", person
+    elif meeting:
+        pattern, value = "?a gg:atMeeting ?_x .", meeting
+    else:
+        pattern, value = "?a gg:substituteFor ?_x .", substitute_for or ""
+    rows = select_rows(
+        store,
+        f"""SELECT ?a ?person ?meeting ?date ?mstatus ?body ?status ?statusLabel ?capacity
+                   ?repText ?rep
+                   ?for ?minute ?source WHERE {{
+            {pattern}
+            ?a gg:attendee ?person ; gg:atMeeting ?meeting .
+            OPTIONAL {{ ?meeting dct:date ?date }}
+            OPTIONAL {{ ?meeting gg:ofBody ?body }}
+            OPTIONAL {{ ?meeting gg:meetingStatus ?mstatus }}
+            OPTIONAL {{ ?a gg:attendanceStatus ?st .
+                       OPTIONAL {{ ?st skos:notation ?status }}
+                       OPTIONAL {{ ?st skos:prefLabel ?statusLabel }} }}
+            OPTIONAL {{ ?a gg:inCapacity ?capacity }}
+            OPTIONAL {{ ?a gg:representing ?rep }}
+            OPTIONAL {{ ?a gg:representingText ?repText }}
+            OPTIONAL {{ ?a gg:substituteFor ?for }}
+            OPTIONAL {{ ?a gg:forMinute ?minute }}
+            OPTIONAL {{ ?a prov:wasDerivedFrom ?source }}
+        }}""",
+        {"_x": URIRef(value)},
+    )
+    facts = []
+    for iri, group in _group(rows, "a").items():
+        first = group[0]
+        statuses = sorted({str(v) for v in _values(group, "status")}, key=_status_order)
+        labels = {
+            str(r["status"]): str(r.get("statusLabel") or r["status"])
+            for r in group
+            if "status" in r
+        }
+        representing = [str(v) for v in _values(group, "repText")]
+        representing += [idx.label(v) for v in _values(group, "rep")]
+        minutes = [_minute_number(str(v), idx) for v in _values(group, "minute")]
+        facts.append(
+            AttendanceFact(
+                attendance=iri,
+                person=idx.ref(first["person"]),
+                meeting=MeetingRow(
+                    meeting=idx.ref(first["meeting"]),
+                    day=as_date(first.get("date")),
+                    status=_status_text(first.get("mstatus")),
+                    body=idx.ref(first["body"]) if "body" in first else None,
+                ),
+                statuses=tuple(statuses),
+                status_labels=tuple(labels[s] for s in statuses),
+                capacity=tuple(idx.ref(v) for v in _values(group, "capacity")),
+                representing=tuple(dict.fromkeys(representing)),
+                substitute_for=tuple(idx.ref(v) for v in _values(group, "for")),
+                for_minute=tuple(minutes),
+                sources=tuple(idx.source(s) for s in _values(group, "source")),
+            )
+        )
+    return sorted(
+        facts, key=lambda f: (f.meeting.day or date.min, f.meeting.meeting.iri, f.person.label)
+    )
+
+
+def _status_order(status: str) -> int:
+    order = [s for _, group in ATTENDANCE_GROUPS for s in group]
+    return order.index(status) if status in order else len(order)
+
+
+def _minute_number(iri: str, idx: Index) -> str:
+    match = _MINUTE_TAIL.search(iri)
+    return idx.labels.get(iri) or (f"minute {match.group(1)}" if match else _short(iri))
+
+

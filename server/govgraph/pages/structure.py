@@ -1,0 +1,536 @@
+"""The structure as at a date: bodies and reporting lines in force, what changed, the home page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from govgraph.errors import ParameterError
+from govgraph.pages.common import (
+    BODY_CLASSES,
+    Facet,
+    Period,
+    Ref,
+    Source,
+    _period_from,
+    _period_pattern,
+    _period_vars,
+    index,
+    page_query,
+    select_rows,
+)
+from govgraph.pages.dates import _group, _truthy, _values, as_date, local_part
+from govgraph.store import Store
+from govgraph.uncertain_dates import bounded_text
+
+# --- the structure as at a date ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StructureNode:
+    iri: str
+    label: str
+    kinds: tuple[str, ...] = ()
+    top_level: bool = False
+    takes_decisions: bool | None = None
+    # False when the body is drawn on the day only as far as bounded dates allow
+    certain: bool = True
+    # its name now, when `label` is the different name it bore on the day drawn
+    current_label: str = ""
+
+
+@dataclass(frozen=True)
+class StructureEdge:
+    """A reporting line: `source` reports to (or is overseen beside) `target`."""
+
+    source: str
+    target: str
+    kind: str = "hierarchical"
+    line: str | None = None
+    period: Period = field(default_factory=Period)
+    # False when the line is in force on the day only as far as bounded dates allow
+    certain: bool = True
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.target, self.kind)
+
+
+@dataclass
+class Structure:
+    """The bodies and reporting lines in force on a day (or, with day None, ever recorded)."""
+
+    day: date | None
+    nodes: list[StructureNode]
+    edges: list[StructureEdge]
+
+    def node(self, iri: str) -> StructureNode | None:
+        return next((node for node in self.nodes if node.iri == iri), None)
+
+    def parents(self, iri: str) -> list[str]:
+        return [e.target for e in self.edges if e.source == iri and e.kind != "oversight"]
+
+    def children(self, iri: str) -> list[str]:
+        return [e.source for e in self.edges if e.target == iri and e.kind != "oversight"]
+
+    def chain_up(self, iri: str) -> list[tuple[str, int]]:
+        """Every body above `iri` with its distance, nearest first (cycles are cut)."""
+        return _walk(iri, self.parents)
+
+    def chain_down(self, iri: str) -> list[tuple[str, int]]:
+        """Every body reporting into `iri`, directly or through others, with its distance."""
+        return _walk(iri, self.children)
+
+
+def _walk(start: str, step) -> list[tuple[str, int]]:
+    seen = {start}
+    found: list[tuple[str, int]] = []
+    frontier = [start]
+    depth = 0
+    while frontier:
+        depth += 1
+        following = []
+        for node in frontier:
+            for nxt in sorted(step(node)):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    found.append((nxt, depth))
+                    following.append(nxt)
+        frontier = following
+    return found
+
+
+@dataclass(frozen=True)
+class BodyRecord:
+    iri: str
+    kinds: tuple[str, ...]
+    top_level: bool
+    takes_decisions: bool | None
+    proposed_only: bool
+    active: Period | None
+
+
+_WITHIN = "gg:partOfPartnership? ?_within ."
+"""A body is within a partnership when it is part of it, or is it (zero or one step)."""
+
+
+def _scope(within: str | None) -> dict[str, Node]:
+    return {"_within": URIRef(within)} if within else {}
+
+
+def body_records(store: Store, within: str | None = None) -> dict[str, BodyRecord]:
+    """What the picture needs of each body (kept per graph version: do not change it)."""
+    return index(store).memo(("records", within), lambda: _read_body_records(store, within))
+
+
+def _read_body_records(store: Store, within: str | None) -> dict[str, BodyRecord]:
+    rows = select_rows(
+        store,
+        f"""SELECT ?body ?type ?top ?decides ?proposed {_period_vars("a")} WHERE {{
+            {"?body " + _WITHIN if within else ""}
+            ?body a ?type .
+            FILTER(?type IN ({", ".join(f"<{c}>" for c in sorted(BODY_CLASSES))}))
+            OPTIONAL {{ ?body gg:isTopLevel ?top }}
+            OPTIONAL {{ ?body gg:takesDecisions ?decides }}
+            OPTIONAL {{ ?body gg:proposedOnly ?proposed }}
+            {_period_pattern("?body", "gg:activeDuring", "a")}
+        }}""",
+        _scope(within),
+    )
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        grouped[str(row["body"])].append(row)
+    records = {}
+    for iri, group in grouped.items():
+        first = group[0]
+        has_period = any("aI" in row for row in group)
+        records[iri] = BodyRecord(
+            iri=iri,
+            kinds=tuple(sorted({local_part(str(row["type"])) for row in group} - {"Body"})),
+            top_level=_truthy(first.get("top")),
+            takes_decisions=None if first.get("decides") is None else _truthy(first["decides"]),
+            proposed_only=_truthy(first.get("proposed")),
+            active=_period_from(first, "a") if has_period else None,
+        )
+    return records
+
+
+def all_lines(store: Store, within: str | None = None) -> list[StructureEdge]:
+    """Every reporting line ever recorded: qualified lines, and bare org:reportsTo triples
+    (only those from a body within the partnership `within`, if given). Read once per graph
+    version."""
+    return list(index(store).memo(("lines", within), lambda: _read_lines(store, within)))
+
+
+def _read_lines(store: Store, within: str | None) -> list[StructureEdge]:
+    rows = select_rows(
+        store,
+        f"""SELECT ?line ?from ?to ?kind {_period_vars("l")} WHERE {{
+            {"?from " + _WITHIN if within else ""}
+            {{
+                ?line gg:fromBody ?from ; gg:toBody ?to .
+                OPTIONAL {{ ?line gg:lineKind/skos:notation ?kind }}
+                {_period_pattern("?line", "gg:during", "l")}
+            }} UNION {{
+                ?from org:reportsTo ?to .
+                FILTER NOT EXISTS {{ ?q gg:fromBody ?from ; gg:toBody ?to }}
+            }}
+        }}""",
+        _scope(within),
+    )
+    edges = {
+        StructureEdge(
+            source=str(row["from"]),
+            target=str(row["to"]),
+            kind=str(row.get("kind") or "hierarchical"),
+            line=str(row["line"]) if "line" in row else None,
+            period=_period_from(row, "l"),
+        )
+        for row in rows
+    }
+    return sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.line or ""))
+
+
+def names_in_use(store: Store) -> dict[str, list[tuple[str, Period]]]:
+    """The names each body bore for a time (gg:nameInUse), with their periods."""
+    rows = select_rows(
+        store,
+        f"""SELECT ?body ?name {_period_vars("n")} WHERE {{
+            ?body gg:nameInUse ?use . ?use gg:name ?name .
+            {_period_pattern("?use", "gg:inUseDuring", "n")}
+        }}""",
+    )
+    names: dict[str, list[tuple[str, Period]]] = defaultdict(list)
+    for row in rows:
+        names[str(row["body"])].append((str(row["name"]), _period_from(row, "n")))
+    return names
+
+
+def name_on(
+    names: Mapping[str, list[tuple[str, Period]]], iri: str, day: date | None
+) -> str | None:
+    """The name `iri` certainly bore on `day`, if the documents settle it."""
+    if day is None:
+        return None
+    return next((n for n, period in names.get(iri, []) if period.certainly_covers(day)), None)
+
+
+def structure_at(store: Store, day: date | None, within: str | None = None) -> Structure:
+    """The bodies and reporting lines in force on `day`, for the picture.
+
+    A body is drawn when a line in force touches it, or when it is active on the day by its
+    recorded life (top-level bodies and bodies with a dated life). With `day` None every line
+    ever recorded is drawn. With `within`, only that partnership and the bodies part of it.
+    """
+    idx = index(store)
+    records = body_records(store, within)
+    edges = [
+        e if day is None or e.period.certainly_covers(day) else replace(e, certain=False)
+        for e in all_lines(store, within)
+        if day is None or e.period.covers(day)
+    ]
+    shown: set[str] = {e.source for e in edges} | {e.target for e in edges}
+    certain: set[str] = {e.source for e in edges if e.certain} | {
+        e.target for e in edges if e.certain
+    }
+    for iri, record in records.items():
+        if record.proposed_only:
+            continue
+        if record.active is not None and record.active.known_start is not None:
+            if day is None or record.active.covers(day):
+                shown.add(iri)
+            if day is None or record.active.certainly_covers(day):
+                certain.add(iri)
+        elif record.top_level and (
+            record.active is None or day is None or record.active.covers(day)
+        ):
+            shown.add(iri)
+            certain.add(iri)
+    nodes = []
+    names = names_in_use(store)
+    idx.prefetch(shown)
+    for iri in sorted(shown):
+        record = records.get(iri)
+        then = name_on(names, iri, day)
+        nodes.append(
+            StructureNode(
+                iri=iri,
+                label=then if then and then != idx.label(iri) else idx.label(iri),
+                current_label=idx.label(iri) if then and then != idx.label(iri) else "",
+                kinds=record.kinds if record else (),
+                top_level=record.top_level if record else False,
+                takes_decisions=record.takes_decisions if record else None,
+                certain=iri in certain,
+            )
+        )
+    return Structure(day=day, nodes=nodes, edges=edges)
+
+
+def documented_dates(store: Store, within: str | None = None) -> list[date]:
+    """The days the documents describe: documents, meetings held, changes, lines starting or ending.
+
+    Scheduled (future) meetings are left out, so the latest date is the latest one described.
+    With `within`, the days of that partnership's bodies: their meetings, changes, lines and
+    lives. Read once per graph version.
+    """
+    return index(store).memo(("dates", within), lambda: _documented_dates(store, within))
+
+
+def _documented_dates(store: Store, within: str | None) -> list[date]:
+    bindings: list[dict[str, Node]] = []
+    if within:
+        bindings = [{"b": URIRef(b)} for b in bodies_within(store, within)]
+        query = """SELECT DISTINCT ?d WHERE {
+            { ?m gg:ofBody ?b ; a gg:Meeting ; dct:date ?d .
+               FILTER NOT EXISTS { ?m gg:meetingStatus gg:Scheduled } }
+            UNION { ?c gg:affectsBody ?b ; a org:ChangeEvent ; dct:date ?d }
+            UNION { ?c gg:affectsBody ?b ; a org:ChangeEvent ; gg:when/time:inXSDDate ?d }
+            UNION { ?l gg:fromBody ?b ; a gg:ReportingLine ;
+                       gg:during/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
+            UNION { ?b gg:activeDuring/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
+        }"""
+    else:
+        query = """SELECT DISTINCT ?d WHERE {
+            { ?doc a gg:SourceDocument ; dct:date ?d }
+            UNION { ?m a gg:Meeting ; dct:date ?d .
+                    FILTER NOT EXISTS { ?m gg:meetingStatus gg:Scheduled } }
+            UNION { ?c a org:ChangeEvent ; dct:date ?d }
+            UNION { ?c a org:ChangeEvent ; gg:when/time:inXSDDate ?d }
+            UNION { ?l a gg:ReportingLine ;
+                       gg:during/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
+            UNION { ?b gg:activeDuring/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
+        }"""
+    rows = select_rows(store, query, bindings or None)
+    return sorted({d for row in rows if (d := as_date(row["d"])) is not None})
+
+
+def bodies_within(store: Store, partnership: str) -> list[str]:
+    """The partnership and the bodies part of it (read once per graph version)."""
+
+    def read() -> list[str]:
+        rows = select_rows(
+            store, "SELECT ?b WHERE { ?b gg:partOfPartnership ?_p }", {"_p": URIRef(partnership)}
+        )
+        return [partnership, *sorted(str(row["b"]) for row in rows)]
+
+    return index(store).memo(("within", partnership), read)
+
+
+def partnerships(store: Store) -> list[Facet]:
+    """The partnerships that have bodies of their own, with how many: the home page's choice.
+    Read once per graph version."""
+
+    def read() -> list[Facet]:
+        rows = select_rows(
+            store,
+            page_query("partnerships"),
+        )
+        idx = index(store)
+        idx.prefetch(row["p"] for row in rows)
+        found = [Facet(idx.ref(row["p"]), int(row["n"])) for row in rows]
+        return sorted(found, key=lambda f: (f.ref.label.casefold(), f.ref.iri))
+
+    return index(store).memo(("partnerships",), read)
+
+
+def latest_date(store: Store) -> date | None:
+    dates = documented_dates(store)
+    return dates[-1] if dates else None
+
+
+@dataclass
+class StructureDiff:
+    """What differs between the structure on two days (or before and after a change)."""
+
+    added_lines: list[StructureEdge] = field(default_factory=list)
+    removed_lines: list[StructureEdge] = field(default_factory=list)
+    added_bodies: list[StructureNode] = field(default_factory=list)
+    removed_bodies: list[StructureNode] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.added_lines or self.removed_lines or self.added_bodies or self.removed_bodies
+        )
+
+
+def compare(before: Structure, after: Structure) -> StructureDiff:
+    """Lines and bodies in `after` but not `before` (added) and the other way (removed)."""
+    old = {e.key: e for e in before.edges}
+    new = {e.key: e for e in after.edges}
+    old_nodes = {n.iri: n for n in before.nodes}
+    new_nodes = {n.iri: n for n in after.nodes}
+    return StructureDiff(
+        added_lines=[new[k] for k in sorted(new.keys() - old.keys())],
+        removed_lines=[old[k] for k in sorted(old.keys() - new.keys())],
+        added_bodies=[new_nodes[i] for i in sorted(new_nodes.keys() - old_nodes.keys())],
+        removed_bodies=[old_nodes[i] for i in sorted(old_nodes.keys() - new_nodes.keys())],
+    )
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """An org:ChangeEvent: a body established, renamed, replaced…"""
+
+    iri: str
+    kind: str
+    day: date | None
+    day_text: str
+    description: str
+    bodies: tuple[Ref, ...]
+    decision: Ref | None
+    meeting: Ref | None
+    sources: tuple[Source, ...]
+
+
+def structure_changes(
+    store: Store,
+    *,
+    body: str | None = None,
+    after: date | None = None,
+    until: date | None = None,
+    within: str | None = None,
+    decided_at: str | None = None,
+) -> list[ChangeEntry]:
+    """Structure changes, oldest first; optionally about one body (or any body within a
+    partnership), decided at one meeting, or dated in (after, until]."""
+    idx = index(store)
+    bindings: list[dict[str, Node]] = []
+    about = ""
+    if decided_at is not None:
+        bindings = [{"_meeting": URIRef(decided_at)}]
+        about = "?change gg:decidedBy/gg:ofMinute/gg:ofMeeting ?_meeting ."
+    if body is not None or within is not None:
+        about_bodies = [body] if body is not None else bodies_within(store, within or "")
+        given = bindings[0] if bindings else {}
+        bindings = [{**given, "_body": URIRef(b)} for b in about_bodies]
+        about += """{ ?change gg:affectsBody ?_body }
+            UNION { ?change org:originalOrganization ?_body }
+            UNION { ?change org:resultingOrganization ?_body }
+            UNION { ?change org:resultedFrom ?_body }"""
+    rows = select_rows(
+        store,
+        f"""SELECT ?change ?kind ?date ?whenDate ?whenNB ?whenNA ?description ?affected
+                   ?decision ?meeting ?source WHERE {{
+            ?change a org:ChangeEvent .
+            {about}
+            OPTIONAL {{ ?change gg:changeKind ?kindConcept .
+                       OPTIONAL {{ ?kindConcept skos:prefLabel ?kind }} }}
+            OPTIONAL {{ ?change dct:date ?date }}
+            OPTIONAL {{ ?change gg:when ?when .
+                       OPTIONAL {{ ?when time:inXSDDate ?whenDate }}
+                       OPTIONAL {{ ?when gg:notBefore ?whenNB }}
+                       OPTIONAL {{ ?when gg:notAfter ?whenNA }} }}
+            OPTIONAL {{ ?change dct:description ?description }}
+            OPTIONAL {{ ?change gg:affectsBody|org:originalOrganization|org:resultingOrganization
+                        ?affected }}
+            OPTIONAL {{ ?change gg:decidedBy ?decision .
+                       OPTIONAL {{ ?decision gg:ofMinute/gg:ofMeeting ?meeting }} }}
+            OPTIONAL {{ ?change prov:wasDerivedFrom ?source }}
+        }}""",
+        bindings or None,
+    )
+    idx.prefetch(
+        row[name]
+        for row in rows
+        for name in ("affected", "decision", "meeting", "source")
+        if name in row
+    )
+    entries = []
+    for iri, group in _group(rows, "change").items():
+        first = group[0]
+        exact = as_date(first.get("date")) or as_date(first.get("whenDate"))
+        not_before, not_after = as_date(first.get("whenNB")), as_date(first.get("whenNA"))
+        day = exact or not_after or not_before
+        if after is not None and (day is None or day <= after):
+            continue
+        if until is not None and (day is None or day > until):
+            continue
+        decision = first.get("decision")
+        meeting = first.get("meeting")
+        entries.append(
+            ChangeEntry(
+                iri=iri,
+                kind=str(first.get("kind") or "change"),
+                day=day,
+                day_text=bounded_text(exact, not_before, not_after) or "date not recorded",
+                description=str(first.get("description") or ""),
+                bodies=tuple(idx.ref(b) for b in _values(group, "affected")),
+                decision=idx.ref(decision) if decision is not None else None,
+                meeting=idx.ref(meeting) if meeting is not None else None,
+                sources=tuple(idx.source(s) for s in _values(group, "source")),
+            )
+        )
+    return sorted(entries, key=lambda e: (e.day or date.max, e.iri))
+
+
+@dataclass
+class Overview:
+    """The home page: the picture on a day, the days to step through, what changed."""
+
+    day: date | None
+    dates: list[date]
+    previous: date | None
+    following: date | None
+    structure: Structure
+    diff: StructureDiff | None
+    changes: list[ChangeEntry]
+    partnerships: list[Facet] = field(default_factory=list)
+    within: Ref | None = None  # the partnership shown; None: every body in the graph
+
+
+REGION = "all"
+"""The `partnership` value that asks for the whole graph (every partnership) in one picture."""
+
+
+def overview(store: Store, day: date | None = None, partnership: str | None = None) -> Overview:
+    """The structure on `day` (default: the latest documented date) and what changed since the
+    previous documented date.
+
+    A graph with several partnerships shows one at a time (`partnership`, default the first by
+    name); `partnership` REGION, or a graph with one partnership, shows every body. The last
+    few asked for are kept per graph version.
+    """
+    return index(store).recent(
+        ("overview", day, partnership), lambda: _overview(store, day, partnership)
+    )
+
+
+def _overview(store: Store, day: date | None, partnership: str | None) -> Overview:
+    choices = partnerships(store)
+    if partnership and partnership != REGION and partnership not in {f.ref.iri for f in choices}:
+        raise ParameterError("partnership", f"<{partnership}> is not a partnership in the graph")
+    within: str | None = None
+    if partnership and partnership != REGION:
+        within = partnership
+    elif partnership is None and len(choices) > 1:
+        within = choices[0].ref.iri
+    dates = documented_dates(store, within)
+    if day is None and dates:
+        day = dates[-1]
+    earlier = [d for d in dates if day is not None and d < day]
+    later = [d for d in dates if day is not None and d > day]
+    previous = earlier[-1] if earlier else None
+    structure = structure_at(store, day, within)
+    diff = (
+        compare(structure_at(store, previous, within), structure)
+        if previous is not None
+        else None
+    )
+    changes = structure_changes(store, after=previous, until=day, within=within)
+    return Overview(
+        day=day,
+        dates=dates,
+        previous=previous,
+        following=later[0] if later else None,
+        structure=structure,
+        diff=diff,
+        changes=changes,
+        partnerships=choices,
+        within=index(store).ref(within) if within else None,
+    )
