@@ -26,6 +26,7 @@ new queries are refused at once with `QueryTimeout` rather than queued behind th
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gc
 import json
@@ -34,6 +35,8 @@ import re
 import shutil
 import threading
 import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -70,8 +73,11 @@ from govgraph.errors import (
     QueryTimeout,
     ReadOnly,
     ResultTooLarge,
+    StoreError,
+    StoreTimeout,
 )
 from govgraph.namespaces import DEFAULT_BASE, bind_prefixes
+from govgraph.terms import SKOLEM_BASE, deskolemise
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT"]
 Bindings = Mapping[str, Node] | Sequence[Mapping[str, Node]]
@@ -681,10 +687,11 @@ def _too_large(limit: int, what: str) -> str:
     return f"the result has more than {limit} {what}, the limit; add a LIMIT or narrow the query"
 
 
-def _bump_version_update() -> str:
+def _bump_version_update(subject: str = META_GRAPH) -> str:
+    """A new version token for `subject` (the embedded store's data; a remote store's graph)."""
     return (
-        f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{VERSION_PROPERTY}> ?v }} }};\n"
-        f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{VERSION_PROPERTY}> "
+        f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{subject}> <{VERSION_PROPERTY}> ?v }} }};\n"
+        f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{subject}> <{VERSION_PROPERTY}> "
         f'"{uuid.uuid4()}" }} }}'
     )
 
@@ -706,28 +713,52 @@ class QueryFunction(Protocol):
 class SparqlStore:
     """A SPARQL 1.1 Query/Update server (Fuseki, GraphDB, Virtuoso, Oxigraph…) via SPARQLWrapper.
 
+    govgraph's data is one named graph (`graph`; settings always name one, by default
+    `<base>graph`; None reads the endpoint's own default graph, as when the endpoint
+    is another govgraph server), so a store shared with other data works:
+    queries name it as the protocol's `default-graph-uri` (SPARQL 1.1 Protocol §2.1.4; honoured
+    by Virtuoso, Oxigraph server, Fuseki and GraphDB alike, and unlike a `FROM` clause it needs
+    no rewriting of the query text), updates write into it (`INSERT DATA { GRAPH … }`), and its
+    version is kept in the store beside it. Blank nodes are skolemised on the way in (stores
+    refuse or rename them in `INSERT DATA`) and turned back into blank nodes on the way out.
     Values are bound with the same `VALUES` block as the embedded store, so answers match.
     The time limit is the HTTP timeout; the row limit is checked on the answer.
     """
+
+    #: triples per `INSERT DATA` request when loading without the Graph Store Protocol
+    load_batch = 2000
+    #: rows per page when reading the whole graph through SPARQL: below any store's answer cap
+    #: (Virtuoso's default `ResultSetMaxRows` is 10,000), so no page is silently cut
+    read_page = 5000
 
     def __init__(
         self,
         query_endpoint: str,
         update_endpoint: str | None = None,
         *,
+        graph: str | None = None,
+        graph_store_endpoint: str | None = None,
         timeout: float = 5.0,
         result_limit: int = 10000,
         headers: Mapping[str, str] | None = None,
         credentials: tuple[str, str] | None = None,
         auth: str = "basic",
     ) -> None:
+        problem = iri_problem(graph) if graph is not None else None
+        if problem:
+            raise GovgraphError(f"the store's graph IRI '{graph}' {problem}")
         self.query_endpoint = query_endpoint
         self.update_endpoint = update_endpoint or query_endpoint
+        self.graph_store_endpoint = graph_store_endpoint
+        self.graph_iri = graph
         self.timeout = timeout
         self.result_limit = result_limit
         self.headers = dict(headers or {})
         self.credentials = credentials
         self.auth = DIGEST if auth == "digest" else BASIC
+
+    def __repr__(self) -> str:  # never the credentials
+        return f"SparqlStore({self.query_endpoint!r}, graph={self.graph_iri!r})"
 
     def _wrapper(self, endpoint: str, timeout: float) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(endpoint)
@@ -751,11 +782,14 @@ class SparqlStore:
         named_graph_uris: Sequence[str] = (),
         result_limit: int | None = None,
     ) -> QueryResult:
-        """Run a query on the server; raises QueryError, QueryTimeout or ResultTooLarge."""
+        """Run a query on govgraph's graph (or the dataset given); raises QueryError,
+        QueryTimeout (StoreTimeout), StoreError or ResultTooLarge."""
         text = bind_values(sparql, bindings or {})
         limit = result_limit or self.result_limit
         wait = timeout or self.timeout
         wrapper = self._wrapper(self.query_endpoint, wait)
+        if not default_graph_uris and not named_graph_uris and self.graph_iri is not None:
+            default_graph_uris = [self.graph_iri]
         for uri in _checked(default_graph_uris, "default-graph-uri"):
             wrapper.addDefaultGraph(uri)
         for uri in _checked(named_graph_uris, "named-graph-uri"):
@@ -763,76 +797,234 @@ class SparqlStore:
         wrapper.setQuery(text)
         is_graph = wrapper.queryType in (CONSTRUCT, DESCRIBE)
         wrapper.setReturnFormat(TURTLE if is_graph else JSON)
-        raw = _send(wrapper, wait)
+        raw = _send(wrapper, wait, text)
         if is_graph:
             graph = bind_prefixes(Graph())
             graph.parse(data=raw, format="turtle")
             if len(graph) > limit:
                 raise ResultTooLarge(_too_large(limit, "triples"))
-            return QueryResult(kind="CONSTRUCT", graph=graph)
+            return QueryResult(kind="CONSTRUCT", graph=_deskolemised(graph))
         return _parse_json_result(raw, limit)
 
     def update(self, sparql_update: str) -> None:
-        """Send a SPARQL Update (and the version bump) as one request."""
+        """Write `INSERT DATA` / `DELETE DATA` into govgraph's graph, with the version bump,
+        as one request."""
+        if self.graph_iri is not None:
+            sparql_update = in_graph(sparql_update, self.graph_iri)
+        self._send_update(f"{sparql_update}\n;\n{_bump_version_update(self._version_subject)}")
+
+    @property
+    def _version_subject(self) -> str:
+        return self.graph_iri or META_GRAPH
+
+    @property
+    def _graph_ref(self) -> str:
+        """The graph in SPARQL Update: `GRAPH <iri>`, or `DEFAULT`."""
+        return f"GRAPH <{self.graph_iri}>" if self.graph_iri else "DEFAULT"
+
+    def _send_update(self, text: str) -> None:
         wait = max(self.timeout, 30.0)
         wrapper = self._wrapper(self.update_endpoint, wait)
-        wrapper.setQuery(sparql_update + "\n;\n" + _bump_version_update())
+        wrapper.setQuery(text)
         wrapper.queryType = INSERT  # an update, whatever its first keyword
         wrapper.setRequestMethod(POSTDIRECTLY)
-        _send(wrapper, wait)
+        _send(wrapper, wait, text)
+
+    def count(self) -> int:
+        """How many triples govgraph's graph holds, by the store's own `COUNT(*)`."""
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                            timeout=max(self.timeout, 60.0))
+        return int(result.rows[0]["n"]) if result.rows else 0
 
     def graph(self) -> Graph:
-        """A full copy of the server's default graph."""
-        result = self.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-            timeout=max(self.timeout, 60.0),
-            result_limit=10**9,
-        )
-        return result.graph if result.graph is not None else Graph()
+        """A full copy of govgraph's graph, checked against the store's own count, so a capped
+        answer is an error, never a copy: by the Graph Store Protocol where configured (one
+        request; Virtuoso caps that too, at its ResultSetMaxRows), else (or when that comes back
+        short) page by page, each page below any store's cap."""
+        expected = self.count()
+        graph = Graph()
+        if self.graph_store_endpoint:
+            graph.parse(data=self._graph_store("GET"), format="nt")
+            graph = _deskolemised(graph)
+        if len(graph) != expected:
+            graph = self._paged_copy()
+        if len(graph) != expected:
+            raise StoreError(
+                f"reading graph <{self.graph_iri}> from the store gave {len(graph)} triples "
+                f"where the store counts {expected}: its answers are capped or it changed "
+                "meanwhile; nothing was taken from the cut copy")
+        return bind_prefixes(graph)
+
+    def _paged_copy(self) -> Graph:
+        graph = Graph()
+        page = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT %d OFFSET %d"
+        offset = 0
+        while True:
+            rows = self.query(page % (self.read_page, offset), timeout=max(self.timeout, 60.0),
+                              result_limit=self.read_page).rows
+            for row in rows:
+                graph.add((row["s"], row["p"], row["o"]))
+            offset += len(rows)
+            if len(rows) < self.read_page:
+                return graph
 
     def ntriples(self) -> bytes:
-        """The server's default graph as N-Triples."""
+        """govgraph's graph as N-Triples."""
         return self.graph().serialize(format="nt", encoding="utf-8")
 
     def load(self, graph: Graph) -> None:
-        """Replace the server's default graph with `graph` in one update request."""
-        triples = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        self.update(f"DROP SILENT DEFAULT ;\nINSERT DATA {{\n{triples}\n}}")
+        """Replace govgraph's graph with `graph`: by the Graph Store Protocol (one PUT) where
+        configured, else `DROP` and batches of `INSERT DATA { GRAPH … }`. Confirmed by the
+        store's count; on any failure the graph is dropped (so the next start loads again
+        rather than serve half a graph) and StoreError says what the store said."""
+        lines = sorted(_skolem_line(triple) for triple in graph)
+        try:
+            if self.graph_store_endpoint:
+                self._graph_store("PUT", "".join(lines).encode("utf-8"))
+                self._send_update(_bump_version_update(self._version_subject))
+            else:
+                self._send_update(f"DROP SILENT {self._graph_ref}")
+                for start in range(0, len(lines), self.load_batch):
+                    batch = "".join(lines[start:start + self.load_batch])
+                    if self.graph_iri:
+                        batch = f"GRAPH <{self.graph_iri}> {{\n{batch}}}"
+                    self._send_update(f"INSERT DATA {{\n{batch}}}")
+                self._send_update(_bump_version_update(self._version_subject))
+            held = self.count()
+            if held != len(graph):
+                raise StoreError(f"after loading, the store holds {held} triples in graph "
+                                 f"<{self.graph_iri}> where {len(graph)} were sent")
+        except GovgraphError as exc:
+            with contextlib.suppress(GovgraphError):
+                self._send_update(f"DROP SILENT {self._graph_ref}")
+            raise StoreError(f"the store did not take govgraph's graph <{self.graph_iri}>, "
+                             f"so it was left empty: {exc.message}") from None
+
+    def _graph_store(self, method: str, body: bytes | None = None) -> bytes:
+        """One Graph Store HTTP Protocol request on govgraph's graph."""
+        assert self.graph_store_endpoint is not None
+        where = {"graph": self.graph_iri} if self.graph_iri else {"default": ""}
+        url = f"{self.graph_store_endpoint}?{urllib.parse.urlencode(where)}"
+        request = urllib.request.Request(url, data=body, method=method)
+        if body is not None:
+            request.add_header("Content-Type", "text/turtle; charset=utf-8")  # N-Triples is Turtle
+        request.add_header("Accept", "application/n-triples")
+        for name, value in self.headers.items():
+            request.add_header(name, value)
+        opener = urllib.request.build_opener()
+        if self.credentials:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, self.graph_store_endpoint, *self.credentials)
+            handler = (urllib.request.HTTPDigestAuthHandler if self.auth == DIGEST
+                       else urllib.request.HTTPBasicAuthHandler)
+            opener = urllib.request.build_opener(handler(passwords))
+        wait = max(self.timeout, 60.0)
+        try:
+            with opener.open(request, timeout=wait) as response:
+                return response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip()[:500]
+            raise StoreError(f"the graph store refused {method} (HTTP {exc.code}): "
+                             f"{detail or exc.reason}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise StoreTimeout(f"the graph store did not answer {method}: "
+                               f"{getattr(exc, 'reason', exc)}") from None
 
     def is_empty(self) -> bool:
-        """True if the server's default graph holds no triple."""
+        """True if govgraph's graph holds no triple (whatever else the store holds)."""
         return not self.query("ASK { ?s ?p ?o }").boolean
 
     #: False: other clients may change the server's content without moving the version on.
     stable_version = False
 
     def version(self) -> str:
-        """An opaque token that changes whenever the content changes through govgraph."""
-        return _read_version(self.query)
+        """An opaque token, kept in the store, that changes whenever govgraph writes."""
+        result = self.query(
+            f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{self._version_subject}> "
+            f"<{VERSION_PROPERTY}> ?v }} }}",
+            named_graph_uris=[META_GRAPH] if self.graph_iri else ())
+        return str(result.rows[0]["v"]) if result.rows else "0"
 
 
-def _send(wrapper: SPARQLWrapper, wait: float) -> bytes:
+def in_graph(sparql_update: str, graph: str) -> str:
+    """`INSERT DATA` / `DELETE DATA` written into `graph` (`{ … }` becomes
+    `{ GRAPH <graph> { … } }`), blank nodes as skolem IRIs; any other update is refused, as
+    it could touch data outside govgraph's graph."""
+    groups, words = _top_level_groups(sparql_update)
+    if any(word in ("WHERE", "WITH", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
+           for word in words):
+        raise QueryError("an update sent to a remote store may only be INSERT DATA or "
+                         "DELETE DATA (it is written into govgraph's graph)")
+    out = []
+    at = 0
+    for open_at, close_at, keyword in groups:
+        if keyword != "DATA":
+            raise QueryError("an update may only be INSERT DATA or DELETE DATA")
+        inner = _skolemised_text(sparql_update[open_at + 1:close_at])
+        if re.match(r"\s*GRAPH\b", inner, re.IGNORECASE):
+            raise QueryError("the update names a graph; govgraph writes only its own")
+        out.append(f"{sparql_update[at:open_at]}{{ GRAPH <{graph}> {{{inner}}} }}")
+        at = close_at + 1
+    return "".join(out) + sparql_update[at:]
+
+
+_BLANK_LABEL = re.compile(r"_:([A-Za-z0-9_][A-Za-z0-9_.\-]*)")
+
+
+def _skolemised_text(text: str) -> str:
+    """SPARQL text with `_:label` (outside strings, IRIs and comments) as skolem IRIs."""
+    out: list[str] = []
+    plain: list[str] = []
+    for match in _SCANNED.finditer(text):
+        if match.lastgroup in ("comment", "long", "string", "iri"):
+            out.append(_BLANK_LABEL.sub(lambda m: f"<{SKOLEM_BASE}{m.group(1)}>", "".join(plain)))
+            plain = []
+            out.append(match.group())
+        else:
+            plain.append(match.group())
+    out.append(_BLANK_LABEL.sub(lambda m: f"<{SKOLEM_BASE}{m.group(1)}>", "".join(plain)))
+    return "".join(out)
+
+
+def _skolem(term: Node) -> Node:
+    return URIRef(f"{SKOLEM_BASE}{term}") if isinstance(term, BNode) else term
+
+
+def _skolem_line(triple: tuple[Node, Node, Node]) -> str:
+    return " ".join(sparql_term(_skolem(term)) for term in triple) + " .\n"
+
+
+def _deskolemised(graph: Graph) -> Graph:
+    out = bind_prefixes(Graph())
+    for s, p, o in graph:
+        out.add((deskolemise(s), p, deskolemise(o)))
+    return out
+
+
+def _send(wrapper: SPARQLWrapper, wait: float, text: str) -> bytes:
+    """The store's answer; its refusals as StoreError (with the request), its time-outs as
+    StoreTimeout. A store's 400 is the store's: govgraph checks a client's input before."""
     try:
         return wrapper.query().response.read()
     except QueryBadFormed as exc:
-        raise QueryError(f"malformed SPARQL: {_server_message(exc)}") from None
+        raise StoreError(f"the SPARQL store refused the request: {_server_message(exc)}",
+                         text) from None
     except SPARQLWrapperException as exc:
-        raise GovgraphError(f"the SPARQL server refused the request: {exc}") from None
+        raise StoreError(f"the SPARQL store failed the request: {exc}", text) from None
     except TimeoutError:
-        raise QueryTimeout(f"the SPARQL server did not answer within {wait:g} seconds") from None
+        raise StoreTimeout(f"the SPARQL store did not answer within {wait:g} seconds") from None
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace").strip()[:500]
         if exc.code in (503, 504):
-            raise QueryTimeout(f"the SPARQL server gave up: {detail or exc.reason}") from None
-        raise GovgraphError(
-            f"the SPARQL server refused the request (HTTP {exc.code}): {detail or exc.reason}"
-        ) from None
+            raise StoreTimeout(f"the SPARQL store gave up: {detail or exc.reason}") from None
+        raise StoreError(
+            f"the SPARQL store refused the request (HTTP {exc.code}): {detail or exc.reason}",
+            text) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
-            raise QueryTimeout(
-                f"the SPARQL server did not answer within {wait:g} seconds"
-            ) from None
-        raise GovgraphError(f"cannot reach the SPARQL server: {exc.reason}") from None
+            raise StoreTimeout(
+                f"the SPARQL store did not answer within {wait:g} seconds") from None
+        raise StoreError(f"cannot reach the SPARQL store: {exc.reason}") from None
 
 
 def _checked(uris: Sequence[str], what: str) -> list[str]:
@@ -863,7 +1055,7 @@ def _parse_json_result(raw: bytes, limit: int) -> QueryResult:
 def _term_from_json(value: Mapping[str, str]) -> Node:
     kind = value.get("type")
     if kind == "uri":
-        return URIRef(value["value"])
+        return deskolemise(URIRef(value["value"]))
     if kind == "bnode":
         return BNode(value["value"])
     if "xml:lang" in value:
@@ -890,6 +1082,8 @@ def open_store(settings: Settings) -> Store:
         remote = SparqlStore(
             settings.query_endpoint,
             settings.update_endpoint,
+            graph=settings.store_graph,
+            graph_store_endpoint=settings.graph_store_endpoint,
             timeout=settings.query_timeout,
             result_limit=settings.result_limit,
             credentials=(

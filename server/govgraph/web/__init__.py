@@ -22,6 +22,8 @@ from govgraph.errors import (
     QueryTimeout,
     ReadOnly,
     ResultTooLarge,
+    StoreError,
+    StoreTimeout,
     UnknownQuery,
 )
 from govgraph.queries import QueryLibrary
@@ -110,6 +112,8 @@ def error_status(error: GovgraphError) -> int:
         return 404
     if isinstance(error, InputError):
         return 400
+    if isinstance(error, StoreTimeout):
+        return 504
     if isinstance(error, QueryTimeout):
         return 503
     if isinstance(error, ResultTooLarge):
@@ -124,6 +128,8 @@ def error_body(error: GovgraphError) -> dict[str, object]:
         body["parameter"] = error.parameter
     if isinstance(error, UnknownQuery):
         body["queries"] = sorted(error.known)
+    if isinstance(error, StoreError) and error.request:
+        body["query"] = error.request
     return body
 
 
