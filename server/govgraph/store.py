@@ -26,6 +26,7 @@ new queries are refused at once with `QueryTimeout` rather than queued behind th
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import gc
@@ -911,16 +912,10 @@ class SparqlStore:
         request.add_header("Accept", "application/n-triples")
         for name, value in self.headers.items():
             request.add_header(name, value)
-        opener = urllib.request.build_opener()
-        if self.credentials:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            passwords.add_password(None, self.graph_store_endpoint, *self.credentials)
-            handler = (urllib.request.HTTPDigestAuthHandler if self.auth == DIGEST
-                       else urllib.request.HTTPBasicAuthHandler)
-            opener = urllib.request.build_opener(handler(passwords))
+        self._authorise(request)
         wait = max(self.timeout, 60.0)
         try:
-            with opener.open(request, timeout=wait) as response:
+            with urllib.request.urlopen(request, timeout=wait) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip()[:500]
@@ -929,6 +924,32 @@ class SparqlStore:
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise StoreTimeout(f"the graph store did not answer {method}: "
                                f"{getattr(exc, 'reason', exc)}") from None
+
+    def _authorise(self, request: urllib.request.Request) -> None:
+        """Add the credentials up front: a body sent first without them is cut off by the
+        store's 401 (a broken pipe), so for Digest the challenge is fetched by a bodiless GET."""
+        if not self.credentials:
+            return
+        if self.auth == BASIC:
+            token = base64.b64encode(":".join(self.credentials).encode("utf-8")).decode("ascii")
+            request.add_unredirected_header("Authorization", f"Basic {token}")
+            return
+        try:
+            with urllib.request.urlopen(request.full_url, timeout=self.timeout):
+                return  # no challenge: the store does not ask for credentials
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "")
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise StoreTimeout(f"the graph store did not answer: "
+                               f"{getattr(exc, 'reason', exc)}") from None
+        if not challenge.lower().startswith("digest "):
+            return
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, request.full_url, *self.credentials)
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[7:]))
+        answer = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(request, fields)
+        if answer:
+            request.add_unredirected_header("Authorization", f"Digest {answer}")
 
     def is_empty(self) -> bool:
         """True if govgraph's graph holds no triple (whatever else the store holds)."""
