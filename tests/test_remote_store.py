@@ -39,9 +39,9 @@ from fixtures.stores import (
 )
 from govgraph.changes import ChangeRequest
 from govgraph.config import Settings
-from govgraph.errors import StoreError
+from govgraph.errors import QueryError, StoreError
 from govgraph.queries import QueryLibrary, run_saved_query
-from govgraph.store import EmbeddedStore, QueryResult, SparqlStore, open_store
+from govgraph.store import EmbeddedStore, QueryResult, SparqlStore, in_graph, open_store
 from govgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -437,3 +437,14 @@ def test_govgraph_serve_on_the_remote_store(configured_by, server, remote, tmp_p
         )
     finally:
         stop(process)
+
+
+@pytest.mark.parametrize("update", [
+    "DELETE WHERE { ?s ?p ?o }",
+    "INSERT DATA { GRAPH <urn:other> { <urn:a> <urn:b> <urn:c> } }",
+    "DROP ALL",
+])
+def test_only_data_updates_reach_govgraphs_graph(update):
+    """A remote store may hold other data: an update that could touch it is refused."""
+    with pytest.raises(QueryError):
+        in_graph(update, "https://w3id.org/govgraph/id/graph")
