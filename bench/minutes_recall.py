@@ -80,6 +80,9 @@ def graph_record(store: Any, meeting: str) -> dict[str, set]:
             ?minute gg:ofMeeting ?_m ; gg:minuteNumber ?number .
             OPTIONAL { ?minute dct:title ?title }
             OPTIONAL { ?d gg:ofMinute ?minute ; gg:itemNumber ?item .
+                       # decisions in substance read from a minute's narrative are the
+                       # project's reading, not an AGREED sub-item the importer should find
+                       FILTER(!STRSTARTS(STR(?item), "narrative"))
                        OPTIONAL { ?d gg:decisionKind ?kind } }
         }""", {"_m": URIRef(meeting)}).rows
     for row in rows:

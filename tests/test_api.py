@@ -196,7 +196,7 @@ def test_openapi_is_valid_and_covers_every_query_file(client):
     members = document["paths"]["/api/queries/members"]["get"]
     by_name = {p["name"]: p for p in members["parameters"]}
     assert by_name["body"]["required"] is True
-    assert by_name["body"]["schema"] == {"type": "string", "format": "uri"}
+    assert by_name["body"]["schema"] == {"type": "string", "format": "uri", "minLength": 1}
     assert by_name["date"]["schema"] == {"type": "string", "format": "date"}
     assert "text/csv" in members["responses"]["200"]["content"]
     assert "/sparql" in document["paths"]

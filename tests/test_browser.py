@@ -180,3 +180,18 @@ def test_sparql_editor_loads_yasgui_offline(page, server: str) -> None:
     # the vendored YASGUI's own widgets break axe rules (unlabelled CodeMirror textarea, tab
     # list, table-size select, token contrast); the page around it is checked
     screenshot(page, "10-sparql-editor", exclude=("#yasgui",))
+
+
+def test_pages_break_no_rule_of_their_content_security_policy(page, server: str) -> None:
+    """The policy allows only this server's scripts and styles: no page (YASGUI included)
+    needs anything inline, so the browser reports no violation."""
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
+    for path in ("/", "/sparql-editor", "/queries", "/changes/check"):
+        response = page.goto(server + path)
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.goto(server + "/sparql-editor")
+    page.locator("#yasgui .yasqe_queryButton").click()
+    expect(page.locator("#yasgui .yasr")).to_contain_text("Leicestershire Together Board")
+    assert not violations, "\n".join(violations)

@@ -255,7 +255,8 @@ def test_a_recorded_meeting_answers_meetings_attendance_decisions_and_actions(se
     assert attendance["John Sinnott"]["status"] == "apologies"
     assert set(attendance["Sam Stand-In"]["status"].split(", ")) == {"present", "substitute"}
     assert attendance["Steve Lunn"]["representing"] == "Chief Fire Officer"
-    assert attendance["Alan Morrison"]["representing"] == "Chief Executive of Somewhere"
+    assert attendance["Alan Morrison"]["capacity"] == "Chief Executive of Somewhere"
+    assert "representing" not in attendance["Alan Morrison"]  # capacity is apart
     decisions = [d for d in query(server, "decisions", body=SSOG, **{"from": "2009-12-01"})]
     assert [(d["minute"], d["text"]) for d in decisions] == [
         ("280", "That the report be noted"), ("280", "That a plan be brought back")]

@@ -36,7 +36,6 @@ import pyoxigraph as ox
 from pyparsing.exceptions import ParseBaseException
 from rdflib import BNode, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
-from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.evaluate import evalBGP, evalPart
 from rdflib.plugins.sparql.evalutils import _fillTemplate
 from rdflib.plugins.sparql.parser import parseUpdate
@@ -45,7 +44,15 @@ from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.term import Node
 
 from govgraph.config import Settings
-from govgraph.errors import ChangeError, ChangeTooLarge, GovgraphError, InputError, ParseError
+from govgraph.errors import (
+    ChangeError,
+    ChangeTooLarge,
+    GovgraphError,
+    InputError,
+    ParseError,
+    QueryTimeout,
+    ResultTooLarge,
+)
 from govgraph.graph import load_files
 from govgraph.impact import Impact, OtherProposal, StructureView, assess_impact
 from govgraph.namespaces import DEFAULT_BASE, OWL, PREFIXES, RDF, RDFS, SH
@@ -70,9 +77,13 @@ from govgraph.terms import (
     skolemised_store,
     triple_text,
 )
+from govgraph.textlimits import TextLimits, check_json_depth
+from govgraph.updatetext import DataOperation, read_update, translate_update
 
 DEFAULT_MAX_TRIPLES = 5000
 MAX_PROPOSAL_BYTES = 2_000_000
+#: a diff larger than this is checked by validating the whole graph, not the reach of each triple
+SCOPED_UP_TO = 20_000
 SCHEMA_PREDICATES = frozenset({RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range})
 UPDATE_OPERATIONS = ("InsertData", "DeleteData", "DeleteWhere", "Modify")
 
@@ -122,6 +133,9 @@ class ChangeRequest:
     #: the proposal the operations' facts derive from ({"id", "author", "created"}), set by
     #: the workflow when it stores a proposal
     proposal: dict[str, Any] | None = None
+    #: the importer that drafted it and its file ({"kind": "spreadsheet", "file": NAME}): the
+    #: file becomes the proposal's source file, and the import limits apply (a whole structure)
+    imported: dict[str, str] | None = None
 
     @property
     def kind(self) -> str:
@@ -135,6 +149,8 @@ class ChangeRequest:
             data["operations"] = self.operations
             if self.proposal is not None:
                 data["proposal"] = self.proposal
+            if self.imported is not None:
+                data["import"] = self.imported
         elif self.update is not None:
             data["update"] = self.update
         else:
@@ -173,17 +189,19 @@ class ChangeRequest:
 
         # "unmatched" and "warnings" are an importer's notes for the reviewer (a draft from
         # `govgraph import minutes` can be checked as it is); they change nothing.
-        unknown = sorted(set(data) - {"operations", "description", "proposal", "unmatched",
-                                      "warnings"})
+        unknown = sorted(set(data) - {"operations", "description", "proposal", "import",
+                                      "unmatched", "warnings"})
         if unknown:
             raise ChangeError(f"{source}: unknown field(s) {', '.join(map(repr, unknown))}; "
                               "a proposal of operations has operations and description")
         if data.get("description") is not None and not isinstance(data["description"], str):
             raise ChangeError(f"{source}: \"description\" must be a string")
         proposal = data.get("proposal")
+        imported = read_import(data.get("import"), source)
         return cls(description=(data.get("description") or "").strip(),
-                   operations=read_operations(data["operations"]),
-                   proposal=dict(proposal) if isinstance(proposal, dict) else None)
+                   operations=read_operations(data["operations"], imported is not None),
+                   proposal=dict(proposal) if isinstance(proposal, dict) else None,
+                   imported=imported)
 
     def for_proposal(self, proposal_id: str, author: str, created: str) -> ChangeRequest:
         """This request as the proposal `proposal_id` stores it (operations then derive
@@ -192,6 +210,18 @@ class ChangeRequest:
             return self
         return replace(self, proposal={"id": proposal_id, "author": author,
                                        "created": created, "description": self.description})
+
+
+def read_import(value: Any, source: str) -> dict[str, str] | None:
+    """The "import" of a proposal of operations: {"kind": "spreadsheet", "file": NAME}."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"kind", "file"} or not all(
+            isinstance(value.get(k), str) and value[k].strip() and len(value[k]) <= 300
+            for k in ("kind", "file")):
+        raise ChangeError(f"{source}: \"import\" is {{\"kind\": \"spreadsheet\", \"file\": "
+                          "NAME}, naming the importer and the file it read")
+    return {"kind": value["kind"].strip(), "file": value["file"].strip()}
 
 
 def _decode(body: bytes | str, source: str) -> str:
@@ -230,6 +260,8 @@ def _read_yaml(text: str, source: str) -> Any:
         raise ParseError(source, line, f"not valid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise ParseError(source, None, f"not valid YAML: {exc}") from None
+    except RecursionError:  # block-style nesting deeper than the parser's stack
+        raise ParseError(source, None, "the YAML is nested too deeply") from None
     return data
 
 
@@ -269,6 +301,7 @@ def read_request(body: bytes | str, content_type: str | None, *, description: st
             raise ChangeError(f"{source}: the SPARQL Update is empty")
         return ChangeRequest(update=text, description=(description or "").strip())
     if media in YAML_MEDIA_TYPES or media == "application/json" or media.endswith("+json"):
+        check_json_depth(text, what=source)  # flow-style YAML nests with brackets too
         data = _read_yaml(text, source) if media in YAML_MEDIA_TYPES else _read_json(text, source)
         if isinstance(data, dict) and "proposal" in data:
             raise ChangeError(f"{source}: \"proposal\" is set by the workflow, not written")
@@ -313,13 +346,18 @@ def _prefix_header(base_iri: str, style: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parse_turtle(text: str, source: str, base_iri: str = DEFAULT_BASE) -> Graph:
-    """Turtle (the project prefixes predeclared); ParseError names `source` and the line."""
+def parse_turtle(text: str, source: str, base_iri: str = DEFAULT_BASE,
+                 limit: int | None = None) -> Graph:
+    """Turtle (the project prefixes predeclared); ParseError names `source` and the line.
+    More than `limit` triples raise ChangeTooLarge as soon as they are read."""
     header = _prefix_header(base_iri, "turtle")
     graph = Graph()
     try:  # Oxigraph's parser is some twenty times faster than rdflib's
-        for found in ox.parse(input=header + text, format=ox.RdfFormat.TURTLE,
-                              base_iri=base_iri):
+        for count, found in enumerate(ox.parse(input=header + text, format=ox.RdfFormat.TURTLE,
+                                               base_iri=base_iri)):
+            if limit is not None and count >= limit:
+                raise ChangeTooLarge(f"the change has more than {limit:,} triples; the limit is "
+                                     f"{limit:,} (GOVGRAPH_MAX_CHANGE_TRIPLES)", limit)
             if isinstance(found.object, ox.Triple):
                 raise ValueError("an RDF 1.2 triple term")  # not RDF 1.1 Turtle
             graph.add((to_rdflib(found.subject), to_rdflib(found.predicate),
@@ -341,13 +379,30 @@ def parse_turtle(text: str, source: str, base_iri: str = DEFAULT_BASE) -> Graph:
     return graph
 
 
-def parse_update(text: str, source: str, base_iri: str = DEFAULT_BASE) -> list[CompValue]:
-    """The operations of a SPARQL Update; only the four that change data are accepted."""
+def parse_update(text: str, source: str, base_iri: str = DEFAULT_BASE, *,
+                 max_triples: int = DEFAULT_MAX_TRIPLES, limits: TextLimits | None = None
+                 ) -> list[CompValue | DataOperation]:
+    """The operations of a SPARQL Update; only the four that change data are accepted.
+
+    Linear in the text (`updatetext.read_update`): data blocks are read by Oxigraph with the
+    triple limit counted as they are read; only pattern operations go to rdflib."""
+    (limits or TextLimits()).check(text, "SPARQL Update", max_chars=MAX_PROPOSAL_BYTES)
     header = _prefix_header(base_iri, "sparql")
     offset = header.count("\n")
+    operations: list[CompValue | DataOperation] = []
     try:
-        parsed = parseUpdate(header + text)
-        operations = list(translateUpdate(parsed, base=base_iri).algebra)
+        for piece in read_update(text, header, base_iri, max_triples, source, to_rdflib):
+            if isinstance(piece, DataOperation):
+                operations.append(piece)
+                continue
+            prologue = "".join(f"{line}\n" for line in piece.prologue)
+            operations.extend(translate_update(parseUpdate(header + prologue + piece.text),
+                                               base_iri))
+    except (ParseError, ChangeError):
+        raise
+    except RecursionError:  # rdflib's grammar recurses once per triple pattern of a group
+        raise ChangeError(f"{source}: a group of the SPARQL Update has too many triple patterns "
+                          "for the parser; split it, or put data in INSERT DATA") from None
     except Exception as exc:  # pyparsing errors, unknown prefixes, other translation errors
         line, reason = _syntax_position(text, offset, base_iri)
         if line is None and isinstance(exc, ParseBaseException):
@@ -357,6 +412,8 @@ def parse_update(text: str, source: str, base_iri: str = DEFAULT_BASE) -> list[C
     if not operations:
         raise ChangeError(f"{source}: the SPARQL Update has no operation")
     for operation in operations:
+        if isinstance(operation, DataOperation):
+            continue
         if operation.name not in UPDATE_OPERATIONS:
             verb = operation.name.upper()
             raise ChangeError(
@@ -516,12 +573,53 @@ def _fresh_mapper(fresh: set[URIRef], base_iri: str) -> Callable[[Triple], Tripl
     return lambda triple: (fresh_term(triple[0]), fresh_term(triple[1]), fresh_term(triple[2]))
 
 
-def evaluate(request: ChangeRequest, graph: Graph, *, base_iri: str = DEFAULT_BASE,
-             max_triples: int = DEFAULT_MAX_TRIPLES, source: str = "the proposal") -> Diff:
+@dataclass(frozen=True)
+class ParsedChange:
+    """A proposal parsed, before it meets the graph: update operations, or Turtle to add and
+    remove. Made outside the checker's lock, so a large proposal never holds up other checks."""
+
+    operations: tuple[CompValue | DataOperation, ...] = ()
+    add: Graph | None = None
+    remove: Graph | None = None
+
+
+def parse_request(request: ChangeRequest, *, base_iri: str = DEFAULT_BASE,
+                  max_triples: int = DEFAULT_MAX_TRIPLES, source: str = "the proposal",
+                  limits: TextLimits | None = None) -> ParsedChange:
+    """Parse a proposal (in time linear in its size; the triple limit counted while parsing).
+    Raises ParseError (line named), ChangeError or ChangeTooLarge."""
+    if request.update is not None:
+        operations = parse_update(request.update, source, base_iri, max_triples=max_triples,
+                                  limits=limits)
+        _refuse_oversized_data(operations, max_triples)
+        return ParsedChange(tuple(operations))
+    add = (parse_turtle(request.add, f"{source} (add)", base_iri, max_triples)
+           if (request.add or "").strip() else Graph())
+    remove = (parse_turtle(request.remove, f"{source} (remove)", base_iri,
+                           max_triples - len(add))
+              if (request.remove or "").strip() else Graph())
+    return ParsedChange(add=add, remove=remove)
+
+
+@dataclass(frozen=True)
+class WhereLimits:
+    """Bounds on evaluating the WHERE part of `DELETE/INSERT … WHERE` in a check."""
+
+    seconds: float = 5.0
+    rows: int = 10000
+
+
+def evaluate(request: ChangeRequest | ParsedChange, graph: Graph, *,
+             base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES,
+             source: str = "the proposal", where: WhereLimits | None = None) -> Diff:
     """The diff `request` makes to `graph` (a skolemised working graph, left as it was).
 
-    Raises ParseError (line named), ChangeError, MissingTriples or ChangeTooLarge.
+    Raises ParseError (line named), ChangeError, MissingTriples, ChangeTooLarge, or
+    QueryTimeout / ResultTooLarge when a WHERE part runs over `where`'s bounds.
     """
+    parsed = (request if isinstance(request, ParsedChange)
+              else parse_request(request, base_iri=base_iri, max_triples=max_triples,
+                                 source=source))
     recorder = _Recorder(graph, max_triples)
     fresh: set[URIRef] = set()
     try:
@@ -531,14 +629,13 @@ def evaluate(request: ChangeRequest, graph: Graph, *, base_iri: str = DEFAULT_BA
 
             consequences = tuple(compile_operations(
                 request.operations, recorder, base_iri=base_iri,
-                proposal=request.proposal or {"description": request.description}))
-        elif request.update is not None:
-            operations = parse_update(request.update, source, base_iri)
-            _refuse_oversized_data(operations, max_triples)
-            for operation in operations:
-                _apply_operation(operation, recorder, fresh, base_iri)
+                proposal={**(request.proposal or {"description": request.description}),
+                          "import": request.imported}))
+        elif parsed.add is None:
+            for operation in parsed.operations:
+                _apply_operation(operation, recorder, fresh, base_iri, where or WhereLimits())
         else:
-            _apply_turtle(request, recorder, fresh, base_iri, max_triples, source)
+            _apply_turtle(parsed, recorder, fresh, base_iri, source)
         diff = Diff(frozenset(recorder.added), frozenset(recorder.removed),
                     frozenset(fresh & {t for tr in recorder.added for t in tr}),
                     recorder.already_present, consequences, request.operations is not None)
@@ -547,16 +644,53 @@ def evaluate(request: ChangeRequest, graph: Graph, *, base_iri: str = DEFAULT_BA
     return diff
 
 
-def _refuse_oversized_data(operations: list[CompValue], limit: int) -> None:
-    size = sum(len(compvalue_field(op, "triples") or []) for op in operations
-               if op.name in ("InsertData", "DeleteData"))
+class _BoundedGraph:
+    """The working graph as a WHERE part sees it: every triple-pattern lookup and every triple
+    it yields checks the deadline, so a runaway pattern stops at the time limit."""
+
+    def __init__(self, graph: Graph, limits: WhereLimits) -> None:
+        self._graph = graph
+        self._limits = limits
+        self._deadline = time.monotonic() + limits.seconds
+
+    def tick(self) -> None:
+        if time.monotonic() > self._deadline:
+            raise QueryTimeout(f"the WHERE part did not finish within {self._limits.seconds:g} "
+                               "seconds (GOVGRAPH_QUERY_TIMEOUT); narrow its patterns")
+
+    def triples(self, pattern: Any) -> Iterable[Triple]:
+        self.tick()
+        for triple in self._graph.triples(pattern):
+            self.tick()
+            yield triple
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._graph, name)
+
+
+def _solutions(found: Iterable[Any], graph: _BoundedGraph, limits: WhereLimits) -> list[Any]:
+    """The WHERE part's solutions, at most `limits.rows` of them, within the deadline."""
+    solutions = []
+    for solution in found:
+        graph.tick()
+        if len(solutions) >= limits.rows:
+            raise ResultTooLarge(f"the WHERE part has more than {limits.rows:,} solutions, the "
+                                 "limit (GOVGRAPH_RESULT_LIMIT); narrow its patterns")
+        solutions.append(solution)
+    return solutions
+
+
+def _refuse_oversized_data(operations: list[CompValue | DataOperation], limit: int) -> None:
+    size = sum(len(op.triples if isinstance(op, DataOperation)
+                   else compvalue_field(op, "triples") or [])
+               for op in operations if op.name in ("InsertData", "DeleteData"))
     if size > limit:
         raise ChangeTooLarge(f"the change has {size:,} triples; the limit is {limit:,} "
                              "(GOVGRAPH_MAX_CHANGE_TRIPLES)", limit)
 
 
-def _apply_operation(operation: CompValue, recorder: _Recorder, fresh: set[URIRef],
-                     base_iri: str) -> None:
+def _apply_operation(operation: CompValue | DataOperation, recorder: _Recorder,
+                     fresh: set[URIRef], base_iri: str, limits: WhereLimits) -> None:
     name = operation.name
     if name == "InsertData":
         fresh_triple = _fresh_mapper(fresh, base_iri)
@@ -573,17 +707,21 @@ def _apply_operation(operation: CompValue, recorder: _Recorder, fresh: set[URIRe
         for triple in triples:
             recorder.remove(triple)
         return
-    context = QueryContext(recorder.graph, initBindings={})
+    assert isinstance(operation, CompValue)
+    bounded = _BoundedGraph(recorder.graph, limits)
+    context = QueryContext(bounded, initBindings={})  # type: ignore[arg-type]
     context.prologue = operation.prologue
     if name == "DeleteWhere":
-        solutions = list(evalBGP(context, operation.triples))
+        solutions = _solutions(evalBGP(context, operation.triples), bounded, limits)
         doomed = [t for s in solutions for t in _fillTemplate(operation.triples, s)]
         for triple in doomed:
             recorder.remove(triple)
         return
     # Modify: all solutions first, then every deletion, then every insertion (SPARQL 1.1 §3.1.3)
     try:
-        solutions = list(evalPart(context, operation.where))
+        solutions = _solutions(evalPart(context, operation.where), bounded, limits)
+    except (QueryTimeout, ResultTooLarge):
+        raise
     except Exception as exc:  # evaluation errors in user patterns
         raise ChangeError(f"the WHERE clause could not be evaluated: {exc}") from None
     deletions: list[Triple] = []
@@ -601,13 +739,9 @@ def _apply_operation(operation: CompValue, recorder: _Recorder, fresh: set[URIRe
         recorder.add(triple)
 
 
-def _apply_turtle(request: ChangeRequest, recorder: _Recorder, fresh: set[URIRef],
-                  base_iri: str, limit: int, source: str) -> None:
-    add, remove = (parse_turtle(text, f"{source} ({part})", base_iri) if text.strip() else Graph()
-                   for text, part in ((request.add or "", "add"), (request.remove or "", "remove")))
-    if len(add) + len(remove) > limit:
-        raise ChangeTooLarge(f"the change has {len(add) + len(remove):,} triples; the limit is "
-                             f"{limit:,} (GOVGRAPH_MAX_CHANGE_TRIPLES)", limit)
+def _apply_turtle(parsed: ParsedChange, recorder: _Recorder, fresh: set[URIRef],
+                  base_iri: str, source: str) -> None:
+    add, remove = parsed.add or Graph(), parsed.remove or Graph()
     if any(isinstance(t, BNode) for triple in remove for t in triple):
         raise ChangeError(f"{source} (remove): blank nodes ([ … ] or _:x) cannot name triples "
                           "already in the graph; remove them with a DELETE … WHERE update")
@@ -769,12 +903,16 @@ class ChangeChecker:
 
     def __init__(self, store: Any, shapes: Graph, vocabulary: Iterable[Node] = (), *,
                  base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES,
-                 reach: ShapeReach | None = None) -> None:
+                 max_import_triples: int = 0, reach: ShapeReach | None = None,
+                 limits: TextLimits | None = None, where: WhereLimits | None = None) -> None:
         self.store = store
+        self.limits = limits or TextLimits()
+        self.where = where or WhereLimits()
         self.shapes = shapes
         self.vocabulary = frozenset(vocabulary)
         self.base_iri = base_iri
         self.max_triples = max_triples
+        self.max_import_triples = max(max_triples, max_import_triples)
         self.reach = reach or ShapeReach(shapes)
         self._lock = threading.RLock()
         self._working: _Working | None = None
@@ -784,7 +922,15 @@ class ChangeChecker:
     def from_settings(cls, settings: Settings, store: Any) -> ChangeChecker:
         shapes, vocabulary, reach = _model(settings)
         return cls(store, shapes, vocabulary, base_iri=settings.base_iri,
-                   max_triples=settings.max_change_triples, reach=reach)
+                   max_triples=settings.max_change_triples,
+                   max_import_triples=settings.max_import_triples, reach=reach,
+                   limits=TextLimits.of(settings),
+                   where=WhereLimits(settings.query_timeout, settings.result_limit))
+
+    def parse(self, request: ChangeRequest, source: str = "the proposal") -> ParsedChange:
+        """Parse a proposal with this checker's limits (no lock: the graph is not needed)."""
+        return parse_request(request, base_iri=self.base_iri, max_triples=self._limit(request),
+                             source=source, limits=self.limits)
 
     def _current(self) -> _Working:
         for _ in range(5):
@@ -863,11 +1009,16 @@ class ChangeChecker:
                     store = oxigraph_copy(graph)
             self._working = _Working(version, store, _baseline=baseline, _view=view)
 
+    def _limit(self, request: ChangeRequest) -> int:
+        """The triples a change may touch: more for an importer's draft (a whole structure)."""
+        return self.max_import_triples if request.imported is not None else self.max_triples
+
     def diff(self, request: ChangeRequest, source: str = "the proposal") -> Diff:
         """What `request` would add and remove now (nothing is changed)."""
+        parsed = self.parse(request, source)
         with self._lock:
-            diff = evaluate(request, self._current().graph, base_iri=self.base_iri,
-                            max_triples=self.max_triples, source=source)
+            diff = evaluate(parsed, self._current().graph, base_iri=self.base_iri,
+                            max_triples=self._limit(request), source=source, where=self.where)
         refuse_protected(diff, self.vocabulary, self.base_iri)
         return diff
 
@@ -877,10 +1028,11 @@ class ChangeChecker:
         """Check a proposal against the current graph: violations introduced / fixed /
         remaining, and its impact. `extra` may extend the diff (e.g. with the change event an
         approval records) before it is validated."""
+        parsed = self.parse(request, source)
         with self._lock:
             working = self._current()
-            diff = evaluate(request, working.graph, base_iri=self.base_iri,
-                            max_triples=self.max_triples, source=source)
+            diff = evaluate(parsed, working.graph, base_iri=self.base_iri,
+                            max_triples=self._limit(request), source=source, where=self.where)
             if extra is not None:
                 diff = extra(diff, working.graph)
             refuse_protected(diff, self.vocabulary, self.base_iri)
@@ -899,6 +1051,8 @@ class ChangeChecker:
         baseline = self._baseline(working)
         old_view = self._view(working)
         graph = working.graph
+        if scoped and len(diff.added) + len(diff.removed) > SCOPED_UP_TO:
+            scoped = False  # a whole structure (an import): validating it all costs less
         removed = [t for t in diff.removed if t in graph]
         added = [t for t in diff.added if t not in graph]
         for triple in removed:

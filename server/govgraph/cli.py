@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from govgraph import __version__, accounts
+from govgraph import __version__, accounts, exporters, importers, project
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
 from govgraph.namespaces import PREFIXES
@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
             "remote SPARQL 1.1 store (--store sparql with --query-endpoint)."
         ),
     )
+    serve.add_argument("--root", type=Path, default=None, metavar="DIR",
+                       help="the project folder (govgraph init); default GOVGRAPH_ROOT")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--store", choices=("memory", "oxigraph", "sparql"), default=None)
@@ -131,10 +133,6 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=("table", "json", "csv"), default="table")
     query.set_defaults(run=run_query)
 
-    from govgraph.importers.cli import add_parser as add_import_parser
-
-    add_import_parser(commands)
-
     change = commands.add_parser("change", help="work with proposed structure changes")
     change_commands = change.add_subparsers(title="change commands", metavar="COMMAND")
     check = change_commands.add_parser(
@@ -149,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE")
     check.add_argument("--format", choices=("human", "json"), default="human")
     check.set_defaults(run=run_change_check)
-    accounts.add_parser(commands)
+    for module in (accounts, project, importers, exporters):
+        module.add_parser(commands)
     return parser
 
 
@@ -221,6 +220,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from govgraph.web import create_app
 
     settings = Settings.from_env(
+        project_root=args.root,
         store=args.store,
         store_path=args.store_path,
         query_endpoint=args.query_endpoint,
@@ -240,7 +240,8 @@ def run_serve(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     try:
-        serve(app, host=args.host, port=args.port)
+        # 8 threads: a few clients each holding one (e.g. with slow queries) leave the rest free
+        serve(app, host=args.host, port=args.port, threads=8)
     except OSError as exc:
         raise GovgraphError(f"cannot listen on {args.host}:{args.port} ({exc.strerror})") from exc
     return EXIT_OK

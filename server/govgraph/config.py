@@ -1,12 +1,15 @@
 """Settings: where the ontology, data and queries live, which store to use, and limits.
 
 Explicit values win; `Settings.from_env()` fills the rest from `GOVGRAPH_*` environment
-variables, then from defaults relative to the project root.
+variables, then from the project's settings file (`govgraph.toml`), then from defaults relative
+to the project root. The ontology, shapes and saved queries come from the project folder when it
+has them, else from the copies bundled with the installed package.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +22,71 @@ StoreKind = Literal["memory", "oxigraph", "sparql"]
 STORE_KINDS: tuple[str, ...] = ("memory", "oxigraph", "sparql")
 
 
+SETTINGS_FILE = "govgraph.toml"
+#: The ontology, shapes and saved queries shipped inside the package (symbolic links to the
+#: repository's ontology/ and queries/ in a checkout, copies in an installed wheel).
+BUNDLED = Path(__file__).resolve().parent / "bundled"
+
+
 def find_project_root(environ: Mapping[str, str] | None = None) -> Path:
-    """The repository root: GOVGRAPH_ROOT if set, else the folder holding server/govgraph."""
+    """The project root: GOVGRAPH_ROOT if set, else the checkout holding server/govgraph (the
+    Leicestershire Together project), else the current folder if it has a govgraph.toml."""
     env = os.environ if environ is None else environ
     if env.get("GOVGRAPH_ROOT"):
         return Path(env["GOVGRAPH_ROOT"]).resolve()
-    return Path(__file__).resolve().parents[2]
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / SETTINGS_FILE).is_file() or not (Path.cwd() / SETTINGS_FILE).is_file():
+        return checkout
+    return Path.cwd().resolve()
+
+
+def project_file(root: Path, *parts: str) -> Path:
+    """`root/parts` if the project has it, else the package's bundled copy."""
+    own = root.joinpath(*parts)
+    return own if own.exists() else BUNDLED.joinpath(*parts)
+
+
+def read_settings_file(root: Path) -> dict[str, Any]:
+    """The project's govgraph.toml as Settings fields ({} when there is none).
+
+    Top level: name, base (IRI), licence, contact, description; `[limits]`: query_timeout,
+    result_limit, max_change_triples, max_import_triples.
+    """
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the settings file ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: {exc}") from exc
+    values: dict[str, Any] = {}
+    for key, field_name in (("name", "name"), ("base", "base_iri"), ("licence", "licence"),
+                            ("contact", "contact"), ("description", "description")):
+        if key in data:
+            if not isinstance(data[key], str) or not data[key].strip():
+                raise InputError(f"{path}: '{key}' must be a non-empty string")
+            values[field_name] = data[key].strip()
+    limits = data.get("limits", {})
+    if not isinstance(limits, dict):
+        raise InputError(f"{path}: [limits] must be a table")
+    for key, kind in LIMITS.items():
+        if key in limits:
+            if not isinstance(limits[key], int | float) or isinstance(limits[key], bool):
+                raise InputError(f"{path}: limits.{key} must be a number")
+            values[key] = kind(limits[key])
+    unknown = sorted(set(data) - {"name", "base", "licence", "contact", "description", "limits"}
+                     | {f"limits.{k}" for k in limits if k not in LIMITS})
+    if unknown:
+        raise InputError(f"{path}: unknown setting(s): {', '.join(unknown)}")
+    return values
+
+
+WORDING: dict[str, str] = {"name": "govgraph", "description": "", "licence": "", "contact": "",
+                           "base_iri": DEFAULT_BASE}
+LIMITS: dict[str, type] = {"query_timeout": float, "result_limit": int,
+                           "max_change_triples": int, "max_import_triples": int}
 
 
 def parse_tokens(text: str, source: str = "GOVGRAPH_TOKENS") -> dict[str, str]:
@@ -50,11 +112,17 @@ class Settings:
     """
 
     project_root: Path = field(default_factory=find_project_root)
+    # Wording (None: from govgraph.toml, else the defaults in WORDING): the partnership's name
+    # on every page, feed and export; a sentence about the graph; its licence; a contact.
+    name: str | None = None
+    description: str | None = None
+    licence: str | None = None
+    contact: str | None = None
     data_files: list[Path] | None = None
     ontology_files: list[Path] | None = None
     shapes_file: Path | None = None
     queries_dir: Path | None = None
-    base_iri: str = DEFAULT_BASE
+    base_iri: str = None  # type: ignore[assignment]  # None: govgraph.toml's, else DEFAULT_BASE
     store: StoreKind = "oxigraph"
     store_path: Path | None = None
     query_endpoint: str | None = None
@@ -69,24 +137,35 @@ class Settings:
     tokens: dict[str, str] = field(default_factory=dict)
     state_dir: Path | None = None
     max_change_triples: int = 5000
+    max_import_triples: int = 500000  # a proposal made by an importer (a whole structure)
     prevalidate: bool = False  # serve: validate the graph in the background at start
     response_cache: int = 512  # saved-query answers kept per graph version (0: off)
     read_only: bool = False  # refuse every write (set for `serve --workers N` replicas)
+    max_request_bytes: int = 4_000_000  # any request body (413 beyond)
+    max_query_chars: int = 100_000  # SPARQL query text (a proposal's update: its own limit)
+    max_query_depth: int = 64  # brackets nested in SPARQL text (Oxigraph overflows ~2,500)
+    max_json_depth: int = 64  # arrays/objects nested in a JSON body
+    service_allowlist: frozenset[str] = frozenset()  # SERVICE endpoints queries may name
+    query_processes: int = 2  # persisted store: worker processes, killed at the time limit
 
     def __post_init__(self) -> None:
         self.project_root = Path(self.project_root)
         root = self.project_root
+        from_file = read_settings_file(root)
+        for key, default in WORDING.items():
+            if getattr(self, key) is None:
+                setattr(self, key, from_file.get(key, default))
         if self.data_files is None:
             self.data_files = sorted((root / "data").glob("*.ttl"))
         else:
             self.data_files = [Path(p) for p in self.data_files]
         if self.ontology_files is None:
-            ontology = root / "ontology"
-            self.ontology_files = [ontology / "govgraph.ttl", ontology / "vocab.ttl"]
+            self.ontology_files = [project_file(root, "ontology", "govgraph.ttl"),
+                                   project_file(root, "ontology", "vocab.ttl")]
         else:
             self.ontology_files = [Path(p) for p in self.ontology_files]
-        self.shapes_file = Path(self.shapes_file or root / "ontology" / "shapes.ttl")
-        self.queries_dir = Path(self.queries_dir or root / "queries")
+        self.shapes_file = Path(self.shapes_file or project_file(root, "ontology", "shapes.ttl"))
+        self.queries_dir = Path(self.queries_dir or project_file(root, "queries"))
         if self.store_path is not None:
             self.store_path = Path(self.store_path)
         # proposals, change history and the graph of record once a change is approved
@@ -109,14 +188,23 @@ class Settings:
             raise InputError("the result limit must be a positive number of rows")
         if self.response_cache < 0:
             raise InputError("the response cache size must be 0 (off) or a number of answers")
-        if self.max_change_triples <= 0:
-            raise InputError("the change size limit must be a positive number of triples")
+        if self.max_change_triples <= 0 or self.max_import_triples <= 0:
+            raise InputError("the change size limits must be positive numbers of triples")
+        for name in ("max_request_bytes", "max_query_chars", "max_query_depth", "max_json_depth"):
+            if getattr(self, name) <= 0:
+                raise InputError(f"GOVGRAPH_{name.upper()} must be a positive number")
+        if self.query_processes < 0:
+            raise InputError("GOVGRAPH_QUERY_PROCESSES must be 0 (threads) or more")
+        self.service_allowlist = frozenset(self.service_allowlist)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Settings from GOVGRAPH_* variables; keyword overrides (if not None) win."""
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {"project_root": find_project_root(env)}
+        root = Path(overrides["project_root"]) if overrides.get("project_root") else \
+            find_project_root(env)
+        values: dict[str, Any] = {"project_root": root, **{
+            key: value for key, value in read_settings_file(root).items() if key in LIMITS}}
         if env.get("GOVGRAPH_BASE"):
             values["base_iri"] = env["GOVGRAPH_BASE"]
         if env.get("GOVGRAPH_STORE"):
@@ -144,8 +232,22 @@ class Settings:
             values["state_dir"] = Path(env["GOVGRAPH_STATE_DIR"])
         if env.get("GOVGRAPH_MAX_CHANGE_TRIPLES"):
             values["max_change_triples"] = _number(env, "GOVGRAPH_MAX_CHANGE_TRIPLES", int)
+        if env.get("GOVGRAPH_MAX_IMPORT_TRIPLES"):
+            values["max_import_triples"] = _number(env, "GOVGRAPH_MAX_IMPORT_TRIPLES", int)
+        if env.get("GOVGRAPH_NAME"):
+            values["name"] = env["GOVGRAPH_NAME"]
         if env.get("GOVGRAPH_RESPONSE_CACHE"):
             values["response_cache"] = _number(env, "GOVGRAPH_RESPONSE_CACHE", int)
+        for variable, name in (("GOVGRAPH_MAX_REQUEST_BYTES", "max_request_bytes"),
+                               ("GOVGRAPH_MAX_QUERY_CHARS", "max_query_chars"),
+                               ("GOVGRAPH_MAX_QUERY_DEPTH", "max_query_depth"),
+                               ("GOVGRAPH_MAX_JSON_DEPTH", "max_json_depth"),
+                               ("GOVGRAPH_QUERY_PROCESSES", "query_processes")):
+            if env.get(variable):
+                values[name] = _number(env, variable, int)
+        if env.get("GOVGRAPH_SERVICE_ALLOWLIST"):
+            values["service_allowlist"] = frozenset(
+                env["GOVGRAPH_SERVICE_ALLOWLIST"].replace(",", " ").split())
         if env.get("GOVGRAPH_PREVALIDATE"):
             values["prevalidate"] = _flag(env, "GOVGRAPH_PREVALIDATE")
         tokens: dict[str, str] = {}

@@ -13,7 +13,8 @@ from govgraph.importers.openapi import import_paths
 from govgraph.operations.schema import change_paths, operation_schemas
 from govgraph.queries import PAGE_PARAMETER, Parameter, QueryLibrary, SavedQuery
 
-RESULT_MEDIA_TYPES = ("application/sparql-results+json", "text/csv", "text/tab-separated-values")
+RESULT_MEDIA_TYPES = ("application/sparql-results+json", "application/sparql-results+xml",
+                      "text/csv", "text/tab-separated-values")
 
 _SCHEMAS: dict[str, Any] = {
     "SparqlResults": {
@@ -103,10 +104,12 @@ def parameter_schema(parameter: Parameter) -> dict[str, Any]:
         schema = {"type": "string", "format": "uri"}
     elif parameter.type == "date":
         schema = {"type": "string", "format": "date"}
-    elif parameter.type == "integer":
-        schema = {"type": "integer"}
+    elif parameter.type == "integer":  # up to 18 digits
+        schema = {"type": "integer", "minimum": -(10**18) + 1, "maximum": 10**18 - 1}
     else:
         schema = {"type": "string"}
+    if parameter.required and schema["type"] == "string":
+        schema["minLength"] = 1  # an empty value is refused as missing
     if parameter.enum:
         schema["enum"] = list(parameter.enum)
     if parameter.default is not None:
@@ -145,7 +148,8 @@ def _operation(query: SavedQuery) -> dict[str, Any]:
                 "in": "query",
                 "required": False,
                 "description": f"the page of results, {query.pagination} rows a page",
-                "schema": {"type": "integer", "minimum": 1, "default": 1},
+                "schema": {"type": "integer", "minimum": 1, "maximum": 999_999_999,
+                           "default": 1},
             }
         )
     parameters.append(
@@ -179,6 +183,8 @@ def _operation(query: SavedQuery) -> dict[str, Any]:
 
 def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[str, Any]:
     """The OpenAPI 3.0 document for the saved-query API and the SPARQL endpoint."""
+    from govgraph.importers.spreadsheet import openapi_paths as spreadsheet_paths
+
     queries = library.all()
     paths: dict[str, Any] = {
         "/api/queries": {
@@ -234,6 +240,7 @@ def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[
     }
     paths.update(change_paths())
     paths.update(import_paths())
+    paths.update(spreadsheet_paths())
     tags = sorted({tag for query in queries for tag in query.tags}
                   | {"Queries", "SPARQL", "Changes", "Import"})
     document: dict[str, Any] = {

@@ -447,9 +447,10 @@ class Workflow:
         """Re-check the proposal against the current graph and apply it, atomically.
 
         `approved_by` is the IRI of the approving body, meeting or decision, `on` the date
-        (YYYY-MM-DD). Raises Conflict (409) with reasons if the proposal is not pending, if the
-        graph has moved on so that the change no longer applies as checked, or if it would
-        introduce violations.
+        (YYYY-MM-DD); while the graph has no body (a new project's first structure) it may be
+        empty, and the approval records who approved it and when. Raises Conflict (409) with
+        reasons if the proposal is not pending, if the graph has moved on so that the change no
+        longer applies as checked, or if it would introduce violations.
         """
         approval_date = _parse_date(on)
         with self.files.locked():
@@ -472,10 +473,10 @@ class Workflow:
                        "changeEvent": _first_event(event, diff)}
             write_atomically(self.files.journal_path, json.dumps(journal).encode("utf-8"))
             self._pause("journal-written")
-            record = self._change_set_record(proposal, journal, diff, event, change_set,
-                                             self.checker.types_of(approving))
-            write_atomically(self.files.changeset_path(sequence),
-                             record.serialize(format="trig", encoding="utf-8"))
+            record = self._change_set_record(
+                proposal, journal, diff, event, change_set,
+                self.checker.types_of(approving) if approving is not None else set())
+            write_atomically(self.files.changeset_path(sequence), _trig_bytes(record))
             self._pause("changeset-written")
             new_graph = self.checker.current_graph()
             for triple in diff.removed:
@@ -527,8 +528,10 @@ class Workflow:
             os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(float(os.environ.get("GOVGRAPH_APPROVAL_PAUSE_SECONDS", "60")))
 
-    def _approving_resource(self, approved_by: str) -> URIRef:
-        iri = URIRef(approved_by.strip()) if approved_by else None
+    def _approving_resource(self, approved_by: str) -> URIRef | None:
+        iri = URIRef(approved_by.strip()) if approved_by and approved_by.strip() else None
+        if iri is None and not self._graph_has_bodies():
+            return None  # nothing yet could approve it: the record names who and when
         if iri is None or not str(iri).startswith(("http://", "https://", "urn:")):
             raise ParameterError("approvedBy", "give the IRI of the approving body, meeting or "
                                  "decision")
@@ -538,7 +541,13 @@ class Workflow:
                                  "in the graph")
         return iri
 
-    def _recheck(self, proposal: Proposal, approving: URIRef, on: str, event_iri: URIRef,
+    def _graph_has_bodies(self) -> bool:
+        kinds = " ".join(f"<{cls}>" for cls in (*BODY_CLASSES, ORG.Organization))
+        rows = self.store.query(f"SELECT ?body WHERE {{ VALUES ?kind {{ {kinds} }} "
+                                "?body a ?kind } LIMIT 1").rows
+        return bool(rows)
+
+    def _recheck(self, proposal: Proposal, approving: URIRef | None, on: str, event_iri: URIRef,
                  change_set: URIRef) -> tuple[CheckReport, frozenset[tuple[Any, Any, Any]]]:
         """The proposal checked again, with the triples the approval records (its change
         event, or the decision of the events the proposal brings)."""
@@ -546,9 +555,16 @@ class Workflow:
 
         recorded: set[tuple[Any, Any, Any]] = set()
 
+        # with no approving body (a new project's first structure) the event cites the proposal
+        cited = approving if approving is not None else URIRef(
+            f"{self.base_iri}proposal/{proposal.id}")
+
         def with_event(diff: Diff, graph: Graph) -> Diff:
-            event = _change_event(graph, diff, event_iri, approving, on, proposal.description,
-                                  change_set)
+            if approving is None and diff.compiled:
+                event: frozenset[tuple[Any, Any, Any]] = frozenset()  # its events cite it
+            else:
+                event = _change_event(graph, diff, event_iri, cited, on, proposal.description,
+                                      change_set)
             recorded.update(event - diff.added)
             return replace(diff, added=diff.added | event)
 
@@ -591,7 +607,7 @@ class Workflow:
         agent = URIRef(f"{self.base_iri}agent/{journal['approver']}")
         author = URIRef(f"{self.base_iri}agent/{proposal.author}")
         proposal_iri = URIRef(f"{self.base_iri}proposal/{proposal.id}")
-        approving = URIRef(journal["approvedBy"])
+        approving = URIRef(journal["approvedBy"]) if journal["approvedBy"] else None
         started = Literal(journal["at"], datatype=XSD.dateTime)
         record.add((change_set, RDF.type, PROV.Activity))
         record.add((change_set, RDFS.label, Literal(
@@ -602,7 +618,8 @@ class Workflow:
         record.add((change_set, PROV.startedAtTime, started))
         record.add((change_set, PROV.endedAtTime, started))
         record.add((change_set, PROV.wasAssociatedWith, agent))
-        record.add((change_set, PROV.wasInfluencedBy, approving))
+        if approving is not None:
+            record.add((change_set, PROV.wasInfluencedBy, approving))
         if approving_types & {*BODY_CLASSES, ORG.Organization}:
             record.add((change_set, PROV.wasAssociatedWith, approving))
         if GG.Meeting in approving_types:
@@ -692,6 +709,18 @@ class Workflow:
                             snapshot_sequence)
                 done = done or f"loaded the graph of record after change set {snapshot_sequence}"
         return done
+
+
+def _trig_bytes(dataset: Dataset) -> bytes:
+    """The dataset as TriG written line by line (N-Triples inside graph blocks): rdflib's
+    pretty TriG writer takes minutes over the tens of thousands of triples an import adds."""
+    parts = [dataset.default_context.serialize(format="nt", encoding="utf-8")]
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if graph.identifier == dataset.default_context.identifier or not len(graph):
+            continue
+        body = graph.serialize(format="nt", encoding="utf-8")
+        parts.append(b"\n<" + str(graph.identifier).encode("utf-8") + b"> {\n" + body + b"}\n")
+    return b"".join(parts)
 
 
 def _parse_date(text: str) -> str:

@@ -206,12 +206,14 @@ def to_graph(result: QueryResult | Graph, rdflib_format: str) -> str:
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: short name, media type, and its writer."""
+    """An output format: short name, media type, and its writer; `aliases` are other media
+    types for it, `names` other short names clients send as `format=` (SPARQLWrapper's)."""
 
     name: str
     media_type: str
     write: Callable[[QueryResult], str]
     aliases: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
 
 
 RESULT_FORMATS: tuple[Format, ...] = (
@@ -227,10 +229,14 @@ def _graph_writer(rdflib_format: str) -> Callable[[QueryResult], str]:
 
 
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", _graph_writer("turtle"), ("application/x-turtle",)),
-    Format("nt", "application/n-triples", _graph_writer("nt"), ("text/plain",)),
-    Format("xml", "application/rdf+xml", _graph_writer("xml"), ("application/xml", "text/xml")),
-    Format("jsonld", "application/ld+json", _graph_writer("json-ld"), ("application/json",)),
+    Format("turtle", "text/turtle", _graph_writer("turtle"), ("application/x-turtle",),
+           ("ttl", "n3")),  # Turtle is N3
+    Format("nt", "application/n-triples", _graph_writer("nt"), ("text/plain",),
+           ("ntriples", "n-triples")),
+    Format("xml", "application/rdf+xml", _graph_writer("xml"), ("application/xml", "text/xml"),
+           ("rdf+xml", "rdf", "rdfxml")),
+    Format("jsonld", "application/ld+json", _graph_writer("json-ld"), ("application/json",),
+           ("json-ld", "json")),
 )
 
 
@@ -243,6 +249,6 @@ def format_by_name(result_kind: str, name: str) -> Format | None:
     """The format with this short name or media type, for this kind of result."""
     wanted = name.strip().lower()
     for fmt in formats_for(result_kind):
-        if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
+        if wanted in (fmt.name, fmt.media_type, *fmt.aliases, *fmt.names):
             return fmt
     return None

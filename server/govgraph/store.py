@@ -22,6 +22,10 @@ stopped at once (the worker checks a cancel flag and the row limit between rows)
 blocks inside Oxigraph (a large ORDER BY or aggregate) cannot be interrupted and finishes in the
 background. Such over-time queries are counted, and while `max_overdue` of them are still running
 new queries are refused at once with `QueryTimeout` rather than queued behind them.
+
+Queries people write (`isolated=True`: /sparql, the editor) go instead to worker processes
+(`querypool.QueryPool`, `query_processes` of them) reading a snapshot of the current version;
+a worker over time is killed, so such a query never runs on after its 503.
 """
 
 from __future__ import annotations
@@ -34,11 +38,13 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -78,7 +84,9 @@ from govgraph.errors import (
     StoreTimeout,
 )
 from govgraph.namespaces import DEFAULT_BASE, bind_prefixes
+from govgraph.querypool import QueryPool
 from govgraph.terms import SKOLEM_BASE, deskolemise
+from govgraph.textlimits import TextLimits
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT"]
 Bindings = Mapping[str, Node] | Sequence[Mapping[str, Node]]
@@ -106,7 +114,9 @@ class Store(Protocol):
 
     `query` takes `bindings` as one row (variable name without `?` -> term) or a list of rows,
     bound with `bind_values`; `default_graph_uris` / `named_graph_uris` are the SPARQL
-    Protocol's dataset; it raises QueryError, QueryTimeout or ResultTooLarge.
+    Protocol's dataset; `isolated` marks a query someone wrote (/sparql, the editor), run
+    where it can be stopped at the time limit, apart from the server's own queries; it raises
+    QueryError, QueryTimeout or ResultTooLarge.
     """
 
     def query(
@@ -117,6 +127,7 @@ class Store(Protocol):
         *,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
+        isolated: bool = False,
     ) -> QueryResult: ...
 
     def update(self, sparql_update: str) -> None: ...
@@ -440,8 +451,11 @@ class EmbeddedStore:
         workers: int = 8,
         max_overdue: int = 2,
         read_only: bool = False,
+        limits: TextLimits | None = None,
+        query_processes: int = 0,
     ) -> None:
         self.path = Path(path) if path is not None else None
+        self.limits = limits or TextLimits()
         self.read_only = read_only
         self._folder_lock: IO[bytes] | None = None
         if self.path is None:
@@ -466,6 +480,9 @@ class EmbeddedStore:
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._version: str | None = None
+        self._query_processes = query_processes
+        self._processes: QueryPool | None = None  # started with the first isolated query
+        self._snapshots: Path | None = None
 
     # queries
 
@@ -478,8 +495,10 @@ class EmbeddedStore:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         result_limit: int | None = None,
+        isolated: bool = False,
     ) -> QueryResult:
         """Run a SPARQL query; raises QueryError, QueryTimeout or ResultTooLarge."""
+        self.limits.check(sparql)
         text = bind_values(sparql, bindings or {})
         limit = result_limit or self.result_limit
         wait = timeout or self.timeout
@@ -488,7 +507,75 @@ class EmbeddedStore:
             options["default_graph"] = _graph_names(default_graph_uris, "default-graph-uri")
         if named_graph_uris:
             options["named_graphs"] = _graph_names(named_graph_uris, "named-graph-uri")
+            if not default_graph_uris:  # the Protocol: then the default graph is empty
+                options["default_graph"] = []
+        if isolated and self._query_processes > 0:
+            return self._query_in_process(text, options, limit, wait)
+        return self._query_in_thread(text, options, limit, wait)
 
+    def _query_in_process(self, text: str, options: dict[str, object], limit: int,
+                          wait: float) -> QueryResult:
+        """Run the query in a worker process, stopped at the time limit (`QueryPool`)."""
+        graphs = {key: [n.value for n in value]  # type: ignore[attr-defined]
+                  for key, value in options.items()}
+        with self._lock:
+            if self._processes is None:
+                self._processes = QueryPool(self._query_processes)
+        kind, payload = self._processes.run(self._snapshot(), text, wait,
+                                            graphs.get("default_graph"),
+                                            graphs.get("named_graphs"))
+        if kind == "syntax":
+            raise QueryError(_syntax_message(SyntaxError(payload)))
+        if kind == "too-large":
+            raise ResultTooLarge(f"{payload}; add a LIMIT or narrow the query")
+        if kind == "error":
+            raise QueryError(f"the query could not be evaluated: {payload}")
+        answer = (ox.parse(payload, ox.RdfFormat.N_TRIPLES) if kind == "graph"
+                  else ox.parse_query_results(payload, ox.QueryResultsFormat.JSON))
+        return _collect(answer, limit, threading.Event())  # type: ignore[arg-type]
+
+    def _snapshot(self) -> str:
+        """The folder worker processes read: the store itself if nothing writes it, else a
+        snapshot of the current version (made once per version; the last two are kept): a
+        backup (hard links) of a persisted store, a copy on disk of one in memory."""
+        if self.read_only:
+            return str(self.path)
+        if self._snapshots is None:
+            if self.path is not None:
+                self._snapshots = self.path.with_name(f".{self.path.name}.snapshots")
+            else:  # removed when the store is dropped or the process ends
+                _remove_orphaned_snapshots()
+                self._snapshots = Path(tempfile.mkdtemp(prefix=f"{SNAPSHOTS}{os.getpid()}-"))
+                weakref.finalize(self, shutil.rmtree, self._snapshots, True)
+        snapshots = self._snapshots
+        with self._write_lock:
+            version = self._version or _read_version(self._local_query)
+            self._version = version
+            folder = snapshots / re.sub(r"[^A-Za-z0-9-]", "_", version)
+            if not folder.exists():
+                snapshots.mkdir(parents=True, exist_ok=True)
+                staging = snapshots / f".{folder.name}.making"
+                shutil.rmtree(staging, ignore_errors=True)
+                if self.path is not None:
+                    self._store.backup(str(staging))
+                else:
+                    copy = ox.Store(str(staging))
+                    copy.bulk_extend(self._store.quads_for_pattern(None, None, None))
+                    copy.flush()
+                    del copy
+                os.rename(staging, folder)
+                older = sorted((p for p in snapshots.iterdir() if p != folder),
+                               key=lambda p: p.stat().st_mtime)
+                for stale in older[:-1]:
+                    shutil.rmtree(stale, ignore_errors=True)
+        return str(folder)
+
+    def _local_query(self, sparql: str) -> QueryResult:
+        return self._query_in_thread(sparql, {}, self.result_limit, self.timeout)
+
+    def _query_in_thread(self, text: str, options: dict[str, object], limit: int,
+                         wait: float) -> QueryResult:
+        """Run the query in a worker thread; over time, it is abandoned (not stopped)."""
         with self._lock:
             if self._overdue >= self.max_overdue:
                 raise QueryTimeout(
@@ -599,7 +686,7 @@ class EmbeddedStore:
         if version is None:
             with self._write_lock:  # no write can move it on while it is read
                 if self._version is None:
-                    self._version = _read_version(self.query)
+                    self._version = _read_version(self._local_query)
                 version = self._version
         return version
 
@@ -611,12 +698,26 @@ class EmbeddedStore:
         """Stop the worker threads (`wait`: until they have ended), flush a persisted store
         and release its folder (the store cannot be used afterwards)."""
         self._pool.shutdown(wait=wait, cancel_futures=True)
+        if self._processes is not None:
+            self._processes.close()
         if self.path is not None:
             if not self.read_only:
                 self._store.flush()
             del self._store  # pyoxigraph closes the folder when its store is dropped
             if self._folder_lock is not None:
                 self._folder_lock.close()
+
+
+SNAPSHOTS = "govgraph-snapshots-"  # + the owner's process id: in the temporary folder
+
+
+def _remove_orphaned_snapshots() -> None:
+    """Remove the in-memory stores' snapshot folders of processes that ended without cleaning
+    up (killed)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SNAPSHOTS}*-*"):
+        owner = folder.name[len(SNAPSHOTS):].split("-", 1)[0]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def folder_lock(path: Path, *, shared: bool) -> IO[bytes]:
@@ -744,10 +845,12 @@ class SparqlStore:
         headers: Mapping[str, str] | None = None,
         credentials: tuple[str, str] | None = None,
         auth: str = "basic",
+        limits: TextLimits | None = None,
     ) -> None:
         problem = iri_problem(graph) if graph is not None else None
         if problem:
             raise GovgraphError(f"the store's graph IRI '{graph}' {problem}")
+        self.limits = limits or TextLimits()
         self.query_endpoint = query_endpoint
         self.update_endpoint = update_endpoint or query_endpoint
         self.graph_store_endpoint = graph_store_endpoint
@@ -782,9 +885,11 @@ class SparqlStore:
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         result_limit: int | None = None,
+        isolated: bool = False,
     ) -> QueryResult:
         """Run a query on govgraph's graph (or the dataset given); raises QueryError,
         QueryTimeout (StoreTimeout), StoreError or ResultTooLarge."""
+        self.limits.check(sparql)
         text = bind_values(sparql, bindings or {})
         limit = result_limit or self.result_limit
         wait = timeout or self.timeout
@@ -1113,6 +1218,7 @@ def open_store(settings: Settings) -> Store:
                 else None
             ),
             auth=settings.store_auth,
+            limits=TextLimits.of(settings),
         )
         if remote.is_empty():
             remote.load(_bundled_graph(settings))
@@ -1122,7 +1228,10 @@ def open_store(settings: Settings) -> Store:
             and _is_new_folder(path)):
         create_persisted(path, [Path(f) for f in files])
     store = EmbeddedStore(path, timeout=settings.query_timeout, result_limit=settings.result_limit,
-                          read_only=settings.read_only and path is not None)
+                          read_only=settings.read_only and path is not None,
+                          limits=TextLimits.of(settings),
+                          query_processes=(settings.query_processes
+                                           if settings.store == "oxigraph" else 0))
     if store.read_only:
         if store.is_empty():
             raise GovgraphError(f"the store at {path} is empty; load it first (serve it once "

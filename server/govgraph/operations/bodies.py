@@ -63,6 +63,10 @@ def establish_body(compilation: Compilation, operation: dict[str, Any]) -> None:
         compilation.add(body, GG.partOfPartnership, partnership)
     if operation.get("takesDecisions") is not None:
         compilation.add(body, GG.takesDecisions, Literal(bool(operation["takesDecisions"])))
+    for name in operation.get("altLabels") or ():
+        compilation.add(body, SKOS.altLabel, Literal(" ".join(name.split()), lang="en"))
+    for kind in operation.get("alsoKinds") or ():
+        compilation.add(body, RDF.type, body_class(compilation, "alsoKinds", kind))
     if operation.get("key"):
         compilation.keys[operation["key"]] = body
     compilation.event("established", start, body, role="resulting",

@@ -97,6 +97,8 @@ class Compilation:
     keys: dict[str, URIRef] = field(default_factory=dict)
     defined_at: dict[str, int] = field(default_factory=dict)
     new_people: dict[str, URIRef] = field(default_factory=dict)
+    new_posts: dict[str, URIRef] = field(default_factory=dict)
+    new_organisations: dict[str, URIRef] = field(default_factory=dict)
     events: dict[str, URIRef] = field(default_factory=dict)
     consequences: list[Consequence] = field(default_factory=list)
     moved: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -183,6 +185,10 @@ class Compilation:
         if proposal.get("created"):
             self.add(source, DCT.date, Literal(str(proposal["created"])[:10],
                                                datatype=XSD.date))
+        imported = proposal.get("import")
+        if imported:  # the file an importer read (a workbook): the source of the source
+            self.add(source, GG.sourceFile, Literal(imported["file"]))
+            self.add(source, DCT.type, Literal(f"{imported['kind']} import"))
         if proposal.get("author"):  # the account's name (the history describes the agent)
             self.add(source, DCT.creator, Literal(str(proposal["author"])))
 
@@ -241,12 +247,67 @@ class Compilation:
                             "person is written {\"name\": \"First Last\"}")
         return iri
 
-    def post(self, field_name: str, value: str) -> URIRef:
+    def post(self, field_name: str, value: Any) -> URIRef:
+        """A post: an IRI of one in the graph, or {"label": …, "holder": person} (a new post,
+        one per label, its holder if named)."""
+        if isinstance(value, dict):
+            return self.new_post(field_name, value)
         iri = self._reference(field_name, value)
         if (iri, RDF.type, ORG.Post) not in self.graph:
             what = self._what(set(self.graph.objects(iri, RDF.type)))
             raise self.fail(field_name, f"<{iri}> is not a post in the graph{what}")
         return iri
+
+    def new_post(self, field_name: str, value: dict[str, Any]) -> URIRef:
+        label = " ".join(str(value["label"]).split())
+        iri = self.new_posts.get(label.lower())
+        if iri is None:
+            iri = self.mint(f"post/{slug(label)}")
+            self.add(iri, RDF.type, ORG.Post)
+            self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))
+            self.derive(iri)
+            self.new_posts[label.lower()] = iri
+        if value.get("holder") is not None:
+            holder = self.person(f"{field_name}.holder", value["holder"])
+            self.add(holder, ORG.holds, iri)
+            if value.get("holderAttested") is not None:  # when the holder is known to hold it
+                holding = URIRef(f"{self.base_iri}post-holding/{local_name(holder)}--"
+                                 f"{local_name(iri)}")
+                self.add(holding, RDF.type, GG.PostHolding)
+                self.add(holding, GG.holder, holder)
+                self.add(holding, GG.post, iri)
+                self.add(holding, GG.attestedOn, self.date(f"{field_name}.holderAttested",
+                                                           value["holderAttested"]))
+                self.derive(holding)
+        return iri
+
+    def organisation(self, field_name: str, value: Any) -> URIRef:
+        """A member organisation (org:FormalOrganization) in the graph, or {"label": …} (a new
+        one, one per label)."""
+        if isinstance(value, dict):
+            label = " ".join(str(value["label"]).split())
+            iri = self.new_organisations.get(label.lower())
+            if iri is None:
+                iri = self.mint(f"org/{slug(label)}")
+                self.add(iri, RDF.type, ORG.FormalOrganization)
+                self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))
+                self.derive(iri)
+                self.new_organisations[label.lower()] = iri
+            return iri
+        iri = self._reference(field_name, value)
+        if (iri, RDF.type, ORG.FormalOrganization) not in self.graph:
+            what = self._what(set(self.graph.objects(iri, RDF.type)))
+            raise self.fail(field_name, f"<{iri}> is not a member organisation in the "
+                            f"graph{what}")
+        return iri
+
+    def member(self, operation: dict[str, Any]) -> tuple[URIRef, str]:
+        """Who holds a membership: the person, post or organisation the operation names."""
+        if operation.get("person") is not None:
+            return self.person("person", operation["person"]), "person"
+        if operation.get("post") is not None:
+            return self.post("post", operation["post"]), "post"
+        return self.organisation("organisation", operation["organisation"]), "organisation"
 
     def _what(self, types: set[Node]) -> str:
         if not types:

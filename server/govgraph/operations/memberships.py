@@ -31,10 +31,7 @@ def appoint(compilation: Compilation, operation: dict[str, Any]) -> None:
     body = compilation.body("body")
     role = role_concept(compilation, operation["role"])
     start = compilation.date("from")
-    if operation.get("person") is not None:
-        member = compilation.person("person", operation["person"])
-    else:
-        member = compilation.post("post", operation["post"])
+    member, _ = compilation.member(operation)
     path = f"membership/{compilation.slug_of(body)}--{compilation.slug_of(member)}"
     if compilation.exists(URIRef(compilation.base_iri + path)):
         path += f"--{start}"
@@ -73,10 +70,7 @@ def end_membership(compilation: Compilation, operation: dict[str, Any]) -> None:
         found = [membership]
     else:
         body = compilation.body("body")
-        if operation.get("person") is not None:
-            member, field_name = compilation.person("person", operation["person"]), "person"
-        else:
-            member, field_name = compilation.post("post", operation["post"]), "post"
+        member, field_name = compilation.member(operation)
         found = sorted(m for m in graph.subjects(ORG.member, member)
                        if (m, ORG.organization, body) in graph
                        and (m, RDF.type, GG.ProposedMembership) not in graph

@@ -17,11 +17,13 @@ from typing import Any
 from govgraph.errors import ChangeError
 
 MAX_OPERATIONS = 500
+MAX_IMPORT_OPERATIONS = 100_000  # an importer's draft (a whole structure, e.g. a spreadsheet)
 MAX_ITEMS = 2000  # attendance entries, minutes, decisions or actions in one operation
 
 ATTENDANCE_STATUSES = ("present", "chair", "officer", "observer", "also-present", "apologies",
                        "substitute")
 MEETING_STATUSES = ("held", "scheduled", "cancelled")
+MEMBERS = ("person", "post", "organisation")  # who holds a membership: exactly one
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 
 
@@ -67,14 +69,16 @@ FIELD_TYPES: dict[str, str] = {
     "start": "time", "end": "time",
     "takesDecisions": "boolean",
     "body": "ref", "reportsTo": "ref", "partnership": "ref", "by": "ref", "membership": "ref",
-    "post": "ref", "representing": "text-or-ref",
+    "post": "post", "organisation": "organisation", "representing": "text-or-ref",
+    "altLabels": "texts", "alsoKinds": "texts",
     "bodies": "refs", "person": "person", "chair": "person", "into": "into",
     "status": "status", "attendance": "attendance", "minutes": "minutes", "source": "source",
 }
 
 OPERATIONS: dict[str, Operation] = {op.name: op for op in (
     Operation("establish-body", ("label", "kind", "from"),
-              ("key", "reportsTo", "partnership", "takesDecisions", "description"),
+              ("key", "reportsTo", "partnership", "takesDecisions", "description", "altLabels",
+               "alsoKinds"),
               "a new body in force from `from`, with its reporting line"),
     Operation("rename-body", ("body", "label", "from"), (),
               "a new preferred name from that date; the old one kept as an alternative name"),
@@ -88,9 +92,11 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in (
               "a new reporting line from that date; the line in force ends"),
     Operation("end-reporting-line", ("body", "on"), ("reportsTo",),
               "the line in force (or the one to `reportsTo`) ends"),
-    Operation("appoint", ("body", "role", "from"), ("person", "post", "representing"),
+    Operation("appoint", ("body", "role", "from"), ("person", "post", "organisation",
+                                                   "representing"),
               "a membership of a person or post in a role"),
-    Operation("end-membership", ("on",), ("membership", "body", "person", "post"),
+    Operation("end-membership", ("on",), ("membership", "body", "person", "post",
+                                           "organisation"),
               "the membership in force ends"),
     Operation("record-meeting", ("body", "date"),
               ("key", "title", "place", "start", "end", "chair", "status", "attendance",
@@ -108,15 +114,17 @@ SOURCE_FIELDS = ("title", "file", "date", "type")
 # --- Reading -----------------------------------------------------------------------------------
 
 
-def read_operations(data: Any) -> list[dict[str, Any]]:
-    """The operations of a proposal, checked for form (not yet against the graph)."""
+def read_operations(data: Any, imported: bool = False) -> list[dict[str, Any]]:
+    """The operations of a proposal, checked for form (not yet against the graph); an
+    importer's draft may have more of them."""
     if not isinstance(data, list):
         raise OperationError(None, None, "operations", "expected a list of operations")
     if not data:
         raise OperationError(None, None, "operations", "the list of operations is empty")
-    if len(data) > MAX_OPERATIONS:
+    limit = MAX_IMPORT_OPERATIONS if imported else MAX_OPERATIONS
+    if len(data) > limit:
         raise OperationError(None, None, "operations", f"{len(data):,} operations; the limit "
-                             f"is {MAX_OPERATIONS} (split the proposal)")
+                             f"is {limit} (split the proposal)")
     return [_read_operation(index, item) for index, item in enumerate(data)]
 
 
@@ -141,13 +149,14 @@ def _read_operation(index: int, item: Any) -> dict[str, Any]:
     for field_name in spec.fields:
         if item.get(field_name) is not None:
             _check_value(fail, field_name, FIELD_TYPES[field_name], item[field_name])
-    if name == "appoint" and (item.get("person") is None) == (item.get("post") is None):
-        raise fail("person", "give exactly one of person or post")
+    if name == "appoint" and sum(item.get(k) is not None for k in MEMBERS) != 1:
+        raise fail("person", "give exactly one of person, post or organisation")
     if name == "end-membership" and item.get("membership") is None:
         if item.get("body") is None:
             raise fail("membership", "give the membership, or the body and the person or post")
-        if (item.get("person") is None) == (item.get("post") is None):
-            raise fail("person", "give exactly one of person or post, with the body")
+        if sum(item.get(k) is not None for k in MEMBERS) != 1:
+            raise fail("person", "give exactly one of person, post or organisation, with the "
+                       "body")
     if name == "record-meeting" and item.get("status") not in (None, *MEETING_STATUSES):
         raise fail("status", f"{item['status']!r} is not one of {', '.join(MEETING_STATUSES)}")
     return dict(item)
@@ -194,6 +203,32 @@ def _check_value(fail: Any, name: str, kind: str, value: Any) -> None:
             _check_ref(fail, f"{name}[{position}]", ref)
     elif kind == "person":
         _check_person(fail, name, value)
+    elif kind == "texts":
+        if not isinstance(value, list) or not value or not all(
+                isinstance(v, str) and v.strip() for v in value):
+            raise fail(name, "expected a non-empty list of texts")
+    elif kind == "organisation":
+        if isinstance(value, dict):
+            if set(value) != {"label"} or not isinstance(value["label"], str) \
+                    or not value["label"].strip():
+                raise fail(name, "a new organisation is written {\"label\": …}")
+        else:
+            _check_ref(fail, name, value)
+    elif kind == "post":
+        if isinstance(value, dict):
+            if set(value) - {"label", "holder", "holderAttested"} \
+                    or not isinstance(value.get("label"), str) or not value["label"].strip():
+                raise fail(name, "a new post is written {\"label\": …, \"holder\": person, "
+                           "\"holderAttested\": YYYY-MM-DD}")
+            if value.get("holder") is not None:
+                _check_person(fail, f"{name}.holder", value["holder"])
+            attested = value.get("holderAttested")
+            if attested is not None and (value.get("holder") is None
+                                         or parse_date(attested) is None):
+                raise fail(f"{name}.holderAttested", "the date a holder is known to hold the "
+                           "post, YYYY-MM-DD, with the holder")
+        else:
+            _check_ref(fail, name, value)
     elif kind == "into":
         if isinstance(value, dict):
             extra = sorted(set(value) - {"label", "kind", "reportsTo", "key"})

@@ -41,6 +41,11 @@ _FIELDS: dict[str, dict[str, Any]] = {
     "ref": _REF,
     "refs": {"type": "array", "minItems": 1, "items": _REF},
     "person": _PERSON,
+    "texts": {"type": "array", "minItems": 1, "items": _TEXT},
+    "post": {"oneOf": [_REF, _object({"label": _TEXT, "holder": _PERSON,
+                                      "holderAttested": {"type": "string", "format": "date"}},
+                                     ("label",))]},
+    "organisation": {"oneOf": [_REF, _object({"label": _TEXT}, ("label",))]},
     "into": {"oneOf": [_REF, _object({"label": _TEXT, "kind": _TEXT, "reportsTo": _REF,
                                       "key": _TEXT}, ("label", "kind"))]},
     "status": {"type": "string", "enum": list(MEETING_STATUSES)},
@@ -73,6 +78,7 @@ def operation_schemas() -> dict[str, Any]:
     schemas["Operations"] = _object({
         "description": {"type": "string"},
         "operations": {"type": "array", "minItems": 1, "items": {"$ref": f"{REF}Operation"}},
+        "import": _object({"kind": _TEXT, "file": _TEXT}, ("kind", "file")),
     }, ("operations",))
     schemas["Attendance"] = _object({
         "person": _PERSON,
@@ -125,7 +131,10 @@ def change_paths() -> dict[str, Any]:
             "summary": "Check a proposed change against the current graph (nothing is stored)",
             "requestBody": body,
             "responses": {"200": {"description": "the check", "content": report},
-                          "400": error}}},
+                          "400": error,
+                          "413": {"description": "the proposal is over a size limit"},
+                          "422": {"description": "a WHERE part over the row limit"},
+                          "503": {"description": "a WHERE part over the time limit"}}}},
         "/api/changes": {"post": {
             "operationId": "propose_change", "tags": ["Changes"],
             "summary": "Store a proposed change (drafter role; bearer token)",

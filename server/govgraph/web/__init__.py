@@ -28,6 +28,7 @@ from govgraph.errors import (
 )
 from govgraph.queries import QueryLibrary
 from govgraph.store import Store, open_store
+from govgraph.textlimits import TextLimits
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -53,7 +54,18 @@ class Govgraph:
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
     """The govgraph web app; opens the configured store (loading the bundled data) if none given."""
-    from govgraph.web import accounts, api, builder, changes, pages, paper, proposal_pages, sparql
+    from govgraph.web import (
+        accounts,
+        api,
+        builder,
+        changes,
+        guard,
+        pages,
+        paper,
+        proposal_pages,
+        sparql,
+        spreadsheets,
+    )
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -63,7 +75,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         store=store if store is not None else open_store(settings),
         library=QueryLibrary(settings.queries_dir or settings.project_root / "queries"),
     )
-    for module in (sparql, api, changes, pages, proposal_pages, builder, paper):
+    store_limits = app.extensions["govgraph"].store
+    if hasattr(store_limits, "limits"):  # a store made elsewhere keeps these settings' limits
+        store_limits.limits = TextLimits.of(settings)
+    for module in (sparql, api, changes, pages, proposal_pages, builder, paper, spreadsheets):
         app.register_blueprint(module.blueprint)
     from govgraph.web.imports import blueprint as imports_blueprint
     from govgraph.web.meetings import blueprint as meetings_blueprint
@@ -72,6 +87,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(meetings_blueprint)
     accounts.init_app(app)
     app.after_request(_add_cors_headers)
+    guard.install(app, settings)
     app.register_error_handler(GovgraphError, _json_error)
     for status in (404, 405):
         app.register_error_handler(status, _http_error)
@@ -140,7 +156,10 @@ def _json_error(error: GovgraphError) -> tuple[Response, int]:
 def _http_error(error: Exception) -> tuple[Response, int]:
     code = getattr(error, "code", 500)
     description = getattr(error, "description", "")
-    return jsonify({"error": f"{getattr(error, 'name', 'Error')}: {description}"}), code
+    response = jsonify({"error": f"{getattr(error, 'name', 'Error')}: {description}"})
+    if getattr(error, "valid_methods", None):  # a 405 says which methods are allowed
+        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    return response, code
 
 
 def _unexpected_error(error: Exception) -> tuple[Response, int]:

@@ -76,8 +76,12 @@ def _json_body() -> dict[str, Any]:
 
 @blueprint.post("/validate")
 def validate_change() -> Response:
-    """Check a proposed change against the current graph; nothing is stored."""
-    report = _workflow().check(_change_request())
+    """Check a proposed change against the current graph; nothing is stored. An importer's
+    draft (a whole structure, under the larger import limits) needs the drafter role."""
+    change = _change_request()
+    if change.imported is not None:
+        _principal("drafter")
+    report = _workflow().check(change)
     return jsonify(report.to_json())
 
 

@@ -129,6 +129,12 @@ def _helpers() -> dict[str, Any]:
     }
 
 
+@blueprint.app_context_processor
+def _site() -> dict[str, Any]:
+    """Every page's partnership name and wording (govgraph.toml), whichever blueprint renders."""
+    return {"site": govgraph().settings}
+
+
 blueprint.register_error_handler(GovgraphError, page_error)
 
 
@@ -382,7 +388,8 @@ def sparql_editor():
     status = 200
     if text.strip():
         try:
-            result = _store().query(text, None, govgraph().settings.query_timeout)
+            result = _store().query(text, None, govgraph().settings.query_timeout,
+                                    isolated=True)
         except GovgraphError as exc:
             error, status = exc.message, error_status(exc)
     graph_text = ""

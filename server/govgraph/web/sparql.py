@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -84,6 +85,7 @@ def endpoint() -> Response:
         timeout=context.settings.query_timeout,
         default_graph_uris=default_graphs,
         named_graph_uris=named_graphs,
+        isolated=True,
     )
     fmt = _requested_format(result.kind)
     return Response(fmt.write(result), mimetype=fmt.media_type, headers=_vary())
@@ -97,6 +99,7 @@ def _single(values: list[str], name: str) -> str | None:
 
 def _operation() -> tuple[str | None, str | None]:
     """The query and update texts of the request, by the protocol's three ways of sending."""
+    _require_utf8(request.query_string, "the query string")
     if request.method == "GET":
         if request.args.getlist("update"):
             raise ProtocolError(400, "updates must be sent with POST")
@@ -104,6 +107,7 @@ def _operation() -> tuple[str | None, str | None]:
     media_type = (request.mimetype or "").lower()
     url_query = request.args.getlist("query")
     if media_type == FORM:
+        _require_utf8(request.get_data(cache=True), "the form body")
         query = _single(request.form.getlist("query") + url_query, "query")
         return query, _single(request.form.getlist("update"), "update")
     if media_type == SPARQL_QUERY:
@@ -126,6 +130,14 @@ def _body_text() -> str:
         )
     except (UnicodeDecodeError, LookupError):
         raise ProtocolError(400, "the request body is not valid UTF-8 text") from None
+
+
+def _require_utf8(encoded: bytes, what: str) -> None:
+    """Refuse percent-encoded text that is not UTF-8 (Werkzeug would quietly replace it)."""
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, f"{what} is not valid UTF-8 once percent-decoded") from None
 
 
 def _dataset() -> tuple[list[str], list[str]]:

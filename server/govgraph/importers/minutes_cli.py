@@ -1,8 +1,5 @@
-"""`govgraph import …`: read documents into draft proposals (nothing is applied).
-
-`add_parser(commands)` adds the `import` command group to the `govgraph` parser; each
-importer adds its own subcommand here.
-"""
+"""`govgraph import minutes`: the minutes of a meeting read into a draft proposal (nothing is
+applied)."""
 
 from __future__ import annotations
 
@@ -14,11 +11,9 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(kinds: Any) -> None:
     """Add `govgraph import minutes FILE [--body IRI] [--format json|yaml]`."""
-    group = commands.add_parser("import", help="read documents into draft proposals")
-    importers = group.add_subparsers(title="import commands", metavar="COMMAND")
-    minutes = importers.add_parser(
+    minutes = kinds.add_parser(
         "minutes",
         help="read the minutes of a meeting into a draft record-meeting proposal",
         description=(

@@ -1,0 +1,99 @@
+"""`govgraph import spreadsheet FILE...` and `govgraph export spreadsheet FILE.xlsx`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from govgraph.config import Settings
+from govgraph.errors import InputError
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+def _root_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path, default=None, metavar="DIR",
+                        help="the project folder (default: GOVGRAPH_ROOT, else this checkout)")
+
+
+def add_parser(kinds: argparse._SubParsersAction) -> None:
+    parser = kinds.add_parser(
+        "spreadsheet",
+        help="a draft proposal from a structure kept in a spreadsheet",
+        description=(
+            "Read a workbook (.xlsx, sheets 'bodies' and 'memberships') or bodies.csv and "
+            "memberships.csv and print a draft proposal of structure operations, with every "
+            "row left out named by sheet, row and column (on stderr). Nothing is applied. "
+            "Exit 0 a draft was made, 2 nothing usable remains or a file cannot be read."
+        ),
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    parser.add_argument("--format", choices=("json", "yaml"), default="json")
+    parser.add_argument("--with-problems", action="store_true",
+                        help="print the problems, ignored columns and row map in the draft too")
+    _root_option(parser)
+    parser.set_defaults(run=run_import)
+
+
+def add_export_parser(kinds: argparse._SubParsersAction) -> None:
+    parser = kinds.add_parser(
+        "spreadsheet",
+        help="the structure as a workbook (the layout `import spreadsheet` reads)",
+        description=(
+            "Write the bodies, reporting lines and memberships to an .xlsx workbook: those in "
+            "force on --date, or all of them with their dates."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE.xlsx", type=Path)
+    parser.add_argument("--date", default=None, metavar="YYYY-MM-DD")
+    parser.add_argument("--body", default=None, metavar="IRI",
+                        help="only this body and the bodies reporting into it")
+    _root_option(parser)
+    parser.set_defaults(run=run_export)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from govgraph.importers.spreadsheet import import_spreadsheet, read_files
+    from govgraph.proposals import current_store
+
+    settings = Settings.from_env(project_root=args.root)
+    draft = import_spreadsheet(read_files(args.files), current_store(settings))
+    for problem in draft.problems:
+        print(f"govgraph: {problem}", file=sys.stderr)
+    if not draft.usable:
+        print("govgraph: nothing usable remains in the spreadsheet", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    data = draft.to_json() if args.with_problems else draft.proposal()
+    if args.format == "yaml":
+        import yaml
+
+        print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), end="")
+    else:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from govgraph.exporters.spreadsheet import export_spreadsheet
+    from govgraph.proposals import current_store, write_atomically
+
+    settings = Settings.from_env(project_root=args.root)
+    day = None
+    if args.date:
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            raise InputError(f"--date: '{args.date}' is not a date written YYYY-MM-DD") from None
+    if args.file.suffix.lower() != ".xlsx":
+        raise InputError(f"{args.file}: the workbook's name must end in .xlsx")
+    data = export_spreadsheet(current_store(settings), settings.name or "govgraph", day,
+                              args.body)
+    try:
+        write_atomically(args.file.resolve(), data)
+    except OSError as exc:
+        raise InputError(f"{args.file}: cannot write it ({exc.strerror})") from exc
+    print(f"govgraph: wrote {args.file}", file=sys.stderr)
+    return EXIT_OK
