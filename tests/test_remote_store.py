@@ -448,3 +448,19 @@ def test_only_data_updates_reach_govgraphs_graph(update):
     """A remote store may hold other data: an update that could touch it is refused."""
     with pytest.raises(QueryError):
         in_graph(update, "https://w3id.org/govgraph/id/graph")
+
+
+def test_data_updates_are_written_into_govgraphs_graph():
+    graph = "https://w3id.org/govgraph/id/graph"
+    written = in_graph(f"INSERT DATA {{ _:b1 <urn:p> \"_:b2\" }} ;\n{_marker()}", graph)
+    store = EmbeddedStore()
+    store.update(written)
+    rows = store.query(f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s <urn:p> ?o }} }}").rows
+    assert [(str(r["s"]), str(r["o"])) for r in rows] == [
+        ("https://w3id.org/govgraph/.well-known/genid/b1", "_:b2")]  # the literal untouched
+    assert store.query("ASK { GRAPH <urn:govgraph:meta> { ?s <urn:marker> 7 } }").boolean
+
+
+def _marker() -> str:
+    return ("DELETE WHERE { GRAPH <urn:govgraph:meta> { <urn:govgraph:meta> <urn:marker> ?n } } ;"
+            "\nINSERT DATA { GRAPH <urn:govgraph:meta> { <urn:govgraph:meta> <urn:marker> 7 } }")

@@ -1074,21 +1074,26 @@ class SparqlStore:
 
 def in_graph(sparql_update: str, graph: str) -> str:
     """`INSERT DATA` / `DELETE DATA` written into `graph` (`{ … }` becomes
-    `{ GRAPH <graph> { … } }`), blank nodes as skolem IRIs; any other update is refused, as
-    it could touch data outside govgraph's graph."""
+    `{ GRAPH <graph> { … } }`), blank nodes as skolem IRIs. govgraph's own bookkeeping in its
+    meta graph (`{ GRAPH <urn:govgraph:meta> { … } }`) passes as written; any other update is
+    refused, as it could touch data outside govgraph's graph."""
     groups, words = _top_level_groups(sparql_update)
-    if any(word in ("WHERE", "WITH", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
+    if any(word in ("WITH", "USING", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
            for word in words):
         raise QueryError("an update sent to a remote store may only be INSERT DATA or "
                          "DELETE DATA (it is written into govgraph's graph)")
     out = []
     at = 0
     for open_at, close_at, keyword in groups:
+        inner = sparql_update[open_at + 1:close_at]
+        if re.match(rf"\s*GRAPH\s*<{re.escape(META_GRAPH)}>\s*\{{", inner):
+            continue  # govgraph's version or change-set marker
         if keyword != "DATA":
-            raise QueryError("an update may only be INSERT DATA or DELETE DATA")
-        inner = _skolemised_text(sparql_update[open_at + 1:close_at])
+            raise QueryError("an update sent to a remote store may only be INSERT DATA or "
+                             "DELETE DATA (it is written into govgraph's graph)")
         if re.match(r"\s*GRAPH\b", inner, re.IGNORECASE):
             raise QueryError("the update names a graph; govgraph writes only its own")
+        inner = _skolemised_text(inner)
         out.append(f"{sparql_update[at:open_at]}{{ GRAPH <{graph}> {{{inner}}} }}")
         at = close_at + 1
     return "".join(out) + sparql_update[at:]
