@@ -39,7 +39,7 @@ from fixtures.stores import (
 )
 from govgraph.changes import ChangeRequest
 from govgraph.config import Settings
-from govgraph.errors import QueryError, StoreError
+from govgraph.errors import QueryError, StoreConflict, StoreError
 from govgraph.queries import QueryLibrary, run_saved_query
 from govgraph.store import EmbeddedStore, QueryResult, SparqlStore, in_graph, open_store
 from govgraph.web import create_app
@@ -464,3 +464,33 @@ def test_data_updates_are_written_into_govgraphs_graph():
 def _marker() -> str:
     return ("DELETE WHERE { GRAPH <urn:govgraph:meta> { <urn:govgraph:meta> <urn:marker> ?n } } ;"
             "\nINSERT DATA { GRAPH <urn:govgraph:meta> { <urn:govgraph:meta> <urn:marker> 7 } }")
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_a_write_is_confirmed_and_a_concurrent_writer_is_refused(kind, tmp_path: Path):
+    """Two servers on one store: each write swaps the graph version kept in the store; a
+    write from a server that has not seen the other's change is refused (409) and writes
+    nothing, and the store keeps the other's change."""
+    server = start_oxigraph(tmp_path / "ox") if kind == "oxigraph" else start_virtuoso(
+        tmp_path / "virtuoso")
+    try:
+        settings = server.settings(data_files=[], ontology_files=[ROOT / "ontology" / "vocab.ttl"])
+        first = open_store(settings)
+        second = open_store(settings)
+        assert isinstance(first, SparqlStore) and isinstance(second, SparqlStore)
+        before = first.version()
+        second.version()
+        first.update("INSERT DATA { <urn:a> <urn:p> _:first }")
+        assert first.version() != before
+        with pytest.raises(StoreConflict, match="another writer"):
+            second.update("INSERT DATA { <urn:b> <urn:p> <urn:second> }")
+        check = SparqlStore(server.query_endpoint, graph=settings.store_graph)
+        assert check.query("ASK { <urn:a> <urn:p> ?o }").boolean is True
+        assert check.query("ASK { <urn:b> ?p ?o }").boolean is False
+        second.version()  # it looks again, then its write lands
+        second.update("DELETE DATA { <urn:a> <urn:p> _:first } ;\n"
+                      "INSERT DATA { <urn:b> <urn:p> <urn:second> }")
+        assert check.query("ASK { <urn:b> <urn:p> <urn:second> }").boolean is True
+        assert check.query("ASK { <urn:a> ?p ?o }").boolean is False
+    finally:
+        stop(server.process)

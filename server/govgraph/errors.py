@@ -72,6 +72,10 @@ class StoreError(GovgraphError):
         super().__init__(message)
 
 
+class StoreConflict(GovgraphError):
+    """Another writer changed the remote store's graph since this server last saw it (409)."""
+
+
 class ReadOnly(GovgraphError):
     """A write asked of a read-only server or store (403)."""
 

@@ -80,6 +80,7 @@ from govgraph.errors import (
     QueryTimeout,
     ReadOnly,
     ResultTooLarge,
+    StoreConflict,
     StoreError,
     StoreTimeout,
 )
@@ -860,6 +861,7 @@ class SparqlStore:
         self.headers = dict(headers or {})
         self.credentials = credentials
         self.auth = DIGEST if auth == "digest" else BASIC
+        self._known_version: str | None = None  # the graph version this client last saw
 
     def __repr__(self) -> str:  # never the credentials
         return f"SparqlStore({self.query_endpoint!r}, graph={self.graph_iri!r})"
@@ -912,12 +914,43 @@ class SparqlStore:
             return QueryResult(kind="CONSTRUCT", graph=_deskolemised(graph))
         return _parse_json_result(raw, limit)
 
-    def update(self, sparql_update: str) -> None:
-        """Write `INSERT DATA` / `DELETE DATA` into govgraph's graph, with the version bump,
-        as one request."""
-        if self.graph_iri is not None:
-            sparql_update = in_graph(sparql_update, self.graph_iri)
-        self._send_update(f"{sparql_update}\n;\n{_bump_version_update(self._version_subject)}")
+    def update(self, sparql_update: str, *, expected_version: str | None = None) -> None:
+        """Write `INSERT DATA` / `DELETE DATA` into govgraph's graph, confirmed or not done.
+
+        One request: first the graph version is swapped from the one this client last saw (or
+        `expected_version`) to a new one, then every operation runs only where the store holds
+        the new version. Reading the version back then tells the three outcomes apart: the new
+        one (written and confirmed), the old one (the store did nothing: StoreError), another
+        (someone else wrote since: StoreConflict, 409, and nothing of this was written)."""
+        if self.graph_iri is None:  # the endpoint's default graph: no version to swap there
+            self._send_update(f"{sparql_update}\n;\n{_bump_version_update(META_GRAPH)}")
+            return
+        expected = expected_version or (self._known_version if self._known_version is not None
+                                        else self.version())
+        new = str(uuid.uuid4())
+        holds_new = (f"GRAPH <{META_GRAPH}> {{ <{self.graph_iri}> <{VERSION_PROPERTY}> "
+                     f'"{escape_string(new)}" }}')
+        self._send_update(f"{self._version_swap(expected, new)} ;\n"
+                          f"{in_graph(sparql_update, self.graph_iri, only_where=holds_new)}")
+        found = self.version()
+        if found == new:
+            return
+        if found == expected:
+            raise StoreError("the store answered the update but did not apply it (its graph "
+                             f"version is still {expected}); nothing was written",
+                             sparql_update)
+        raise StoreConflict(f"graph <{self.graph_iri}> was changed by another writer since "
+                            f"this server last saw it (version {expected}, now {found}); "
+                            "nothing was written: look again and retry")
+
+    def _version_swap(self, expected: str, new: str) -> str:
+        subject = f"<{self.graph_iri}> <{VERSION_PROPERTY}>"
+        insert = f'INSERT {{ GRAPH <{META_GRAPH}> {{ {subject} "{escape_string(new)}" }} }}'
+        if expected == "0":
+            return (f"{insert} WHERE {{ FILTER NOT EXISTS {{ GRAPH <{META_GRAPH}> "
+                    f"{{ {subject} ?any }} }} }}")
+        old = f'GRAPH <{META_GRAPH}> {{ {subject} "{escape_string(expected)}" }}'
+        return f"DELETE {{ {old} }} {insert} WHERE {{ {old} }}"
 
     @property
     def _version_subject(self) -> str:
@@ -997,6 +1030,7 @@ class SparqlStore:
                     self._send_update(f"INSERT DATA {{\n{batch}}}")
                 self._send_update(_bump_version_update(self._version_subject))
             held = self.count()
+            self.version()  # the version this client now knows
             if held != len(graph):
                 raise StoreError(f"after loading, the store holds {held} triples in graph "
                                  f"<{self.graph_iri}> where {len(graph)} were sent")
@@ -1069,14 +1103,17 @@ class SparqlStore:
             f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{self._version_subject}> "
             f"<{VERSION_PROPERTY}> ?v }} }}",
             named_graph_uris=[META_GRAPH] if self.graph_iri else ())
-        return str(result.rows[0]["v"]) if result.rows else "0"
+        self._known_version = str(result.rows[0]["v"]) if result.rows else "0"
+        return self._known_version
 
 
-def in_graph(sparql_update: str, graph: str) -> str:
+def in_graph(sparql_update: str, graph: str, *, only_where: str | None = None) -> str:
     """`INSERT DATA` / `DELETE DATA` written into `graph` (`{ … }` becomes
     `{ GRAPH <graph> { … } }`), blank nodes as skolem IRIs. govgraph's own bookkeeping in its
     meta graph (`{ GRAPH <urn:govgraph:meta> { … } }`) passes as written; any other update is
-    refused, as it could touch data outside govgraph's graph."""
+    refused, as it could touch data outside govgraph's graph. With `only_where` (a group
+    pattern), every operation becomes `INSERT/DELETE { … } WHERE { only_where }`: it does
+    nothing unless the store matches that pattern when it runs."""
     groups, words = _top_level_groups(sparql_update)
     if any(word in ("WITH", "USING", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
            for word in words):
@@ -1086,15 +1123,24 @@ def in_graph(sparql_update: str, graph: str) -> str:
     at = 0
     for open_at, close_at, keyword in groups:
         inner = sparql_update[open_at + 1:close_at]
+        before = sparql_update[at:open_at]
         if re.match(rf"\s*GRAPH\s*<{re.escape(META_GRAPH)}>\s*\{{", inner):
-            continue  # govgraph's version or change-set marker
-        if keyword != "DATA":
+            if keyword not in ("DATA", "WHERE"):
+                raise QueryError("an update may only be INSERT DATA, DELETE DATA or DELETE "
+                                 "WHERE on govgraph's meta graph")
+        elif keyword != "DATA":
             raise QueryError("an update sent to a remote store may only be INSERT DATA or "
                              "DELETE DATA (it is written into govgraph's graph)")
-        if re.match(r"\s*GRAPH\b", inner, re.IGNORECASE):
+        elif re.match(r"\s*GRAPH\b", inner, re.IGNORECASE):
             raise QueryError("the update names a graph; govgraph writes only its own")
-        inner = _skolemised_text(inner)
-        out.append(f"{sparql_update[at:open_at]}{{ GRAPH <{graph}> {{{inner}}} }}")
+        else:
+            inner = f" GRAPH <{graph}> {{{_skolemised_text(inner)}}} "
+        if only_where is None:
+            out.append(f"{before}{{{inner}}}")
+        else:  # INSERT DATA {T} → INSERT {T} WHERE {c}; DELETE WHERE {P} → DELETE {P} WHERE {P c}
+            condition = f"{inner} . {only_where}" if keyword == "WHERE" else only_where
+            head = re.sub(r"\b(DATA|WHERE)\s*$", "", before, flags=re.IGNORECASE)
+            out.append(f"{head}{{{inner}}} WHERE {{ {condition} }}")
         at = close_at + 1
     return "".join(out) + sparql_update[at:]
 

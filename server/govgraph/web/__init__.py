@@ -22,6 +22,7 @@ from govgraph.errors import (
     QueryTimeout,
     ReadOnly,
     ResultTooLarge,
+    StoreConflict,
     StoreError,
     StoreTimeout,
     UnknownQuery,
@@ -120,7 +121,7 @@ def error_status(error: GovgraphError) -> int:
         return error.status
     if isinstance(error, ReadOnly):
         return 403
-    if isinstance(error, Conflict):
+    if isinstance(error, Conflict | StoreConflict):
         return 409
     if isinstance(error, ChangeTooLarge):
         return 413
