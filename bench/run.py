@@ -822,8 +822,8 @@ def run_check(result: ScaleResult, store: Any, params: Mapping[str, str], settin
             f"{len(plain['results'])} results, same results: "
             f"{check['plain pyshacl same results']}")
     # the conforming proposal proposed and approved, as the HTTP API does it: the approval
-    # rechecks it, writes its change set and (the first time) the graph of record, a snapshot
-    # of the whole graph, updates the store and moves the checker on to the new version
+    # rechecks it, appends its change set to the log, updates the store and moves the checker
+    # on to the new version (bench/approvals.py compares it with the old whole-graph rewrite)
     workflow = Workflow.open(settings, store, checker=checker,
                              directory=options.workdir / result.label / "state")
     check["propose"], (made, _) = timed(
@@ -922,8 +922,8 @@ def report_scale(r: ScaleResult) -> str:
             text += (f"; full {ms(c[f'{variant}: full check'])}; same results: "
                      f"{'yes' if c[f'{variant}: same results'] else 'NO'}")
         check_rows.append([f"one-body change check, {variant} proposal", text])
-    check_rows.append(["propose the conforming proposal, then approve it (change set, "
-                       "snapshot of the graph, store updated)",
+    check_rows.append(["propose the conforming proposal, then approve it (change set "
+                       "appended to the log, store updated)",
                        f"{ms(c['propose'])}, then {ms(c['approve'])}; the next check "
                        f"{ms(c['check after approval'])}"])
     check_rows.append(["where a scoped check spends its time",

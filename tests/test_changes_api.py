@@ -6,17 +6,14 @@ roles are enforced on the wire too. Data: tests/fixtures/changes/structure.ttl.
 
 from __future__ import annotations
 
-import json
 import logging
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, NEW_GROUP, READER
+from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, NEW_GROUP, READER, call
 from govgraph.config import Settings
 from govgraph.web import create_app
 
@@ -226,18 +223,6 @@ def server(tmp_path: Path, monkeypatch, serve_app) -> Iterator[str]:
     app = make_app(tmp_path / "state")
     with serve_app(app) as url:
         yield url
-
-
-def call(url: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if data else "GET",
-                                     headers={"Content-Type": "application/json",
-                                              **(headers or {})})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def test_roles_are_enforced_by_a_real_server(server):

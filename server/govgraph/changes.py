@@ -11,8 +11,10 @@ Checking is scoped. `ShapeReach` (reach.py) reads every shape's patterns (proper
 triple patterns of its SPARQL constraints) and, for a change, finds the focus nodes whose
 results the changed triples can reach; only those are validated. Results elsewhere come from one
 full validation of the current graph, made once per graph version and cached. The checker works
-on its own copy of the graph, in an in-memory Oxigraph store (read through rdflib's API,
-validated there by the compiled shapes), with its blank nodes skolemised (terms.py) so that
+on its own copy of the graph, in an in-memory Oxigraph store — beside a persisted store, in an
+Oxigraph folder kept across restarts with its full validation (govgraph.record.working) — read
+through rdflib's API, validated there by the compiled shapes, with its blank nodes skolemised
+(terms.py) so that
 results and diffs can name them; they are turned back into blank nodes before anything is
 written to the store. Blank nodes a proposal itself writes (`[ … ]`, `_:x`) get permanent IRIs
 under `lt:genid/` instead, so that history can name them and a later change (or a revert) can
@@ -26,7 +28,8 @@ import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from pathlib import Path
@@ -74,6 +77,7 @@ from govgraph.terms import (
     is_skolem,
     is_vocabulary_term,
     minted,
+    skolemised_ntriples,
     skolemised_store,
     triple_text,
 )
@@ -581,6 +585,7 @@ class ParsedChange:
     operations: tuple[CompValue | DataOperation, ...] = ()
     add: Graph | None = None
     remove: Graph | None = None
+    structure: ChangeRequest | None = None  # structure operations: compiled against the graph
 
 
 def parse_request(request: ChangeRequest, *, base_iri: str = DEFAULT_BASE,
@@ -588,6 +593,8 @@ def parse_request(request: ChangeRequest, *, base_iri: str = DEFAULT_BASE,
                   limits: TextLimits | None = None) -> ParsedChange:
     """Parse a proposal (in time linear in its size; the triple limit counted while parsing).
     Raises ParseError (line named), ChangeError or ChangeTooLarge."""
+    if request.operations is not None:
+        return ParsedChange(structure=request)
     if request.update is not None:
         operations = parse_update(request.update, source, base_iri, max_triples=max_triples,
                                   limits=limits)
@@ -624,13 +631,14 @@ def evaluate(request: ChangeRequest | ParsedChange, graph: Graph, *,
     fresh: set[URIRef] = set()
     try:
         consequences: tuple[Any, ...] = ()
-        if request.operations is not None:
+        structure = parsed.structure
+        if structure is not None:
             from govgraph.operations import compile_operations
 
             consequences = tuple(compile_operations(
-                request.operations, recorder, base_iri=base_iri,
-                proposal={**(request.proposal or {"description": request.description}),
-                          "import": request.imported}))
+                structure.operations, recorder, base_iri=base_iri,
+                proposal={**(structure.proposal or {"description": structure.description}),
+                          "import": structure.imported}))
         elif parsed.add is None:
             for operation in parsed.operations:
                 _apply_operation(operation, recorder, fresh, base_iri, where or WhereLimits())
@@ -638,7 +646,7 @@ def evaluate(request: ChangeRequest | ParsedChange, graph: Graph, *,
             _apply_turtle(parsed, recorder, fresh, base_iri, source)
         diff = Diff(frozenset(recorder.added), frozenset(recorder.removed),
                     frozenset(fresh & {t for tr in recorder.added for t in tr}),
-                    recorder.already_present, consequences, request.operations is not None)
+                    recorder.already_present, consequences, structure is not None)
     finally:
         recorder.undo()
     return diff
@@ -904,7 +912,8 @@ class ChangeChecker:
     def __init__(self, store: Any, shapes: Graph, vocabulary: Iterable[Node] = (), *,
                  base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES,
                  max_import_triples: int = 0, reach: ShapeReach | None = None,
-                 limits: TextLimits | None = None, where: WhereLimits | None = None) -> None:
+                 limits: TextLimits | None = None, where: WhereLimits | None = None,
+                 working_folder: Path | None = None) -> None:
         self.store = store
         self.limits = limits or TextLimits()
         self.where = where or WhereLimits()
@@ -917,6 +926,8 @@ class ChangeChecker:
         self._lock = threading.RLock()
         self._working: _Working | None = None
         self._compiled = compiled_shapes(shapes)
+        #: Where the working copy is kept across restarts (beside a persisted store), if so.
+        self._kept = kept_copy(working_folder, shapes)
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Any) -> ChangeChecker:
@@ -925,7 +936,8 @@ class ChangeChecker:
                    max_triples=settings.max_change_triples,
                    max_import_triples=settings.max_import_triples, reach=reach,
                    limits=TextLimits.of(settings),
-                   where=WhereLimits(settings.query_timeout, settings.result_limit))
+                   where=WhereLimits(settings.query_timeout, settings.result_limit),
+                   working_folder=working_folder_for(settings))
 
     def parse(self, request: ChangeRequest, source: str = "the proposal") -> ParsedChange:
         """Parse a proposal with this checker's limits (no lock: the graph is not needed)."""
@@ -937,9 +949,18 @@ class ChangeChecker:
             version = self.store.version()
             if self._working is not None and self._working.version == version:
                 return self._working
+            reopened = self._kept.reopen(version) if self._kept and not self._working else None
+            if reopened is not None:
+                self._working = _Working(version, reopened[0], _baseline=reopened[1],
+                                         _view=reopened[2])
+                return self._working
             data = self.store.ntriples()  # a full copy, made ours
             if self.store.version() == version:
-                self._working = _Working(version, skolemised_store(data))
+                kept = self._kept.create(skolemised_ntriples(data)) if self._kept else None
+                if kept is None:
+                    self._kept = None  # kept in memory from now on
+                self._working = _Working(version, kept if kept is not None
+                                         else skolemised_store(data))
                 return self._working
         raise GovgraphError("the graph kept changing while it was being read; try again")
 
@@ -967,10 +988,26 @@ class ChangeChecker:
     def warm(self) -> None:
         """Read the graph, validate it in full and build its structure view now, so that the
         first check is fast."""
-        with self._lock:
+        with self._lock, self._changing():
             working = self._current()
             self._baseline(working)
             self._view(working)
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Around anything that changes the working copy, even for a moment: a copy kept on
+        disk is trusted across a restart only when nothing was left half-done."""
+        if self._kept is not None and self._working is None:
+            self._current()  # reopened (or made) before its marker goes
+        if self._kept is not None:
+            self._kept.changing()
+        try:
+            yield
+        finally:
+            working = self._working
+            if self._kept is not None and working is not None:
+                self._kept.settled(working.oxigraph, working.version, working._baseline,
+                                   working._view)
 
     def current_graph(self) -> Graph:
         """A copy of the current (skolemised) working graph (its triples in Oxigraph)."""
@@ -984,11 +1021,12 @@ class ChangeChecker:
         with self._lock:
             return set(self._current().graph.objects(node, RDF.type))
 
-    def advance(self, graph: Graph, report: CheckReport, version: str) -> None:
-        """Take `graph` (the current graph with `report`'s change made, now in the store at
-        `version`) as the working graph, with the report's results as its full validation,
-        so the next check need not read and validate everything again."""
-        with self._lock:
+    def advance(self, graph: Graph | None, report: CheckReport, version: str) -> None:
+        """Take the current graph with `report`'s change made (now in the store at `version`)
+        as the working graph, with the report's results as its full validation, so the next
+        check need not read and validate everything again. The working graph is moved on in
+        place when it is the one checked; else `graph` is taken (None: read afresh)."""
+        with self._lock, self._changing():
             results = [*report.introduced, *report.remaining]
             baseline = ValidationReport(
                 conforms=not any(r.severity == "Violation" for r in results),
@@ -1003,10 +1041,14 @@ class ChangeChecker:
                 store = old.oxigraph
                 if old._view is not None:
                     view = old._view.updated(old.graph, report.diff)
+            elif graph is None:
+                self._working = None
+                return
             else:
                 store = oxigraph_of(graph)
                 if store is None:
                     store = oxigraph_copy(graph)
+                self._kept = None  # an in-memory copy from now on
             self._working = _Working(version, store, _baseline=baseline, _view=view)
 
     def _limit(self, request: ChangeRequest) -> int:
@@ -1016,7 +1058,7 @@ class ChangeChecker:
     def diff(self, request: ChangeRequest, source: str = "the proposal") -> Diff:
         """What `request` would add and remove now (nothing is changed)."""
         parsed = self.parse(request, source)
-        with self._lock:
+        with self._lock, self._changing():
             diff = evaluate(parsed, self._current().graph, base_iri=self.base_iri,
                             max_triples=self._limit(request), source=source, where=self.where)
         refuse_protected(diff, self.vocabulary, self.base_iri)
@@ -1029,7 +1071,7 @@ class ChangeChecker:
         remaining, and its impact. `extra` may extend the diff (e.g. with the change event an
         approval records) before it is validated."""
         parsed = self.parse(request, source)
-        with self._lock:
+        with self._lock, self._changing():
             working = self._current()
             diff = evaluate(parsed, working.graph, base_iri=self.base_iri,
                             max_triples=self._limit(request), source=source, where=self.where)
@@ -1042,7 +1084,7 @@ class ChangeChecker:
 
     def check_diff(self, diff: Diff, *, others: Iterable[OtherProposal] = (),
                    scoped: bool = True) -> CheckReport:
-        with self._lock:
+        with self._lock, self._changing():
             return self._check_diff(self._current(), diff, others, scoped)
 
     def _check_diff(self, working: _Working, diff: Diff, others: Iterable[OtherProposal],
@@ -1124,6 +1166,28 @@ def _model(settings: Settings) -> tuple[Graph, frozenset[Node], ShapeReach]:
             vocabulary.update(s for s in shapes.subjects() if isinstance(s, URIRef))
             _MODELS[key] = (shapes, frozenset(vocabulary), ShapeReach(shapes))
         return _MODELS[key]
+
+
+def working_folder_for(settings: Settings) -> Path | None:
+    """Where the checker keeps its copy across restarts: beside a persisted store this
+    process writes (`<store>.checker/`); None (in memory) otherwise."""
+    if settings.store != "oxigraph" or settings.store_path is None or settings.read_only:
+        return None
+    return settings.store_path.with_name(settings.store_path.name + ".checker")
+
+
+def kept_copy(folder: Path | None, shapes: Graph) -> Any:
+    """The on-disk working copy at `folder` (keyed by the shapes), or None."""
+    if folder is None:
+        return None
+    import hashlib
+
+    from govgraph.record.working import WorkingFolder
+
+    lines = sorted(" ".join("_:b" if isinstance(t, BNode) else t.n3() for t in triple)
+                   for triple in shapes)  # blank nodes as one label: every value still counts
+    key = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return WorkingFolder(folder, key)
 
 
 def _stamp(path: Path) -> tuple[int, int]:

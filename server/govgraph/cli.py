@@ -21,6 +21,7 @@ from govgraph import __version__, accounts, exporters, importers, project
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
 from govgraph.namespaces import PREFIXES
+from govgraph.record import cli as record_cli
 
 if TYPE_CHECKING:
     from govgraph.shapes import ValidationReport
@@ -147,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE")
     check.add_argument("--format", choices=("human", "json"), default="human")
     check.set_defaults(run=run_change_check)
-    for module in (accounts, project, importers, exporters):
+    for module in (accounts, project, record_cli, importers, exporters):
         module.add_parser(commands)
     return parser
 

@@ -139,6 +139,7 @@ class Settings:
     max_change_triples: int = 5000
     max_import_triples: int = 500000  # a proposal made by an importer (a whole structure)
     prevalidate: bool = False  # serve: validate the graph in the background at start
+    snapshot_every: int = 0  # write a snapshot of the graph every N change sets (0: on demand)
     response_cache: int = 512  # saved-query answers kept per graph version (0: off)
     read_only: bool = False  # refuse every write (set for `serve --workers N` replicas)
     max_request_bytes: int = 4_000_000  # any request body (413 beyond)
@@ -248,6 +249,8 @@ class Settings:
         if env.get("GOVGRAPH_SERVICE_ALLOWLIST"):
             values["service_allowlist"] = frozenset(
                 env["GOVGRAPH_SERVICE_ALLOWLIST"].replace(",", " ").split())
+        if env.get("GOVGRAPH_SNAPSHOT_EVERY"):
+            values["snapshot_every"] = _number(env, "GOVGRAPH_SNAPSHOT_EVERY", int)
         if env.get("GOVGRAPH_PREVALIDATE"):
             values["prevalidate"] = _flag(env, "GOVGRAPH_PREVALIDATE")
         tokens: dict[str, str] = {}

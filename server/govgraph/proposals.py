@@ -1,29 +1,30 @@
 """The proposal workflow: a durable store of proposals, approvals with an audit trail, recovery.
 
 Everything lives in a state directory (settings.state_dir; default `var/` under the project
-root, which git ignores):
+root, which git ignores); docs/STATE.md describes its format:
 
     proposals/ID.json          one per proposal: status, author, request, check, events
-    changesets/NNNNNN.trig     one per applied change: its PROV record (default graph) and the
-                               triples it added, removed and recorded as the change event
-                               (named graphs …/added, …/removed, …/event)
-    graph.nt                   the graph of record after the last applied change (from the
-                               first approval on; its first line names that change set)
-    store.json                 which change set the store was last brought up to, and the
-                               store version it then had
-    journal.json               the write-ahead record of an approval in progress
+    changesets/NNNNNN.nq       the log: one per applied change, never rewritten: its PROV
+                               record (default graph) and the triples it added, removed and
+                               recorded as the change event (named graphs …/added, …/removed,
+                               …/event), as N-Quads (govgraph.record)
+    snapshots/NNNNNN.nt        the whole graph after change set NNNNNN, only when asked for
+                               (`govgraph snapshot`, or every GOVGRAPH_SNAPSHOT_EVERY changes)
+                               and, for an in-memory store, before the first change set
     lock                       held (fcntl) by whoever writes: approvals happen one at a time
 
-Every file is written to a temporary file, fsynced and renamed over the old one. An approval
-writes the journal, then the change set, then the new graph of record — the rename of graph.nt
-is the commit point — and only then updates the store and the proposal. Recovery (on opening,
-and before each approval) completes a committed journal entry or rolls an uncommitted one
-back, and reloads the store from graph.nt if the store is not known to match it. So a crash at
-any point leaves the old graph or the new one, and an in-memory store comes back with every
-approved change.
+The store is the current graph: it records the last change set it holds in the same update
+that applies it. An approval checks the change again, stages its change set and the approved
+proposal as fsynced temporary files, renames the change set into the log — the commit point —
+then applies it to the store and renames the proposal into place. Recovery (on opening, and
+before each approval) removes staged files, replays onto the store the change sets it lacks
+(onto the last snapshot when it holds none, as an in-memory store after a restart) and marks
+the last change set's proposal approved. So a crash at any point leaves the old graph or the
+new one. A write the state folder refuses (full, read-only) is a `StateFolderError` (507/503);
+on a read-only folder the workflow opens read-only and says why.
 
-Blank nodes: the graph of record is written with blank nodes skolemised (stable labels);
-they become blank nodes again in the store.
+Blank nodes: change sets name the store's blank nodes by skolem IRIs (stable labels); they
+become blank nodes again in the store.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -51,8 +52,16 @@ from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParameterError
 from govgraph.impact import OtherProposal
 from govgraph.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
-from govgraph.oxgraph import ntriples
-from govgraph.terms import deskolemise, diff_triple_lines
+from govgraph.record.log import (
+    ChangeLog,
+    StateFolderError,
+    install,
+    stage,
+    state_folder_error,
+    writing,
+)
+from govgraph.record.sync import applied_sequence, apply_change, load_snapshot
+from govgraph.terms import diff_triple_lines, is_skolem
 
 if TYPE_CHECKING:  # govgraph.changes (pyshacl, rdflib's SPARQL parser) is imported on first use
     from govgraph.changes import ChangeChecker, ChangeRequest, CheckReport, Diff
@@ -62,11 +71,10 @@ logger = logging.getLogger("govgraph.changes")
 PENDING, WITHDRAWN, REJECTED, APPROVED = "pending", "withdrawn", "rejected", "approved"
 STATUSES = (PENDING, WITHDRAWN, REJECTED, APPROVED)
 PROPOSAL_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
-SNAPSHOT_HEADER = "# govgraph graph of record after change set "
 
 #: Approval steps at which GOVGRAPH_APPROVAL_PAUSE_AT can stop the process (crash tests).
-APPROVAL_STEPS = ("locked", "journal-written", "changeset-written", "snapshot-staged",
-                  "committed", "store-updated", "proposal-updated")
+APPROVAL_STEPS = ("locked", "checked", "changeset-staged", "committed", "store-updated",
+                  "proposal-updated")
 
 
 # --- Errors -----------------------------------------------------------------------------------
@@ -93,36 +101,10 @@ class Conflict(GovgraphError):
 # --- Files --------------------------------------------------------------------------------------
 
 
-def write_atomically(path: Path, data: bytes, *, before_replace: str | None = None,
-                     pause: Any = None) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to a temporary file beside `path`, fsync it, rename it over `path`, and
     fsync the folder, so `path` holds either the old content or the new, whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    if before_replace and pause is not None:
-        pause(before_replace)
-    os.replace(temporary, path)
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return
-    _fsync_folder(path.parent)
+    install(stage(path, data), path)
 
 
 def _now() -> str:
@@ -207,17 +189,20 @@ class ChangeSet:
                 "approvedBy": self.approved_by, "date": self.date, "applied": self.applied,
                 "added": self.added, "removed": self.removed, "changeEvent": self.change_event}
 
+    def approval(self) -> dict[str, Any]:
+        """The approval as a proposal records it (see `_approved`)."""
+        return {"proposal": self.proposal, "sequence": self.sequence, "approver": self.approver,
+                "approvedBy": self.approved_by, "date": self.date, "at": self.applied,
+                "changeSet": self.iri, "changeEvent": self.change_event}
+
 
 class ProposalStore:
-    """The state directory: proposals, change sets, graph of record, journal, lock."""
+    """The state directory: proposals, the change log and its snapshots, the lock."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.proposals_dir = self.directory / "proposals"
-        self.changesets_dir = self.directory / "changesets"
-        self.snapshot_path = self.directory / "graph.nt"
-        self.store_state_path = self.directory / "store.json"
-        self.journal_path = self.directory / "journal.json"
+        self.log = ChangeLog(self.directory)
         self.lock_path = self.directory / "lock"
 
     @classmethod
@@ -242,9 +227,20 @@ class ProposalStore:
             raise UnknownProposal(f"no proposal '{proposal_id}'")
         return self.proposals_dir / f"{proposal_id}.json"
 
+    def _proposal_bytes(self, proposal: Proposal) -> bytes:
+        return json.dumps(proposal.to_json(), indent=1, ensure_ascii=False).encode("utf-8")
+
     def save(self, proposal: Proposal) -> None:
-        text = json.dumps(proposal.to_json(), indent=1, ensure_ascii=False)
-        write_atomically(self._proposal_path(proposal.id), text.encode("utf-8"))
+        write_atomically(self._proposal_path(proposal.id), self._proposal_bytes(proposal))
+
+    def stage(self, proposal: Proposal) -> Path:
+        """The proposal written beside its file, to be renamed into place (`install`)."""
+        return stage(self._proposal_path(proposal.id), self._proposal_bytes(proposal))
+
+    def install(self, staged: Path, proposal_id: str) -> Proposal:
+        """A staged proposal renamed into place; returns it as stored."""
+        install(staged, self._proposal_path(proposal_id))
+        return self.get(proposal_id)
 
     def get(self, proposal_id: str) -> Proposal:
         path = self._proposal_path(proposal_id)
@@ -264,62 +260,18 @@ class ProposalStore:
         return [OtherProposal(p.id, p.description, frozenset(p.nodes)) for p in self.all()
                 if p.status == PENDING and p.id != excluding]
 
-    # change sets and the graph of record
-
-    def changeset_path(self, sequence: int) -> Path:
-        return self.changesets_dir / f"{sequence:06d}.trig"
+    # the change log
 
     def sequences(self) -> list[int]:
-        if not self.changesets_dir.is_dir():
-            return []
-        return sorted(int(p.stem) for p in self.changesets_dir.glob("*.trig") if p.stem.isdigit())
+        return self.log.sequences()
 
     def snapshot_sequence(self) -> int:
-        """The change set the graph of record is after (0: there is none yet)."""
-        try:
-            with open(self.snapshot_path, encoding="utf-8") as handle:
-                first = handle.readline()
-        except FileNotFoundError:
-            return 0
-        return int(first[len(SNAPSHOT_HEADER):].strip()) if first.startswith(SNAPSHOT_HEADER) \
-            else 0
-
-    def snapshot_graph(self) -> Graph | None:
-        """The graph of record (skolemised), or None before the first approval."""
-        if not self.snapshot_path.exists():
-            return None
-        graph = Graph()
-        graph.parse(self.snapshot_path, format="nt")
-        return graph
-
-    def write_snapshot(self, graph: Graph, sequence: int, pause: Any = None) -> None:
-        body = ntriples(graph)
-        write_atomically(self.snapshot_path, f"{SNAPSHOT_HEADER}{sequence}\n".encode() + body,
-                         before_replace="snapshot-staged", pause=pause)
-
-    def store_state(self) -> dict[str, Any]:
-        try:
-            return json.loads(self.store_state_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-
-    def record_store_state(self, sequence: int, version: str) -> None:
-        data = json.dumps({"sequence": sequence, "version": version}).encode("utf-8")
-        write_atomically(self.store_state_path, data)
-
-    def journal(self) -> dict[str, Any] | None:
-        try:
-            return json.loads(self.journal_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
+        """The last change set in the log (0: none yet): the graph proposals are made on."""
+        return self.log.last()
 
     def history(self) -> Dataset:
         """Every change set: PROV records in the default graph, triples in named graphs."""
-        dataset = Dataset()
-        bind_prefixes(dataset)
-        for sequence in self.sequences():
-            dataset.parse(self.changeset_path(sequence), format="trig")
-        return dataset
+        return self.log.history()
 
 
 # --- The workflow -----------------------------------------------------------------------------
@@ -336,6 +288,8 @@ class Workflow:
         self.files = ProposalStore(directory or settings.state_dir)
         self._checker = checker
         self._checker_lock = threading.Lock()
+        #: Why this workflow cannot record changes (its state folder is read-only), if so.
+        self.read_only_reason: str | None = None
 
     @property
     def checker(self) -> ChangeChecker:
@@ -371,29 +325,34 @@ class Workflow:
         return [p for p in self.files.all() if status is None or p.status == status]
 
     def change_sets(self) -> list[ChangeSet]:
-        history = self.files.history()
+        """Every change set in the log, in order."""
+        return self._read_change_sets(self.files.sequences())
+
+    def _read_change_sets(self, sequences: list[int]) -> list[ChangeSet]:
         sets = []
-        for activity in history.default_context.subjects(RDF.type, PROV.Activity):
-            record = history.default_context
-            identifier = record.value(activity, DCT.identifier)
-            if identifier is None:
-                continue
-            agents = [a for a in record.objects(activity, PROV.wasAssociatedWith)
-                      if (a, RDF.type, PROV.Agent) in record]
-            event = next((g for g in record.objects(activity, PROV.generated)
-                          if not str(g).startswith(str(activity))), None)
-            sets.append(ChangeSet(
-                sequence=int(identifier), iri=str(activity),
-                proposal=str(record.value(record.value(activity, PROV.used), DCT.identifier)),
-                description=str(record.value(activity, DCT.description) or ""),
-                approver=str(record.value(agents[0], RDFS.label)) if agents else "",
-                approved_by=str(record.value(activity, PROV.wasInfluencedBy) or ""),
-                date=str(record.value(activity, DCT.date) or ""),
-                applied=str(record.value(activity, PROV.endedAtTime) or ""),
-                added=len(history.graph(URIRef(f"{activity}/added"))),
-                removed=len(history.graph(URIRef(f"{activity}/removed"))),
-                change_event=str(event) if event is not None else None,
-            ))
+        for sequence in sequences:
+            dataset = self.files.log.read(sequence)
+            record = dataset.default_context
+            for activity in record.subjects(RDF.type, PROV.Activity):
+                identifier = record.value(activity, DCT.identifier)
+                if identifier is None:
+                    continue
+                agents = [a for a in record.objects(activity, PROV.wasAssociatedWith)
+                          if (a, RDF.type, PROV.Agent) in record]
+                event = next((g for g in record.objects(activity, PROV.generated)
+                              if not str(g).startswith(str(activity))), None)
+                sets.append(ChangeSet(
+                    sequence=int(identifier), iri=str(activity),
+                    proposal=str(record.value(record.value(activity, PROV.used), DCT.identifier)),
+                    description=str(record.value(activity, DCT.description) or ""),
+                    approver=str(record.value(agents[0], RDFS.label)) if agents else "",
+                    approved_by=str(record.value(activity, PROV.wasInfluencedBy) or ""),
+                    date=str(record.value(activity, DCT.date) or ""),
+                    applied=str(record.value(activity, PROV.endedAtTime) or ""),
+                    added=len(dataset.graph(URIRef(f"{activity}/added"))),
+                    removed=len(dataset.graph(URIRef(f"{activity}/removed"))),
+                    change_event=str(event) if event is not None else None,
+                ))
         return sorted(sets, key=lambda s: s.sequence)
 
     # writing
@@ -402,6 +361,7 @@ class Workflow:
                 ) -> tuple[Proposal, CheckReport]:
         """Check `request` and store it as a pending proposal (even if it would not conform:
         the report says so, and approval will refuse it until it does)."""
+        self._refuse_if_read_only()
         created = datetime.now(UTC)
         proposal_id = f"{created:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
         request = request.for_proposal(proposal_id, author, created.isoformat(timespec="seconds"))
@@ -416,7 +376,7 @@ class Workflow:
             signature={"added": signature[0], "removed": signature[1]},
             events=[{"action": "proposed", "by": author, "at": _now()}], revert_of=revert_of,
         )
-        with self.files.locked():
+        with self._writing("storing the proposal"), self.files.locked():
             self.files.save(proposal)
         logger.info("proposal %s created by %s: %s (+%d/-%d triples, conforms=%s)", proposal.id,
                     author, request.description or "no description", len(report.diff.added),
@@ -430,7 +390,7 @@ class Workflow:
         return self._close(proposal_id, REJECTED, by, reason)
 
     def _close(self, proposal_id: str, status: str, by: str, reason: str) -> Proposal:
-        with self.files.locked():
+        with self._writing(f"recording that the proposal is {status}"), self.files.locked():
             proposal = self.files.get(proposal_id)
             if proposal.status != PENDING:
                 raise Conflict(f"proposal {proposal_id} is {proposal.status}; only a pending "
@@ -453,7 +413,7 @@ class Workflow:
         longer applies as checked, or if it would introduce violations.
         """
         approval_date = _parse_date(on)
-        with self.files.locked():
+        with self._writing("recording the approval"), self.files.locked():
             self._pause("locked")
             self._recover_locked()
             proposal = self.files.get(proposal_id)
@@ -471,29 +431,35 @@ class Workflow:
                        "approvedBy": approved_by, "date": approval_date, "at": _now(),
                        "changeSet": str(change_set),
                        "changeEvent": _first_event(event, diff)}
-            write_atomically(self.files.journal_path, json.dumps(journal).encode("utf-8"))
-            self._pause("journal-written")
+            self._pause("checked")
+            if sequence == 1:
+                self._keep_base_snapshot()
             record = self._change_set_record(
                 proposal, journal, diff, event, change_set,
                 self.checker.types_of(approving) if approving is not None else set())
-            write_atomically(self.files.changeset_path(sequence), _trig_bytes(record))
-            self._pause("changeset-written")
-            new_graph = self.checker.current_graph()
-            for triple in diff.removed:
-                new_graph.remove(triple)
-            for triple in diff.added:
-                new_graph.add(triple)
-            self.files.write_snapshot(new_graph, sequence, pause=self._pause)
+            staged = self.files.log.stage(sequence, record)
+            try:
+                staged_proposal = self.files.stage(_approved(proposal, journal))
+            except BaseException:
+                staged.unlink(missing_ok=True)
+                raise
+            self._pause("changeset-staged")
+            try:
+                self.files.log.commit(staged, sequence)
+            except BaseException:
+                staged.unlink(missing_ok=True)
+                staged_proposal.unlink(missing_ok=True)
+                raise
             self._pause("committed")
-            self._apply_to_store(diff, new_graph, sequence)
-            self.checker.advance(new_graph, report, self.store.version())
+            self._apply_committed(diff, sequence, staged_proposal)
+            self.checker.advance(None, report, self.store.version())
             self._pause("store-updated")
-            proposal = self._mark_approved(proposal, journal)
+            proposal = self.files.install(staged_proposal, proposal.id)
             self._pause("proposal-updated")
-            _remove(self.files.journal_path)
         logger.info("proposal %s approved by %s (%s on %s): change set %d, +%d/-%d triples",
                     proposal.id, approver, approved_by, approval_date, sequence, len(diff.added),
                     len(diff.removed))
+        self._snapshot_if_due(sequence)
         return proposal
 
     def revert(self, sequence: int, author: str, description: str | None = None
@@ -647,80 +613,164 @@ class Workflow:
             record.add((change_set, PROV.generated, URIRef(journal["changeEvent"])))
         return dataset
 
-    def _apply_to_store(self, diff: Diff, new_graph: Graph, sequence: int) -> None:
-        """Bring the store up to the committed graph: one SPARQL Update when the change only
-        names IRIs and new blank nodes, else a reload (existing blank nodes cannot be named
-        in SPARQL Update)."""
-        if diff.touches_existing_blank_nodes():
-            self.store.load(_store_form(new_graph))
-        elif diff.added or diff.removed:
-            self.store.update(_update_text(diff))
-        self.files.record_store_state(sequence, self.store.version())
+    def _apply_committed(self, diff: Diff, sequence: int, staged_proposal: Path) -> None:
+        """Apply committed change set `sequence` to the store. If the store refuses it, the
+        change set is taken out of the log again, so the history never lists a change the
+        graph lacks, and the approval fails with a readable error."""
+        try:
+            apply_change(self.store, diff.added, diff.removed, sequence)
+        except Exception as exc:  # noqa: BLE001 — any refusal of the store undoes the commit
+            staged_proposal.unlink(missing_ok=True)
+            with suppress(Exception):  # undo what was made, if the store took part of it
+                apply_change(self.store, diff.removed, diff.added, sequence - 1)
+            self.files.log.withdraw(sequence)
+            logger.error("change set %d taken out of the log again: the store could not apply "
+                         "it: %s", sequence, exc)
+            raise _store_error(exc) from None
+
+    def _keep_base_snapshot(self) -> None:
+        """Before the first change set, keep the graph it applies to when the store forgets
+        everything on a restart (in memory): recovery replays the log onto it."""
+        if getattr(self.store, "path", True) is None and not self.files.log.snapshots():
+            self.files.log.write_snapshot(0, self.store.ntriples())
+
+    def snapshot(self) -> tuple[int, Path]:
+        """Write the current graph as the snapshot after the last change set; returns
+        (change set, file). Recovery replays the log from the latest snapshot a store lacks."""
+        with self._writing("writing a snapshot"), self.files.locked():
+            self._recover_locked()
+            sequence = self.files.log.last()
+            path = self.files.log.write_snapshot(sequence, self.store.ntriples())
+        logger.info("snapshot of the graph after change set %d written to %s", sequence, path)
+        return sequence, path
+
+    def _snapshot_if_due(self, sequence: int) -> None:
+        every = getattr(self.settings, "snapshot_every", 0)
+        if every and sequence % every == 0:
+            try:
+                self.snapshot()
+            except GovgraphError as exc:  # the change is recorded; the snapshot can wait
+                logger.warning("no snapshot after change set %d: %s", sequence, exc.message)
+
+    @contextmanager
+    def _writing(self, doing: str) -> Iterator[None]:
+        """Refuse at once on a read-only state folder; report a failed write readably."""
+        self._refuse_if_read_only()
+        with writing(self.files.directory, doing):
+            yield
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only_reason is not None:
+            raise StateFolderError(self.read_only_reason, 503)
 
     def _mark_approved(self, proposal: Proposal, journal: dict[str, Any]) -> Proposal:
-        proposal.status = APPROVED
-        proposal.approval = {"approver": journal["approver"], "approvedBy": journal["approvedBy"],
-                             "date": journal["date"], "at": journal["at"],
-                             "changeSet": journal["sequence"], "changeSetIri": journal["changeSet"],
-                             "changeEvent": journal["changeEvent"]}
-        proposal.events.append({"action": APPROVED, "by": journal["approver"],
-                                "at": journal["at"], "approvedBy": journal["approvedBy"],
-                                "date": journal["date"]})
+        proposal = _approved(proposal, journal)
         self.files.save(proposal)
         return proposal
 
     # recovery
 
     def recover(self) -> str | None:
-        """Finish or roll back an interrupted approval; make the store match the graph of
-        record. Returns what was done, if anything (nothing at all without a state folder)."""
+        """Remove what an interrupted approval staged, bring the store up to the log, mark the
+        last change set's proposal approved. Returns what was done, if anything (nothing at
+        all without a state folder). On a read-only folder the store is still brought up to
+        the log, and the workflow refuses writes (`read_only_reason`)."""
         if not self.files.directory.is_dir():
             return None
-        with self.files.locked():
-            return self._recover_locked()
+        try:
+            with self.files.locked():
+                return self._recover_locked()
+        except OSError as exc:
+            self.read_only_reason = state_folder_error(exc, self.files.directory,
+                                                       "opening it").message
+            logger.warning("%s — proposals and approvals answer 503 until it is writable",
+                           self.read_only_reason.split(";")[0])
+            return self._catch_up_store()
 
     def _recover_locked(self) -> str | None:
-        done = None
-        journal = self.files.journal()
-        if journal is not None:
-            sequence = journal["sequence"]
-            if self.files.snapshot_sequence() >= sequence:
-                proposal = self.files.get(journal["proposal"])
-                if proposal.status == PENDING:
-                    self._mark_approved(proposal, journal)
-                done = f"completed the approval of proposal {journal['proposal']}"
-            else:
-                _remove(self.files.changeset_path(sequence))
-                done = f"rolled back the unfinished approval of proposal {journal['proposal']}"
-            _remove(self.files.journal_path)
-            logger.warning("recovery: %s", done)
-        for leftover in self.files.directory.rglob(".*.tmp"):  # unfinished atomic writes
+        for leftover in self.files.directory.rglob(".*.tmp"):  # staged, never committed
             leftover.unlink()
-        snapshot_sequence = self.files.snapshot_sequence()
-        if snapshot_sequence:
-            state = self.files.store_state()
-            if (state.get("sequence") != snapshot_sequence
-                    or state.get("version") != self.store.version()):
-                snapshot = self.files.snapshot_graph()
-                assert snapshot is not None
-                self.store.load(_store_form(snapshot))
-                self.files.record_store_state(snapshot_sequence, self.store.version())
-                logger.info("loaded the graph of record (after change set %d) into the store",
-                            snapshot_sequence)
-                done = done or f"loaded the graph of record after change set {snapshot_sequence}"
-        return done
+        done = [self._catch_up_store()]
+        last = self.files.log.last()
+        if last:
+            change_set = self._read_change_sets([last])[0]
+            try:
+                proposal = self.files.get(change_set.proposal)
+            except UnknownProposal:
+                proposal = None
+            if proposal is not None and proposal.status == PENDING:
+                self._mark_approved(proposal, change_set.approval())
+                done.append(f"completed the approval of proposal {proposal.id}")
+        done_text = "; ".join(d for d in done if d) or None
+        if done_text:
+            logger.warning("recovery: %s", done_text)
+        return done_text
+
+    def _catch_up_store(self) -> str | None:
+        """Replay onto the store the change sets it lacks (from the latest snapshot if it
+        holds none); what was done, or None."""
+        last = self.files.log.last()
+        applied = applied_sequence(self.store)
+        if (applied or 0) == last:
+            return None
+        if applied is not None and applied > last:
+            logger.error("the store holds change sets up to %d but the log ends at %d: the "
+                         "state folder is not the one this store was kept with", applied, last)
+            return None
+        start, snapshot = applied, None
+        if start is None:
+            snapshot = self.files.log.latest_snapshot(last)
+            start = 0
+            if snapshot is not None:
+                start, path = snapshot
+                load_snapshot(self.store, path, start)
+        patches = {sequence: self.files.log.patch(sequence) for sequence in range(start + 1,
+                                                                                  last + 1)}
+        if applied is None and snapshot is None:
+            _refuse_blank_node_replay(patches)
+            logger.warning("the store records no change set and there is no snapshot: the "
+                           "change log is replayed onto the graph it holds")
+        for sequence, (added, removed) in patches.items():
+            apply_change(self.store, added, removed, sequence)
+        return f"brought the store from change set {start} up to {last}"
 
 
-def _trig_bytes(dataset: Dataset) -> bytes:
-    """The dataset as TriG written line by line (N-Triples inside graph blocks): rdflib's
-    pretty TriG writer takes minutes over the tens of thousands of triples an import adds."""
-    parts = [dataset.default_context.serialize(format="nt", encoding="utf-8")]
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if graph.identifier == dataset.default_context.identifier or not len(graph):
-            continue
-        body = graph.serialize(format="nt", encoding="utf-8")
-        parts.append(b"\n<" + str(graph.identifier).encode("utf-8") + b"> {\n" + body + b"}\n")
-    return b"".join(parts)
+def _approved(proposal: Proposal, journal: dict[str, Any]) -> Proposal:
+    """A copy of `proposal` marked approved as `journal` (the approval's record) says."""
+    proposal = Proposal.from_json(proposal.to_json())
+    proposal.status = APPROVED
+    proposal.approval = {"approver": journal["approver"], "approvedBy": journal["approvedBy"],
+                         "date": journal["date"], "at": journal["at"],
+                         "changeSet": journal["sequence"], "changeSetIri": journal["changeSet"],
+                         "changeEvent": journal["changeEvent"]}
+    proposal.events.append({"action": APPROVED, "by": journal["approver"],
+                            "at": journal["at"], "approvedBy": journal["approvedBy"],
+                            "date": journal["date"]})
+    return proposal
+
+
+def _refuse_blank_node_replay(patches: dict[int, tuple[set[Any], set[Any]]]) -> None:
+    """A change set naming the blank nodes of the store it was approved on cannot be replayed
+    onto a graph loaded afresh (its blank nodes have other labels): say so, change nothing."""
+    for sequence, (added, removed) in patches.items():
+        if any(is_skolem(term) for triple in added | removed for term in triple):
+            raise GovgraphError(
+                f"change set {sequence} names blank nodes of the store it was approved on, and "
+                "this store holds none of the log and there is no snapshot to replay it onto: "
+                "open the store the log was kept with, or restore a snapshot into snapshots/ "
+                "(`govgraph snapshot` writes one)")
+
+
+def _store_error(exc: Exception) -> GovgraphError:
+    """The readable error for a store that refused a committed change (then withdrawn)."""
+    text = str(exc)
+    if isinstance(exc, OSError) or "No space" in text or "Read-only" in text:
+        status = 507 if "No space" in text or getattr(exc, "errno", None) == 28 else 503
+        return StateFolderError(f"the store could not record the change ({text}); nothing was "
+                                "changed", status)
+    if isinstance(exc, GovgraphError):
+        return exc
+    return GovgraphError(f"the store could not apply the change ({text}); nothing was changed")
 
 
 def _parse_date(text: str) -> str:
@@ -735,30 +785,6 @@ def _check_summary(report: CheckReport) -> dict[str, Any]:
             "introducedViolations": sum(r.severity == "Violation" for r in report.introduced),
             "fixed": len(report.fixed), "added": len(report.diff.added),
             "removed": len(report.diff.removed), "summary": report.summary()}
-
-
-def _store_form(graph: Graph) -> Graph:
-    """The graph with skolem IRIs turned back into blank nodes."""
-
-    out = Graph()
-    for s, p, o in graph:
-        out.add((deskolemise(s), p, deskolemise(o)))
-    return out
-
-
-def _update_text(diff: Diff) -> str:
-    """DELETE DATA / INSERT DATA for a diff that names no existing blank node."""
-
-    def block(triples: frozenset[tuple[Any, Any, Any]]) -> str:
-        return "\n".join(" ".join(deskolemise(t).n3() for t in triple) + " ." for triple in
-                         sorted(triples))
-
-    parts = []
-    if diff.removed:
-        parts.append(f"DELETE DATA {{\n{block(diff.removed)}\n}}")
-    if diff.added:
-        parts.append(f"INSERT DATA {{\n{block(diff.added)}\n}}")
-    return " ;\n".join(parts)
 
 
 def _first_event(recorded: frozenset[tuple[Any, Any, Any]], diff: Diff) -> str | None:
@@ -830,17 +856,25 @@ def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on
 
 
 def current_store(settings: Settings) -> Any:
-    """A store holding the graph of record, for one-off checks (`govgraph change check`):
-    an in-memory copy, so a server holding a persisted store is never disturbed."""
+    """A store holding the current graph, for one-off checks (`govgraph change check`): the
+    persisted store opened read-only when no server holds it, else an in-memory copy of the
+    last snapshot with the log replayed (so a server holding the store is never disturbed)."""
     from dataclasses import replace
 
     from govgraph.store import EmbeddedStore, open_store
 
     if settings.store == "sparql":
         return open_store(settings)
-    snapshot = ProposalStore.for_settings(settings).snapshot_graph()
-    if snapshot is None:
-        return open_store(replace(settings, store="memory", store_path=None))
-    store = EmbeddedStore()
-    store.load(_store_form(snapshot))
+    if settings.store == "oxigraph" and settings.store_path is not None \
+            and settings.store_path.is_dir():
+        try:
+            store = EmbeddedStore(settings.store_path, read_only=True)
+        except GovgraphError:
+            store = None  # a server holds it
+        if store is not None:
+            if applied_sequence(store) == ProposalStore.for_settings(settings).log.last():
+                return store
+            store.close()
+    store = open_store(replace(settings, store="memory", store_path=None))
+    Workflow(settings, store)._catch_up_store()
     return store

@@ -662,6 +662,38 @@ class EmbeddedStore:
             finally:
                 self._version = None
 
+    def patch(self, remove: Iterable[tuple[Node, Node, Node]],
+              add: Iterable[tuple[Node, Node, Node]], *, then: str = "") -> None:
+        """Remove and add default-graph triples by their terms, blank nodes included (SPARQL
+        Update cannot name a blank node already stored), then run the update `then` and move
+        the version on. Not one transaction: `then` runs last, so whatever it records (the
+        change log's marker) says whether the patch was made whole; making it again is harmless."""
+        self._check_writable()
+        with self._write_lock:
+            try:
+                for triple in remove:
+                    self._store.remove(ox.Quad(*map(to_oxigraph, triple), ox.DefaultGraph()))
+                self._store.extend([ox.Quad(*map(to_oxigraph, triple), ox.DefaultGraph())
+                                    for triple in add])
+                self._store.update((then + "\n;\n" if then else "") + _bump_version_update())
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise GovgraphError(f"the change could not be applied to the store: {exc}"
+                                    ) from None
+            finally:
+                self._version = None
+
+    def restore(self, quads: Iterable[ox.Quad], *, then: str = "") -> None:
+        """Replace the default graph with `quads` keeping their blank nodes' labels (`load`
+        and the bulk loader give blank nodes new ones), then run the update `then`."""
+        self._check_writable()
+        with self._write_lock:
+            try:
+                self._store.clear_graph(ox.DefaultGraph())
+                self._store.bulk_extend(quads)
+                self._store.update((then + "\n;\n" if then else "") + _bump_version_update())
+            finally:
+                self._version = None
+
     def load_files(self, paths: Iterable[str | Path]) -> None:
         """Load RDF files (Turtle, TriG, N-Triples…) into an empty store with the bulk loader.
 

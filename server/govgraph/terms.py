@@ -61,15 +61,19 @@ _BLANK_SUBJECT = re.compile(rb"^_:(\S+) ", re.MULTILINE)
 _BLANK_OBJECT = re.compile(rb" _:(\S+) \.$", re.MULTILINE)
 
 
-def skolemised_store(ntriples: bytes) -> ox.Store:
-    """An in-memory Oxigraph store holding `ntriples` with every blank node replaced by its
-    skolem IRI (done on the text: in N-Triples a blank node can only start a line or end
-    it before the final dot, never inside a literal)."""
+def skolemised_ntriples(ntriples: bytes) -> bytes:
+    """`ntriples` with every blank node replaced by its skolem IRI (done on the text: in
+    N-Triples a blank node can only start a line or end it before the final dot, never inside
+    a literal)."""
     base = SKOLEM_BASE.encode()
     text = _BLANK_SUBJECT.sub(lambda m: b"<" + base + m.group(1) + b"> ", ntriples)
-    text = _BLANK_OBJECT.sub(lambda m: b" <" + base + m.group(1) + b"> .", text)
+    return _BLANK_OBJECT.sub(lambda m: b" <" + base + m.group(1) + b"> .", text)
+
+
+def skolemised_store(ntriples: bytes) -> ox.Store:
+    """An in-memory Oxigraph store holding `ntriples`, blank nodes skolemised."""
     store = ox.Store()
-    store.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(input=skolemised_ntriples(ntriples), format=ox.RdfFormat.N_TRIPLES)
     return store
 
 

@@ -116,8 +116,9 @@ def error_status(error: GovgraphError) -> int:
     from govgraph.auth import AuthError
     from govgraph.errors import ChangeTooLarge
     from govgraph.proposals import Conflict, UnknownProposal
+    from govgraph.record.log import StateFolderError
 
-    if isinstance(error, AuthError):
+    if isinstance(error, AuthError | StateFolderError):
         return error.status
     if isinstance(error, ReadOnly):
         return 403
