@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import re
 import sys
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -492,5 +494,59 @@ def test_a_write_is_confirmed_and_a_concurrent_writer_is_refused(kind, tmp_path:
                       "INSERT DATA { <urn:b> <urn:p> <urn:second> }")
         assert check.query("ASK { <urn:b> <urn:p> <urn:second> }").boolean is True
         assert check.query("ASK { <urn:a> ?p ?o }").boolean is False
+    finally:
+        stop(server.process)
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, monkeypatch):
+    """Another server writes to the store after this one checked the approval and before it
+    writes: the approval is refused (StoreConflict, 409), the proposal stays pending, the
+    history gains no change set and the store keeps only the other's change; approved again,
+    it is checked against the store as it now is and lands."""
+    from govgraph.proposals import APPROVED, PENDING, Workflow
+
+    server = start_oxigraph(tmp_path / "ox") if kind == "oxigraph" else start_virtuoso(
+        tmp_path / "virtuoso")
+    try:
+        settings = server.settings()
+        store = open_store(settings)
+        assert isinstance(store, SparqlStore)
+        state = tmp_path / "state"
+        workflow = Workflow.open(settings, store, directory=state)
+        proposal, report = workflow.propose(NEW_GROUP, author="drafter")
+        assert report.conforms, report.summary()
+        decision = SSOG_2009 + "/minute/273/decision/ii"
+        monkeypatch.setenv("GOVGRAPH_APPROVAL_PAUSE_AT", "checked")
+        monkeypatch.setenv("GOVGRAPH_APPROVAL_PAUSE_SECONDS", "3")
+        outcome: dict[str, object] = {}
+
+        def approve() -> None:
+            try:
+                outcome["approved"] = workflow.approve(proposal.id, "approver", decision,
+                                                       "2009-09-03")
+            except Exception as exc:  # noqa: BLE001 — the outcome is what is asserted
+                outcome["error"] = exc
+
+        approving = threading.Thread(target=approve)
+        approving.start()
+        paused = state / "paused-at-checked"
+        deadline = time.monotonic() + 60
+        while not paused.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        other = open_store(settings)  # another app server on the same store
+        other.update("INSERT DATA { <urn:other-writer> <urn:wrote> <urn:this> }")
+        approving.join(timeout=120)
+        monkeypatch.delenv("GOVGRAPH_APPROVAL_PAUSE_AT")
+        assert isinstance(outcome.get("error"), StoreConflict), outcome
+        assert workflow.files.get(proposal.id).status == PENDING
+        assert workflow.files.log.last() == 0
+        group = f"<{BODY}remote-test-group>"
+        assert store.query(f"ASK {{ {group} ?p ?o }}").boolean is False
+        assert store.query("ASK { <urn:other-writer> ?p ?o }").boolean is True
+        approved = workflow.approve(proposal.id, "approver", decision, "2009-09-03")
+        assert approved.status == APPROVED
+        assert store.query(f"ASK {{ {group} ?p ?o }}").boolean is True
+        assert store.query("ASK { <urn:other-writer> ?p ?o }").boolean is True
     finally:
         stop(server.process)

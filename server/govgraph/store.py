@@ -962,8 +962,15 @@ class SparqlStore:
         new = str(uuid.uuid4())
         holds_new = (f"GRAPH <{META_GRAPH}> {{ <{self.graph_iri}> <{VERSION_PROPERTY}> "
                      f'"{escape_string(new)}" }}')
-        self._send_update(f"{self._version_swap(expected, new)} ;\n"
-                          f"{in_graph(sparql_update, self.graph_iri, only_where=holds_new)}")
+        try:
+            self._send_update(f"{self._version_swap(expected, new)} ;\n"
+                              f"{in_graph(sparql_update, self.graph_iri, only_where=holds_new)}")
+        except (StoreError, QueryTimeout):
+            # The answer may be lost while the write landed: the store's version says which.
+            with contextlib.suppress(GovgraphError):
+                if self.version() == new:
+                    return
+            raise
         found = self.version()
         if found == new:
             return
