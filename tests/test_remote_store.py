@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -550,3 +552,55 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
         assert store.query("ASK { <urn:other-writer> ?p ?o }").boolean is True
     finally:
         stop(server.process)
+
+
+APPROVE_IN_A_CHILD = """
+import sys
+from govgraph.config import Settings
+from govgraph.proposals import Workflow
+from govgraph.store import open_store
+settings = Settings.from_env()
+workflow = Workflow.open(settings, open_store(settings), directory=sys.argv[1])
+workflow.approve(sys.argv[2], "approver", sys.argv[3], "2009-09-03")
+"""
+
+
+@pytest.mark.parametrize("step", ["checked", "committed", "store-updated"])
+def test_an_app_killed_mid_approval_restarts_with_store_and_history_agreeing(
+    step, virtuoso, tmp_path: Path
+):
+    """govgraph killed at each step of an approval on Virtuoso: after a restart (recovery
+    re-checks the store's record of the last change set it holds) either the change is in the
+    history, the store and the proposal is approved, or it is in none and still pending."""
+    from govgraph.proposals import APPROVED, PENDING, Workflow
+
+    graph = f"https://w3id.org/govgraph/id/killed-at-{step}"
+    settings = virtuoso.settings(store_graph=graph)
+    state = tmp_path / "state"
+    workflow = Workflow.open(settings, open_store(settings), directory=state)
+    proposal, report = workflow.propose(NEW_GROUP, author="drafter")
+    assert report.conforms, report.summary()
+    secrets = tmp_path / "store-secrets"
+    secrets.write_text(f"user = {VIRTUOSO_USER}\npassword = {VIRTUOSO_PASSWORD}\n"
+                       "auth = digest\n", encoding="utf-8")
+    env = {**os.environ, "GOVGRAPH_ROOT": str(ROOT), "GOVGRAPH_STORE": "sparql",
+           "GOVGRAPH_QUERY_ENDPOINT": virtuoso.query_endpoint,
+           "GOVGRAPH_UPDATE_ENDPOINT": virtuoso.update_endpoint,
+           "GOVGRAPH_STORE_GRAPH": graph, "GOVGRAPH_STORE_SECRETS_FILE": str(secrets),
+           "GOVGRAPH_APPROVAL_PAUSE_AT": step, "GOVGRAPH_APPROVAL_PAUSE_KILL": "1",
+           "PYTHONPATH": str(ROOT / "server")}
+    child = subprocess.run(
+        [sys.executable, "-c", APPROVE_IN_A_CHILD, str(state), proposal.id,
+         SSOG_2009 + "/minute/273/decision/ii"],
+        env=env, capture_output=True, text=True, timeout=300)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+
+    store = open_store(settings)
+    restarted = Workflow.open(settings, store, directory=state)
+    in_store = store.query(f"ASK {{ <{BODY}remote-test-group> ?p ?o }}").boolean
+    status = restarted.files.get(proposal.id).status
+    if restarted.files.log.last() == 1:
+        assert (in_store, status) == (True, APPROVED)
+    else:
+        assert (in_store, status) == (False, PENDING)
+    assert restarted.files.log.last() == (0 if step == "checked" else 1)
