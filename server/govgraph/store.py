@@ -34,6 +34,7 @@ import base64
 import contextlib
 import fcntl
 import gc
+import http.client
 import json
 import os
 import re
@@ -1226,7 +1227,8 @@ def _send(wrapper: SPARQLWrapper, wait: float, text: str) -> bytes:
         raise StoreError(f"the SPARQL store refused the request: {_server_message(exc)}",
                          text) from None
     except SPARQLWrapperException as exc:
-        raise StoreError(f"the SPARQL store failed the request: {exc}", text) from None
+        raise StoreError(f"the SPARQL store failed the request: {_server_message(exc)}",
+                         text) from None
     except TimeoutError:
         raise StoreTimeout(f"the SPARQL store did not answer within {wait:g} seconds") from None
     except urllib.error.HTTPError as exc:
@@ -1241,6 +1243,9 @@ def _send(wrapper: SPARQLWrapper, wait: float, text: str) -> bytes:
             raise StoreTimeout(
                 f"the SPARQL store did not answer within {wait:g} seconds") from None
         raise StoreError(f"cannot reach the SPARQL store: {exc.reason}") from None
+    except (http.client.HTTPException, OSError) as exc:  # e.g. the store died mid-answer
+        raise StoreError(f"the SPARQL store closed the connection without an answer ({exc})",
+                         text) from None
 
 
 def _checked(uris: Sequence[str], what: str) -> list[str]:
