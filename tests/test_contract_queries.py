@@ -588,3 +588,98 @@ def test_the_whole_structure_as_at_a_date_marks_what_is_only_possible(ask):
     assert text(rows["body/ssog-terms-working-group"], "certainty") == "possible"
     # 001 4(c): the alcohol group's route, of its own kind
     assert text(rows["body/alcohol-task-and-finish-group"], "kind") == "reports-back-through"
+
+
+# --- names as at the date, mentioned events ---------------------------------------------------
+
+SSOG_2006_NAME = "Strategic Senior Officers' Group"  # 000 heading, 001 paragraph 1
+EXECUTIVE = "Leicestershire Together Executive"  # 003 heading
+
+
+def test_members_name_the_body_as_it_was_called_on_the_date(ask):
+    rows = ask("members", body=SSOG, date="2006-06-13").rows
+    assert {(text(r, "bodyLabel"), text(r, "bodyCurrentLabel")) for r in rows} == {
+        (SSOG_2006_NAME, EXECUTIVE)
+    }
+    later = ask("members", body=SSOG, date="2009-09-02").rows
+    assert {(text(r, "bodyLabel"), text(r, "bodyCurrentLabel")) for r in later} == {
+        (EXECUTIVE, "")
+    }
+
+
+def test_memberships_of_name_the_body_as_it_was_called_when_each_began(ask):
+    rows = ask("memberships-of", person=PERSON + "john-sinnott").rows
+    by_role = {text(r, "role"): r for r in rows}
+    # 000 Present (13 June 2006): a member, as Chief Executive, of the SSOG
+    assert (text(by_role["Member"], "bodyLabel"), text(by_role["Member"], "bodyCurrentLabel")) == (
+        SSOG_2006_NAME,
+        EXECUTIVE,
+    )
+    # 003 Present (2 September 2009): "John Sinnott (Chairman)" of the Executive
+    assert (text(by_role["Chair"], "bodyLabel"), text(by_role["Chair"], "bodyCurrentLabel")) == (
+        EXECUTIVE,
+        "",
+    )
+    # asked about a date, every seat is named as the body was called then
+    dated = ask("memberships-of", person=PERSON + "john-sinnott", date="2009-09-02").rows
+    assert {text(r, "role") for r in dated} == {"Member", "Chair"}
+    assert {text(r, "bodyLabel") for r in dated} == {EXECUTIVE}
+
+
+def test_meetings_list_the_mentioned_events_with_their_dates_as_known(ask):
+    import csv
+    import io
+
+    from govgraph.results import to_csv
+
+    result = ask("meetings")
+    events = {text(r, "title"): r for r in result.rows if text(r, "kind") == "mentioned event"}
+    assert {text(r, "kind") for r in result.rows} == {"meeting", "mentioned event"}
+    assert set(events) >= {
+        "meetings of County and District Council Leaders",  # 000 minute 6
+        "interviews for a full-time Policy and Performance Officer to support the LAA",  # 000 4(d)
+        "the first six monthly review of the LAA",  # 000 4(f)
+        "national Total Place Programme meeting",  # 003 minutes 262, 265
+        "next joint meeting of the Health Chief Executives",  # 003 264(a)
+        "LAA Annual Review meeting",  # 001 3(c)
+    }
+    # 000 4(f): "would take place in November": the month, no day
+    review = events["the first six monthly review of the LAA"]
+    assert (
+        text(review, "datePrecision"),
+        text(review, "dateNotBefore"),
+        text(review, "dateNotAfter"),
+    ) == ("between", "2006-11-01", "2006-11-30")
+    # 003 264(a): "at their next joint meeting": no date at all
+    joint = events["next joint meeting of the Health Chief Executives"]
+    assert (text(joint, "date"), text(joint, "datePrecision")) == ("", "unknown")
+    total_place = events["national Total Place Programme meeting"]  # "being held ... that day"
+    assert (text(total_place, "date"), text(total_place, "datePrecision")) == (
+        "2009-09-02",
+        "exact",
+    )
+    assert not text(total_place, "body")  # of no one body
+    said = {line["title"]: line for line in csv.DictReader(io.StringIO(to_csv(result)))}
+    review_said = said["the first six monthly review of the LAA"]["date"]
+    assert review_said == "between 1 Nov and 30 Nov 2006"
+    # 001 3(c): "the LAA Annual Review meeting, chaired by GOEM"; not a meeting of the SSOG
+    chaired = ask("meetings", body=ID + "org/goem").rows
+    assert [text(r, "title") for r in chaired] == ["LAA Annual Review meeting"]
+    assert {text(r, "kind") for r in ask("meetings", body=SSOG).rows} == {"meeting"}
+
+
+def test_search_ranks_a_title_that_is_the_phrase_above_one_that_mentions_it(ask):
+    # 003 minute 267 is titled "Inspection Review"; its slides "Inspection Review – final
+    # update (presentation slides)": both open with the words, the minute's title is them
+    rows = ask("search", text="inspection review").rows
+    titles = [text(r, "matched") for r in rows if text(r, "field") == "title"]
+    slides = "Inspection Review – final update (presentation slides)"
+    assert titles[:2] == ["Inspection Review", slides]
+    # 003 minute 265 "Total Place Programme – Update" opens with the words; the event's title
+    # ("national Total Place Programme meeting") has them further in; texts come after both
+    found = [local(r["resource"]) for r in ask("search", text="Total Place").rows]
+    minute = found.index("meeting/ssog-2009-09-02/minute/265")
+    event = found.index("event/national-total-place-event-2009-09-02")
+    assert minute < event < found.index("meeting/ssog-2009-09-02/minute/262")
+    orders = [int(r["matchOrder"]) for r in ask("search", text="Total Place").rows]
+    assert orders == sorted(orders)

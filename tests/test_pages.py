@@ -181,7 +181,7 @@ def test_decisions_refuses_a_start_after_the_end(client: FlaskClient) -> None:
 
 def test_a_data_iri_under_id_redirects_to_its_readable_page(client: FlaskClient) -> None:
     response = client.get("/id/body/ssog")
-    assert response.status_code == 302
+    assert response.status_code == 303  # See Other: the IRI names the body, the page describes it
     assert response.headers["Location"].endswith("/body/ssog")
 
 

@@ -40,7 +40,10 @@ CONTRACT = {
         [("body", "iri", True), ("date", "date", False)],
         ["member", "name", "role", "representing", "start", "end"],
     ),
-    "memberships-of": ([("person", "iri", True)], ["body", "bodyLabel", "role", "start", "end"]),
+    "memberships-of": (
+        [("person", "iri", True), ("date", "date", False)],
+        ["body", "bodyLabel", "role", "start", "end"],
+    ),
     "meetings": ([("body", "iri", False)], ["meeting", "body", "bodyLabel", "date"]),
     "attendance": ([("meeting", "iri", True)], ["person", "name", "status", "representing"]),
     "decisions": (

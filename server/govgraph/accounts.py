@@ -131,8 +131,8 @@ def session_secret(settings: Settings) -> str:
     """The key that signs session cookies: GOVGRAPH_SECRET_KEY, else a random key kept in the
     state folder (made once, readable by its owner only), so sessions outlive a restart; a
     server that cannot write there signs with a key of its own (sessions end with it)."""
-    if os.environ.get("GOVGRAPH_SECRET_KEY"):
-        return os.environ["GOVGRAPH_SECRET_KEY"]
+    if settings.secret_key:
+        return settings.secret_key
     path = Path(settings.state_dir) / SECRET_FILE
     try:
         return path.read_text(encoding="utf-8").strip() or _new_secret(path)

@@ -139,6 +139,8 @@ class Settings:
     max_change_triples: int = 5000
     max_import_triples: int = 500000  # a proposal made by an importer (a whole structure)
     prevalidate: bool = False  # serve: validate the graph in the background at start
+    secret_key: str | None = None  # signs session cookies (None: a key kept in the state folder)
+    insecure_cookies: bool = False  # session cookie without Secure (plain HTTP, not localhost)
     snapshot_every: int = 0  # write a snapshot of the graph every N change sets (0: on demand)
     response_cache: int = 512  # saved-query answers kept per graph version (0: off)
     read_only: bool = False  # refuse every write (set for `serve --workers N` replicas)
@@ -253,6 +255,10 @@ class Settings:
             values["snapshot_every"] = _number(env, "GOVGRAPH_SNAPSHOT_EVERY", int)
         if env.get("GOVGRAPH_PREVALIDATE"):
             values["prevalidate"] = _flag(env, "GOVGRAPH_PREVALIDATE")
+        if env.get("GOVGRAPH_SECRET_KEY"):
+            values["secret_key"] = env["GOVGRAPH_SECRET_KEY"]
+        if env.get("GOVGRAPH_INSECURE_COOKIES"):
+            values["insecure_cookies"] = _flag(env, "GOVGRAPH_INSECURE_COOKIES")
         tokens: dict[str, str] = {}
         if env.get("GOVGRAPH_TOKENS_FILE"):
             path = Path(env["GOVGRAPH_TOKENS_FILE"])

@@ -445,7 +445,8 @@ def _legend_svg(plan: Layout, with_marks: bool) -> str:
         ("hierarchical", "", "reports to"),
         ("reports-back-through", "", "reports back through"),
         ("oversight", ' stroke-dasharray="7 5"', "oversight only (not in the hierarchy)"),
-        ("hierarchical", ' stroke-dasharray="2 3"', "possibly in force (dates only bounded)"),
+        ("hierarchical", ' stroke-dasharray="2 3"',
+         "dotted: possibly in force (dates only bounded)"),
     ]
     if with_marks:
         items += [

@@ -2,8 +2,8 @@
 
 Sheets `bodies` and `memberships` (COLUMNS in govgraph.importers.spreadsheet), dates as real
 dates. With a date: the bodies, reporting lines and memberships in force on it; without: all of
-them with their dates. Dates known only as bounds ("by 13 June 2006") are written as that date,
-as the saved queries read them.
+them with their dates. Dates known only as bounds are written as text ("by 2009-09-02", "not
+before …", "between … and …"), which the importer reads back into gg:notBefore / gg:notAfter.
 """
 
 from __future__ import annotations
@@ -14,16 +14,29 @@ from datetime import date
 from typing import Any
 
 from govgraph.importers.spreadsheet import COLUMNS, DATE_COLUMNS, PREFIXES
+from govgraph.importers.tables import BoundedDay, dated_name, parse_day
 
 DATE_OF = """
   OPTIONAL {{ ?{node} {path}/time:hasBeginning ?{v}s .
-             OPTIONAL {{ ?{v}s time:inXSDDate ?{v}Start }}
-             OPTIONAL {{ ?{v}s gg:notAfter ?{v}Start }}
-             OPTIONAL {{ ?{v}s gg:notBefore ?{v}Start }} }}
+             OPTIONAL {{ ?{v}s time:inXSDDate ?{v}StartX }}
+             OPTIONAL {{ ?{v}s gg:notAfter ?{v}StartNA }}
+             OPTIONAL {{ ?{v}s gg:notBefore ?{v}StartNB }} }}
   OPTIONAL {{ ?{node} {path}/time:hasEnd ?{v}e .
-             OPTIONAL {{ ?{v}e time:inXSDDate ?{v}End }}
-             OPTIONAL {{ ?{v}e gg:notAfter ?{v}End }}
-             OPTIONAL {{ ?{v}e gg:notBefore ?{v}End }} }}"""
+             OPTIONAL {{ ?{v}e time:inXSDDate ?{v}EndX }}
+             OPTIONAL {{ ?{v}e gg:notAfter ?{v}EndNA }}
+             OPTIONAL {{ ?{v}e gg:notBefore ?{v}EndNB }} }}
+  BIND(COALESCE(?{v}StartX, ?{v}StartNA, ?{v}StartNB) AS ?{v}Start)
+  BIND(COALESCE(?{v}EndX, ?{v}EndNA, ?{v}EndNB) AS ?{v}End)
+  BIND(IF(BOUND(?{v}StartX), ?{v}StartX, IF(BOUND(?{v}StartNB) && BOUND(?{v}StartNA),
+          CONCAT("between ", STR(?{v}StartNB), " and ", STR(?{v}StartNA)),
+          IF(BOUND(?{v}StartNA), CONCAT("by ", STR(?{v}StartNA)),
+          IF(BOUND(?{v}StartNB), CONCAT("not before ", STR(?{v}StartNB)), ?{v}none))))
+       AS ?{v}StartWhen)
+  BIND(IF(BOUND(?{v}EndX), ?{v}EndX, IF(BOUND(?{v}EndNB) && BOUND(?{v}EndNA),
+          CONCAT("between ", STR(?{v}EndNB), " and ", STR(?{v}EndNA)),
+          IF(BOUND(?{v}EndNA), CONCAT("by ", STR(?{v}EndNA)),
+          IF(BOUND(?{v}EndNB), CONCAT("not before ", STR(?{v}EndNB)), ?{v}none))))
+       AS ?{v}EndWhen)"""
 IN_FORCE = """FILTER(!BOUND(?day) || ((!BOUND(?{v}Start) || ?{v}Start <= ?day)
                                     && (!BOUND(?{v}End) || ?{v}End > ?day)))"""
 
@@ -31,7 +44,7 @@ BODIES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?body ?label (GROUP_CONCAT(DISTINCT ?kind; separator="; ") AS ?kinds)
        (GROUP_CONCAT(DISTINCT STR(?alt); separator="; ") AS ?alts)
-       (SAMPLE(?bStart) AS ?start) (SAMPLE(?bEnd) AS ?end)
+       (SAMPLE(?bStartWhen) AS ?start) (SAMPLE(?bEndWhen) AS ?end)
        (SAMPLE(?partnershipLabel) AS ?partnership) (SAMPLE(STR(?about)) AS ?description)
 WHERE {
   ?class rdfs:subClassOf+ gg:Body . ?body a ?class ; skos:prefLabel ?label .
@@ -47,7 +60,7 @@ GROUP BY ?body ?label
 ORDER BY LCASE(STR(?label))"""
 
 LINES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
-SELECT ?body ?parentLabel ?lStart ?lEnd ?qualified WHERE {
+SELECT ?body ?parentLabel ?lStartWhen ?lEnd ?qualified WHERE {
   { ?line a gg:ReportingLine ; gg:fromBody ?body ; gg:toBody ?parent ;
           gg:lineKind <https://w3id.org/govgraph/def/line-kind/hierarchical> .
     BIND(true AS ?qualified)
@@ -57,9 +70,26 @@ SELECT ?body ?parentLabel ?lStart ?lEnd ?qualified WHERE {
   """ + IN_FORCE.format(v="l") + """
 }"""
 
+NAMES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
+SELECT ?body ?name ?nStartWhen ?nEndWhen WHERE {
+  ?body gg:nameInUse ?use . ?use gg:name ?name .
+""" + DATE_OF.format(node="use", path="gg:inUseDuring", v="n") + """
+}
+ORDER BY ?body ?nStart ?name"""
+
+BACK_LINES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
+SELECT ?body ?parentLabel ?lStartWhen ?lEndWhen WHERE {
+  ?line a gg:ReportingLine ; gg:fromBody ?body ; gg:toBody ?parent ;
+        gg:lineKind <https://w3id.org/govgraph/def/line-kind/reports-back-through> .
+  ?parent skos:prefLabel ?parentLabel .
+""" + DATE_OF.format(node="line", path="gg:during", v="l") + """
+  """ + IN_FORCE.format(v="l") + """
+}
+ORDER BY ?body ?lStart ?parentLabel"""
+
 MEMBERSHIPS = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
 SELECT ?bodyLabel ?personName ?postLabel ?orgLabel ?holderName ?roleLabel ?representing
-       ?mStart ?mEnd ?attested WHERE {
+       ?mStartWhen ?mEndWhen ?attested WHERE {
   ?membership a org:Membership ; org:organization ?body ; org:member ?member .
   ?body skos:prefLabel ?bodyLabel .
   OPTIONAL { ?member a foaf:Person ; foaf:name ?personName }
@@ -79,12 +109,14 @@ SELECT ?bodyLabel ?personName ?postLabel ?orgLabel ?holderName ?roleLabel ?repre
 
 
 def _day(value: Any) -> date | None:
+    """A day as the sheet holds it: a date, or a day known only by bounds as its text ("by
+    2009-09-02", read back by govgraph.importers.tables.parse_day)."""
     if value is None:
         return None
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
-        return None
+        return parse_day(str(value))
 
 
 def structure_rows(store: Any, day: date | None = None, body: str | None = None
@@ -99,10 +131,18 @@ def structure_rows(store: Any, day: date | None = None, body: str | None = None
     for row in store.query(LINES, bindings).rows:
         if day is not None and str(row["qualified"]) == "false":
             continue  # as at a date only the dated lines count, as the saved queries read them
-        start = _day(row.get("lStart"))
+        start = _day(row.get("lStartWhen"))
         current = lines.get(str(row["body"]))
         if current is None or (start or date.min) > (current[0] or date.min):
             lines[str(row["body"])] = (start, str(row["parentLabel"]))
+    dated: dict[tuple[str, str], list[str]] = {}  # (body, column) -> "Name (from … to …)"
+    for column, query, name in (("names", NAMES, "name"),
+                                ("reports back through", BACK_LINES, "parentLabel")):
+        for row in store.query(query, bindings if query is BACK_LINES else None).rows:
+            prefix = "n" if query is NAMES else "l"
+            dated.setdefault((str(row["body"]), column), []).append(dated_name(
+                str(row[name]), *(str(row[f"{prefix}{end}When"]) if row.get(f"{prefix}{end}When")
+                                  is not None else None for end in ("Start", "End"))))
     bodies = []
     labels: dict[str, str] = {}
     for row in store.query(BODIES, bindings).rows:
@@ -112,7 +152,9 @@ def structure_rows(store: Any, day: date | None = None, body: str | None = None
             str(row["label"]), str(row["kinds"]), lines.get(iri, (None, None))[1],
             str(row.get("alts") or "") or None, _day(row.get("start")), _day(row.get("end")),
             str(row["partnership"]) if row.get("partnership") else None,
-            str(row["description"]) if row.get("description") else None)))
+            str(row["description"]) if row.get("description") else None,
+            *("; ".join(dated.get((iri, c), ())) or None
+              for c in ("names", "reports back through")))))
     chosen = _within(body, {iri: lines.get(iri, (None, None))[1] for iri, _ in bodies}, labels)
     memberships = []
     for row in store.query(MEMBERSHIPS, bindings).rows:
@@ -126,7 +168,7 @@ def structure_rows(store: Any, day: date | None = None, body: str | None = None
         memberships.append(tuple(str(v) if v is not None else None for v in (
             row["bodyLabel"], person, row.get("postLabel"),
             row.get("orgLabel"), row.get("roleLabel"), row.get("representing"))) + (
-            _day(row.get("mStart")), _day(row.get("mEnd")), attested))
+            _day(row.get("mStartWhen")), _day(row.get("mEndWhen")), attested))
     seats: dict[tuple[Any, ...], int] = {}
     for membership in memberships:  # a post with two places on a body: one row, seats 2
         seats[membership] = seats.get(membership, 0) + 1
@@ -168,8 +210,8 @@ def workbook_bytes(sheets: dict[str, list[tuple[Any, ...]]], title: str) -> byte
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
-        for row in rows:
-            sheet.append(list(row))
+        for row in rows:  # a day known by bounds as its text, read back by parse_day
+            sheet.append([v.isoformat() if isinstance(v, BoundedDay) else v for v in row])
         for index, column in enumerate(COLUMNS[name]):
             letter = sheet.cell(row=1, column=index + 1).column_letter
             widest = max([len(column), *(len(str(r[index])) for r in rows[:500]

@@ -24,6 +24,7 @@ from govgraph.errors import InputError
 from govgraph.importers.tables import (
     Row,
     Sheet,
+    dated_names,
     header_key,
     parse_day,
     read_tables,
@@ -44,6 +45,8 @@ LAYOUTS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("to", "end", "end date", "until", "to date", "date to", "ended"), "to"),
         **dict.fromkeys(("partnership", "part of"), "partnership"),
         **dict.fromkeys(("description", "purpose", "notes"), "description"),
+        **dict.fromkeys(("names", "names in use", "former names"), "names"),
+        **dict.fromkeys(("reports back through", "reports through"), "reports back through"),
     },
     "memberships": {
         **dict.fromkeys(("body", "body name", "group", "board"), "body"),
@@ -64,7 +67,7 @@ LAYOUTS: dict[str, dict[str, str]] = {
 #: The columns as the exporter writes them, in order.
 COLUMNS = {
     "bodies": ("name", "kind", "reports to", "also known as", "from", "to", "partnership",
-               "description"),
+               "description", "names", "reports back through"),
     "memberships": ("body", "person", "post", "organisation", "role", "representing", "from",
                     "to", "seats", "holder attested"),
 }
@@ -455,11 +458,38 @@ class _Builder:
             op["altLabels"] = aliases
         if row.text("description"):
             op["description"] = row.text("description")
+        names = self._dated(row, "names")
+        if names:
+            op["namesInUse"] = [{"name": name, **{k: v for k, v in (("from", start), ("to", end))
+                                                  if v}} for name, start, end in names]
+        for name, start, _ in self._dated(row, "reports back through"):
+            ref = self.body_ref(name)
+            if ref is None:
+                self.problem("bodies", row, "reports back through", None,
+                             self._nothing_named(name) + "; left out of the row")
+                continue
+            self._add(self.appoint, "bodies", row, {
+                "op": "set-reporting-line", "lineKind": "reports back through",
+                "body": body.key, "reportsTo": ref,
+                "from": start or (body.start.isoformat() if body.start else None)})
         self._add(self.establish, "bodies", row, op)
         self.counts["bodies"] += 1
         if body.end:
             self._add(self.ends, "bodies", row, {"op": "end-body", "body": body.key,
                                                   "on": body.end.isoformat()})
+
+    def _dated(self, row: Row, column: str) -> list[tuple[str, str | None, str | None]]:
+        """A dated-names cell ("Name (from D1 to D2); …"), its dates as the operations take
+        them; an entry with a date that is not one is reported and left out."""
+        found = []
+        for name, *dates in dated_names(row.text(column)):
+            try:
+                start, end = (parse_day(d).isoformat() if d else None for d in dates)
+            except ValueError as exc:
+                self.problem("bodies", row, column, None, f"'{name}': {exc}")
+                continue
+            found.append((name, start, end))
+        return found
 
     # memberships
 
@@ -561,7 +591,10 @@ class _Builder:
         into.append((sheet, row.number, op))
 
     def operations(self) -> list[dict[str, Any]]:
-        ends = sorted(self.ends, key=lambda item: item[2]["on"])
+        # by date; on one day a membership's own end comes before its body's, which would
+        # otherwise end it first and leave the row's end-membership nothing to end
+        ends = sorted(self.ends, key=lambda item: (parse_day(item[2]["on"]),
+                                                   item[2]["op"] == "end-body"))
         ordered = [*self.establish, *self.appoint, *ends]
         for index, (sheet, row, _) in enumerate(ordered):
             self.row_operations.setdefault(sheet, {}).setdefault(row, []).append(index)

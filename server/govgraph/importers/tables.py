@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from govgraph.errors import InputError
+from govgraph.operations.model import parse_bounds
 
 HEADER_SEARCH_ROWS = 10  # the header is within the first rows (title rows may come first)
 MAX_ROWS = 200_000
@@ -237,6 +238,42 @@ def _sheet(name: str, source: str, grid: list[list[Any]], aliases: Mapping[str, 
     return sheet
 
 
+DATED_NAME = re.compile(r"(?P<name>.+?) \((?=from |to )(?:from (?P<start>.+?))?"
+                        r"(?: ?to (?P<end>.+?))?\)")
+
+
+def dated_names(text: str) -> list[tuple[str, str | None, str | None]]:
+    """The names of a cell "Name (from D1 to D2); Other (from D2)" as (name, from, to), the
+    dates as written (a name with no dates in brackets: both None)."""
+    found = []
+    for part in text.split(";"):
+        part = " ".join(part.split())
+        match = DATED_NAME.fullmatch(part)
+        if match:
+            found.append((match["name"], match["start"], match["end"]))
+        elif part:
+            found.append((part, None, None))
+    return found
+
+
+def dated_name(name: str, start: object = None, end: object = None) -> str:
+    """One entry of a dated-names cell, as dated_names reads it."""
+    dates = " ".join(f"{word} {value}" for word, value in (("from", start), ("to", end))
+                     if value is not None)
+    return f"{name} ({dates})" if dates else name
+
+
+class BoundedDay(date):
+    """A day known only by bounds, read from "by D", "not before D", "between D1 and D2":
+    compared as its not-after bound (else its not-before), written back as it was read, so
+    the operations record the bounds (see govgraph.operations.model.parse_bounds)."""
+
+    text: str
+
+    def isoformat(self) -> str:  # type: ignore[override]
+        return self.text
+
+
 def parse_day(value: Any) -> date:
     """A date as officers write it: a spreadsheet date, an Excel serial number, YYYY-MM-DD,
     DD/MM/YYYY (or with - or .), '13 June 2006'. Raises ValueError saying what was expected."""
@@ -249,6 +286,13 @@ def parse_day(value: Any) -> date:
             return EXCEL_EPOCH + timedelta(days=int(value))
         raise ValueError(f"{value} is not a date")
     text = " ".join(str(value).split())
+    bounds = parse_bounds(text.lower())
+    if bounds is not None:
+        day = bounds[1] or bounds[0]
+        assert day is not None
+        bounded = BoundedDay(day.year, day.month, day.day)
+        bounded.text = text.lower()
+        return bounded
     if re.fullmatch(r"\d{4,5}(\.0+)?", text):
         return parse_day(float(text))
     match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", text)

@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
-from govgraph.namespaces import BODY_CLASSES, DCT, GG, ORG, RDF, SKOS
+from govgraph.namespaces import BODY_CLASSES, DCT, GG, ORG, RDF, SKOS, TIME
 from govgraph.operations.compile import Compilation, Handler, local_name, slug
 from govgraph.operations.lines import add_line, lines_in_force, stop_line
 
@@ -65,6 +65,15 @@ def establish_body(compilation: Compilation, operation: dict[str, Any]) -> None:
         compilation.add(body, GG.takesDecisions, Literal(bool(operation["takesDecisions"])))
     for name in operation.get("altLabels") or ():
         compilation.add(body, SKOS.altLabel, Literal(" ".join(name.split()), lang="en"))
+    for position, used in enumerate(operation.get("namesInUse") or ()):
+        name = compilation.mint(f"{str(body)[len(compilation.base_iri):]}/name-{position + 1}")
+        compilation.add(body, GG.nameInUse, name)
+        compilation.add(name, RDF.type, GG.NameInUse)
+        compilation.add(name, GG.name, Literal(" ".join(used["name"].split()), lang="en"))
+        compilation.interval(name, GG.inUseDuring, *(
+            compilation.date(f"namesInUse[{position}].{bound}", used[bound])
+            if used.get(bound) else None for bound in ("from", "to")))
+        compilation.derive(name)
     for kind in operation.get("alsoKinds") or ():
         compilation.add(body, RDF.type, body_class(compilation, "alsoKinds", kind))
     if operation.get("key"):
@@ -90,6 +99,16 @@ def rename_body(compilation: Compilation, operation: dict[str, Any]) -> None:
                       description=f"{former} renamed {label}.")
 
 
+def _own_end_by_bounds(compilation: Compilation, membership: URIRef) -> bool:
+    """Whether the membership has an end of its own known only by bounds ("not before …"):
+    the documents' words on it are kept rather than replaced by its body's end."""
+    interval = compilation.graph.value(membership, ORG.memberDuring)
+    return interval is not None and any(
+        (end, GG.notBefore, None) in compilation.graph
+        or (end, GG.notAfter, None) in compilation.graph
+        for end in compilation.graph.objects(interval, TIME.hasEnd))
+
+
 def end_body(compilation: Compilation, body: URIRef, on: Literal, field_name: str) -> None:
     """End `body` on `on` with everything of it in force then (each a consequence)."""
     day = on.toPython()
@@ -101,7 +120,8 @@ def end_body(compilation: Compilation, body: URIRef, on: Literal, field_name: st
     for membership in sorted(set(compilation.graph.subjects(ORG.organization, body))):
         if (membership, RDF.type, GG.ProposedMembership) in compilation.graph:
             continue
-        if compilation.in_force(membership, ORG.memberDuring, day):
+        if compilation.in_force(membership, ORG.memberDuring, day) \
+                and not _own_end_by_bounds(compilation, membership):
             compilation.end_period(membership, ORG.memberDuring, on)
             member = compilation.graph.value(membership, ORG.member)
             role = compilation.graph.value(membership, ORG.role)

@@ -36,7 +36,7 @@ from govgraph.namespaces import (
     TIME,
     XSD,
 )
-from govgraph.operations.model import OperationError, parse_date
+from govgraph.operations.model import OperationError, parse_bounds, parse_date
 from govgraph.terms import Triple
 
 DRAFT_ID = "draft"
@@ -74,6 +74,24 @@ class Consequence:
     def text(self) -> str:
         moved = f" (operations[{self.moved_by}] moves it)" if self.moved_by is not None else ""
         return f"operations[{self.operation}] ({self.op}): {self.message}{moved}"
+
+
+class BoundedDate(Literal):
+    """A day known only by bounds ("by 2009-09-02"): everywhere an operation compares or
+    names days it stands as its not-after bound (else its not-before), as the saved queries
+    read such a day; the instant it starts or ends a period gets gg:notBefore / gg:notAfter
+    instead of time:inXSDDate, so the uncertainty stays."""
+
+    not_before: date | None
+    not_after: date | None
+
+    @classmethod
+    def of(cls, not_before: date | None, not_after: date | None) -> BoundedDate:
+        day = not_after or not_before
+        assert day is not None
+        bounded = cls(day.isoformat(), datatype=XSD.date)
+        bounded.not_before, bounded.not_after = not_before, not_after
+        return bounded
 
 
 def slug(text: str) -> str:
@@ -198,7 +216,10 @@ class Compilation:
         value = self.operations[self.index].get(field_name) if value is None else value
         parsed = parse_date(value)
         if parsed is None:
-            raise self.fail(field_name, f"{value!r} is not a date written YYYY-MM-DD")
+            bounds = parse_bounds(value)
+            if bounds is None:
+                raise self.fail(field_name, f"{value!r} is not a date written YYYY-MM-DD")
+            return BoundedDate.of(*bounds)
         return Literal(parsed.isoformat(), datatype=XSD.date)
 
     def _reference(self, field_name: str, value: str) -> URIRef:
@@ -345,7 +366,12 @@ class Compilation:
             instant = self.mint(str(instant)[len(self.base_iri):])
         self.add(interval, predicate, instant)
         self.add(instant, RDF.type, TIME.Instant)
-        self.add(instant, TIME.inXSDDate, when)
+        if isinstance(when, BoundedDate):
+            for prop, bound in ((GG.notBefore, when.not_before), (GG.notAfter, when.not_after)):
+                if bound is not None:
+                    self.add(instant, prop, Literal(bound.isoformat(), datatype=XSD.date))
+        else:
+            self.add(instant, TIME.inXSDDate, when)
 
     def end_period(self, owner: URIRef, predicate: Node, on: Literal) -> None:
         """End `owner`'s period (memberDuring, gg:during, activeDuring) on `on`, replacing a

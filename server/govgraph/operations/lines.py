@@ -28,18 +28,27 @@ def lines_in_force(compilation: Compilation, body: URIRef, on: date, *,
                   and compilation.in_force(line, GG.during, on))
 
 
-def add_line(compilation: Compilation, child: URIRef, parent: URIRef, start: Literal) -> URIRef:
+def add_line(compilation: Compilation, child: URIRef, parent: URIRef, start: Literal,
+             kind: URIRef = LK.hierarchical) -> URIRef:
+    """A line of `kind` from `start`; a hierarchical one also as the direct org:reportsTo."""
     if child == parent:
         raise compilation.fail("reportsTo", "a body cannot report to itself")
     line = compilation.mint(f"line/{compilation.slug_of(child)}--{compilation.slug_of(parent)}")
     compilation.add(line, RDF.type, GG.ReportingLine)
     compilation.add(line, GG.fromBody, child)
     compilation.add(line, GG.toBody, parent)
-    compilation.add(line, GG.lineKind, LK.hierarchical)
+    compilation.add(line, GG.lineKind, kind)
     compilation.interval(line, GG.during, start)
     compilation.derive(line)
-    compilation.add(child, ORG.reportsTo, parent)
+    if kind == LK.hierarchical:
+        compilation.add(child, ORG.reportsTo, parent)
     return line
+
+
+#: The kinds of line set-reporting-line makes, as its `lineKind` is written.
+LINE_KINDS = {"hierarchical": LK.hierarchical, "reports to": LK.hierarchical,
+              "reports-back-through": LK["reports-back-through"],
+              "reports back through": LK["reports-back-through"]}
 
 
 def stop_line(compilation: Compilation, line: URIRef, on: Literal) -> None:
@@ -60,6 +69,14 @@ def set_reporting_line(compilation: Compilation, operation: dict[str, Any]) -> N
     body = compilation.body("body")
     parent = compilation.body("reportsTo")
     start = compilation.date("from")
+    kind_text = " ".join((operation.get("lineKind") or "hierarchical").lower().split())
+    if kind_text not in LINE_KINDS:
+        raise compilation.fail("lineKind", f"{operation['lineKind']!r} is not a kind of line: "
+                               "'hierarchical' or 'reports back through'")
+    if LINE_KINDS[kind_text] != LK.hierarchical:  # a route for reports: the line stays
+        add_line(compilation, body, parent, start, LINE_KINDS[kind_text])
+        compilation.moves("line", body)
+        return
     current = lines_in_force(compilation, body, start.toPython())
     if any((line, GG.toBody, parent) in compilation.graph for line in current):
         raise compilation.fail("reportsTo", f"{compilation.label(body)} already reports to "

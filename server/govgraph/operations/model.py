@@ -47,6 +47,7 @@ class OperationError(ChangeError):
 #
 # Field types: "text", "date", "time", "boolean", "ref" (an IRI or a key), "refs" (a list of
 # them), "person" (an IRI or {"name": …}), "into" (a ref or {"label", "kind"}), "status",
+# "names" (a list of {"name", "from"?, "to"?}: the names a body bore, gg:nameInUse),
 # and the record-meeting structures "attendance", "minutes", "source".
 
 
@@ -70,7 +71,7 @@ FIELD_TYPES: dict[str, str] = {
     "takesDecisions": "boolean",
     "body": "ref", "reportsTo": "ref", "partnership": "ref", "by": "ref", "membership": "ref",
     "post": "post", "organisation": "organisation", "representing": "text-or-ref",
-    "altLabels": "texts", "alsoKinds": "texts",
+    "altLabels": "texts", "alsoKinds": "texts", "namesInUse": "names", "lineKind": "text",
     "bodies": "refs", "person": "person", "chair": "person", "into": "into",
     "status": "status", "attendance": "attendance", "minutes": "minutes", "source": "source",
 }
@@ -78,7 +79,7 @@ FIELD_TYPES: dict[str, str] = {
 OPERATIONS: dict[str, Operation] = {op.name: op for op in (
     Operation("establish-body", ("label", "kind", "from"),
               ("key", "reportsTo", "partnership", "takesDecisions", "description", "altLabels",
-               "alsoKinds"),
+               "alsoKinds", "namesInUse"),
               "a new body in force from `from`, with its reporting line"),
     Operation("rename-body", ("body", "label", "from"), (),
               "a new preferred name from that date; the old one kept as an alternative name"),
@@ -88,8 +89,9 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in (
               "the listed bodies end and are replaced by `by`"),
     Operation("merge-bodies", ("bodies", "into", "on"), ("key",),
               "the bodies end and become one (an existing body, or a new one)"),
-    Operation("set-reporting-line", ("body", "reportsTo", "from"), (),
-              "a new reporting line from that date; the line in force ends"),
+    Operation("set-reporting-line", ("body", "reportsTo", "from"), ("lineKind",),
+              "a new reporting line from that date; the line in force ends (lineKind "
+              "'reports back through': a route for its reports beside its line, which stays)"),
     Operation("end-reporting-line", ("body", "on"), ("reportsTo",),
               "the line in force (or the one to `reportsTo`) ends"),
     Operation("appoint", ("body", "role", "from"), ("person", "post", "organisation",
@@ -178,13 +180,35 @@ def parse_date(value: Any) -> date | None:
         return None
 
 
+BOUNDS = re.compile(r"(by|not after|not before|between) (\d{4}-\d{2}-\d{2})"
+                    r"(?: and (\d{4}-\d{2}-\d{2}))?")
+
+
+def parse_bounds(value: Any) -> tuple[date | None, date | None] | None:
+    """(not before, not after) of a day known only by bounds, as documents give it: "by D"
+    or "not after D", "not before D", "between D1 and D2" (gg:notBefore / gg:notAfter);
+    None if `value` is not written so."""
+    match = BOUNDS.fullmatch(" ".join(value.split())) if isinstance(value, str) else None
+    if match is None or (match[1] == "between") != bool(match[3]):
+        return None
+    try:
+        first = date.fromisoformat(match[2])
+        second = date.fromisoformat(match[3]) if match[3] else None
+    except ValueError:
+        return None
+    if match[1] == "between":
+        return (first, second) if first <= second else None
+    return (first, None) if match[1] == "not before" else (None, first)
+
+
 def _check_value(fail: Any, name: str, kind: str, value: Any) -> None:
     if kind == "text":
         if not isinstance(value, str) or not value.strip():
             raise fail(name, "expected non-empty text")
     elif kind == "date":
-        if parse_date(value) is None:
-            raise fail(name, f"{value!r} is not a date written YYYY-MM-DD")
+        if parse_date(value) is None and parse_bounds(value) is None:
+            raise fail(name, f"{value!r} is not a date written YYYY-MM-DD (or 'by …', "
+                       "'not before …', 'between … and …')")
     elif kind == "time":
         if not isinstance(value, str) or not _TIME.match(value.strip()):
             raise fail(name, f"{value!r} is not a time written HH:MM")
@@ -203,6 +227,18 @@ def _check_value(fail: Any, name: str, kind: str, value: Any) -> None:
             _check_ref(fail, f"{name}[{position}]", ref)
     elif kind == "person":
         _check_person(fail, name, value)
+    elif kind == "names":
+        if not isinstance(value, list) or not value:
+            raise fail(name, "expected a non-empty list of {\"name\", \"from\", \"to\"}")
+        for position, item in enumerate(value):
+            where = f"{name}[{position}]"
+            if not isinstance(item, dict) or set(item) - {"name", "from", "to"} \
+                    or not isinstance(item.get("name"), str) or not item["name"].strip():
+                raise fail(where, "a name in use is written {\"name\": …, \"from\": …, "
+                           "\"to\": …} (from and to optional)")
+            for bound in ("from", "to"):
+                if item.get(bound) is not None:
+                    _check_value(fail, f"{where}.{bound}", "date", item[bound])
     elif kind == "texts":
         if not isinstance(value, list) or not value or not all(
                 isinstance(v, str) and v.strip() for v in value):

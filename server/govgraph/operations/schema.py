@@ -35,7 +35,12 @@ def _object(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[
 _FIELDS: dict[str, dict[str, Any]] = {
     "text": _TEXT,
     "text-or-ref": {"type": "string", "minLength": 1, "description": "an IRI, or text"},
-    "date": {"type": "string", "format": "date"},
+    "date": {"type": "string", "pattern": r"^((by|not after|not before) )?\d{4}-\d{2}-\d{2}$"
+             r"|^between \d{4}-\d{2}-\d{2} and \d{4}-\d{2}-\d{2}$",
+             "description": "YYYY-MM-DD, or a day known only by bounds: 'by D', 'not before "
+                            "D', 'between D1 and D2'"},
+    "names": {"type": "array", "minItems": 1, "items": _object(
+        {"name": _TEXT, "from": {"type": "string"}, "to": {"type": "string"}}, ("name",))},
     "time": {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"},
     "boolean": {"type": "boolean"},
     "ref": _REF,
@@ -132,6 +137,9 @@ def change_paths() -> dict[str, Any]:
             "requestBody": body,
             "responses": {"200": {"description": "the check", "content": report},
                           "400": error,
+                          "401": {"description": "an importer's draft (with `import`) needs "
+                                  "a drafter's token"},
+                          "403": {"description": "the token's role may not check an import"},
                           "413": {"description": "the proposal is over a size limit"},
                           "422": {"description": "a WHERE part over the row limit"},
                           "503": {"description": "a WHERE part over the time limit"}}}},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import import_module
 
 from flask import Flask, Response, current_app, jsonify
 from werkzeug.datastructures import MIMEAccept
@@ -38,6 +39,8 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "Content-Type, Link",
     "Access-Control-Max-Age": "86400",
 }
+OPEN_DATA_MODULES = ("linked_data", "downloads", "feeds", "api_docs", "statistics",
+                     "registers", "tables")
 
 
 @dataclass
@@ -61,6 +64,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         builder,
         changes,
         guard,
+        imports,
+        meetings,
         pages,
         paper,
         proposal_pages,
@@ -79,13 +84,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     store_limits = app.extensions["govgraph"].store
     if hasattr(store_limits, "limits"):  # a store made elsewhere keeps these settings' limits
         store_limits.limits = TextLimits.of(settings)
-    for module in (sparql, api, changes, pages, proposal_pages, builder, paper, spreadsheets):
+    for module in (sparql, api, changes, pages, proposal_pages, builder, paper, spreadsheets,
+                   imports, meetings):
         app.register_blueprint(module.blueprint)
-    from govgraph.web.imports import blueprint as imports_blueprint
-    from govgraph.web.meetings import blueprint as meetings_blueprint
-
-    app.register_blueprint(imports_blueprint)
-    app.register_blueprint(meetings_blueprint)
+    for name in OPEN_DATA_MODULES:  # linked data, downloads, feeds (issue 17)
+        app.register_blueprint(import_module(f"govgraph.web.{name}").blueprint)
     accounts.init_app(app)
     app.after_request(_add_cors_headers)
     guard.install(app, settings)

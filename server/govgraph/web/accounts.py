@@ -10,7 +10,6 @@ the session's CSRF token (Flask-WTF), else it is refused with 400.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -46,7 +45,7 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_NAME="govgraph_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("GOVGRAPH_INSECURE_COOKIES") != "1",
+        SESSION_COOKIE_SECURE=not settings.insecure_cookies,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
         WTF_CSRF_CHECK_DEFAULT=False,  # checked below, for cookie-authenticated posts only
         WTF_CSRF_TIME_LIMIT=SESSION_HOURS * 3600,

@@ -12,6 +12,7 @@ from govgraph.openapi import build_openapi
 from govgraph.queries import PAGE_PARAMETER, SavedQuery, run_saved_query
 from govgraph.results import RESULT_FORMATS, Format, format_by_name
 from govgraph.web import best_media_type, govgraph
+from govgraph.web.api_docs import with_examples
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -104,4 +105,5 @@ def _result_format() -> Format:
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3 description, generated from the query files."""
-    return jsonify(build_openapi(govgraph().library, server_url=request.host_url.rstrip("/")))
+    document = build_openapi(govgraph().library, server_url=request.host_url.rstrip("/"))
+    return jsonify(with_examples(document))

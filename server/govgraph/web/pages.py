@@ -21,7 +21,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from govgraph import browse
+from govgraph import as_recorded, browse
 from govgraph.browse import Ref
 from govgraph.change_view import structure_with_change
 from govgraph.diagram import KIND_TEXT, render_svg
@@ -32,6 +32,7 @@ from govgraph.store import QueryResult
 from govgraph.web import error_status, govgraph
 from govgraph.web.accounts import page_error
 from govgraph.web.changes import workflow_for
+from govgraph.web.registers import decisions_table
 
 if TYPE_CHECKING:
     from govgraph.changes import ChangeRequest
@@ -198,7 +199,13 @@ def person(slug: str):
     page = browse.person_page(_store(), _data_iri("person", slug))
     if page is None:
         return _not_found(f"There is no person '{slug}' in the graph.")
-    return render_template("person.html", page_title=page.person.label, page=page)
+    return render_template(
+        "person.html",
+        page_title=page.person.label,
+        page=page,
+        body_names_then=as_recorded.body_names_then(_store(), page.memberships),
+        mentioned_events=as_recorded.events_with(_store(), page.person.iri),
+    )
 
 
 @blueprint.get("/meeting/<slug>")
@@ -240,19 +247,21 @@ def _describe(iri: str):
 def decisions():
     store = _store()
     filters = {key: request.args.get(key, "").strip() for key in ("body", "from", "to", "text")}
-    rows = browse.decisions_register(
+    every = browse.decisions_register(
         store,
-        body=filters["body"] or None,
         date_from=browse.parse_date(filters["from"], "from"),
         date_to=browse.parse_date(filters["to"], "to"),
         text=filters["text"] or None,
     )
+    table = decisions_table(every)  # faceted by body, year and kind; or as CSV or JSON
+    if not isinstance(table, dict):
+        return table
     csv_params = {key: value for key, value in filters.items() if value}
     return render_template(
         "decisions.html",
         page_title="Decisions register",
         filters=filters,
-        rows=rows,
+        **table,
         bodies=browse.index(store).of_kind("body"),
         csv_url="/api/queries/decisions?" + urlencode({**csv_params, "format": "csv"}),
     )

@@ -1,5 +1,6 @@
 """The board paper of a proposal (`/changes/ID/paper`, printable, and `.pdf`) and the structure
-picture on its own as SVG or PNG (`/structure.svg|png`, `/body/SLUG/structure.svg|png`)."""
+picture on its own as SVG, PNG or an A4 PDF (`/structure.svg|png|pdf`,
+`/body/SLUG/structure.svg|png|pdf`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from govgraph.diagram import render_svg
 from govgraph.errors import GovgraphError, InputError
 from govgraph.paper import pdf_from_html, png_from_svg
 from govgraph.proposals import Proposal
+from govgraph.publishing.picture import picture_pdf
 from govgraph.web import govgraph
 from govgraph.web.accounts import page_error
 from govgraph.web.changes import workflow_for
@@ -64,6 +66,9 @@ def paper_pdf(proposal_id: str) -> Response:
 def _picture(structure: Structure, title: str, name: str, suffix: str) -> Response:
     svg = render_svg(structure, lambda iri: request.url_root.rstrip("/") + href(iri), title=title)
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
+    if suffix == "pdf":
+        return Response(picture_pdf(svg, title, request.url_root), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
     if suffix == "png":
         return Response(png_from_svg(svg), mimetype="image/png",
                         headers={"Content-Disposition": f'attachment; filename="{name}.png"'})
@@ -75,7 +80,7 @@ def _day() -> date | None:
     return browse.parse_date(request.args.get("date"), "date")
 
 
-@blueprint.get("/structure.<any(svg, png):suffix>")
+@blueprint.get("/structure.<any(svg, png, pdf):suffix>")
 def structure_picture(suffix: str) -> Response:
     view = browse.overview(govgraph().store, _day())
     day = f" as at {browse.format_date(view.day)}" if view.day else ""
@@ -83,7 +88,7 @@ def structure_picture(suffix: str) -> Response:
     return _picture(view.structure, f"Reporting structure{day}", name, suffix)
 
 
-@blueprint.get("/body/<slug>/structure.<any(svg, png):suffix>")
+@blueprint.get("/body/<slug>/structure.<any(svg, png, pdf):suffix>")
 def body_picture(slug: str, suffix: str) -> Response:
     """The body with every body above and below it, and the lines between them."""
     store = govgraph().store

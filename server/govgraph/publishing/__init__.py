@@ -1,0 +1,3 @@
+"""Publishing the graph openly: RDF in every usual syntax, whole-graph downloads with their
+VoID/DCAT description, Popolo JSON, iCalendar and Atom. No Flask here: the views in
+`govgraph.web.linked_data`, `web.downloads` and `web.feeds` only call these functions."""

@@ -1,0 +1,129 @@
+"""Atom feeds (made with feedgen): decisions, structure changes, actions due and proposals.
+Each entry links to its page (rel="alternate") and to the document it comes from
+(rel="related"); an entry's time is the date the documents give it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from govgraph import browse
+from govgraph.store import Store
+
+PageUrl = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    summary: str
+    page: str
+    when: datetime
+    sources: tuple[tuple[str, str], ...] = ()  # (address, title)
+
+
+FEEDS = {
+    "decisions": "Decisions",
+    "structure-changes": "Structure changes",
+    "actions": "Actions due",
+    "proposals": "Proposed changes",
+}
+ATOM = "http://www.w3.org/2005/Atom"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _moment(day: date | None) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else _EPOCH
+
+
+def _sources(sources: Iterable[browse.Source], page_url: PageUrl) -> tuple[tuple[str, str], ...]:
+    documents = {s.document: s.document_title for s in sources}
+    return tuple((page_url(iri), title) for iri, title in sorted(documents.items()))
+
+
+def decision_entries(store: Store, page_url: PageUrl) -> list[Entry]:
+    return [Entry(row.decision,
+                  f"{row.body.label + ': ' if row.body else ''}{row.minute_title or row.minute}",
+                  row.text, page_url(row.decision), _moment(row.day),
+                  _sources(row.sources, page_url))
+            for row in browse.decisions_register(store)]
+
+
+def change_entries(store: Store, page_url: PageUrl) -> list[Entry]:
+    return [Entry(change.iri, change.description or change.kind,
+                  f"{change.kind}: " + ", ".join(b.label for b in change.bodies),
+                  page_url(change.iri), _moment(change.day), _sources(change.sources, page_url))
+            for change in browse.structure_changes(store)]
+
+
+def action_entries(store: Store, page_url: PageUrl) -> list[Entry]:
+    """Actions asked for at meetings, dated by the meeting they arose at."""
+    entries: dict[str, Entry] = {}
+    for meeting in browse.meetings_of(store):
+        for action in browse._actions(store, meeting=meeting.meeting.iri):
+            who = ", ".join(a.label for a in action.assignees) or "unassigned"
+            due = f" Due: {action.due}." if action.due else ""
+            entries[action.action] = Entry(
+                action.action, f"{who}: {browse._shorten(action.text, 80)}",
+                f"{action.text}{due} Status: {action.status or 'open'}.",
+                page_url(action.action), _moment(meeting.day),
+                _sources(action.sources, page_url))
+    return list(entries.values())
+
+
+def proposal_entries(proposals: Iterable[object], page_url: Callable[[str], str]) -> list[Entry]:
+    """Proposals (objects with id, description, status, created), newest last."""
+    entries = []
+    for proposal in proposals:
+        created = datetime.fromisoformat(str(proposal.created).replace("Z", "+00:00"))
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        entries.append(Entry(f"urn:govgraph:proposal:{proposal.id}",
+                             f"{proposal.description} ({proposal.status})",
+                             f"Proposal {proposal.id}, {proposal.status}.",
+                             page_url(proposal.id), created))
+    return entries
+
+
+def atom(feed_id: str, title: str, author: str, self_url: str, home_url: str,
+         entries: list[Entry]) -> bytes:
+    """The Atom document, newest entries first."""
+    generator = FeedGenerator()
+    generator.id(feed_id)
+    generator.title(title)
+    generator.author(name=author)
+    generator.link(href=self_url, rel="self", type="application/atom+xml")
+    generator.link(href=home_url, rel="alternate", type="text/html")
+    generator.language("en")
+    ordered = sorted(entries, key=lambda e: (e.when, e.id))
+    generator.updated(ordered[-1].when if ordered else _EPOCH)
+    for item in ordered:  # feedgen puts each new entry first
+        entry = generator.add_entry()
+        entry.id(item.id)
+        entry.title(item.title)
+        entry.summary(item.summary or item.title)
+        entry.updated(item.when)
+        entry.link(href=item.page, rel="alternate")  # replaced below, with its type
+    return _with_links(generator.atom_str(pretty=True), {e.id: e for e in ordered})
+
+
+def _with_links(document: bytes, by_id: dict[str, Entry]) -> bytes:
+    """Each entry's links: feedgen 1.0 drops their rel, type and title, so they are added here
+    to the finished document (the page as rel="alternate", each source as rel="related")."""
+    root = etree.fromstring(document)
+    for element in root.iterfind(f"{{{ATOM}}}entry"):
+        item = by_id[element.findtext(f"{{{ATOM}}}id")]
+        for old in element.findall(f"{{{ATOM}}}link"):
+            element.remove(old)
+        etree.SubElement(element, f"{{{ATOM}}}link", href=item.page, rel="alternate",
+                         type="text/html")
+        for address, title in item.sources:
+            etree.SubElement(element, f"{{{ATOM}}}link", href=address, rel="related",
+                             title=title)
+    etree.indent(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

@@ -1,0 +1,30 @@
+"""The wording a published file carries: the partnership's name, a description, the licence and
+a contact, from the settings (`govgraph.toml` or GOVGRAPH_* variables) where they are given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govgraph.config import Settings
+
+DEFAULT_DESCRIPTION = ("The bodies, reporting lines, memberships, meetings and decisions of a "
+                       "partnership, each fact linked to the document it comes from.")
+
+
+@dataclass(frozen=True)
+class Wording:
+    name: str
+    description: str
+    licence: str
+    contact: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.name}: governance graph"
+
+
+def wording(settings: Settings) -> Wording:
+    """The settings' wording, with a general description where the project gives none."""
+    return Wording(name=settings.name or "govgraph",
+                   description=settings.description or DEFAULT_DESCRIPTION,
+                   licence=settings.licence or "", contact=settings.contact or "")

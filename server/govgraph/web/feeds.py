@@ -1,0 +1,147 @@
+"""Calendars and feeds: the meetings page (`/meetings`, by month and body), iCalendar feeds
+(`/meetings.ics`, `/body/SLUG/meetings.ics`) and Atom feeds (`/feeds/NAME.atom`), each made
+once per graph version."""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+
+from govgraph import browse
+from govgraph.publishing import feeds
+from govgraph.publishing.calendar import meetings_calendar
+from govgraph.publishing.site import wording
+from govgraph.web import govgraph
+from govgraph.web.tables import table_download
+
+blueprint = Blueprint("feeds", __name__, template_folder="templates")
+_cache: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def _kept(key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
+    """`make()`, kept per graph version and server address (an approval moves the version)."""
+    full = (govgraph().store.version(), request.url_root, *key)
+    if full not in _cache:
+        _cache[full] = make()
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return _cache[full]
+
+
+def _page_url(iri: str) -> str:
+    from govgraph.web.pages import href
+
+    return request.url_root.rstrip("/") + href(iri)
+
+
+def _body_iri(slug: str) -> str:
+    iri = f"{govgraph().settings.base_iri}body/{slug}"
+    if browse.index(govgraph().store).kind(iri) != "body":
+        abort(404, description=f"there is no body '{slug}' in the graph")
+    return iri
+
+
+def _ics(data: bytes, name: str) -> Response:
+    return Response(data, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@blueprint.get("/meetings.ics")
+def all_meetings_ics() -> Response:
+    name = f"{wording(govgraph().settings).name}: meetings"
+    return _ics(_kept(("ics",), lambda: meetings_calendar(govgraph().store, name, _page_url)),
+                "meetings.ics")
+
+
+@blueprint.get("/body/<slug>/meetings.ics")
+def body_meetings_ics(slug: str) -> Response:
+    iri = _body_iri(slug)
+    name = f"{browse.index(govgraph().store).label(iri)}: meetings"
+    return _ics(_kept(("ics", iri), lambda: meetings_calendar(govgraph().store, name, _page_url,
+                                                              body=iri)), f"{slug}-meetings.ics")
+
+
+def _entries(name: str) -> list[feeds.Entry]:
+    store = govgraph().store
+    if name == "decisions":
+        return feeds.decision_entries(store, _page_url)
+    if name == "structure-changes":
+        return feeds.change_entries(store, _page_url)
+    if name == "actions":
+        return feeds.action_entries(store, _page_url)
+    from govgraph.web.changes import workflow_for
+
+    root = request.url_root.rstrip("/")
+    return feeds.proposal_entries(
+        workflow_for(current_app).proposals(),
+        lambda ident: root + url_for("proposal_pages.proposal", proposal_id=ident))
+
+
+@blueprint.get("/feeds/<name>.atom")
+def atom_feed(name: str) -> Response:
+    if name not in feeds.FEEDS:
+        abort(404, description=f"there is no feed '{name}'; feeds: {', '.join(feeds.FEEDS)}")
+    words = wording(govgraph().settings)
+
+    def make() -> bytes:
+        return feeds.atom(request.base_url, f"{words.name}: {feeds.FEEDS[name]}", words.name,
+                          request.base_url, request.url_root, _entries(name))
+
+    key = (name,) if name != "proposals" else (name, _proposals_state())
+    return Response(_kept(key, make), mimetype="application/atom+xml")
+
+
+def _proposals_state() -> str:
+    """Proposals change without the graph changing: their list is part of the cache key."""
+    from govgraph.web.changes import workflow_for
+
+    return json.dumps(sorted((p.id, p.status) for p in workflow_for(current_app).proposals()))
+
+
+# --- the meetings page ------------------------------------------------------------------------
+
+TABLE_FIELDS = ("meeting", "label", "date", "status", "body", "bodyLabel")
+
+
+def _meeting_rows(body: str | None, year: str) -> list[browse.MeetingRow]:
+    rows = browse.meetings_of(govgraph().store, body)
+    return [r for r in rows if not year or (r.day and str(r.day.year) == year)]
+
+
+@blueprint.get("/meetings")
+def meetings_page():
+    """Meetings by month, of every body or one, past and scheduled; the table as CSV or JSON."""
+    store = govgraph().store
+    idx = browse.index(store)
+    slug = request.args.get("body", "").strip()
+    year = request.args.get("year", "").strip()
+    body = _body_iri(slug) if slug else None
+    if year and not (year.isdigit() and len(year) == 4):
+        abort(400, description=f"year: '{year}' is not a year such as 2009")
+    rows = _meeting_rows(body, year)
+    table = [{"meeting": r.meeting.iri, "label": r.meeting.label,
+              "date": r.day.isoformat() if r.day else "", "status": r.status,
+              "body": r.body.iri if r.body else "", "bodyLabel": r.body.label if r.body else ""}
+             for r in rows]
+    fmt = request.args.get("format", "")
+    if fmt in ("csv", "json"):
+        return table_download(table, TABLE_FIELDS, "meetings", fmt)
+    months: OrderedDict[str, list[browse.MeetingRow]] = OrderedDict()
+    for row in rows:
+        months.setdefault(f"{row.day:%B %Y}" if row.day else "Date not known", []).append(row)
+    all_rows = browse.meetings_of(store)
+    years = sorted({str(r.day.year) for r in all_rows if r.day})
+    bodies = [b for b in idx.of_kind("body") if any(r.body and r.body.iri == b.iri
+                                                     for r in all_rows)]
+    params = {k: v for k, v in (("body", slug), ("year", year)) if v}
+    return render_template(
+        "meetings.html", page_title="Meetings", months=months, bodies=bodies, years=years,
+        slug=slug, year=year, body=idx.ref(body) if body else None, count=len(rows),
+        csv_url=url_for("feeds.meetings_page", **params, format="csv"),
+        json_url=url_for("feeds.meetings_page", **params, format="json"),
+        ics_url=url_for("feeds.body_meetings_ics", slug=slug) if slug
+        else url_for("feeds.all_meetings_ics"))

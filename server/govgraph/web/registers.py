@@ -1,0 +1,113 @@
+"""The decisions register and the bodies list (`/bodies`) as facetable, downloadable tables:
+their facets (body, year, kind; kind, partnership, year established) and CSV/JSON columns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from rdflib import URIRef
+
+from govgraph import browse
+from govgraph.browse import DecisionRow, Ref
+from govgraph.namespaces import GG
+from govgraph.publishing.facets import Dimension, faceted
+from govgraph.web import govgraph
+from govgraph.web.tables import download_links, facet_url, table_download, wanted_format
+
+DECISION_FACETS: tuple[Dimension, ...] = (
+    Dimension("body", "Body", lambda r: (r.body.iri, r.body.label) if r.body else None),
+    Dimension("year", "Year", lambda r: (str(r.day.year), str(r.day.year)) if r.day else None),
+    Dimension("kind", "Kind", lambda r: (r.kind, r.kind) if r.kind else None),
+)
+DECISION_COLUMNS = ("decision", "date", "body", "bodyLabel", "meeting", "minute", "minuteTitle",
+                    "text", "kind")
+
+
+def decision_record(row: DecisionRow) -> dict[str, str]:
+    """One decision as a row of the register's CSV and JSON."""
+    return {"decision": row.decision, "date": row.day.isoformat() if row.day else "",
+            "body": row.body.iri if row.body else "", "bodyLabel": row.body.label if row.body
+            else "", "meeting": row.meeting.iri, "minute": row.minute,
+            "minuteTitle": row.minute_title, "text": row.text, "kind": row.kind}
+
+
+
+def decisions_table(every: list[DecisionRow]) -> dict[str, Any] | Response:
+    """The register narrowed by the chosen facets: its CSV or JSON if asked for, else what
+    the page shows (rows, facets, facet links, download links)."""
+    rows, facets = faceted(every, request.args, DECISION_FACETS)
+    fmt = wanted_format()
+    if fmt:
+        return table_download([decision_record(r) for r in rows], DECISION_COLUMNS,
+                              "decisions", fmt)
+    return {"rows": rows, "facets": facets, "facet_url": facet_url,
+            "downloads": download_links()}
+
+
+# --- the bodies list ------------------------------------------------------------------------
+
+blueprint = Blueprint("registers", __name__, template_folder="templates")
+
+
+@dataclass(frozen=True)
+class BodyLine:
+    body: Ref
+    kinds: tuple[str, ...]
+    partnerships: tuple[Ref, ...]
+    period: browse.Period | None
+
+
+def _kind_words(local: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r" \1", local).capitalize()
+
+
+BODY_FACETS: tuple[Dimension, ...] = (
+    Dimension("kind", "Kind", lambda r: (r.kinds[0], _kind_words(r.kinds[0])) if r.kinds
+              else None),
+    Dimension("partnership", "Partnership", lambda r: (r.partnerships[0].iri,
+                                                      r.partnerships[0].label)
+              if r.partnerships else None),
+    Dimension("established", "Established", lambda r: (str(r.period.start.year),) * 2
+              if r.period and r.period.start else None),
+)
+BODY_COLUMNS = ("body", "label", "kind", "partnership", "from", "to")
+
+
+def body_lines() -> list[BodyLine]:
+    """Every body with its own kinds (the most specific first), partnerships and life."""
+    store = govgraph().store
+    idx = browse.index(store)
+    partnerships: dict[str, list[Ref]] = {}
+    for row in browse._select(store, "SELECT ?b ?p WHERE { ?b gg:partOfPartnership ?p }"):
+        partnerships.setdefault(str(row["b"]), []).append(idx.ref(row["p"]))
+    lines = []
+    for iri, record in browse._body_records(store).items():
+        own = tuple(sorted(k for k in record.kinds if URIRef(str(GG) + k) != GG.Body
+                           and k != "Organization")) or record.kinds
+        lines.append(BodyLine(idx.ref(iri), own, tuple(partnerships.get(iri, ())),
+                              record.active))
+    return sorted(lines, key=lambda line: line.body.label.casefold())
+
+
+def _body_record(line: BodyLine) -> dict[str, str]:
+    period = line.period
+    return {"body": line.body.iri, "label": line.body.label,
+            "kind": "; ".join(_kind_words(k) for k in line.kinds),
+            "partnership": "; ".join(p.label for p in line.partnerships),
+            "from": period.start.isoformat() if period and period.start else "",
+            "to": period.end.isoformat() if period and period.end else ""}
+
+
+@blueprint.get("/bodies")
+def bodies():
+    """Every body, faceted by kind, partnership and the year it was established."""
+    rows, facets = faceted(body_lines(), request.args, BODY_FACETS)
+    fmt = wanted_format()
+    if fmt:
+        return table_download([_body_record(r) for r in rows], BODY_COLUMNS, "bodies", fmt)
+    return render_template("bodies.html", page_title="Bodies", rows=rows, facets=facets,
+                           facet_url=facet_url, downloads=download_links(),
+                           kind_words=_kind_words)
