@@ -110,3 +110,23 @@ def test_half_a_credential_or_an_unknown_scheme_is_an_error() -> None:
         Settings.from_env({**base, "GOVGRAPH_STORE_USER": USER})
     with pytest.raises(InputError, match="kerberos"):
         Settings.from_env({**base, "GOVGRAPH_STORE_AUTH": "kerberos"})
+
+
+def test_credentials_come_from_a_secrets_file(tmp_path):
+    secrets = tmp_path / "store-secrets"
+    secrets.write_text(f"# the store's account\nuser = {USER}\npassword = {PASSWORD}\n"
+                       "auth = digest\n", encoding="utf-8")
+    settings = Settings.from_env({"GOVGRAPH_STORE": "sparql",
+                                  "GOVGRAPH_QUERY_ENDPOINT": "http://127.0.0.1:1/sparql",
+                                  "GOVGRAPH_STORE_SECRETS_FILE": str(secrets)})
+    assert (settings.store_user, settings.store_password, settings.store_auth) == (
+        USER, PASSWORD, "digest")
+    assert PASSWORD not in repr(SparqlStore(settings.query_endpoint,
+                                            credentials=(USER, PASSWORD)))
+
+
+def test_a_malformed_secrets_file_is_named_with_its_line(tmp_path):
+    secrets = tmp_path / "store-secrets"
+    secrets.write_text(f"user = {USER}\ntoken {PASSWORD}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"store-secrets, line 2"):
+        Settings.from_env({"GOVGRAPH_STORE_SECRETS_FILE": str(secrets)})

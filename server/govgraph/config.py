@@ -130,6 +130,8 @@ class Settings:
     store_user: str | None = None
     store_password: str | None = None
     store_auth: str = "basic"
+    store_graph: str = ""  # the named graph of govgraph's data in a remote store ("": base + graph)
+    graph_store_endpoint: str | None = None  # SPARQL 1.1 Graph Store HTTP Protocol, if offered
     query_timeout: float = 5.0
     result_limit: int = 10000
     tokens: dict[str, str] = field(default_factory=dict)
@@ -180,6 +182,7 @@ class Settings:
             raise InputError(
                 "the store's credentials need both GOVGRAPH_STORE_USER and GOVGRAPH_STORE_PASSWORD"
             )
+        self.store_graph = self.store_graph or f"{self.base_iri}graph"
         if self.store_auth not in ("basic", "digest"):
             raise InputError(f"store authentication '{self.store_auth}' is not basic or digest")
         if self.query_timeout <= 0:
@@ -215,6 +218,12 @@ class Settings:
             values["query_endpoint"] = env["GOVGRAPH_QUERY_ENDPOINT"]
         if env.get("GOVGRAPH_UPDATE_ENDPOINT"):
             values["update_endpoint"] = env["GOVGRAPH_UPDATE_ENDPOINT"]
+        if env.get("GOVGRAPH_STORE_SECRETS_FILE"):
+            values.update(read_store_secrets(Path(env["GOVGRAPH_STORE_SECRETS_FILE"])))
+        if env.get("GOVGRAPH_STORE_GRAPH"):
+            values["store_graph"] = env["GOVGRAPH_STORE_GRAPH"]
+        if env.get("GOVGRAPH_GRAPH_STORE_ENDPOINT"):
+            values["graph_store_endpoint"] = env["GOVGRAPH_GRAPH_STORE_ENDPOINT"]
         for name in ("user", "password", "auth"):
             if env.get(f"GOVGRAPH_STORE_{name.upper()}"):
                 values[f"store_{name}"] = env[f"GOVGRAPH_STORE_{name.upper()}"]
@@ -263,6 +272,25 @@ class Settings:
         values["tokens"] = tokens
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)
+
+
+def read_store_secrets(path: Path) -> dict[str, str]:
+    """`user = NAME` / `password = SECRET` / `auth = basic|digest` lines of a secrets file
+    (so the password is never on a command line); other lines are an error naming the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the store's secrets file ({exc.strerror})") from exc
+    values: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or key.strip() not in ("user", "password", "auth"):
+            raise InputError(f"{path}, line {number}: expected user = …, password = … or "
+                             "auth = basic|digest")
+        values[f"store_{key.strip()}"] = value.strip()
+    return values
 
 
 def _number(env: Mapping[str, str], name: str, kind: type[int] | type[float]) -> Any:

@@ -60,6 +60,22 @@ class QueryTimeout(GovgraphError):
     """A query ran longer than the configured timeout."""
 
 
+class StoreTimeout(QueryTimeout):
+    """A remote store gave up on, or did not answer, a request in time (504)."""
+
+
+class StoreError(GovgraphError):
+    """A remote store failed a well-formed request: its own message, and the request (502)."""
+
+    def __init__(self, message: str, request: str | None = None) -> None:
+        self.request = request
+        super().__init__(message)
+
+
+class StoreConflict(GovgraphError):
+    """Another writer changed the remote store's graph since this server last saw it (409)."""
+
+
 class ReadOnly(GovgraphError):
     """A write asked of a read-only server or store (403)."""
 

@@ -50,7 +50,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from govgraph.config import Settings
-from govgraph.errors import GovgraphError, InputError, ParameterError
+from govgraph.errors import GovgraphError, InputError, ParameterError, StoreConflict
 from govgraph.impact import OtherProposal
 from govgraph.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
 from govgraph.record.log import (
@@ -428,6 +428,10 @@ class Workflow:
             if proposal.status != PENDING:
                 raise Conflict(f"proposal {proposal_id} is {proposal.status}; only a pending "
                                "proposal can be approved")
+            # A store others may write to: the version checked against, so that a write by
+            # another server before this one's lands is refused (StoreConflict), not lost.
+            checked_version = (self.store.version()
+                               if getattr(self.store, "stable_version", True) is False else None)
             approving = self._approving_resource(approved_by)
             sequence = max([self.files.snapshot_sequence(), *self.files.sequences()]) + 1
             change_set = URIRef(f"{self.base_iri}change-set/{sequence:06d}")
@@ -459,7 +463,7 @@ class Workflow:
                 staged_proposal.unlink(missing_ok=True)
                 raise
             self._pause("committed")
-            self._apply_committed(diff, sequence, staged_proposal)
+            self._apply_committed(diff, sequence, staged_proposal, checked_version)
             self.checker.advance(None, report, self.store.version())
             self._pause("store-updated")
             proposal = self.files.install(staged_proposal, proposal.id)
@@ -645,16 +649,19 @@ class Workflow:
             record.add((change_set, PROV.generated, URIRef(journal["changeEvent"])))
         return dataset
 
-    def _apply_committed(self, diff: Diff, sequence: int, staged_proposal: Path) -> None:
+    def _apply_committed(self, diff: Diff, sequence: int, staged_proposal: Path,
+                         checked_version: str | None = None) -> None:
         """Apply committed change set `sequence` to the store. If the store refuses it, the
         change set is taken out of the log again, so the history never lists a change the
         graph lacks, and the approval fails with a readable error."""
         try:
-            apply_change(self.store, diff.added, diff.removed, sequence)
+            apply_change(self.store, diff.added, diff.removed, sequence,
+                         expected_version=checked_version)
         except Exception as exc:  # noqa: BLE001 — any refusal of the store undoes the commit
             staged_proposal.unlink(missing_ok=True)
-            with suppress(Exception):  # undo what was made, if the store took part of it
-                apply_change(self.store, diff.removed, diff.added, sequence - 1)
+            if not isinstance(exc, StoreConflict):  # a conflict wrote nothing: nothing to undo
+                with suppress(Exception):  # undo what was made, if the store took part of it
+                    apply_change(self.store, diff.removed, diff.added, sequence - 1)
             self.files.log.withdraw(sequence)
             logger.error("change set %d taken out of the log again: the store could not apply "
                          "it: %s", sequence, exc)

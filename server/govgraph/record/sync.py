@@ -40,28 +40,24 @@ def marker_update(sequence: int) -> str:
 
 
 def apply_change(store: Any, added: Iterable[Triple], removed: Iterable[Triple],
-                 sequence: int) -> None:
-    """Apply change set `sequence` (skolemised triples) to the store and mark it applied."""
+                 sequence: int, *, expected_version: str | None = None) -> None:
+    """Apply change set `sequence` (skolemised triples) to the store and mark it applied.
+
+    A remote store keeps blank nodes as these same skolem IRIs (`SparqlStore`), so one SPARQL
+    Update names them; with `expected_version` (the graph version the change was checked
+    against) it is written only if no one else wrote since, else StoreConflict."""
     added, removed = set(added), set(removed)
-    if hasattr(store, "patch") and len(added) + len(removed) > PATCH_FROM:
-        # a whole structure: by terms, not through SPARQL text (seconds to write and parse)
+    if hasattr(store, "patch") and (
+            len(added) + len(removed) > PATCH_FROM  # a whole structure: by terms, not text
+            or any(is_skolem(term) for triple in added | removed for term in triple)):
         store.patch(_store_form(removed), _store_form(added), then=marker_update(sequence))
         return
-    if any(is_skolem(term) for triple in added | removed for term in triple):
-        plain_added, plain_removed = _store_form(added), _store_form(removed)
-        if hasattr(store, "patch"):
-            store.patch(plain_removed, plain_added, then=marker_update(sequence))
-            return
-        graph = store.graph()  # a remote store: SPARQL cannot name its blank nodes
-        for triple in plain_removed:
-            graph.remove(triple)
-        for triple in plain_added:
-            graph.add(triple)
-        store.load(graph)
-        store.update(marker_update(sequence))
-        return
     text = update_text(added, removed)
-    store.update((text + " ;\n" if text else "") + marker_update(sequence))
+    marked = (text + " ;\n" if text else "") + marker_update(sequence)
+    if expected_version is None:
+        store.update(marked)
+    else:
+        store.update(marked, expected_version=expected_version)
 
 
 def load_snapshot(store: Any, path: Path, sequence: int) -> None:

@@ -23,6 +23,9 @@ from govgraph.errors import (
     QueryTimeout,
     ReadOnly,
     ResultTooLarge,
+    StoreConflict,
+    StoreError,
+    StoreTimeout,
     UnknownQuery,
 )
 from govgraph.queries import QueryLibrary
@@ -122,7 +125,7 @@ def error_status(error: GovgraphError) -> int:
         return error.status
     if isinstance(error, ReadOnly):
         return 403
-    if isinstance(error, Conflict):
+    if isinstance(error, Conflict | StoreConflict):
         return 409
     if isinstance(error, ChangeTooLarge):
         return 413
@@ -130,6 +133,8 @@ def error_status(error: GovgraphError) -> int:
         return 404
     if isinstance(error, InputError):
         return 400
+    if isinstance(error, StoreTimeout):
+        return 504
     if isinstance(error, QueryTimeout):
         return 503
     if isinstance(error, ResultTooLarge):
@@ -144,6 +149,8 @@ def error_body(error: GovgraphError) -> dict[str, object]:
         body["parameter"] = error.parameter
     if isinstance(error, UnknownQuery):
         body["queries"] = sorted(error.known)
+    if isinstance(error, StoreError) and error.request:
+        body["query"] = error.request
     return body
 
 
