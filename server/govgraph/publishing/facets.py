@@ -6,13 +6,14 @@ choosing that value would show."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 Row = TypeVar("Row")
-#: a row's value on a dimension: (value as in the URL, label shown), or None (no value)
-Key = Callable[[Row], tuple[str, str] | None]
+#: a row's values on a dimension, each (value as in the URL, label shown): none, one or several
+#: (a body of two kinds is counted under both)
+Key = Callable[[Row], Iterable[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,7 @@ class Facet:
 
 
 def _keeps(row: object, dimension: Dimension, chosen: str) -> bool:
-    found = dimension.key(row)
-    return found is not None and found[0] == chosen
+    return any(value == chosen for value, _ in dimension.key(row))
 
 
 def faceted(rows: Sequence[Row], chosen: Mapping[str, str], dimensions: Sequence[Dimension]
@@ -53,7 +53,7 @@ def faceted(rows: Sequence[Row], chosen: Mapping[str, str], dimensions: Sequence
         others = [r for r in rows if all(_keeps(r, d, active[d.name]) for d in dimensions
                                          if d.name in active and d is not dimension)]
         counts: Counter[tuple[str, str]] = Counter(
-            k for k in (dimension.key(r) for r in others) if k is not None)
+            key for r in others for key in set(dimension.key(r)))
         values = tuple(FacetValue(value, label, count, active.get(dimension.name) == value)
                        for (value, label), count in sorted(counts.items(),
                                                            key=lambda item: item[0][1]))

@@ -53,13 +53,11 @@ def _kind_words(local: str) -> str:
 
 
 BODY_FACETS: tuple[Dimension, ...] = (
-    Dimension("kind", "Kind", lambda r: (r.kinds[0], _kind_words(r.kinds[0])) if r.kinds
-              else None),
-    Dimension("partnership", "Partnership", lambda r: (r.partnerships[0].iri,
-                                                      r.partnerships[0].label)
-              if r.partnerships else None),
-    Dimension("established", "Established", lambda r: (str(r.period.start.year),) * 2
-              if r.period and r.period.start else None),
+    Dimension("kind", "Kind", lambda r: [(kind, _kind_words(kind)) for kind in r.kinds]),
+    Dimension("partnership", "Partnership",
+              lambda r: [(p.iri, p.label) for p in r.partnerships]),
+    Dimension("established", "Established", lambda r: [(str(r.period.start.year),) * 2]
+              if r.period and r.period.start else []),
 )
 BODY_COLUMNS = ("body", "label", "kind", "partnership", "from", "to")
 
