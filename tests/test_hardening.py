@@ -431,7 +431,7 @@ def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path, persisted
     ordinary query is answered right after."""
     import pyoxigraph as ox
 
-    from fixtures.example import RUNAWAY_QUERY, RUNAWAY_TRIPLES
+    from fixtures.example import RUNAWAY_TRIPLES, UNENDING_QUERY
     from govgraph.store import EmbeddedStore
 
     store = EmbeddedStore(tmp_path / "store" if persisted else None, timeout=1.0,
@@ -443,7 +443,7 @@ def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path, persisted
         store.update("INSERT DATA { <http://example.org/new> <http://example.org/p> 1 }")
         for _ in range(4):
             with pytest.raises(QueryTimeout, match="was stopped"):
-                store.query(RUNAWAY_QUERY, isolated=True)
+                store.query(UNENDING_QUERY, isolated=True)
         ask = "ASK { <http://example.org/new> ?p ?o }"
         assert store.query(ask, isolated=True).boolean is True
         store.update("INSERT DATA { <http://example.org/newer> <http://example.org/p> 2 }")
