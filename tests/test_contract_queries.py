@@ -626,6 +626,21 @@ def test_memberships_of_name_the_body_as_it_was_called_when_each_began(ask):
     assert {text(r, "bodyLabel") for r in dated} == {EXECUTIVE}
 
 
+def test_decisions_name_the_body_as_it_was_called_at_the_meeting(ask):
+    # 000 (13 June 2006): resolutions of the "Strategic Senior Officers Group"
+    rows = ask("decisions", body=SSOG, to="2006-06-13").rows
+    assert rows
+    assert {(text(r, "bodyLabel"), text(r, "bodyCurrentLabel")) for r in rows} == {
+        (SSOG_2006_NAME, EXECUTIVE)
+    }
+    # 003 (2 September 2009): resolutions of the "Leicestershire Together Executive"
+    later = ask("decisions", body=SSOG, **{"from": "2009-09-02", "to": "2009-09-02"}).rows
+    assert later
+    assert {(text(r, "bodyLabel"), text(r, "bodyCurrentLabel")) for r in later} == {
+        (EXECUTIVE, "")
+    }
+
+
 def test_meetings_list_the_mentioned_events_with_their_dates_as_known(ask):
     import csv
     import io

@@ -646,6 +646,17 @@ def test_pages_and_picture_give_the_name_a_body_bore_on_the_date(client: FlaskCl
     assert "now Leicestershire Together Executive" in box
 
 
+def test_decisions_tables_give_the_name_the_body_bore_at_the_meeting(client: FlaskClient) -> None:
+    # 000 heading (13 June 2006): "Strategic Senior Officers Group (SSOG)"
+    early = text_of(get_ok(client, "/decisions?body=" + SSOG + "&to=2006-06-13"))
+    assert "Strategic Senior Officers' Group (its name then; now Leicestershire Together" in early
+    # 003 heading (2 September 2009): "Leicestershire Together Executive", its name still
+    later = text_of(get_ok(client, "/decisions?body=" + SSOG + "&from=2009-09-02&to=2009-09-02"))
+    assert "Leicestershire Together Executive" in later and "its name then" not in later
+    own = text_of(get_ok(client, "/body/ssog"))
+    assert "(as Strategic Senior Officers' Group)" in own
+
+
 def test_search_page_finds_what_people_wrote_with_the_words_around_it(client: FlaskClient) -> None:
     markup = get_ok(client, "/search?q=Total+Place")
     # 003 minute 265 "Total Place Programme – Update", by its title

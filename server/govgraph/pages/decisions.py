@@ -22,6 +22,7 @@ from govgraph.pages.dates import (
     as_date,
 )
 from govgraph.pages.search import words
+from govgraph.pages.structure import name_on, names_in_use
 from govgraph.publishing.facets import Facet, FacetValue
 from govgraph.store import Store
 
@@ -42,6 +43,7 @@ class DecisionRow:
     changes: tuple[Ref, ...]
     concerns: tuple[Ref, ...]
     sources: tuple[Source, ...]
+    body_then: str = ""  # the body's name at the meeting's date, where it differs from now
 
 
 @dataclass(frozen=True)
@@ -344,9 +346,13 @@ def _decision_rows(store: Store, iris: list[str]) -> list[DecisionRow]:
         for name in ("meeting", "body", "change", "about", "source")
         if (value := row.get(name)) is not None
     )
+    names = names_in_use(store)
     result = {}
     for iri, group in groups.items():
         first = group[0]
+        body = idx.ref(first["body"]) if "body" in first else None
+        day = as_date(first.get("date"))
+        then = name_on(names, body.iri, day) if body else None
         result[iri] = DecisionRow(
             decision=iri,
             text=str(first.get("text") or ""),
@@ -355,11 +361,12 @@ def _decision_rows(store: Store, iris: list[str]) -> list[DecisionRow]:
             minute=str(first.get("number") or ""),
             minute_title=str(first.get("minuteTitle") or ""),
             meeting=idx.ref(first["meeting"]),
-            body=idx.ref(first["body"]) if "body" in first else None,
-            day=as_date(first.get("date")),
+            body=body,
+            day=day,
             changes=tuple(idx.ref(c) for c in _values(group, "change")),
             concerns=tuple(idx.ref(c) for c in _values(group, "about")),
             sources=tuple(idx.source(s) for s in _values(group, "source")),
+            body_then=then if then and body and then != body.label else "",
         )
     return [result[iri] for iri in iris if iri in result]
 
