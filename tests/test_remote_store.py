@@ -121,7 +121,6 @@ VIRTUOSO_NOT_YET_PORTABLE = frozenset({
     "members-body-date",
     "members-body",
     "meetings-all",
-    "decisions-body-text",
     "decisions-body-from-to",
     "bodies-without-meetings-all",
     "body-profile-body",
