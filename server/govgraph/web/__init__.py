@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import import_module
 
 from flask import Flask, Response, current_app, jsonify
 from werkzeug.datastructures import MIMEAccept
@@ -39,8 +38,6 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "Content-Type, Link",
     "Access-Control-Max-Age": "86400",
 }
-OPEN_DATA_MODULES = ("linked_data", "downloads", "feeds", "api_docs", "statistics",
-                     "registers", "tables")
 
 
 @dataclass
@@ -61,16 +58,23 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     from govgraph.web import (
         accounts,
         api,
+        api_docs,
         builder,
         changes,
+        downloads,
+        feeds,
         guard,
         imports,
+        linked_data,
         meetings,
         pages,
         paper,
         proposal_pages,
+        registers,
         sparql,
         spreadsheets,
+        statistics,
+        tables,
     )
 
     settings = settings or Settings.from_env()
@@ -85,10 +89,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     if hasattr(store_limits, "limits"):  # a store made elsewhere keeps these settings' limits
         store_limits.limits = TextLimits.of(settings)
     for module in (sparql, api, changes, pages, proposal_pages, builder, paper, spreadsheets,
-                   imports, meetings):
+                   imports, meetings, linked_data, downloads, feeds, api_docs, statistics,
+                   registers, tables):
         app.register_blueprint(module.blueprint)
-    for name in OPEN_DATA_MODULES:  # linked data, downloads, feeds (issue 17)
-        app.register_blueprint(import_module(f"govgraph.web.{name}").blueprint)
     accounts.init_app(app)
     app.after_request(_add_cors_headers)
     guard.install(app, settings)
