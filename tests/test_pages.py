@@ -655,6 +655,11 @@ def test_decisions_tables_give_the_name_the_body_bore_at_the_meeting(client: Fla
     assert "Leicestershire Together Executive" in later and "its name then" not in later
     own = text_of(get_ok(client, "/body/ssog"))
     assert "(as Strategic Senior Officers' Group)" in own
+    # the register's download gives the same names as the page it is taken from
+    rows = client.get("/decisions?format=json&body=" + SSOG + "&to=2006-06-13").get_json()
+    rows = rows["rows"] if isinstance(rows, dict) else rows
+    assert rows and {(r["bodyLabel"], r["bodyCurrentLabel"]) for r in rows} == {
+        ("Strategic Senior Officers' Group", "Leicestershire Together Executive")}
 
 
 def test_search_page_finds_what_people_wrote_with_the_words_around_it(client: FlaskClient) -> None:

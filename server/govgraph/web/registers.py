@@ -16,17 +16,19 @@ from govgraph.publishing.facets import Dimension, faceted
 from govgraph.web import govgraph
 from govgraph.web.tables import download_links, facet_url, table_download, wanted_format
 
-DECISION_COLUMNS = ("decision", "date", "body", "bodyLabel", "meeting", "minute", "minuteTitle",
-                    "text", "kind")
+DECISION_COLUMNS = ("decision", "date", "body", "bodyLabel", "bodyCurrentLabel", "meeting",
+                    "minute", "minuteTitle", "text", "kind")
 
 
 def decision_record(row: DecisionRow) -> dict[str, str]:
-    """One decision as a row of the register's CSV and JSON."""
+    """One decision as a row of the register's CSV and JSON: the body by the name it bore on
+    the meeting's date, its current name beside it where that differs (as `decisions` gives)."""
+    current = row.body.label if row.body else ""
     return {"decision": row.decision, "date": row.day.isoformat() if row.day else "",
-            "body": row.body.iri if row.body else "", "bodyLabel": row.body.label if row.body
-            else "", "meeting": row.meeting.iri, "minute": row.minute,
-            "minuteTitle": row.minute_title, "text": row.text, "kind": row.kind}
-
+            "body": row.body.iri if row.body else "", "bodyLabel": row.body_then or current,
+            "bodyCurrentLabel": current if row.body_then else "", "meeting": row.meeting.iri,
+            "minute": row.minute, "minuteTitle": row.minute_title, "text": row.text,
+            "kind": row.kind}
 
 
 def decisions_download(rows: list[DecisionRow], fmt: str) -> Response:
