@@ -52,7 +52,8 @@ def choose(page, label: str, typed: str, option: str) -> None:
     field = page.get_by_label(label, exact=True)
     field.fill(typed)
     suggestion = page.get_by_role("option", name=re.compile(re.escape(option)))
-    expect(suggestion.first).to_be_visible()
+    # the first suggestions wait for the server's name index: patience, not a time goal
+    expect(suggestion.first).to_be_visible(timeout=30_000)
     for _ in range(page.get_by_role("option").count()):
         field.press("ArrowDown")
         active = field.get_attribute("aria-activedescendant")
@@ -73,7 +74,8 @@ def appoint(page, step: int, person: str, role: str, start: str, *, new: bool = 
     expect(fieldset).to_contain_text(f"Step {step + 1}: Appoint someone")
     body = fieldset.get_by_label("Body", exact=True)
     body.fill(GROUP[:12])
-    expect(page.get_by_role("option", name=re.compile("set up in this proposal"))).to_be_visible()
+    expect(page.get_by_role("option", name=re.compile("set up in this proposal"))).to_be_visible(
+        timeout=30_000)
     body.press("ArrowDown")
     body.press("Enter")
     expect(body).to_have_value(GROUP)
@@ -83,7 +85,7 @@ def appoint(page, step: int, person: str, role: str, start: str, *, new: bool = 
         fieldset.get_by_label("a new person, not yet recorded").check()
     else:
         person_field.fill(person)
-        expect(page.get_by_role("option", name=person)).to_be_visible()
+        expect(page.get_by_role("option", name=person)).to_be_visible(timeout=30_000)
         person_field.press("ArrowDown")
         person_field.press("Enter")
     fieldset.get_by_label("Role").select_option(label=role)
