@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -208,57 +208,14 @@ class Settings:
             find_project_root(env)
         values: dict[str, Any] = {"project_root": root, **{
             key: value for key, value in read_settings_file(root).items() if key in LIMITS}}
-        if env.get("GOVGRAPH_BASE"):
-            values["base_iri"] = env["GOVGRAPH_BASE"]
-        if env.get("GOVGRAPH_STORE"):
-            values["store"] = env["GOVGRAPH_STORE"]
-        if env.get("GOVGRAPH_STORE_PATH"):
-            values["store_path"] = Path(env["GOVGRAPH_STORE_PATH"])
-        if env.get("GOVGRAPH_QUERY_ENDPOINT"):
-            values["query_endpoint"] = env["GOVGRAPH_QUERY_ENDPOINT"]
-        if env.get("GOVGRAPH_UPDATE_ENDPOINT"):
-            values["update_endpoint"] = env["GOVGRAPH_UPDATE_ENDPOINT"]
-        if env.get("GOVGRAPH_STORE_SECRETS_FILE"):
+        if env.get("GOVGRAPH_STORE_SECRETS_FILE"):  # its credentials, unless set one by one
             values.update(read_store_secrets(Path(env["GOVGRAPH_STORE_SECRETS_FILE"])))
-        if env.get("GOVGRAPH_STORE_GRAPH"):
-            values["store_graph"] = env["GOVGRAPH_STORE_GRAPH"]
-        if env.get("GOVGRAPH_GRAPH_STORE_ENDPOINT"):
-            values["graph_store_endpoint"] = env["GOVGRAPH_GRAPH_STORE_ENDPOINT"]
-        for name in ("user", "password", "auth"):
-            if env.get(f"GOVGRAPH_STORE_{name.upper()}"):
-                values[f"store_{name}"] = env[f"GOVGRAPH_STORE_{name.upper()}"]
-        if env.get("GOVGRAPH_QUERY_TIMEOUT"):
-            values["query_timeout"] = _number(env, "GOVGRAPH_QUERY_TIMEOUT", float)
-        if env.get("GOVGRAPH_RESULT_LIMIT"):
-            values["result_limit"] = _number(env, "GOVGRAPH_RESULT_LIMIT", int)
-        if env.get("GOVGRAPH_STATE_DIR"):
-            values["state_dir"] = Path(env["GOVGRAPH_STATE_DIR"])
-        if env.get("GOVGRAPH_MAX_CHANGE_TRIPLES"):
-            values["max_change_triples"] = _number(env, "GOVGRAPH_MAX_CHANGE_TRIPLES", int)
-        if env.get("GOVGRAPH_MAX_IMPORT_TRIPLES"):
-            values["max_import_triples"] = _number(env, "GOVGRAPH_MAX_IMPORT_TRIPLES", int)
-        if env.get("GOVGRAPH_NAME"):
-            values["name"] = env["GOVGRAPH_NAME"]
-        if env.get("GOVGRAPH_RESPONSE_CACHE"):
-            values["response_cache"] = _number(env, "GOVGRAPH_RESPONSE_CACHE", int)
-        for variable, name in (("GOVGRAPH_MAX_REQUEST_BYTES", "max_request_bytes"),
-                               ("GOVGRAPH_MAX_QUERY_CHARS", "max_query_chars"),
-                               ("GOVGRAPH_MAX_QUERY_DEPTH", "max_query_depth"),
-                               ("GOVGRAPH_MAX_JSON_DEPTH", "max_json_depth"),
-                               ("GOVGRAPH_QUERY_PROCESSES", "query_processes")):
+        for variable, name, read in ENVIRONMENT:
             if env.get(variable):
-                values[name] = _number(env, variable, int)
+                values[name] = read(env, variable)
         if env.get("GOVGRAPH_SERVICE_ALLOWLIST"):
             values["service_allowlist"] = frozenset(
                 env["GOVGRAPH_SERVICE_ALLOWLIST"].replace(",", " ").split())
-        if env.get("GOVGRAPH_SNAPSHOT_EVERY"):
-            values["snapshot_every"] = _number(env, "GOVGRAPH_SNAPSHOT_EVERY", int)
-        if env.get("GOVGRAPH_PREVALIDATE"):
-            values["prevalidate"] = _flag(env, "GOVGRAPH_PREVALIDATE")
-        if env.get("GOVGRAPH_SECRET_KEY"):
-            values["secret_key"] = env["GOVGRAPH_SECRET_KEY"]
-        if env.get("GOVGRAPH_INSECURE_COOKIES"):
-            values["insecure_cookies"] = _flag(env, "GOVGRAPH_INSECURE_COOKIES")
         tokens: dict[str, str] = {}
         if env.get("GOVGRAPH_TOKENS_FILE"):
             path = Path(env["GOVGRAPH_TOKENS_FILE"])
@@ -307,3 +264,50 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if value in ("0", "false", "no", "off", ""):
         return False
     raise InputError(f"{name}: '{env[name]}' is not one of 1, 0, true, false, yes, no")
+
+
+def _text(env: Mapping[str, str], name: str) -> str:
+    return env[name]
+
+
+def _path(env: Mapping[str, str], name: str) -> Path:
+    return Path(env[name])
+
+
+def _integer(env: Mapping[str, str], name: str) -> int:
+    return _number(env, name, int)
+
+
+def _seconds(env: Mapping[str, str], name: str) -> float:
+    return _number(env, name, float)
+
+
+#: (variable, setting, how its text is read): every plain GOVGRAPH_* setting, in one place
+ENVIRONMENT: tuple[tuple[str, str, Callable[[Mapping[str, str], str], Any]], ...] = (
+    ("GOVGRAPH_BASE", "base_iri", _text),
+    ("GOVGRAPH_NAME", "name", _text),
+    ("GOVGRAPH_STORE", "store", _text),
+    ("GOVGRAPH_STORE_PATH", "store_path", _path),
+    ("GOVGRAPH_QUERY_ENDPOINT", "query_endpoint", _text),
+    ("GOVGRAPH_UPDATE_ENDPOINT", "update_endpoint", _text),
+    ("GOVGRAPH_GRAPH_STORE_ENDPOINT", "graph_store_endpoint", _text),
+    ("GOVGRAPH_STORE_GRAPH", "store_graph", _text),
+    ("GOVGRAPH_STORE_USER", "store_user", _text),
+    ("GOVGRAPH_STORE_PASSWORD", "store_password", _text),
+    ("GOVGRAPH_STORE_AUTH", "store_auth", _text),
+    ("GOVGRAPH_QUERY_TIMEOUT", "query_timeout", _seconds),
+    ("GOVGRAPH_RESULT_LIMIT", "result_limit", _integer),
+    ("GOVGRAPH_STATE_DIR", "state_dir", _path),
+    ("GOVGRAPH_MAX_CHANGE_TRIPLES", "max_change_triples", _integer),
+    ("GOVGRAPH_MAX_IMPORT_TRIPLES", "max_import_triples", _integer),
+    ("GOVGRAPH_RESPONSE_CACHE", "response_cache", _integer),
+    ("GOVGRAPH_MAX_REQUEST_BYTES", "max_request_bytes", _integer),
+    ("GOVGRAPH_MAX_QUERY_CHARS", "max_query_chars", _integer),
+    ("GOVGRAPH_MAX_QUERY_DEPTH", "max_query_depth", _integer),
+    ("GOVGRAPH_MAX_JSON_DEPTH", "max_json_depth", _integer),
+    ("GOVGRAPH_QUERY_PROCESSES", "query_processes", _integer),
+    ("GOVGRAPH_SNAPSHOT_EVERY", "snapshot_every", _integer),
+    ("GOVGRAPH_PREVALIDATE", "prevalidate", _flag),
+    ("GOVGRAPH_SECRET_KEY", "secret_key", _text),
+    ("GOVGRAPH_INSECURE_COOKIES", "insecure_cookies", _flag),
+)
