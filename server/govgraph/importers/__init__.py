@@ -9,6 +9,8 @@ everything it could not place listed. No Flask here; `cli.py`, `minutes_cli.py`,
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -19,3 +21,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     kinds = group.add_subparsers(title="import commands", metavar="KIND")
     minutes_cli.add_parser(kinds)
     spreadsheet_cli.add_parser(kinds)
+
+
+def draft_text(value: dict[str, Any], form: str) -> str:
+    """A draft proposal as the importers print it: JSON, or YAML (`--format yaml`)."""
+    if form == "yaml":
+        import yaml
+
+        return yaml.safe_dump(value, sort_keys=False, allow_unicode=True).rstrip("\n")
+    return json.dumps(value, indent=2, ensure_ascii=False)

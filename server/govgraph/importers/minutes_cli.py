@@ -4,8 +4,9 @@ applied)."""
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
+
+from govgraph.importers import draft_text
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -40,13 +41,5 @@ def run_import_minutes(args: argparse.Namespace) -> int:
     text = read_document(args.file)  # an unreadable file is an InputError: exit 2
     store = open_store(Settings.from_env())
     draft = import_minutes(store, text, body=args.body, source=args.file)
-    print(dump(draft.to_json(), args.format))
+    print(draft_text(draft.to_json(), args.format))
     return EXIT_OK
-
-
-def dump(value: dict[str, Any], form: str) -> str:
-    if form == "yaml":
-        import yaml
-
-        return yaml.safe_dump(value, sort_keys=False, allow_unicode=True)
-    return json.dumps(value, indent=2, ensure_ascii=False)

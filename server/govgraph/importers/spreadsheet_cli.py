@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 
 from govgraph.config import Settings
 from govgraph.errors import InputError
+from govgraph.importers import draft_text
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -67,12 +67,7 @@ def run_import(args: argparse.Namespace) -> int:
         print("govgraph: nothing usable remains in the spreadsheet", file=sys.stderr)
         return EXIT_BAD_INPUT
     data = draft.to_json() if args.with_problems else draft.proposal()
-    if args.format == "yaml":
-        import yaml
-
-        print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), end="")
-    else:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(draft_text(data, args.format))
     return EXIT_OK
 
 

@@ -279,15 +279,21 @@ class Compilation:
             raise self.fail(field_name, f"<{iri}> is not a post in the graph{what}")
         return iri
 
-    def new_post(self, field_name: str, value: dict[str, Any]) -> URIRef:
-        label = " ".join(str(value["label"]).split())
-        iri = self.new_posts.get(label.lower())
+    def _labelled(self, folder: str, kind: URIRef, label: Any, made: dict[str, URIRef]
+                  ) -> URIRef:
+        """A new resource of `kind` named `label`: one per label within the proposal."""
+        label = " ".join(str(label).split())
+        iri = made.get(label.lower())
         if iri is None:
-            iri = self.mint(f"post/{slug(label)}")
-            self.add(iri, RDF.type, ORG.Post)
+            iri = self.mint(f"{folder}/{slug(label)}")
+            self.add(iri, RDF.type, kind)
             self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))
             self.derive(iri)
-            self.new_posts[label.lower()] = iri
+            made[label.lower()] = iri
+        return iri
+
+    def new_post(self, field_name: str, value: dict[str, Any]) -> URIRef:
+        iri = self._labelled("post", ORG.Post, value["label"], self.new_posts)
         if value.get("holder") is not None:
             holder = self.person(f"{field_name}.holder", value["holder"])
             self.add(holder, ORG.holds, iri)
@@ -306,15 +312,8 @@ class Compilation:
         """A member organisation (org:FormalOrganization) in the graph, or {"label": …} (a new
         one, one per label)."""
         if isinstance(value, dict):
-            label = " ".join(str(value["label"]).split())
-            iri = self.new_organisations.get(label.lower())
-            if iri is None:
-                iri = self.mint(f"org/{slug(label)}")
-                self.add(iri, RDF.type, ORG.FormalOrganization)
-                self.add(iri, SKOS.prefLabel, Literal(label, lang="en"))
-                self.derive(iri)
-                self.new_organisations[label.lower()] = iri
-            return iri
+            return self._labelled("org", ORG.FormalOrganization, value["label"],
+                                  self.new_organisations)
         iri = self._reference(field_name, value)
         if (iri, RDF.type, ORG.FormalOrganization) not in self.graph:
             what = self._what(set(self.graph.objects(iri, RDF.type)))
