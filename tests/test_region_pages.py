@@ -3,12 +3,15 @@ every page answers, small enough to send, one partnership at a time, long lists 
 
 from __future__ import annotations
 
+import html
+import io
 import re
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+from openpyxl import load_workbook
 
 from fixtures.region import REGION_BASE, region_root, region_server
 
@@ -121,3 +124,53 @@ def test_a_year_facet_narrows_every_page_and_the_csv_holds_the_whole_filtered_se
     assert all(f",{year}-" in row for row in rows)
     status, text = get(region_server + "/decisions?year=nine")
     assert status == 400 and "year" in text
+
+
+def get_bytes(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _links(page: str, path: str) -> list[str]:
+    return [html.unescape(link) for link in re.findall(rf'href="({re.escape(path)}[^"]*)"', page)]
+
+
+def test_the_picture_and_spreadsheet_of_a_partnership_hold_only_that_partnership(
+    region_server: str,
+) -> None:
+    shire1 = f"{REGION_BASE}body/p1"
+    status, home = get(region_server + "/?" + urllib.parse.urlencode({"partnership": shire1}))
+    assert status == 200
+    pictures, workbooks = _links(home, "/structure.svg"), _links(home, "/spreadsheet.xlsx")
+    assert pictures and len(workbooks) == 2  # as at the day shown, and all with dates
+    assert all(shire1 in urllib.parse.unquote(link) for link in pictures + workbooks)
+
+    status, svg = get(region_server + pictures[0])
+    assert status == 200
+    assert "/body/p1-board" in svg and "/body/p0-board" not in svg
+    assert "Shire 1 Partnership" in svg  # the title names it
+
+    for link in workbooks:
+        status, data = get_bytes(region_server + link)
+        assert status == 200
+        book = load_workbook(io.BytesIO(data))
+        bodies = [row for row in book["bodies"].iter_rows(min_row=2, values_only=True)]
+        assert bodies, link
+        names = {row[0] for row in bodies}
+        assert "Shire 1 Partnership" in names and "Shire 0 Partnership" not in names
+        assert all(row[0] == "Shire 1 Partnership" or row[6] == "Shire 1 Partnership"
+                   for row in bodies), link
+        seats = {row[0] for row in book["memberships"].iter_rows(min_row=2, values_only=True)}
+        assert seats and seats <= names, link
+
+    status, data = get_bytes(region_server + "/spreadsheet.xlsx?partnership=all")
+    assert status == 200
+    region = {row[6] for row in load_workbook(io.BytesIO(data))["bodies"].iter_rows(
+        min_row=2, values_only=True)}
+    assert {"Shire 0 Partnership", "Shire 1 Partnership"} <= region
+    status, text = get(region_server + "/spreadsheet.xlsx?partnership=" + urllib.parse.quote(
+        f"{REGION_BASE}body/nowhere"))
+    assert status == 400 and "partnership" in text

@@ -9,7 +9,7 @@ before …", "between … and …"), which the importer reads back into gg:notBe
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
@@ -88,7 +88,7 @@ SELECT ?body ?parentLabel ?lStartWhen ?lEndWhen WHERE {
 ORDER BY ?body ?lStart ?parentLabel"""
 
 MEMBERSHIPS = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
-SELECT ?bodyLabel ?personName ?postLabel ?orgLabel ?holderName ?roleLabel ?representing
+SELECT ?body ?bodyLabel ?personName ?postLabel ?orgLabel ?holderName ?roleLabel ?representing
        ?mStartWhen ?mEndWhen ?attested WHERE {
   ?membership a org:Membership ; org:organization ?body ; org:member ?member .
   ?body skos:prefLabel ?bodyLabel .
@@ -119,10 +119,11 @@ def _day(value: Any) -> date | None:
         return parse_day(str(value))
 
 
-def structure_rows(store: Any, day: date | None = None, body: str | None = None
-                   ) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of each sheet (as COLUMNS orders them), for the whole graph or one body and
-    the bodies reporting into it, in force on `day` or all with their dates."""
+def structure_rows(store: Any, day: date | None = None, body: str | None = None,
+                   bodies: Collection[str] | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of each sheet (as COLUMNS orders them), for the whole graph, one body and
+    the bodies reporting into it, or only `bodies` (IRIs: e.g. one partnership's), in force
+    on `day` or all with their dates."""
     from rdflib import Literal
     from rdflib.namespace import XSD
 
@@ -143,22 +144,26 @@ def structure_rows(store: Any, day: date | None = None, body: str | None = None
             dated.setdefault((str(row["body"]), column), []).append(dated_name(
                 str(row[name]), *(str(row[f"{prefix}{end}When"]) if row.get(f"{prefix}{end}When")
                                   is not None else None for end in ("Start", "End"))))
-    bodies = []
+    rows_of_bodies = []
     labels: dict[str, str] = {}
     for row in store.query(BODIES, bindings).rows:
         iri = str(row["body"])
         labels[iri] = str(row["label"])
-        bodies.append((iri, (
+        rows_of_bodies.append((iri, (
             str(row["label"]), str(row["kinds"]), lines.get(iri, (None, None))[1],
             str(row.get("alts") or "") or None, _day(row.get("start")), _day(row.get("end")),
             str(row["partnership"]) if row.get("partnership") else None,
             str(row["description"]) if row.get("description") else None,
             *("; ".join(dated.get((iri, c), ())) or None
               for c in ("names", "reports back through")))))
-    chosen = _within(body, {iri: lines.get(iri, (None, None))[1] for iri, _ in bodies}, labels)
+    chosen = _within(body, {iri: lines.get(iri, (None, None))[1] for iri, _ in rows_of_bodies},
+                     labels)
+    kept = set(bodies) if bodies is not None else None
     memberships = []
     for row in store.query(MEMBERSHIPS, bindings).rows:
         if chosen is not None and str(row["bodyLabel"]) not in chosen:
+            continue
+        if kept is not None and str(row["body"]) not in kept:
             continue
         attested = _day(row.get("attested"))
         if day is not None and attested is not None and attested > day:
@@ -174,7 +179,8 @@ def structure_rows(store: Any, day: date | None = None, body: str | None = None
         seats[membership] = seats.get(membership, 0) + 1
     rows = sorted(seats, key=lambda r: tuple((v or "") if not isinstance(v, date) else
                                              v.isoformat() for v in r))
-    return {"bodies": [r for _, r in bodies if chosen is None or r[0] in chosen],
+    return {"bodies": [r for iri, r in rows_of_bodies if (chosen is None or r[0] in chosen)
+                       and (kept is None or iri in kept)],
             "memberships": [(*r[:8], seats[r] if seats[r] > 1 else None, r[8]) for r in rows]}
 
 
@@ -226,9 +232,10 @@ def workbook_bytes(sheets: dict[str, list[tuple[Any, ...]]], title: str) -> byte
 
 
 def export_spreadsheet(store: Any, title: str, day: date | None = None,
-                       body: str | None = None) -> bytes:
-    """The workbook for the graph in `store` (or one body and those reporting into it)."""
-    return workbook_bytes(structure_rows(store, day, body), title)
+                       body: str | None = None, bodies: Collection[str] | None = None) -> bytes:
+    """The workbook for the graph in `store` (or one body and those reporting into it, or
+    only `bodies`)."""
+    return workbook_bytes(structure_rows(store, day, body, bodies), title)
 
 
 def rows_text(rows: Iterable[tuple[Any, ...]]) -> list[tuple[str, ...]]:

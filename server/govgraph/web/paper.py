@@ -82,10 +82,15 @@ def _day() -> date | None:
 
 @blueprint.get("/structure.<any(svg, png, pdf):suffix>")
 def structure_picture(suffix: str) -> Response:
-    view = pages.overview(govgraph().store, _day())
+    """The picture the home page shows: one partnership (?partnership=IRI, default the home
+    page's), or every body (?partnership=all)."""
+    view = pages.overview(govgraph().store, _day(), request.args.get("partnership") or None)
     day = f" as at {pages.format_date(view.day)}" if view.day else ""
-    name = f"structure-{view.day.isoformat()}" if view.day else "structure"
-    return _picture(view.structure, f"Reporting structure{day}", name, suffix)
+    whose = f"{view.within.label}: reporting structure" if view.within else "Reporting structure"
+    name = "-".join(filter(None, ["structure", pages.local_part(view.within.iri)
+                                  if view.within else "",
+                                  view.day.isoformat() if view.day else ""]))
+    return _picture(view.structure, f"{whose}{day}", name, suffix)
 
 
 @blueprint.get("/body/<slug>/structure.<any(svg, png, pdf):suffix>")

@@ -15,7 +15,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from govgraph import pages
-from govgraph.errors import GovgraphError, InputError
+from govgraph.errors import GovgraphError, InputError, ParameterError
 from govgraph.web import govgraph
 from govgraph.web.accounts import page_error, require
 from govgraph.web.changes import _principal, workflow_for
@@ -107,12 +107,12 @@ def propose_for_page() -> tuple[Response, int]:
                     "conforms": report.conforms}), 201
 
 
-def _workbook(body: str | None, name: str) -> Response:
+def _workbook(body: str | None, name: str, bodies: list[str] | None = None) -> Response:
     from govgraph.exporters.spreadsheet import export_spreadsheet
 
     day = pages.parse_date(request.args.get("date"), "date")
     settings = govgraph().settings
-    data = export_spreadsheet(govgraph().store, settings.name or "govgraph", day, body)
+    data = export_spreadsheet(govgraph().store, settings.name or "govgraph", day, body, bodies)
     stem = SAFE_NAME.sub("", name).strip().replace(" ", "-").lower() or "structure"
     filename = f"{stem}{'-' + day.isoformat() if isinstance(day, date) else ''}.xlsx"
     return Response(data, mimetype=XLSX,
@@ -121,8 +121,16 @@ def _workbook(body: str | None, name: str) -> Response:
 
 @blueprint.get("/spreadsheet.xlsx")
 def partnership_workbook() -> Response:
-    """The whole structure (or as at ?date=) as a workbook."""
-    return _workbook(None, govgraph().settings.name or "structure")
+    """The whole structure (or as at ?date=) as a workbook; ?partnership=IRI: only that
+    partnership and its bodies (as the home page shows it), ?partnership=all: every body."""
+    store = govgraph().store
+    partnership = request.args.get("partnership") or pages.REGION
+    if partnership == pages.REGION:
+        return _workbook(None, govgraph().settings.name or "structure")
+    if partnership not in {facet.ref.iri for facet in pages.partnerships(store)}:
+        raise ParameterError("partnership", f"<{partnership}> is not a partnership in the graph")
+    return _workbook(None, pages.index(store).label(partnership),
+                     pages.bodies_within(store, partnership))
 
 
 @blueprint.get("/body/<slug>/spreadsheet.xlsx")
