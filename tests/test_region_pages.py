@@ -86,12 +86,28 @@ def test_decisions_come_in_pages_with_the_bodies_counted(region_server: str) -> 
     assert 'rel="next" href="/decisions?page=2"' in first
     status, last = get(region_server + f"/decisions?page={pages}")
     assert status == 200 and 'rel="next"' not in last
-    counts = [int(n) for n in re.findall(r"<option value=\"[^\"]+\"[^>]*>[^<]+ \((\d+)\)", first)]
     total = int(re.search(r"<p>(\d+) resolutions", first).group(1))
-    assert counts and sum(counts) == total
+    facets = first.split('aria-label="Narrow the table"', 1)[1].split("</nav>", 1)[0]
+    shires = re.findall(r'href="([^"]*partnership=[^"]*)">(Shire \d Partnership)</a> \((\d+)\)',
+                        facets)
+    assert len(shires) == 2 and sum(int(n) for *_, n in shires) == total
+    # until a partnership is chosen the region's bodies are too many to list: the busiest
+    assert len(_options(first)) == 30 and "and " in facets and " more" in facets
+    link, name, count = shires[1]
+    status, chosen = get(region_server + html.unescape(link))
+    assert status == 200 and re.search(rf"<p>{count} resolutions", chosen)
+    assert f"<strong>{name}</strong> ({count})" in chosen
+    bodies = _options(chosen)
+    assert len(bodies) > 30 and sum(bodies) == int(count)  # every body of the partnership
     for bad in ("0", "x", str(pages + 1)):
         status, text = get(region_server + f"/decisions?page={bad}")
         assert status == 400 and "page" in text, bad
+
+
+def _options(page: str) -> list[int]:
+    """The counts beside the body filter's choices."""
+    select = page.split('<select id="f-body"', 1)[1].split("</select>", 1)[0]
+    return [int(n) for n in re.findall(r"<option value=\"[^\"]+\"[^>]*>[^<]+ \((\d+)\)", select)]
 
 
 def test_search_finds_names_and_written_texts(region_server: str) -> None:

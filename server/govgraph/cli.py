@@ -219,6 +219,7 @@ def compact(iri: str) -> str:
 def run_serve(args: argparse.Namespace) -> int:
     from waitress import serve
 
+    from govgraph.pages.prepared import folder_beside, prepare_in_background
     from govgraph.web import create_app
 
     settings = Settings.from_env(
@@ -234,6 +235,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.workers > 1:
         return serve_replicas(settings, args.host, args.port, args.workers)
     app = create_app(settings)
+    prepare_in_background(app.extensions["govgraph"].store, folder_beside(settings.store_path))
     if settings.prevalidate:
         start_prevalidation(app)
     print(
@@ -288,7 +290,12 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return create_app(replica)
+            from govgraph.pages.prepared import folder_beside, prepare_in_background
+
+            app = create_app(replica)
+            prepare_in_background(app.extensions["govgraph"].store,
+                                  folder_beside(replica.store_path))
+            return app
 
     print(f"govgraph: serving on http://{host}:{port}/ with {workers} read-only workers "
           f"(store: {settings.store_path}); press Ctrl+C to stop", file=sys.stderr)

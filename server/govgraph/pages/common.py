@@ -211,6 +211,7 @@ class Index:
         self._memo: dict[tuple, object] = {}
         self._recent: OrderedDict[tuple, object] = OrderedDict()
         self._lock = threading.RLock()
+        self._computing: dict[tuple, threading.Lock] = {}
         self.labels: Mapping[str, str] = _Lazy(self, "labels")  # type: ignore[assignment]
         self.types: Mapping[str, set[str]] = _Lazy(self, "types")  # type: ignore[assignment]
         self.sources: Mapping[str, Source] = _Lazy(self, "sources")  # type: ignore[assignment]
@@ -254,11 +255,23 @@ class Index:
             self._read(wanted[start : start + _BATCH])
 
     def memo(self, key: tuple, compute: Callable[[], T]) -> T:
-        """`compute()`, once per graph version: for what every request of a page needs."""
+        """`compute()`, once per graph version: for what every request of a page needs.
+
+        Each key is computed once, under its own lock: a request needing one thing does not
+        wait while another (or the preparing thread) reads something else."""
         with self._lock:
-            if key not in self._memo:
-                self._memo[key] = compute()
-            return self._memo[key]  # type: ignore[return-value]
+            if key in self._memo:
+                return self._memo[key]  # type: ignore[return-value]
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            with self._lock:
+                if key in self._memo:
+                    return self._memo[key]  # type: ignore[return-value]
+            value = compute()
+            with self._lock:
+                self._memo[key] = value
+                self._computing.pop(key, None)
+            return value
 
     def recent(self, key: tuple, compute: Callable[[], T]) -> T:
         """Like `memo`, for answers that depend on what a person typed: the last RECENT kept."""
@@ -272,6 +285,26 @@ class Index:
             while len(self._recent) > RECENT:
                 self._recent.popitem(last=False)
         return value
+
+    def kept(self) -> dict[str, dict]:
+        """What was read so far (facts of IRIs, what `memo` and `recent` computed), to be
+        `restore`d into the index of the same graph version in another process."""
+        with self._lock:
+            return {"labels": dict(self._labels), "types": dict(self._types),
+                    "sources": dict(self._sources), "memo": dict(self._memo),
+                    "recent": dict(self._recent)}
+
+    def restore(self, kept: Mapping[str, dict]) -> None:
+        """Take what `kept` gave (of this graph version); what is here already stays."""
+        with self._lock:
+            for fact in ("labels", "types", "sources", "memo"):
+                mine = getattr(self, f"_{fact}")
+                for key, value in kept.get(fact, {}).items():
+                    mine.setdefault(key, value)
+            for key, value in kept.get("recent", {}).items():
+                self._recent.setdefault(key, value)
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
 
     # reading
 

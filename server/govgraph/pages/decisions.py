@@ -22,7 +22,7 @@ from govgraph.pages.dates import (
     as_date,
 )
 from govgraph.pages.search import words
-from govgraph.pages.structure import name_on, names_in_use
+from govgraph.pages.structure import bodies_within, name_on, names_in_use, partnerships
 from govgraph.publishing.facets import Facet, FacetValue
 from govgraph.store import Store
 
@@ -63,6 +63,9 @@ class ActionRow:
 
 PAGE_SIZE = 100
 """Rows on one page of a long list (the decisions register)."""
+FACET_SIZE = 30
+"""Bodies the register's body facet shows in a graph of several partnerships until one is
+chosen (the largest counts, and the chosen body): a region has a thousand bodies."""
 
 
 @dataclass
@@ -80,6 +83,7 @@ class DecisionsPage:
 def decisions_register(
     store: Store,
     *,
+    partnership: str | None = None,
     body: str | None = None,
     year: int | None = None,
     kind: str | None = None,
@@ -94,8 +98,8 @@ def decisions_register(
     Every word of `text` must appear in the resolution or in its minute's title.
     """
     found = _decision_order(
-        store, body=body, year=year, kind=kind, date_from=date_from, date_to=date_to,
-        text=text, concerning=concerning,
+        store, partnership=partnership, body=body, year=year, kind=kind, date_from=date_from,
+        date_to=date_to, text=text, concerning=concerning,
     )
     return _decision_rows(store, [iri for iri, _ in found])
 
@@ -105,6 +109,7 @@ def decisions_page(
     *,
     page: int = 1,
     per_page: int = PAGE_SIZE,
+    partnership: str | None = None,
     body: str | None = None,
     year: int | None = None,
     kind: str | None = None,
@@ -117,8 +122,8 @@ def decisions_page(
     only the page's rows their details. The facets are counted in the store too."""
     if page < 1:
         raise ParameterError("page", "the page must be a positive number")
-    filters = {"body": body, "year": year, "kind": kind, "date_from": date_from,
-               "date_to": date_to, "text": text}
+    filters = {"partnership": partnership, "body": body, "year": year, "kind": kind,
+               "date_from": date_from, "date_to": date_to, "text": text}
     meetings = index(store).recent(
         ("decision-meetings", *filters.values()), lambda: _meeting_counts(store, **filters)
     )
@@ -138,12 +143,13 @@ def decisions_page(
     shown = found[start - before : end - before]
     return DecisionsPage(
         _decision_rows(store, [iri for iri, _ in shown]), total, page, pages,
-        _facets(store, body, year, kind, date_from, date_to, text),
+        _facets(store, partnership, body, year, kind, date_from, date_to, text),
     )
 
 
 def _facets(
     store: Store,
+    partnership: str | None,
     body: str | None,
     year: int | None,
     kind: str | None,
@@ -151,44 +157,66 @@ def _facets(
     date_to: date | None,
     text: str | None,
 ) -> list[Facet]:
-    """Body, year and kind, as Datasette counts them: each value's count is what choosing it
-    would show, the other chosen facets applied. One grouped count in the store (kept for the
-    last filters asked) serves all three."""
-    groups = index(store).recent(
+    """Body, year and kind (and partnership, in a graph of several), as Datasette counts
+    them: each value's count is what choosing it would show, the other chosen facets applied.
+    One grouped count in the store (kept for the last filters asked) serves them all."""
+    counted = index(store).recent(
         ("decision-facets", date_from, date_to, text),
         lambda: _facet_counts(store, date_from, date_to, text),
     )
-    chosen = {"body": body or None, "year": str(year) if year else None, "kind": kind or None}
+    within = partnership_of(store)
+    several = len(set(within.values())) > 1
+    groups = [(within.get(b, ""), b, y, k, n) for b, y, k, n in counted]
+    chosen = {"partnership": partnership or None, "body": body or None,
+              "year": str(year) if year else None, "kind": kind or None}
     idx = index(store)
-    idx.prefetch(URIRef(b) for b, _, _, _ in groups if b)
+    idx.prefetch(URIRef(b) for _, b, _, _, _ in groups if b)
     labels = {
+        "partnership": lambda value: idx.ref(URIRef(value)).label,
         "body": lambda value: idx.ref(URIRef(value)).label,
         "year": str,
         "kind": str,
     }
     facets = []
-    for position, (name, title) in enumerate((("body", "Body"), ("year", "Year"),
-                                               ("kind", "Kind"))):
+    names = (("partnership", "Partnership"), ("body", "Body"), ("year", "Year"), ("kind", "Kind"))
+    for position, (name, title) in enumerate(names):
+        if name == "partnership" and not several:
+            continue
         counts: Counter[str] = Counter()
         for *keys, n in groups:
             others = all(chosen[other] in (None, keys[p])
                          for p, other in enumerate(chosen) if p != position)
             if others and keys[position]:
                 counts[keys[position]] += n
+        # a region's bodies are many: until a partnership is chosen, only the busiest
+        limit = FACET_SIZE if name == "body" and several and not partnership else None
+        shown = sorted(counts, key=lambda value: (-counts[value], value))[:limit]
+        if chosen[name] in counts and chosen[name] not in shown:
+            shown.append(chosen[name])
         values = sorted(
-            (FacetValue(value, labels[name](value), n, chosen[name] == value)
-             for value, n in counts.items()),
+            (FacetValue(value, labels[name](value), counts[value], chosen[name] == value)
+             for value in shown),
             key=lambda v: (v.label.casefold(), v.value),
         )
-        facets.append(Facet(name, title, tuple(values)))
+        facets.append(Facet(name, title, tuple(values), len(counts) - len(shown)))
     return facets
+
+
+def partnership_of(store: Store) -> dict[str, str]:
+    """The partnership each body is part of (a partnership: itself); read once per version."""
+
+    def read() -> dict[str, str]:
+        return {body: facet.ref.iri for facet in partnerships(store)
+                for body in bodies_within(store, facet.ref.iri)}
+
+    return index(store).memo(("partnership-of",), read)
 
 
 def _facet_counts(
     store: Store, date_from: date | None, date_to: date | None, text: str | None
 ) -> list[tuple[str, str, str, int]]:
     """(body, year, kind, matching resolutions) of the register filtered by dates and words."""
-    bindings, _, where = _filters(None, None, None, date_from, date_to, text, None)
+    bindings, _, where = _filters(None, None, None, None, date_from, date_to, text, None)
     rows = select_rows(
         store,
         f"""SELECT ?body ?y ?k (COUNT(DISTINCT ?decision) AS ?n) WHERE {{
@@ -207,6 +235,7 @@ def _facet_counts(
 
 
 def _filters(
+    partnership: str | None,
     body: str | None,
     year: int | None,
     kind: str | None,
@@ -224,6 +253,9 @@ def _filters(
     if body:
         bindings["_body"] = URIRef(body)
         narrowing.append("?meeting gg:ofBody ?_body .")
+    if partnership:
+        bindings["_partnership"] = URIRef(partnership)
+        filters.append("?body gg:partOfPartnership? ?_partnership .")
     if concerning:
         bindings["_about"] = URIRef(concerning)
         narrowing.insert(0, "?decision gg:concerns ?_about .")
@@ -263,6 +295,7 @@ def _filters(
 def _meeting_counts(
     store: Store,
     *,
+    partnership: str | None = None,
     body: str | None = None,
     year: int | None = None,
     kind: str | None = None,
@@ -271,7 +304,7 @@ def _meeting_counts(
     text: str | None = None,
 ) -> list[tuple[str, str, int]]:
     """(meeting, body, matching resolutions) in register order (date, then meeting)."""
-    bindings, _, where = _filters(body, year, kind, date_from, date_to, text, None)
+    bindings, _, where = _filters(partnership, body, year, kind, date_from, date_to, text, None)
     rows = select_rows(
         store,
         f"""SELECT ?meeting (SAMPLE(?body) AS ?b) (MIN(?date) AS ?d)
@@ -287,6 +320,7 @@ def _meeting_counts(
 def _decision_order(
     store: Store,
     *,
+    partnership: str | None = None,
     body: str | None = None,
     year: int | None = None,
     kind: str | None = None,
@@ -298,7 +332,8 @@ def _decision_order(
 ) -> list[tuple[str, str]]:
     """(decision, body) of every matching resolution (of these meetings, if given), in
     register order: keys only."""
-    bindings, _, where = _filters(body, year, kind, date_from, date_to, text, concerning)
+    bindings, _, where = _filters(partnership, body, year, kind, date_from, date_to, text,
+                                  concerning)
     rows = select_rows(
         store,
         f"""SELECT DISTINCT ?decision ?meeting ?body ?date ?item ?number ?order WHERE {{

@@ -197,7 +197,12 @@ def _read_lines(store: Store, within: str | None) -> list[StructureEdge]:
 
 
 def names_in_use(store: Store) -> dict[str, list[tuple[str, Period]]]:
-    """The names each body bore for a time (gg:nameInUse), with their periods."""
+    """The names each body bore for a time (gg:nameInUse), with their periods (read once per
+    graph version)."""
+    return index(store).memo(("names-in-use",), lambda: _names_in_use(store))
+
+
+def _names_in_use(store: Store) -> dict[str, list[tuple[str, Period]]]:
     rows = select_rows(
         store,
         f"""SELECT ?body ?name {_period_vars("n")} WHERE {{
@@ -208,7 +213,7 @@ def names_in_use(store: Store) -> dict[str, list[tuple[str, Period]]]:
     names: dict[str, list[tuple[str, Period]]] = defaultdict(list)
     for row in rows:
         names[str(row["body"])].append((str(row["name"]), _period_from(row, "n")))
-    return names
+    return dict(names)
 
 
 def name_on(

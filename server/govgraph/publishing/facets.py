@@ -36,6 +36,7 @@ class Facet:
     name: str
     title: str
     values: tuple[FacetValue, ...]
+    more: int = 0  # values left out of `values` (a long facet shows its largest counts)
 
 
 def _keeps(row: object, dimension: Dimension, chosen: str) -> bool:

@@ -261,6 +261,7 @@ def decisions():
     store = _store()
     filters = {key: request.args.get(key, "").strip() for key in ("body", "from", "to", "text")}
     chosen = {
+        "partnership": request.args.get("partnership", "").strip() or None,
         "body": filters["body"] or None,
         "year": _year_arg(),
         "kind": request.args.get("kind", "").strip() or None,
