@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections import Counter
 
 import pytest
@@ -44,8 +46,18 @@ def test_person_and_body_pages_show_the_statistics_with_their_downloads(app):
     person = client.get("/person/andy-robinson").get_data(as_text=True)
     assert 'id="attendance-statistics"' in person
     assert "/api/queries/attendance-statistics?person=" in person
-    body = client.get("/body/ssog").get_data(as_text=True)
-    start = body.index('id="attendance-statistics"')
-    section = body[start:body.index("</section>", start)]
     names = {str(r["name"]) for r in _run(app, "attendance-statistics", body=LT + "body/ssog")}
-    assert all(name in section for name in names)
+    shown, url = [], "/body/ssog"
+    while url:  # a page of lines at a time, every line on one of them, none twice
+        body = client.get(url).get_data(as_text=True)
+        start = body.index('id="attendance-statistics"')
+        section = body[start:body.index("</section>", start)]
+        shown += re.findall(r'<tr><td><a href="/person/[^"]+">([^<]+)</a>', section)
+        following = re.search(r'<a rel="next" href="([^"]+)"', section)
+        url = html.unescape(following.group(1)) if following else ""
+        assert not url or "attendance-page=" in url and url.endswith("#attendance-statistics")
+    assert len(shown) == len(set(shown)) and set(shown) == names
+    assert len(names) > 50  # more than one page
+    for bad in ("0", "x", "99"):
+        answer = client.get(f"/body/ssog?attendance-page={bad}")
+        assert answer.status_code == 400 and "attendance-page" in answer.get_data(as_text=True)

@@ -33,7 +33,14 @@ from govgraph.pages.dates import (
     _values,
     as_date,
 )
-from govgraph.pages.decisions import ActionRow, DecisionRow, actions_of, decisions_register
+from govgraph.pages.decisions import (
+    ActionRow,
+    DecisionRow,
+    actions_of,
+    decisions_page,
+    decisions_register,
+)
+from govgraph.pages.paging import LIST_SIZE, Paged, page_of
 from govgraph.pages.structure import (
     ChangeEntry,
     StructureEdge,
@@ -118,8 +125,8 @@ class BodyPage:
     members: list[MemberFact]
     other_members: list[MemberFact]
     proposed_members: list[MemberFact]
-    meetings: list[MeetingRow]
-    decisions: list[DecisionRow]
+    meetings: Paged[MeetingRow]
+    decisions: Paged[DecisionRow]
     decisions_about: list[DecisionRow]
     actions: list[ActionRow]
     changes: list[ChangeEntry]
@@ -138,8 +145,15 @@ _BODY_FACT_PROPERTIES = (
 )
 
 
-def body_page(store: Store, iri: str, day: date | None = None) -> BodyPage | None:
-    """Everything about one body, members as at `day` (default: the latest documented date).
+def body_page(
+    store: Store,
+    iri: str,
+    day: date | None = None,
+    meetings_page: int = 1,
+    decisions_page_number: int = 1,
+) -> BodyPage | None:
+    """Everything about one body, members as at `day` (default: the latest documented date);
+    its meetings and decisions a page (LIST_SIZE) at a time, only that page's rows read.
 
     Returns None when `iri` is not a body.
     """
@@ -195,8 +209,8 @@ def body_page(store: Store, iri: str, day: date | None = None) -> BodyPage | Non
         chain_up=[(idx.ref(b), d) for b, d in structure.chain_up(iri)],
         chain_down=[(idx.ref(b), d) for b, d in structure.chain_down(iri)],
         **_memberships(store, iri, day),
-        meetings=meetings_of(store, iri),
-        decisions=decisions_register(store, body=iri),
+        meetings=page_of(meetings_of(store, iri), meetings_page, parameter=MEETINGS_PAGE),
+        decisions=_paged_decisions(store, iri, decisions_page_number),
         decisions_about=[
             d
             for d in decisions_register(store, concerning=iri)
@@ -206,6 +220,16 @@ def body_page(store: Store, iri: str, day: date | None = None) -> BodyPage | Non
         changes=structure_changes(store, body=iri),
         sources=[idx.source(s) for s in props.get(str(PROV.wasDerivedFrom), [])],
     )
+
+
+MEETINGS_PAGE, DECISIONS_PAGE = "meetings-page", "decisions-page"
+"""The body page's parameters for the page of its meetings and of its decisions."""
+
+
+def _paged_decisions(store: Store, iri: str, number: int) -> Paged[DecisionRow]:
+    found = decisions_page(store, page=number, per_page=LIST_SIZE, body=iri,
+                           parameter=DECISIONS_PAGE)
+    return Paged(found.rows, found.total, found.page, found.pages)
 
 
 def alt_names(store: Store, iri: str) -> list[AltName]:

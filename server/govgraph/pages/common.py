@@ -297,7 +297,7 @@ class Index:
     def restore(self, kept: Mapping[str, dict]) -> None:
         """Take what `kept` gave (of this graph version); what is here already stays."""
         with self._lock:
-            for fact in ("labels", "types", "sources", "memo"):
+            for fact in ("types", "sources", "memo", "labels"):  # labels last, as in _read
                 mine = getattr(self, f"_{fact}")
                 for key, value in kept.get(fact, {}).items():
                     mine.setdefault(key, value)
@@ -309,10 +309,11 @@ class Index:
     # reading
 
     def _fact(self, fact: str, iri: str) -> object:
-        with self._lock:
-            if iri not in self._labels:
-                self._read([iri])
-            return getattr(self, f"_{fact}").get(iri)
+        if iri not in self._labels:  # read once; after that no lock is needed to look
+            with self._lock:
+                if iri not in self._labels:
+                    self._read([iri])
+        return getattr(self, f"_{fact}").get(iri)
 
     def _complete(self, fact: str) -> dict:
         """Every resource's fact: for the few callers that list the whole graph."""
@@ -347,9 +348,9 @@ class Index:
                 if part not in labels and part != source.document:
                     labels[part] = (-1, f"{source.locator or 'Part'} of “{source.document_title}”")
             for iri in iris:
-                self._labels[iri] = labels[iri][1] if iri in labels else None
                 self._types[iri] = types.get(iri, set())
                 self._sources[iri] = sources.get(iri)
+                self._labels[iri] = labels[iri][1] if iri in labels else None  # read: last
 
     def _plain_labels(self, rows: list[dict[str, Node]]) -> dict[str, tuple[int, str]]:
         labels: dict[str, tuple[int, str]] = {}

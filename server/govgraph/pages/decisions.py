@@ -116,12 +116,13 @@ def decisions_page(
     date_from: date | None = None,
     date_to: date | None = None,
     text: str | None = None,
+    parameter: str = "page",
 ) -> DecisionsPage:
     """One page of the register. The store counts the matching resolutions of each meeting;
     only the meetings on the page have their resolutions read and put in minute order, and
     only the page's rows their details. The facets are counted in the store too."""
     if page < 1:
-        raise ParameterError("page", "the page must be a positive number")
+        raise ParameterError(parameter, "the page must be a positive number")
     filters = {"partnership": partnership, "body": body, "year": year, "kind": kind,
                "date_from": date_from, "date_to": date_to, "text": text}
     meetings = index(store).recent(
@@ -130,7 +131,7 @@ def decisions_page(
     total = sum(n for *_, n in meetings)
     pages = max(1, -(-total // per_page))
     if page > pages:
-        raise ParameterError("page", f"there are only {pages} page(s) of decisions")
+        raise ParameterError(parameter, f"there are only {pages} page(s) of decisions")
     start, end = (page - 1) * per_page, page * per_page
     on_page, before, seen = [], 0, 0
     for meeting, _, n in meetings:

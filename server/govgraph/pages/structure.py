@@ -487,6 +487,15 @@ class Overview:
     changes: list[ChangeEntry]
     partnerships: list[Facet] = field(default_factory=list)
     within: Ref | None = None  # the partnership shown; None: every body in the graph
+    # (year, documented dates in it, the last of them): a region documents thousands of days
+    years: list[tuple[int, int, date]] = field(default_factory=list)
+
+    @property
+    def dates_of_year(self) -> list[date]:
+        """The documented dates of the year shown (all of them when they span one year)."""
+        if len(self.years) <= 1 or self.day is None:
+            return self.dates
+        return [d for d in self.dates if d.year == self.day.year]
 
 
 REGION = "all"
@@ -538,4 +547,12 @@ def _overview(store: Store, day: date | None, partnership: str | None) -> Overvi
         changes=changes,
         partnerships=choices,
         within=index(store).ref(within) if within else None,
+        years=_years(dates),
     )
+
+
+def _years(dates: list[date]) -> list[tuple[int, int, date]]:
+    found: dict[int, list[date]] = defaultdict(list)
+    for day in dates:
+        found[day.year].append(day)
+    return [(year, len(days), days[-1]) for year, days in sorted(found.items())]

@@ -27,13 +27,15 @@ from govgraph.diagram import KIND_TEXT, render_svg
 from govgraph.errors import GovgraphError, InputError, ParameterError
 from govgraph.namespaces import GG
 from govgraph.pages import Ref
+from govgraph.pages.body import DECISIONS_PAGE, MEETINGS_PAGE
+from govgraph.pages.paging import page_number
 from govgraph.queries import Parameter, run_saved_query
 from govgraph.store import QueryResult
 from govgraph.web import error_status, govgraph
 from govgraph.web.accounts import page_error
 from govgraph.web.changes import workflow_for
 from govgraph.web.registers import decisions_download
-from govgraph.web.tables import download_links, facet_url, wanted_format
+from govgraph.web.tables import download_links, facet_url, paging_url, wanted_format
 
 if TYPE_CHECKING:
     from govgraph.changes import ChangeRequest
@@ -118,6 +120,11 @@ def _long_date(day: date | None) -> str:
     return pages.format_date(day) if day else ""
 
 
+@blueprint.app_template_filter("same_year")
+def _same_year(dates: list[date], day: date) -> list[date]:
+    return [d for d in dates if d.year == day.year]
+
+
 @blueprint.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {
@@ -128,6 +135,7 @@ def _helpers() -> dict[str, Any]:
         "status_text": lambda s: STATUS_TEXT.get(s, s),
         "anchor": pages.anchor_for,
         "kind_titles": KIND_TITLES,
+        "paging_url": paging_url,
     }
 
 
@@ -189,7 +197,11 @@ def _data_iri(kind: str, slug: str) -> str:
 @blueprint.get("/body/<slug>")
 def body(slug: str):
     store = _store()
-    page = pages.body_page(store, _data_iri("body", slug), _day_arg())
+    page = pages.body_page(
+        store, _data_iri("body", slug), _day_arg(),
+        page_number(request.args.get(MEETINGS_PAGE), MEETINGS_PAGE),
+        page_number(request.args.get(DECISIONS_PAGE), DECISIONS_PAGE),
+    )
     if page is None:
         return _not_found(f"There is no body '{slug}' in the graph.")
     return render_template(
@@ -299,10 +311,7 @@ def _year_arg() -> int | None:
 
 
 def _page_arg() -> int:
-    text = request.args.get("page", "1").strip() or "1"
-    if not text.isdigit():
-        raise ParameterError("page", f"'{text}' is not a page number")
-    return int(text)
+    return page_number(request.args.get("page"))
 
 
 # --- saved queries -----------------------------------------------------------------------

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from govgraph import pages
+from govgraph.pages.paging import Paged, page_number, page_of
 from govgraph.queries import run_saved_query
 from govgraph.web import govgraph
 
@@ -25,16 +26,20 @@ class AttendanceLine:
     substitutions: int
 
 
+PAGE_PARAMETER = "attendance-page"
+
+
 @dataclass(frozen=True)
 class AttendanceTable:
-    lines: list[AttendanceLine]
-    csv_url: str
+    lines: Paged[AttendanceLine]
+    csv_url: str  # every line, not only this page's
     json_url: str
 
 
 def attendance_statistics(parameter: str, iri: str) -> AttendanceTable:
     """Meetings, attended, apologies and substitutions of a person (per body) or of a body
-    (per person); `parameter` is "person" or "body"."""
+    (per person), a page at a time (?attendance-page=N); `parameter` is "person" or
+    "body"."""
     app = govgraph()
     query = app.library.get(QUERY)
     result = run_saved_query(app.store, query, {parameter: iri}, app.settings.query_timeout)
@@ -43,7 +48,9 @@ def attendance_statistics(parameter: str, iri: str) -> AttendanceTable:
     lines = [AttendanceLine(idx.ref(row[other]), *(int(row[k]) for k in (
         "meetings", "attended", "apologies", "substitutions"))) for row in result.rows]
     url = f"/api/queries/{QUERY}?" + urlencode({parameter: iri})
-    return AttendanceTable(lines, url + "&format=csv", url)
+    number = page_number(request.args.get(PAGE_PARAMETER), PAGE_PARAMETER)
+    return AttendanceTable(page_of(lines, number, parameter=PAGE_PARAMETER),
+                           url + "&format=csv", url)
 
 
 @blueprint.app_context_processor

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
@@ -41,6 +42,19 @@ def facet_url(name: str, value: str | None) -> str:
     if value is not None:
         args[name] = value
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def paging_url(name: str, anchor: str = "") -> Callable[[int], str]:
+    """Links to this page with its list `name` (the list's page parameter) at page N, the
+    other parameters kept, scrolled to the list (`anchor`)."""
+    args = {k: v for k, v in request.args.items() if k not in (name, "format") and v}
+    fragment = f"#{anchor}" if anchor else ""
+
+    def url(number: int) -> str:
+        return url_for(request.endpoint, **(request.view_args or {}), **args,
+                       **{name: number}) + fragment
+
+    return url
 
 
 def table_download(rows: list[dict[str, str]], fields: tuple[str, ...], name: str,
