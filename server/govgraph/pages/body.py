@@ -228,7 +228,7 @@ MEETINGS_PAGE, DECISIONS_PAGE = "meetings-page", "decisions-page"
 
 def _paged_decisions(store: Store, iri: str, number: int) -> Paged[DecisionRow]:
     found = decisions_page(store, page=number, per_page=LIST_SIZE, body=iri,
-                           parameter=DECISIONS_PAGE)
+                           parameter=DECISIONS_PAGE, with_facets=False)
     return Paged(found.rows, found.total, found.page, found.pages)
 
 

@@ -117,6 +117,7 @@ def decisions_page(
     date_to: date | None = None,
     text: str | None = None,
     parameter: str = "page",
+    with_facets: bool = True,
 ) -> DecisionsPage:
     """One page of the register. The store counts the matching resolutions of each meeting;
     only the meetings on the page have their resolutions read and put in minute order, and
@@ -144,7 +145,10 @@ def decisions_page(
     shown = found[start - before : end - before]
     return DecisionsPage(
         _decision_rows(store, [iri for iri, _ in shown]), total, page, pages,
-        _facets(store, partnership, body, year, kind, date_from, date_to, text),
+        index(store).recent(
+            ("decision-facet-values", *filters.values()),
+            lambda: _facets(store, partnership, body, year, kind, date_from, date_to, text),
+        ) if with_facets else [],
     )
 
 

@@ -89,15 +89,15 @@ thousands; the page shows at most `limit` of each kind."""
 
 
 def _where_written(store: Store, iris: list[str]) -> dict[str, tuple[Node | None, Node | None]]:
-    """The meeting (and its date) each written thing belongs to, for the hits shown."""
-    if not iris:
-        return {}
-    rows = select_rows(
-        store,
-        page_query("written-at"),
-        [{"s": URIRef(i)} for i in iris],
-    )
-    return {str(row["s"]): (row.get("meeting"), row.get("date")) for row in rows}
+    """The meeting (and its date) each written thing belongs to, for the hits: read once per
+    graph version for each (a common word's hits are the same hundreds every time)."""
+    known: dict[str, tuple[Node | None, Node | None]] = index(store).memo(("written-at",), dict)
+    missing = [i for i in iris if i not in known]
+    if missing:
+        rows = select_rows(store, page_query("written-at"), [{"s": URIRef(i)} for i in missing])
+        found = {str(row["s"]): (row.get("meeting"), row.get("date")) for row in rows}
+        known.update({i: found.get(i, (None, None)) for i in missing})
+    return {i: known[i] for i in iris if known[i] != (None, None)}
 
 
 def _postings(texts) -> dict[str, set[int]]:
