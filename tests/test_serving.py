@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 
 from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, NEW_GROUP
-from govgraph.cache import VersionedCache
 from govgraph.cli import build_parser
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParseError, ReadOnly
 from govgraph.store import EmbeddedStore, open_store
 from govgraph.web import create_app
+from govgraph.web.cache import VersionedCache
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKENS = {"drafter-token-456": "drafter", "approver-token-789": "approver"}

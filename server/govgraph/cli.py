@@ -17,14 +17,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from govgraph import __version__, accounts, exporters, importers, project
+from govgraph import __version__, exporters, importers, project
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
-from govgraph.namespaces import PREFIXES
-from govgraph.record import cli as record_cli
+from govgraph.rdf.namespaces import PREFIXES
+from govgraph.workflow import accounts
+from govgraph.workflow.record import cli as record_cli
 
 if TYPE_CHECKING:
-    from govgraph.shapes import ValidationReport
+    from govgraph.validation.validate import ValidationReport
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -158,11 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from govgraph.graph import load_graph
-    from govgraph.shapes import load_shapes, validate
+    from govgraph.rdf.loading import load_graph
+    from govgraph.validation.validate import load_shapes, validate
 
     if args.shapes:
-        from govgraph.shapes import load_any_shapes
+        from govgraph.validation.validate import load_any_shapes
 
         shapes, data = load_any_shapes(args.shapes, args.files)
     else:
@@ -260,9 +261,9 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
 
     from gunicorn.app.base import BaseApplication
 
-    from govgraph.proposals import Workflow
     from govgraph.store import EmbeddedStore, folder_lock, open_store
     from govgraph.web import create_app
+    from govgraph.workflow.proposals import Workflow
 
     if settings.store != "oxigraph" or settings.store_path is None:
         raise InputError("--workers needs a persisted store: --store oxigraph --store-path DIR "
@@ -329,8 +330,8 @@ def start_prevalidation(app: Any) -> threading.Thread:
 
 
 def run_query(args: argparse.Namespace) -> int:
-    from govgraph import results
-    from govgraph.queries import QueryLibrary, run_saved_query
+    from govgraph.queries.library import QueryLibrary, run_saved_query
+    from govgraph.sparql import results
     from govgraph.store import open_store
 
     settings = Settings.from_env()
@@ -364,7 +365,7 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def run_change_check(args: argparse.Namespace) -> int:
-    from govgraph.changes import check_change_file
+    from govgraph.changes.checker import check_change_file
 
     code, text = check_change_file(args.file, Settings.from_env(), as_json=args.format == "json")
     print(text, file=sys.stderr if code == EXIT_BAD_INPUT and args.format != "json" else sys.stdout)

@@ -85,10 +85,10 @@ from govgraph.errors import (
     StoreError,
     StoreTimeout,
 )
-from govgraph.namespaces import DEFAULT_BASE, bind_prefixes
 from govgraph.querypool import QueryPool
-from govgraph.terms import SKOLEM_BASE, deskolemise
-from govgraph.textlimits import TextLimits
+from govgraph.rdf.namespaces import DEFAULT_BASE, bind_prefixes
+from govgraph.rdf.terms import SKOLEM_BASE, deskolemise
+from govgraph.sparql.limits import TextLimits
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT"]
 Bindings = Mapping[str, Node] | Sequence[Mapping[str, Node]]
@@ -1385,6 +1385,6 @@ def create_persisted(path: Path, files: Sequence[Path]) -> None:
 
 
 def _bundled_graph(settings: Settings) -> Graph:
-    from govgraph.graph import load_graph
+    from govgraph.rdf.loading import load_graph
 
     return load_graph(settings)

@@ -1,7 +1,7 @@
 """The web app: a Flask app factory over the store and the saved-query library.
 
 Views are thin: they read the request, call a domain function, and hand the result to a
-writer from `govgraph.results`. Errors are values: every `GovgraphError` becomes a 4xx/5xx
+writer from `govgraph.sparql.results`. Errors are values: every `GovgraphError` becomes a 4xx/5xx
 with a readable message (`error_status`), never a traceback.
 """
 
@@ -27,9 +27,9 @@ from govgraph.errors import (
     StoreTimeout,
     UnknownQuery,
 )
-from govgraph.queries import QueryLibrary
+from govgraph.queries.library import QueryLibrary
+from govgraph.sparql.limits import TextLimits
 from govgraph.store import Store, open_store
-from govgraph.textlimits import TextLimits
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -119,10 +119,10 @@ def govgraph() -> Govgraph:
 
 def error_status(error: GovgraphError) -> int:
     """The HTTP status for a govgraph error."""
-    from govgraph.auth import AuthError
     from govgraph.errors import ChangeTooLarge
-    from govgraph.proposals import Conflict, UnknownProposal
-    from govgraph.record.log import StateFolderError
+    from govgraph.workflow.auth import AuthError
+    from govgraph.workflow.proposals import Conflict, UnknownProposal
+    from govgraph.workflow.record.log import StateFolderError
 
     if isinstance(error, AuthError | StateFolderError):
         return error.status

@@ -1,7 +1,8 @@
 """Signing in to the pages: sessions, CSRF protection of every form, and the role a page needs.
 
-Accounts and their hashed passwords are govgraph.accounts'. The session cookie is signed with
-the state folder's secret (govgraph.accounts.session_secret), HttpOnly, SameSite=Lax and Secure
+Accounts and their hashed passwords are govgraph.workflow.accounts'. The session cookie is
+signed with the state folder's secret (govgraph.workflow.accounts.session_secret), HttpOnly,
+SameSite=Lax and Secure
 (GOVGRAPH_INSECURE_COOKIES=1 drops Secure for a plain-HTTP server reached by another name than
 localhost). Every form post outside the token-authenticated API (/api/…, /sparql) must carry
 the session's CSRF token (Flask-WTF), else it is refused with 400.
@@ -24,10 +25,10 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from govgraph.accounts import AccountBook, session_secret
-from govgraph.auth import ANONYMOUS, Forbidden, Principal, TokenTable, Unauthorized
 from govgraph.errors import GovgraphError, ReadOnly
 from govgraph.web import READ_ONLY_SERVER, error_status, govgraph
+from govgraph.workflow.accounts import AccountBook, session_secret
+from govgraph.workflow.auth import ANONYMOUS, Forbidden, Principal, TokenTable, Unauthorized
 
 blueprint = Blueprint("accounts", __name__, template_folder="templates")
 logger = logging.getLogger("govgraph.accounts")

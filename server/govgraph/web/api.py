@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, request
 
 from govgraph.errors import ParameterError
-from govgraph.openapi import build_openapi
-from govgraph.queries import PAGE_PARAMETER, SavedQuery, run_saved_query
-from govgraph.results import RESULT_FORMATS, Format, format_by_name
+from govgraph.queries.library import PAGE_PARAMETER, SavedQuery, run_saved_query
+from govgraph.queries.openapi import build_openapi
+from govgraph.sparql.results import RESULT_FORMATS, Format, format_by_name
 from govgraph.web import best_media_type, govgraph
 from govgraph.web.api_docs import with_examples
 

@@ -12,7 +12,10 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from govgraph import pages
-from govgraph.builder import (
+from govgraph.changes.operations.model import OperationError
+from govgraph.changes.view import pictures, remembered
+from govgraph.errors import GovgraphError, InputError
+from govgraph.pages.change_form import (
     BODY_KINDS,
     OPERATIONS,
     ROLES,
@@ -23,9 +26,6 @@ from govgraph.builder import (
     read_form,
     to_operations,
 )
-from govgraph.change_view import pictures, remembered
-from govgraph.errors import GovgraphError, InputError
-from govgraph.operations.model import OperationError
 from govgraph.web import govgraph
 from govgraph.web.accounts import page_error, require
 from govgraph.web.changes import workflow_for
@@ -86,7 +86,7 @@ def new_change():
     operations = to_operations(draft, _names())
     if draft.errors:
         return _render(draft, 400, error="Some fields need correcting (marked below).")
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     try:
         change = ChangeRequest.from_json({"description": draft.description,

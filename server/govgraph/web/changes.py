@@ -2,7 +2,8 @@
 
 Thin: each view authenticates, reads the body, calls the `Workflow` and renders JSON. Anyone
 may check and read; proposing and withdrawing need the drafter role; rejecting and approving
-the approver role (see govgraph.auth). Every write is logged on the `govgraph.changes` logger.
+the approver role (see govgraph.workflow.auth). Every write is logged on the `govgraph.changes`
+logger.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
-from govgraph.auth import Principal, TokenTable
+from govgraph.changes.operations.model import OperationError
 from govgraph.errors import ChangeTooLarge, GovgraphError, InputError, ReadOnly
-from govgraph.operations.model import OperationError
-from govgraph.proposals import Conflict, Workflow
 from govgraph.web import READ_ONLY_SERVER, error_body, error_status, govgraph
+from govgraph.workflow.auth import Principal, TokenTable
+from govgraph.workflow.proposals import Conflict, Workflow
 
 blueprint = Blueprint("changes", __name__, url_prefix="/api/changes")
 logger = logging.getLogger("govgraph.changes")
 
-WORKFLOW_KEY = "govgraph.changes"
+WORKFLOW_KEY = "govgraph.changes.checker"
 _open_lock = threading.Lock()
 
 
@@ -59,7 +60,7 @@ def _principal(role: str) -> Principal:
 
 
 def _change_request() -> Any:
-    from govgraph.changes import read_request
+    from govgraph.changes.checker import read_request
 
     return read_request(request.get_data(cache=False), request.content_type,
                         description=request.args.get("description"))

@@ -12,7 +12,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from govgraph.config import Settings
-from govgraph.textlimits import check_json_depth
+from govgraph.sparql.limits import check_json_depth
 
 # sha256 of the <style> element yasgui.min.js inserts (fixed for the vendored version)
 YASGUI_STYLE_HASH = "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="

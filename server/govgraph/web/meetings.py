@@ -1,7 +1,7 @@
 """Record a meeting (`/meetings/new`): choose the body and date, tick who came, add minutes,
 decisions and actions, check, and propose; or start from minutes pasted or uploaded.
 
-Thin: the form is `govgraph.meetings.form`, the draft from minutes `govgraph.importers`, the
+Thin: the form is `govgraph.pages.meeting_form`, the draft from minutes `govgraph.importers`, the
 check and the proposal the change `Workflow`. Works without JavaScript (every button submits
 the form); with it, name fields get suggestions (builder.js, `/changes/pick`).
 """
@@ -14,11 +14,11 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from govgraph import pages
-from govgraph.change_view import pictures
+from govgraph.changes.view import pictures
 from govgraph.errors import GovgraphError, InputError
 from govgraph.importers.minutes import import_minutes
 from govgraph.importers.reading import MAX_DOCUMENT_BYTES, document_text
-from govgraph.meetings.form import (
+from govgraph.pages.meeting_form import (
     DECISION_KINDS,
     STATUSES,
     Action,
@@ -78,7 +78,7 @@ def new_meeting():
     operation = to_operation(meeting, _names())
     if meeting.errors:
         return _render(meeting, 400, error="Some entries need attention (listed below).")
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     description = f"Record the meeting of {meeting.body} on {meeting.date}"
     try:

@@ -21,13 +21,13 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from govgraph import as_recorded, pages
-from govgraph.change_view import structure_with_change
-from govgraph.diagram import KIND_TEXT, render_svg
+from govgraph import pages
+from govgraph.changes.view import structure_with_change
 from govgraph.errors import GovgraphError, InputError, ParameterError
-from govgraph.namespaces import GG
-from govgraph.pages import Ref
-from govgraph.queries import Parameter, run_saved_query
+from govgraph.pages import Ref, as_recorded
+from govgraph.pages.diagram import KIND_TEXT, render_svg
+from govgraph.queries.library import Parameter, run_saved_query
+from govgraph.rdf.namespaces import GG
 from govgraph.store import QueryResult
 from govgraph.web import error_status, govgraph
 from govgraph.web.accounts import page_error
@@ -36,7 +36,7 @@ from govgraph.web.registers import decisions_download
 from govgraph.web.tables import download_links, facet_url, wanted_format
 
 if TYPE_CHECKING:
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
 blueprint = Blueprint(
     "pages",
@@ -506,7 +506,7 @@ def check_change():
 
 
 def _change_request(form: Mapping[str, str]) -> ChangeRequest:
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     description = form.get("description", "").strip()
     if form.get("update", "").strip():

@@ -10,17 +10,17 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 
 from govgraph import pages
-from govgraph.diagram import render_svg
 from govgraph.errors import GovgraphError, InputError
 from govgraph.pages import Structure
-from govgraph.paper import pdf_from_html, png_from_svg
-from govgraph.proposals import Proposal
+from govgraph.pages.diagram import render_svg
+from govgraph.pages.paper import pdf_from_html, png_from_svg
 from govgraph.publishing.picture import picture_pdf
 from govgraph.web import govgraph
 from govgraph.web.accounts import page_error
 from govgraph.web.changes import workflow_for
 from govgraph.web.pages import href
 from govgraph.web.proposal_pages import applied, operations_of, recheck
+from govgraph.workflow.proposals import Proposal
 
 blueprint = Blueprint("paper", __name__, template_folder="templates")
 blueprint.register_error_handler(GovgraphError, page_error)

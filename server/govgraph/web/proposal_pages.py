@@ -1,6 +1,6 @@
 """Proposals in the browser: the list by status, one proposal with its check against the
 current graph, approve / reject / withdraw by role, and the history of applied changes with
-revert. Thin: every action is a `Workflow` call (govgraph.proposals), as the API's are.
+revert. Thin: every action is a `Workflow` call (govgraph.workflow.proposals), as the API's are.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from rdflib import URIRef
 
 from govgraph import pages
-from govgraph.auth import Forbidden, Principal
-from govgraph.change_view import (
+from govgraph.changes.view import (
     Pictures,
     advice_for,
     applied_pictures,
@@ -22,15 +21,16 @@ from govgraph.change_view import (
     pictures,
 )
 from govgraph.errors import GovgraphError, InputError
-from govgraph.namespaces import ORG
-from govgraph.proposals import APPROVED, PENDING, STATUSES, Conflict, Proposal, Workflow
+from govgraph.rdf.namespaces import ORG
 from govgraph.web import govgraph
 from govgraph.web.accounts import current_principal, page_error, require
 from govgraph.web.changes import workflow_for
 from govgraph.web.pages import href
+from govgraph.workflow.auth import Forbidden, Principal
+from govgraph.workflow.proposals import APPROVED, PENDING, STATUSES, Conflict, Proposal, Workflow
 
 if TYPE_CHECKING:
-    from govgraph.changes import CheckReport
+    from govgraph.changes.checker import CheckReport
 
 blueprint = Blueprint("proposal_pages", __name__, template_folder="templates")
 blueprint.register_error_handler(GovgraphError, page_error)

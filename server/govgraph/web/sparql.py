@@ -24,12 +24,12 @@ from flask import Blueprint, Response, current_app, request, url_for
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from govgraph.auth import TokenTable
 from govgraph.errors import GovgraphError, QueryError
-from govgraph.results import Format, format_by_name, formats_for
+from govgraph.sparql.results import Format, format_by_name, formats_for
 from govgraph.store import QueryResult
 from govgraph.web import READ_ONLY_SERVER, best_media_type, error_status, govgraph
 from govgraph.web.changes import workflow_for
+from govgraph.workflow.auth import TokenTable
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -190,7 +190,7 @@ def _update(update: str) -> Response:
     )
     if not update.strip():
         raise QueryError("the update is empty")
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     workflow = workflow_for(current_app)
     change = ChangeRequest(update=update, description=request.values.get("description", ""))
