@@ -58,10 +58,11 @@ def client(app: Flask) -> FlaskClient:
 def propose_turtle(app: Flask, drafter: Credentials) -> str:
     """A pending proposal (Turtle) made through the workflow the pages use."""
     from govgraph.changes.checker import ChangeRequest
-    from govgraph.web.changes import workflow_for
+    from govgraph.web import context_of
 
     with app.app_context():
-        proposal, _ = workflow_for(app).propose(ChangeRequest.from_json(NEW_GROUP), drafter.name)
+        proposal, _ = context_of(app).workflow.propose(ChangeRequest.from_json(NEW_GROUP),
+                                                       drafter.name)
     return proposal.id
 
 
@@ -323,14 +324,14 @@ def test_a_proposal_is_checked_again_once_the_graph_has_moved_on(app: Flask, acc
 
 def test_a_proposal_that_no_longer_applies_says_so(app: Flask, accounts) -> None:
     from govgraph.changes.checker import ChangeRequest
-    from govgraph.web.changes import workflow_for
+    from govgraph.web import context_of
 
     removal = ChangeRequest.from_json({"remove": "<body/oversight> gg:takesDecisions false .",
                                        "description": "Oversight group: decisions unknown"})
     with app.app_context():
-        stale, _ = workflow_for(app).propose(removal, accounts["drafter"].name)
-        done, _ = workflow_for(app).propose(removal, accounts["drafter"].name)
-        workflow_for(app).approve(done.id, "approver-1", LT + "body/board", "2010-01-05")
+        stale, _ = context_of(app).workflow.propose(removal, accounts["drafter"].name)
+        done, _ = context_of(app).workflow.propose(removal, accounts["drafter"].name)
+        context_of(app).workflow.approve(done.id, "approver-1", LT + "body/board", "2010-01-05")
     approver = signed_in(app, accounts["approver"])
     response = approver.get(f"/changes/{stale.id}")
     text = response.get_data(as_text=True)

@@ -313,11 +313,11 @@ def _worker_exit(server: Any, worker: Any) -> None:
 def start_prevalidation(app: Any) -> threading.Thread:
     """Build the change checker and validate the whole graph in a background thread, so the
     first change check is quick (it competes with requests for the CPU meanwhile)."""
-    from govgraph.web.changes import workflow_for
+    from govgraph.web import context_of
 
     def warm() -> None:
         try:
-            workflow_for(app).checker.warm()
+            context_of(app).workflow.checker.warm()
         except GovgraphError as exc:  # the first check will report it to its user
             logging.getLogger("govgraph").warning("could not pre-validate the graph: %s", exc)
 

@@ -101,6 +101,9 @@ class Conflict(GovgraphError):
             f"  - {reason}" for reason in self.reasons)
         super().__init__(text)
 
+    def details(self) -> dict[str, object]:
+        return {**super().details(), "reasons": self.reasons}
+
 
 # --- Files --------------------------------------------------------------------------------------
 

@@ -42,6 +42,10 @@ class OperationError(ChangeError):
             where += f", field '{field}'"
         super().__init__(f"{where}: {message}")
 
+    def details(self) -> dict[str, object]:
+        return {**super().details(), "operation": self.operation, "op": self.op,
+                "field": self.field}
+
 
 # --- The table ---------------------------------------------------------------------------------
 #
