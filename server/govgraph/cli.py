@@ -46,12 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return args.run(args)
-    except InputError as exc:
-        print(f"govgraph: {exc.message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except GovgraphError as exc:
         print(f"govgraph: {exc.message}", file=sys.stderr)
-        return EXIT_FAILED
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 
