@@ -105,8 +105,8 @@ def timed_approval(workflow: Any, state: Path, request: Any, approver: str) -> d
 
 def child_approve(store_path: Path, state: Path) -> dict[str, Any]:
     from govgraph.changes.checker import ChangeRequest
+    from govgraph.files import write_atomically
     from govgraph.rdf.oxgraph import ntriples
-    from govgraph.workflow.proposals import write_atomically
 
     _, store, workflow = open_workflow(store_path, state)
     approver = str(store.query(BOARD_QUERY).rows[0]["b"])

@@ -284,7 +284,7 @@ def test_the_builder_adds_steps_and_proposes(app: Flask, accounts) -> None:
 
 
 def test_describe_operations_reads_keys_and_iris_as_names() -> None:
-    from govgraph.changes.view import describe_operations
+    from govgraph.pages.change_view import describe_operations
 
     labels = {LT + "body/ssog": "Senior Officers Group", LT + "person/ann": "Ann Chair"}
     text = describe_operations([

@@ -28,7 +28,6 @@ from govgraph.changes.checker import (
     Diff,
     MissingTriples,
     ProtectedTerms,
-    check_change_file,
     compare_reports,
     read_request,
 )
@@ -38,6 +37,7 @@ from govgraph.errors import ParseError
 from govgraph.rdf.namespaces import GG, LK, ORG, SKOS, TIME
 from govgraph.store import open_store
 from govgraph.validation.validate import validate
+from govgraph.workflow.proposals import check_change_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "changes"

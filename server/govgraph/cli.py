@@ -258,7 +258,8 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
 
     from gunicorn.app.base import BaseApplication
 
-    from govgraph.store import EmbeddedStore, folder_lock, open_store
+    from govgraph.files import folder_lock
+    from govgraph.store import EmbeddedStore, open_store
     from govgraph.web import create_app
     from govgraph.workflow.proposals import Workflow
 
@@ -362,7 +363,7 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def run_change_check(args: argparse.Namespace) -> int:
-    from govgraph.changes.checker import check_change_file
+    from govgraph.workflow.proposals import check_change_file
 
     code, text = check_change_file(args.file, Settings.from_env(), as_json=args.format == "json")
     print(text, file=sys.stderr if code == EXIT_BAD_INPUT and args.format != "json" else sys.stdout)

@@ -13,7 +13,7 @@ results the changed triples can reach; only those are validated. Results elsewhe
 full validation of the current graph, made once per graph version and cached. The checker works
 on its own copy of the graph, in an in-memory Oxigraph store — beside a persisted store, in an
 Oxigraph folder kept across restarts with its full validation
-(govgraph.workflow.record.working) — read
+(govgraph.changes.working) — read
 through rdflib's API, validated there by the compiled shapes, with its blank nodes skolemised
 (terms.py) so that
 results and diffs can name them; they are turned back into blank nodes before anything is
@@ -53,7 +53,6 @@ from govgraph.errors import (
     ChangeError,
     ChangeTooLarge,
     GovgraphError,
-    InputError,
     ParseError,
     QueryTimeout,
     ResultTooLarge,
@@ -1211,7 +1210,7 @@ def kept_copy(folder: Path | None, shapes: Graph) -> Any:
         return None
     import hashlib
 
-    from govgraph.workflow.record.working import WorkingFolder
+    from govgraph.changes.working import WorkingFolder
 
     lines = sorted(" ".join("_:b" if isinstance(t, BNode) else t.n3() for t in triple)
                    for triple in shapes)  # blank nodes as one label: every value still counts
@@ -1246,33 +1245,3 @@ def _before(graph: Graph, diff: Diff) -> Graph:
             if triple not in diff.added:
                 old.add(triple)
     return old
-
-
-# --- The command line -----------------------------------------------------------------------
-
-
-def check_change_file(path: str | Path, settings: Settings, *, as_json: bool = False
-                      ) -> tuple[int, str]:
-    """`govgraph change check FILE`: (exit code, text). 0 would conform, 1 would not,
-    2 malformed or refused (the message names file and line, or the triple)."""
-    from govgraph.workflow.proposals import ProposalStore, current_store
-
-    try:
-        request = read_change_file(path)
-        store = current_store(settings)
-        checker = ChangeChecker.from_settings(settings, store)
-        others = ProposalStore.for_settings(settings).pending_overlaps()
-        report = checker.check(request, others=others, source=str(path))
-    except InputError as exc:
-        if as_json:
-            return 2, json.dumps({"error": exc.message}, indent=2)
-        return 2, f"error: {exc.message}"
-    if as_json:
-        return (0 if report.conforms else 1), json.dumps(report.to_json(), indent=2)
-    text = report.summary()
-    compiled = report.to_json().get("compiled")
-    if compiled:
-        text += ("\n\nCompiled to Turtle (added):\n" + compiled["add"].strip()
-                 + ("\n\nRemoved:\n" + compiled["remove"].strip() if report.diff.removed
-                    else ""))
-    return (0 if report.conforms else 1), text

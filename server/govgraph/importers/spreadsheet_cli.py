@@ -73,7 +73,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from govgraph.exporters.spreadsheet import export_spreadsheet
-    from govgraph.workflow.proposals import current_store, write_atomically
+    from govgraph.files import write_atomically
+    from govgraph.workflow.proposals import current_store
 
     settings = Settings.from_env(project_root=args.root)
     day = None

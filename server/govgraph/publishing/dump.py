@@ -120,7 +120,7 @@ def write_downloads(store: Store, settings: Settings, directory: Path,
                     extra: dict[str, bytes] | None = None, *,
                     downloads: Downloads | None = None) -> list[tuple[Path, int]]:
     """Write every download (and `extra` files) into `directory`, each replaced atomically."""
-    from govgraph.workflow.proposals import write_atomically
+    from govgraph.files import write_atomically
 
     directory.mkdir(parents=True, exist_ok=True)
     downloads = downloads or Downloads(store, settings)

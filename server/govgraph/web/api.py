@@ -9,10 +9,10 @@ from flask import Blueprint, Response, jsonify, request
 
 from govgraph.errors import ParameterError
 from govgraph.queries.library import PAGE_PARAMETER, SavedQuery, run_saved_query
-from govgraph.queries.openapi import build_openapi
 from govgraph.sparql.results import RESULT_FORMATS, Format, format_by_name
 from govgraph.web import best_media_type, govgraph
 from govgraph.web.api_docs import with_examples
+from govgraph.web.openapi import build_openapi
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 

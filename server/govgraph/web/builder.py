@@ -13,7 +13,6 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 
 from govgraph import pages
 from govgraph.changes.operations.model import OperationError
-from govgraph.changes.view import pictures, remembered
 from govgraph.errors import InputError
 from govgraph.pages.change_form import (
     BODY_KINDS,
@@ -26,6 +25,7 @@ from govgraph.pages.change_form import (
     read_form,
     to_operations,
 )
+from govgraph.pages.change_view import pictures, remembered
 from govgraph.web import govgraph
 from govgraph.web.auth import authorise, requires
 from govgraph.web.pages import href

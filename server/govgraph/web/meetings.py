@@ -14,10 +14,10 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from govgraph import pages
-from govgraph.changes.view import pictures
 from govgraph.errors import InputError
 from govgraph.importers.minutes import import_minutes
 from govgraph.importers.reading import MAX_DOCUMENT_BYTES, document_text
+from govgraph.pages.change_view import pictures
 from govgraph.pages.meeting_form import (
     DECISION_KINDS,
     STATUSES,

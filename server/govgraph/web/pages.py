@@ -22,9 +22,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from govgraph import pages
-from govgraph.changes.view import structure_with_change
 from govgraph.errors import GovgraphError, InputError, ParameterError
 from govgraph.pages import Ref, as_recorded
+from govgraph.pages.change_view import structure_with_change
 from govgraph.pages.diagram import KIND_TEXT, render_svg
 from govgraph.queries.library import Parameter, run_saved_query
 from govgraph.rdf.namespaces import GG

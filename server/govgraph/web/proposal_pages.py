@@ -12,7 +12,8 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from rdflib import URIRef
 
 from govgraph import pages
-from govgraph.changes.view import (
+from govgraph.errors import GovgraphError, InputError
+from govgraph.pages.change_view import (
     Pictures,
     advice_for,
     applied_pictures,
@@ -20,7 +21,6 @@ from govgraph.changes.view import (
     focus_text,
     pictures,
 )
-from govgraph.errors import GovgraphError, InputError
 from govgraph.rdf.namespaces import ORG
 from govgraph.web import govgraph
 from govgraph.web.auth import current_principal, requires

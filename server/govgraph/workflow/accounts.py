@@ -26,6 +26,7 @@ from typing import Any
 
 from govgraph.config import Settings
 from govgraph.errors import InputError
+from govgraph.files import write_atomically
 from govgraph.workflow.auth import RANK, ROLES, Principal
 
 logger = logging.getLogger("govgraph.accounts")
@@ -76,10 +77,6 @@ class AccountBook:
         return data.get("accounts", {}) if isinstance(data, dict) else {}
 
     def _write(self, accounts: dict[str, dict[str, str]]) -> None:
-        from govgraph.workflow.proposals import (
-            write_atomically,  # the workflow's: temp file, fsync, rename
-        )
-
         text = json.dumps({"accounts": accounts}, indent=1, sort_keys=True)
         write_atomically(self.path, text.encode("utf-8"))
         os.chmod(self.path, 0o600)

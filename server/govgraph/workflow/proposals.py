@@ -52,16 +52,10 @@ from rdflib.namespace import RDF, RDFS, XSD
 from govgraph.changes.impact import OtherProposal
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParameterError, StoreConflict
+from govgraph.files import install, stage, write_atomically
 from govgraph.rdf.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
 from govgraph.rdf.terms import diff_triple_lines, is_skolem
-from govgraph.workflow.record.log import (
-    ChangeLog,
-    StateFolderError,
-    install,
-    stage,
-    state_folder_error,
-    writing,
-)
+from govgraph.workflow.record.log import ChangeLog, StateFolderError, state_folder_error, writing
 from govgraph.workflow.record.sync import applied_sequence, apply_change, load_snapshot
 
 # govgraph.changes.checker (pyshacl, rdflib's SPARQL parser) is imported on first use
@@ -106,12 +100,6 @@ class Conflict(GovgraphError):
 
 
 # --- Files --------------------------------------------------------------------------------------
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, fsync it, rename it over `path`, and
-    fsync the folder, so `path` holds either the old content or the new, whole."""
-    install(stage(path, data), path)
 
 
 def _now() -> str:
@@ -921,3 +909,33 @@ def current_store(settings: Settings) -> Any:
     store = open_store(replace(settings, store="memory", store_path=None))
     Workflow(settings, store)._catch_up_store()
     return store
+
+
+# --- The command line: govgraph change check -----------------------------------------------
+
+
+def check_change_file(path: str | Path, settings: Settings, *, as_json: bool = False
+                      ) -> tuple[int, str]:
+    """`govgraph change check FILE`: (exit code, text). 0 would conform, 1 would not,
+    2 malformed or refused (the message names file and line, or the triple)."""
+    from govgraph.changes.checker import ChangeChecker, read_change_file
+
+    try:
+        request = read_change_file(path)
+        store = current_store(settings)
+        checker = ChangeChecker.from_settings(settings, store)
+        others = ProposalStore.for_settings(settings).pending_overlaps()
+        report = checker.check(request, others=others, source=str(path))
+    except InputError as exc:
+        if as_json:
+            return 2, json.dumps({"error": exc.message}, indent=2)
+        return 2, f"error: {exc.message}"
+    if as_json:
+        return (0 if report.conforms else 1), json.dumps(report.to_json(), indent=2)
+    text = report.summary()
+    compiled = report.to_json().get("compiled")
+    if compiled:
+        text += ("\n\nCompiled to Turtle (added):\n" + compiled["add"].strip()
+                 + ("\n\nRemoved:\n" + compiled["remove"].strip() if report.diff.removed
+                    else ""))
+    return (0 if report.conforms else 1), text

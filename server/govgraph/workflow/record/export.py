@@ -17,8 +17,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from govgraph.files import install, stage
 from govgraph.rdf.namespaces import PROV, bind_prefixes
-from govgraph.workflow.record.log import install, stage
 
 CORE = "core.ttl"
 Triple = tuple[Node, Node, Node]

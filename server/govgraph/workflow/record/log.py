@@ -12,8 +12,6 @@ never as an OSError.
 from __future__ import annotations
 
 import errno
-import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from govgraph.errors import GovgraphError
+from govgraph.files import install, remove, stage
 from govgraph.rdf.namespaces import bind_prefixes
 from govgraph.rdf.terms import SKOLEM_BASE
 from govgraph.store import from_oxigraph
@@ -63,44 +62,6 @@ def writing(folder: Path, doing: str) -> Iterator[None]:
         yield
     except OSError as exc:
         raise state_folder_error(exc, folder, doing) from None
-
-
-def fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def stage(path: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path` and fsync it; returns the file (renamed
-    into place by `install`; a crash leaves only a `.*.tmp` file, removed on recovery)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
-
-
-def install(staged: Path, path: Path) -> None:
-    """Rename a staged file over `path` and fsync the folder: `path` is then whole and new."""
-    os.replace(staged, path)
-    fsync_folder(path.parent)
-
-
-def remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return
-    fsync_folder(path.parent)
 
 
 class ChangeLog:

@@ -27,9 +27,8 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from govgraph.errors import GovgraphError
-from govgraph.store import folder_lock
+from govgraph.files import folder_lock, install, stage
 from govgraph.validation.validate import ValidationReport, ValidationResult
-from govgraph.workflow.record.log import install, stage
 
 logger = logging.getLogger("govgraph.changes")
 
