@@ -51,6 +51,7 @@ from govgraph.store import QueryResult, Store, iri_problem
 ParameterType = TypingLiteral["iri", "date", "integer", "string", "literal_en"]
 
 PAGE_PARAMETER = "page"
+METHODS = ("GET", "POST")
 MAX_DEPTH = 50
 MAX_STRING_LENGTH = 2000
 
@@ -205,11 +206,23 @@ def read_query_file(path: str | Path) -> SavedQuery:
         text=text,
         path=path,
         pagination=pagination,
-        method=str(meta.get("method") or "GET").upper(),
+        method=_method(path, lines, meta),
         kind=kind,
         variables=variables,
         transitive=_transitive(path, text, meta.get("transitive"), parameters, variables),
     )
+
+
+def _method(path: Path, lines: list[str], meta: Mapping[str, Any]) -> str:
+    """The HTTP method the query is asked with (grlc's `method`): GET, or POST for a query
+    whose parameters are too long for a URL."""
+    method = str(meta.get("method") or "GET").upper()
+    if method not in METHODS:
+        line = next((n for n, text in enumerate(lines, 1)
+                     if text.startswith("#+") and text[2:].strip().startswith("method")), None)
+        raise ParseError(path, line, f"method: '{method}' is not one of {', '.join(METHODS)} "
+                         "(a saved query only reads)")
+    return method
 
 
 def _check_syntax(path: Path, text: str) -> tuple[str, list[str]]:

@@ -167,7 +167,7 @@ def _operation(query: SavedQuery) -> dict[str, Any]:
     }
     for media_type in RESULT_MEDIA_TYPES[1:]:
         content[media_type] = {"schema": {"type": "string"}}
-    return {
+    operation: dict[str, Any] = {
         "operationId": query.name.replace("-", "_"),
         "summary": query.summary,
         "description": f"{query.description}\n\nColumns: {columns}.".strip(),
@@ -179,6 +179,16 @@ def _operation(query: SavedQuery) -> dict[str, Any]:
             "503": _error_response("the query ran over the time limit"),
         },
     }
+    if query.method == "POST":  # the parameters travel in the form body
+        form = {"type": "object",
+                "properties": {p["name"]: {**p["schema"], "description": p["description"]}
+                               for p in parameters},
+                "required": [p["name"] for p in parameters if p["required"]]}
+        operation["parameters"] = []
+        operation["requestBody"] = {
+            "required": bool(form["required"]),
+            "content": {"application/x-www-form-urlencoded": {"schema": form}}}
+    return operation
 
 
 def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[str, Any]:
@@ -209,7 +219,7 @@ def build_openapi(library: QueryLibrary, server_url: str | None = None) -> dict[
         },
     }
     for query in queries:
-        paths[f"/api/queries/{query.name}"] = {"get": _operation(query)}
+        paths[f"/api/queries/{query.name}"] = {query.method.lower(): _operation(query)}
     paths["/sparql"] = {
         "get": {
             "operationId": "sparql_query",
