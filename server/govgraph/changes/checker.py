@@ -63,7 +63,6 @@ from govgraph.rdf.oxgraph import oxigraph_graph, oxigraph_of, quads
 from govgraph.rdf.terms import (
     Triple,
     describe,
-    is_skolem,
     is_vocabulary_term,
     minted,
     skolemised_ntriples,
@@ -505,10 +504,6 @@ class Diff:
                         and term not in self.fresh):
                     found.add(term)
         return found
-
-    def touches_existing_blank_nodes(self) -> bool:
-        """True if the change names blank nodes already in the store (SPARQL Update cannot)."""
-        return any(is_skolem(t) for triple in self.triples for t in triple)
 
     def signature(self) -> tuple[list[str], list[str]]:
         """The diff as comparable text; the change's own new blank nodes are all written _:new."""
