@@ -9,7 +9,7 @@ before …", "between … and …"), which the importer reads back into gg:notBe
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -236,9 +236,3 @@ def export_spreadsheet(store: Any, title: str, day: date | None = None,
     """The workbook for the graph in `store` (or one body and those reporting into it, or
     only `bodies`)."""
     return workbook_bytes(structure_rows(store, day, body, bodies), title)
-
-
-def rows_text(rows: Iterable[tuple[Any, ...]]) -> list[tuple[str, ...]]:
-    """Rows with dates written YYYY-MM-DD (for comparing and printing)."""
-    return [tuple("" if v is None else v.isoformat() if isinstance(v, date) else str(v)
-                  for v in row) for row in rows]
