@@ -2,10 +2,10 @@
 kept beside a persisted store, so that a restart does not read the whole graph again.
 
 `govgraph serve` calls `prepare_in_background` once the store is open: it takes what an
-earlier run kept for the same graph version (the store's version token names the file), then
-reads, in a background thread, what is still missing — the documented dates, the bodies and
-reporting lines, the partnerships, the names in use, the search index, the home page's
-default picture and the decisions register's first page — and keeps it for the next start.
+earlier run kept for the same graph version (the store's version token names the file), or
+else reads, in a background thread, the documented dates, the bodies and reporting lines, the
+partnerships, the names in use, the search index, the home page's default picture and the
+decisions register's first page, and keeps them for the next start.
 The file holds only what the pages read from this store, written by this server beside it
 (whoever could change the file could change the store itself).
 """
@@ -111,16 +111,17 @@ def _pickles(value: object) -> bool:
     return True
 
 
-def prepare_in_background(store: Store, folder: Path | None) -> threading.Thread:
-    """Take what was kept for this version now (quick), then read the rest in a thread
-    (competing with requests for the CPU meanwhile) and keep it for the next start."""
-    loaded = folder is not None and load(store, folder)
+def prepare_in_background(store: Store, folder: Path | None) -> threading.Thread | None:
+    """Take what was kept for this version (quick; a file is kept only once everything was
+    prepared, so nothing is left to read: None), else read it in a thread (competing with
+    requests for the CPU meanwhile) and keep it for the next start."""
+    if folder is not None and load(store, folder):
+        return None
 
     def run() -> None:
         try:
-            before = len(index(store).kept()["memo"])
             prepare(store)
-            if folder is not None and (not loaded or len(index(store).kept()["memo"]) > before):
+            if folder is not None:
                 save(store, folder)
         except (GovgraphError, OSError) as exc:  # the pages read it themselves when asked
             log.warning("could not prepare the pages' data: %s", exc)
