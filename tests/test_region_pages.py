@@ -190,3 +190,22 @@ def test_the_picture_and_spreadsheet_of_a_partnership_hold_only_that_partnership
     status, text = get(region_server + "/spreadsheet.xlsx?partnership=" + urllib.parse.quote(
         f"{REGION_BASE}body/nowhere"))
     assert status == 400 and "partnership" in text
+
+
+def test_the_meetings_of_a_region_come_a_page_at_a_time(region_server: str) -> None:
+    status, first = get(region_server + "/meetings")
+    assert status == 200 and len(first.encode("utf-8")) < MAX_BYTES
+    count = int(re.search(r"<p>(\d+) meetings, past and scheduled", first).group(1))
+    pages = int(re.search(r"page 1 of (\d+)\.", first).group(1))
+    assert pages > 1 and -(-count // 100) == pages
+    seen: list[str] = []
+    url = "/meetings"
+    while url:
+        status, text = get(region_server + url)
+        assert status == 200
+        seen += re.findall(r'<tr><td><time[^>]*>[^<]*</time></td><td><a href="([^"]+)"', text)
+        following = re.search(r'rel="next" href="([^"]+)"', text)
+        url = html.unescape(following.group(1)) if following else ""
+    assert len(seen) == count == len(set(seen))
+    status, text = get(region_server + f"/meetings?page={pages + 1}")
+    assert status == 400 and "page" in text

@@ -402,7 +402,14 @@ def _post_holders(store: Store, body: str) -> dict[str, list[tuple[Ref, date | N
 def meetings_of(
     store: Store, body: str | None = None, only: Iterable[str] | None = None
 ) -> list[MeetingRow]:
-    """Meetings (of one body, or all; or only those given), oldest first."""
+    """Meetings (of one body, or all; or only those given), oldest first; those of a body, or
+    all, read once per graph version."""
+    if only is None:
+        return list(index(store).memo(("meetings", body), lambda: _meetings(store, body, None)))
+    return _meetings(store, body, only)
+
+
+def _meetings(store: Store, body: str | None, only: Iterable[str] | None) -> list[MeetingRow]:
     idx = index(store)
     bindings: dict[str, Node] | list[dict[str, Node]] = {"_body": URIRef(body)} if body else {}
     if only is not None:

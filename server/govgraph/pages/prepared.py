@@ -4,8 +4,8 @@ kept beside a persisted store, so that a restart does not read the whole graph a
 `govgraph serve` calls `prepare_in_background` once the store is open: it takes what an
 earlier run kept for the same graph version (the store's version token names the file), or
 else reads, in a background thread, the documented dates, the bodies and reporting lines, the
-partnerships, the names in use, the search index, the home page's default picture and the
-decisions register's first page, and keeps them for the next start.
+partnerships, the names in use, the search index, the home page's default picture, the
+decisions register's first page and the meetings, and keeps them for the next start.
 The file holds only what the pages read from this store, written by this server beside it
 (whoever could change the file could change the store itself).
 """
@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 
 from govgraph.errors import GovgraphError
+from govgraph.pages.body import meetings_of
 from govgraph.pages.common import index
 from govgraph.pages.decisions import decisions_page
 from govgraph.pages.search import search_index
@@ -53,6 +54,7 @@ def prepare(store: Store) -> None:
     names_in_use(store)
     overview(store)  # the home page: the default partnership's dates, bodies and lines
     decisions_page(store)
+    meetings_of(store)  # the meetings page, by month
     search_index(store)
 
 

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from govgraph import pages
+from govgraph.pages.decisions import PAGE_SIZE
+from govgraph.pages.paging import page_number, page_of
 from govgraph.publishing import feeds
 from govgraph.publishing.calendar import meetings_calendar
 from govgraph.publishing.site import wording
 from govgraph.web import govgraph
-from govgraph.web.tables import table_download
+from govgraph.web.tables import paging_url, table_download
 
 blueprint = Blueprint("feeds", __name__, template_folder="templates")
 _cache: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
@@ -119,6 +121,7 @@ def meetings_page():
     if year and not (year.isdigit() and len(year) == 4):
         abort(400, description=f"year: '{year}' is not a year such as 2009")
     rows = _meeting_rows(body, year)
+    shown = page_of(rows, page_number(request.args.get("page")), PAGE_SIZE)
     table = [{"meeting": r.meeting.iri, "label": r.meeting.label,
               "date": r.day.isoformat() if r.day else "", "status": r.status,
               "body": r.body.iri if r.body else "", "bodyLabel": r.body.label if r.body else ""}
@@ -127,16 +130,17 @@ def meetings_page():
     if fmt in ("csv", "json"):
         return table_download(table, TABLE_FIELDS, "meetings", fmt)
     months: OrderedDict[str, list[pages.MeetingRow]] = OrderedDict()
-    for row in rows:
+    for row in shown:  # a region holds thousands: a page of them at a time
         months.setdefault(f"{row.day:%B %Y}" if row.day else "Date not known", []).append(row)
     all_rows = pages.meetings_of(store)
     years = sorted({str(r.day.year) for r in all_rows if r.day})
-    bodies = [b for b in idx.of_kind("body") if any(r.body and r.body.iri == b.iri
-                                                     for r in all_rows)]
+    meeting_bodies = {r.body.iri for r in all_rows if r.body}
+    bodies = [b for b in idx.of_kind("body") if b.iri in meeting_bodies]
     params = {k: v for k, v in (("body", slug), ("year", year)) if v}
     return render_template(
         "meetings.html", page_title="Meetings", months=months, bodies=bodies, years=years,
         slug=slug, year=year, body=idx.ref(body) if body else None, count=len(rows),
+        view=shown, page_url=paging_url("page"),
         csv_url=url_for("feeds.meetings_page", **params, format="csv"),
         json_url=url_for("feeds.meetings_page", **params, format="json"),
         ics_url=url_for("feeds.body_meetings_ics", slug=slug) if slug
