@@ -146,6 +146,7 @@ def pick_pages(root: Path, base: str | None, store_path: Path) -> dict[str, str]
         "person": path(person),
         "meeting": path(meeting),
         "decisions": "/decisions",
+        "meetings": "/meetings",
         "search": "/search?" + urllib.parse.urlencode({"q": word or "budget"}),
         "queries": "/queries",
         "changes": "/changes",

@@ -75,3 +75,14 @@ def test_a_list_in_pages_holds_every_row_once() -> None:
     with pytest.raises(ParameterError) as refused:
         page_of(rows, 4, 50, "meetings-page")
     assert refused.value.parameter == "meetings-page"
+
+
+def test_a_persons_meetings_attended_come_a_page_at_a_time(client) -> None:
+    markup = client.get("/person/andy-robinson").get_data(as_text=True)
+    attended = _section(markup, "attended")
+    count = int(re.search(r'<a href="#attended">Meetings attended \((\d+)\)</a>', markup).group(1))
+    assert 0 < count <= 50 and attended.count("<tr><td>") == count  # one page: no pager
+    assert "Pages of meetings attended" not in attended
+    for bad in ("0", "2", "x"):
+        answer = client.get(f"/person/andy-robinson?attended-page={bad}")
+        assert answer.status_code == 400 and "attended-page" in answer.get_data(as_text=True)

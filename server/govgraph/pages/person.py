@@ -27,6 +27,7 @@ from govgraph.pages.common import (
 )
 from govgraph.pages.dates import _group, _natural, _short, _status_text, _texts, _values, as_date
 from govgraph.pages.decisions import ActionRow, actions_of
+from govgraph.pages.paging import Paged, page_of
 from govgraph.rdf.namespaces import GG, PROV
 from govgraph.store import Store
 
@@ -81,7 +82,7 @@ class PersonPage:
     affiliations: list[Ref]
     posts: list[PostFact]
     memberships: list[PersonMembership]
-    attended: list[AttendanceFact]
+    attended: Paged[AttendanceFact]
     apologies: list[AttendanceFact]
     stood_in_for: list[AttendanceFact]
     stood_in_by: list[AttendanceFact]
@@ -91,8 +92,13 @@ class PersonPage:
     sources: list[Source]
 
 
-def person_page(store: Store, iri: str) -> PersonPage | None:
-    """Everything about one person; None when `iri` is not a foaf:Person."""
+ATTENDED_PAGE = "attended-page"
+"""The person page's parameter for the page of the meetings attended."""
+
+
+def person_page(store: Store, iri: str, attended_page: int = 1) -> PersonPage | None:
+    """Everything about one person, the meetings attended a page (LIST_SIZE) at a time; None
+    when `iri` is not a foaf:Person."""
     idx = index(store)
     if str(FOAF.Person) not in idx.types.get(iri, set()):
         return None
@@ -149,7 +155,8 @@ def person_page(store: Store, iri: str) -> PersonPage | None:
         affiliations=[idx.ref(v) for v in props.get(str(GG.affiliation), [])],
         posts=posts,
         memberships=_person_memberships(store, iri, post_iris),
-        attended=[a for a in attendance if set(a.statuses) - {"apologies"}],
+        attended=page_of([a for a in attendance if set(a.statuses) - {"apologies"}],
+                         attended_page, parameter=ATTENDED_PAGE),
         apologies=[a for a in attendance if a.sent_apologies],
         stood_in_for=[a for a in attendance if a.substitute_for],
         stood_in_by=stood_in_by,

@@ -28,6 +28,7 @@ from govgraph.pages.body import DECISIONS_PAGE, MEETINGS_PAGE
 from govgraph.pages.change_view import structure_with_change
 from govgraph.pages.diagram import KIND_TEXT, render_svg
 from govgraph.pages.paging import page_number
+from govgraph.pages.person import ATTENDED_PAGE
 from govgraph.queries.library import Parameter, run_saved_query
 from govgraph.rdf.namespaces import GG
 from govgraph.store import QueryResult
@@ -210,7 +211,8 @@ def body(slug: str):
 
 @blueprint.get("/person/<slug>")
 def person(slug: str):
-    page = pages.person_page(_store(), _data_iri("person", slug))
+    page = pages.person_page(_store(), _data_iri("person", slug),
+                             page_number(request.args.get(ATTENDED_PAGE), ATTENDED_PAGE))
     if page is None:
         return _not_found(f"There is no person '{slug}' in the graph.")
     return render_template(
