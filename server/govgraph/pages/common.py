@@ -229,7 +229,11 @@ class Index:
         return self.sources.get(text) or Source(text, text, self.label(text))
 
     def of_kind(self, kind: str) -> list[Ref]:
-        """Every resource of a kind (body, person, meeting…), sorted by label."""
+        """Every resource of a kind (body, person, meeting…), sorted by label (read once per
+        graph version)."""
+        return list(self.memo(("of-kind", kind), lambda: self._of_kind(kind)))
+
+    def _of_kind(self, kind: str) -> list[Ref]:
         classes = [URIRef(c) for c, k in KIND_OF_CLASS.items() if k == kind]
         rows = select_rows(
             self._store,

@@ -54,7 +54,8 @@ def prepare(store: Store) -> None:
     names_in_use(store)
     overview(store)  # the home page: the default partnership's dates, bodies and lines
     decisions_page(store)
-    meetings_of(store)  # the meetings page, by month
+    meetings_of(store)  # the meetings page, by month, and its choice of bodies
+    index(store).of_kind("body")
     search_index(store)
 
 

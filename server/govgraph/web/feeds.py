@@ -121,14 +121,14 @@ def meetings_page():
     if year and not (year.isdigit() and len(year) == 4):
         abort(400, description=f"year: '{year}' is not a year such as 2009")
     rows = _meeting_rows(body, year)
-    shown = page_of(rows, page_number(request.args.get("page")), PAGE_SIZE)
-    table = [{"meeting": r.meeting.iri, "label": r.meeting.label,
-              "date": r.day.isoformat() if r.day else "", "status": r.status,
-              "body": r.body.iri if r.body else "", "bodyLabel": r.body.label if r.body else ""}
-             for r in rows]
     fmt = request.args.get("format", "")
-    if fmt in ("csv", "json"):
+    if fmt in ("csv", "json"):  # every row, not only a page's
+        table = [{"meeting": r.meeting.iri, "label": r.meeting.label,
+                  "date": r.day.isoformat() if r.day else "", "status": r.status,
+                  "body": r.body.iri if r.body else "",
+                  "bodyLabel": r.body.label if r.body else ""} for r in rows]
         return table_download(table, TABLE_FIELDS, "meetings", fmt)
+    shown = page_of(rows, page_number(request.args.get("page")), PAGE_SIZE)
     months: OrderedDict[str, list[pages.MeetingRow]] = OrderedDict()
     for row in shown:  # a region holds thousands: a page of them at a time
         months.setdefault(f"{row.day:%B %Y}" if row.day else "Date not known", []).append(row)
