@@ -2,10 +2,11 @@
 kept beside a persisted store, so that a restart does not read the whole graph again.
 
 `govgraph serve` calls `prepare_in_background` once the store is open: it takes what an
-earlier run kept for the same graph version (the store's version token names the file), or
-else reads, in a background thread, the documented dates, the bodies and reporting lines, the
-partnerships, the names in use, the search index, the home page's default picture, the
-decisions register's first page and the meetings, and keeps them for the next start.
+earlier run kept for the same graph version (the store's version token and a digest of the
+read models' code name the file), or else reads, in a background thread, the documented
+dates, the bodies and reporting lines, the partnerships, the names in use, the search index,
+the home page's default picture, the decisions register's first page and the meetings, and
+keeps them for the next start.
 The file holds only what the pages read from this store, written by this server beside it
 (whoever could change the file could change the store itself).
 """
@@ -13,6 +14,8 @@ The file holds only what the pages read from this store, written by this server 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import logging
 import os
 import pickle
@@ -60,7 +63,17 @@ def prepare(store: Store) -> None:
 
 
 def _file(folder: Path, version: str) -> Path:
-    return folder / (re.sub(r"[^A-Za-z0-9-]", "_", version) + ".pickle")
+    """The file of a graph version, as kept by this code of the read models (what other code
+    kept may hold other shapes of the same data, so it is not taken back)."""
+    return folder / (re.sub(r"[^A-Za-z0-9-]", "_", version) + f"-{_code()}.pickle")
+
+
+@functools.cache
+def _code() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def load(store: Store, folder: Path) -> bool:
