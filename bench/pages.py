@@ -114,7 +114,7 @@ def pick_pages(root: Path, base: str | None, store_path: Path) -> dict[str, str]
     base_iri = settings.base_iri
 
     def first(query: str, name: str) -> str:
-        rows = store.query(PICK + query).rows
+        rows = store.query(PICK + query, timeout=120).rows  # a busy machine: be patient
         return str(rows[len(rows) // 2][name]) if rows else ""
 
     body = first("""SELECT ?b (COUNT(?m) AS ?n) WHERE { ?m a gg:Meeting ; gg:ofBody ?b }
