@@ -223,6 +223,7 @@ def bundled() -> tuple[Settings, Graph]:
     return settings, graph
 
 
+@pytest.mark.slow
 def test_replaying_the_documents_changes_rebuilds_the_bundled_structure(bundled, tmp_path):
     settings, graph = bundled
     changes = replayed_changes(graph)

@@ -424,6 +424,7 @@ CRASHES = [pytest.param(step, True, id=f"{step}-persisted-store") for step in AP
     for step in ("checked", "committed", "store-updated")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step, persisted", CRASHES)
 def test_a_crash_at_any_step_leaves_the_old_graph_or_the_new_one(tmp_path, reference, step,
                                                                  persisted):
@@ -443,6 +444,7 @@ def test_a_crash_at_any_step_leaves_the_old_graph_or_the_new_one(tmp_path, refer
     workflow.store.close()
 
 
+@pytest.mark.slow
 def test_kills_at_random_moments_leave_the_old_graph_or_the_new_one(tmp_path, reference):
     rng = random.Random(20091102)
     outcomes = []
@@ -461,6 +463,7 @@ def test_kills_at_random_moments_leave_the_old_graph_or_the_new_one(tmp_path, re
     assert set(outcomes) <= {"old", "new"}
 
 
+@pytest.mark.slow
 def test_two_processes_approving_at_once_are_serialised(tmp_path):
     state = tmp_path / "state"
     settings = make_settings()

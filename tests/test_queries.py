@@ -653,6 +653,7 @@ def _sorted_rows(rows):
     return sorted(tuple(sorted((k, str(v)) for k, v in listed(row).items())) for row in rows)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "params"),
     [

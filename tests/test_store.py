@@ -248,6 +248,7 @@ def test_a_streaming_runaway_stops_at_the_row_limit_quickly():
         store.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
 
 
+@pytest.mark.slow
 def test_a_long_query_times_out_and_others_are_answered_meanwhile():
     store = synthetic_store(RUNAWAY_TRIPLES, timeout=1.0)
     errors: list[Exception] = []
@@ -269,6 +270,7 @@ def test_a_long_query_times_out_and_others_are_answered_meanwhile():
     assert "within 1 seconds" in errors[0].message
 
 
+@pytest.mark.slow
 def test_too_many_overdue_queries_are_refused_at_once():
     store = synthetic_store(RUNAWAY_TRIPLES, timeout=0.2, max_overdue=1)
     with pytest.raises(QueryTimeout):
