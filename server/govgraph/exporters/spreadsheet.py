@@ -40,7 +40,8 @@ DATE_OF = """
 IN_FORCE = """FILTER(!BOUND(?day) || ((!BOUND(?{v}Start) || ?{v}Start <= ?day)
                                     && (!BOUND(?{v}End) || ?{v}End > ?day)))"""
 
-BODIES = prefix_header() + """SELECT ?body ?label (GROUP_CONCAT(DISTINCT ?kind; separator="; ") AS ?kinds)
+BODIES = prefix_header() + """
+SELECT ?body ?label (GROUP_CONCAT(DISTINCT ?kind; separator="; ") AS ?kinds)
        (GROUP_CONCAT(DISTINCT STR(?alt); separator="; ") AS ?alts)
        (SAMPLE(?bStartWhen) AS ?start) (SAMPLE(?bEndWhen) AS ?end)
        (SAMPLE(?partnershipLabel) AS ?partnership) (SAMPLE(STR(?about)) AS ?description)
@@ -57,7 +58,8 @@ WHERE {
 GROUP BY ?body ?label
 ORDER BY LCASE(STR(?label))"""
 
-LINES = prefix_header() + """SELECT ?body ?parentLabel ?lStartWhen ?lEnd ?qualified WHERE {
+LINES = prefix_header() + """
+SELECT ?body ?parentLabel ?lStartWhen ?lEnd ?qualified WHERE {
   { ?line a gg:ReportingLine ; gg:fromBody ?body ; gg:toBody ?parent ;
           gg:lineKind <https://w3id.org/govgraph/def/line-kind/hierarchical> .
     BIND(true AS ?qualified)
@@ -67,13 +69,15 @@ LINES = prefix_header() + """SELECT ?body ?parentLabel ?lStartWhen ?lEnd ?qualif
   """ + IN_FORCE.format(v="l") + """
 }"""
 
-NAMES = prefix_header() + """SELECT ?body ?name ?nStartWhen ?nEndWhen WHERE {
+NAMES = prefix_header() + """
+SELECT ?body ?name ?nStartWhen ?nEndWhen WHERE {
   ?body gg:nameInUse ?use . ?use gg:name ?name .
 """ + DATE_OF.format(node="use", path="gg:inUseDuring", v="n") + """
 }
 ORDER BY ?body ?nStart ?name"""
 
-BACK_LINES = prefix_header() + """SELECT ?body ?parentLabel ?lStartWhen ?lEndWhen WHERE {
+BACK_LINES = prefix_header() + """
+SELECT ?body ?parentLabel ?lStartWhen ?lEndWhen WHERE {
   ?line a gg:ReportingLine ; gg:fromBody ?body ; gg:toBody ?parent ;
         gg:lineKind <https://w3id.org/govgraph/def/line-kind/reports-back-through> .
   ?parent skos:prefLabel ?parentLabel .
@@ -82,7 +86,8 @@ BACK_LINES = prefix_header() + """SELECT ?body ?parentLabel ?lStartWhen ?lEndWhe
 }
 ORDER BY ?body ?lStart ?parentLabel"""
 
-MEMBERSHIPS = prefix_header() + """SELECT ?bodyLabel ?personName ?postLabel ?orgLabel ?holderName ?roleLabel ?representing
+MEMBERSHIPS = prefix_header() + """
+SELECT ?bodyLabel ?personName ?postLabel ?orgLabel ?holderName ?roleLabel ?representing
        ?mStartWhen ?mEndWhen ?attested WHERE {
   ?membership a org:Membership ; org:organization ?body ; org:member ?member .
   ?body skos:prefLabel ?bodyLabel .
