@@ -52,6 +52,7 @@ from govgraph.errors import GovgraphError, InputError, ParameterError, StoreConf
 from govgraph.files import install, stage, write_atomically
 from govgraph.rdf.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
 from govgraph.rdf.terms import diff_triple_lines, is_skolem
+from govgraph.workflow.auth import Forbidden
 from govgraph.workflow.record.log import ChangeLog, StateFolderError, state_folder_error, writing
 from govgraph.workflow.record.sync import applied_sequence, apply_change, load_snapshot
 
@@ -384,6 +385,11 @@ class Workflow:
         return proposal, report
 
     def withdraw(self, proposal_id: str, by: str, reason: str = "") -> Proposal:
+        """Withdraw a pending proposal: only its author may (an approver rejects instead)."""
+        author = self.files.get(proposal_id).author
+        if by != author:
+            raise Forbidden(f"only the proposal's author ({author}) can withdraw it; an approver "
+                            "can reject it")
         return self._close(proposal_id, WITHDRAWN, by, reason)
 
     def reject(self, proposal_id: str, by: str, reason: str = "") -> Proposal:
