@@ -21,6 +21,7 @@ class GovgraphError(Exception):
         self.message = message
 
     def __str__(self) -> str:
+        """The message alone, as users see it."""
         return self.message
 
     def details(self) -> dict[str, object]:
@@ -57,6 +58,7 @@ class ParameterError(InputError):
         super().__init__(f"parameter '{parameter}': {message}")
 
     def details(self) -> dict[str, object]:
+        """Adds the parameter's name, so a client can point at the field."""
         return {**super().details(), "parameter": self.parameter}
 
 
@@ -72,6 +74,7 @@ class UnknownQuery(InputError):
         super().__init__(f"no saved query named '{name}' (known: {known_text})")
 
     def details(self) -> dict[str, object]:
+        """Adds the names of the saved queries there are."""
         return {**super().details(), "queries": sorted(self.known)}
 
 
@@ -99,6 +102,7 @@ class StoreError(GovgraphError):
         super().__init__(message)
 
     def details(self) -> dict[str, object]:
+        """Adds the request the store refused, when there was one."""
         return {**super().details(), **({"query": self.request} if self.request else {})}
 
 
@@ -140,4 +144,5 @@ class ChangeTooLarge(ChangeError):
         super().__init__(message)
 
     def details(self) -> dict[str, object]:
+        """Adds the limit the proposal went over."""
         return {**super().details(), "limit": self.limit}

@@ -33,6 +33,8 @@ def add_parser(kinds: Any) -> None:
 
 
 def run_import_minutes(args: argparse.Namespace) -> int:
+    """`govgraph import minutes`: print the draft; an unreadable file or one with no meeting is an
+    InputError (exit 2)."""
     from govgraph.config import Settings
     from govgraph.importers.minutes import import_minutes
     from govgraph.importers.reading import read_document

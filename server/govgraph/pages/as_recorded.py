@@ -18,6 +18,8 @@ from govgraph.store import Store
 
 @dataclass(frozen=True)
 class MentionedEventRow:
+    """An event the documents only mention, dated no more exactly than they date it."""
+
     event: Ref
     when: str  # "2 Sep 2009", "between 1 Nov and 30 Nov 2006", or "" when no date is given
     first_day: date | None  # for sorting: the earliest day it can have been

@@ -28,6 +28,8 @@ def add_export_parser(kinds: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """`govgraph export open-data`: write the files from the current graph and print each with its
+    size."""
     from govgraph.workflow.proposals import current_store
 
     settings = Settings.from_env()

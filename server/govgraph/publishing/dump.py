@@ -21,6 +21,8 @@ from govgraph.store import Store
 
 @dataclass(frozen=True)
 class DumpFile:
+    """One download: its file name, media type and title."""
+
     name: str
     media_type: str
     title: str
@@ -108,11 +110,14 @@ class Downloads:
             return self._files[name]
 
     def graph_and_history(self) -> tuple[Graph, Dataset, str]:
+        """The current graph, its change history and the version they were made for, made once per
+        version."""
         with self._lock:
             graph, history = self._current()
             return graph, history, self._made_for or ""
 
     def sizes(self) -> dict[str, int]:
+        """Each download's size in bytes, making those not made yet."""
         return {f.name: len(self.file(f.name)) for f in DUMP_FILES}
 
 

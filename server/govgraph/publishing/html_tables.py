@@ -13,6 +13,8 @@ from urllib.parse import urljoin
 
 @dataclass
 class Table:
+    """One table of a page: its caption, header, and rows of (text, link) cells."""
+
     caption: str = ""
     header: list[str] = field(default_factory=list)
     rows: list[list[tuple[str, str]]] = field(default_factory=list)  # (text, link)
@@ -55,6 +57,8 @@ class _Reader(HTMLParser):
         self._row_all_th = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open a table, row or cell; only top-level tables are read, and visually-hidden spans are
+        left out."""
         attributes = dict(attrs)
         if tag == "table":
             self._depth += 1
@@ -77,6 +81,8 @@ class _Reader(HTMLParser):
             self._hidden += 1
 
     def handle_endtag(self, tag: str) -> None:
+        """Close a cell or row; a first row of header cells (or one in <thead>) becomes the
+        header."""
         if tag == "table":
             self._depth -= 1
             return
@@ -100,6 +106,7 @@ class _Reader(HTMLParser):
             self._hidden -= 1
 
     def handle_data(self, data: str) -> None:
+        """Text inside a caption or a cell of a top-level table."""
         if self._depth != 1:
             return
         if self._in_caption:

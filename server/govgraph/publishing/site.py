@@ -13,6 +13,8 @@ DEFAULT_DESCRIPTION = ("The bodies, reporting lines, memberships, meetings and d
 
 @dataclass(frozen=True)
 class Wording:
+    """What the published files say about the graph: its name, description, licence and contact."""
+
     name: str
     description: str
     licence: str
@@ -20,6 +22,7 @@ class Wording:
 
     @property
     def title(self) -> str:
+        """The title of the published graph: the partnership's name and what it is."""
         return f"{self.name}: governance graph"
 
 

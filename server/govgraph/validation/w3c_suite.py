@@ -149,6 +149,7 @@ def _as_stored(literal: Literal) -> str:
 
 
 def finding_key(finding: Finding, shapes: Graph, exact: bool) -> ResultKey:
+    """An engine's finding as comparable text, like a result of the expected report."""
     return result_key(shapes, finding.focus, finding.path, finding.value, finding.source_shape,
                       finding.component, finding.severity, exact)
 

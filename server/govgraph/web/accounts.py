@@ -83,6 +83,8 @@ def _safe_next(target: str | None) -> str:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
+    """The sign-in form, and signing in: a fresh session on success, 401 with the form again on a
+    wrong name or password."""
     target = request.values.get("next", "")
     if request.method == "GET":
         return render_template("login.html", page_title="Sign in", name="", next=target)
@@ -102,6 +104,7 @@ def login():
 
 @blueprint.post("/logout")
 def logout():
+    """Sign out (a POST, so it carries the CSRF token) and go home."""
     name = session.get("account")
     session.clear()
     if name:

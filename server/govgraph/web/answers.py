@@ -34,6 +34,8 @@ class AnswerCache:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
+        """Answer a repeated saved-query GET from the cache; pass everything else to the app,
+        keeping what it marks cacheable."""
         if environ.get("REQUEST_METHOD") != "GET" or not environ.get(
                 "PATH_INFO", "").startswith(PREFIX):
             return self.app(environ, start_response)

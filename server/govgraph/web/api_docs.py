@@ -40,4 +40,5 @@ def with_examples(document: dict[str, Any]) -> dict[str, Any]:
 
 @blueprint.get("/api/docs")
 def docs():
+    """The Swagger UI page over /api/openapi.json."""
     return render_template("api_docs.html", page_title="API documentation")

@@ -65,6 +65,8 @@ def _render(draft: Draft, status: int = 200, **context: Any):
 @blueprint.route("/changes/new", methods=["GET", "POST"])
 @requires("drafter")
 def new_change():
+    """The change builder: the form, and its actions (add a step, check, propose); a failed check
+    answers 422 with the form as typed."""
     if request.method == "GET":
         return _render(Draft(rows=[Row(request.args.get("op", "establish-body")
                                        if request.args.get("op") in OPERATIONS

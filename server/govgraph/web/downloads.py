@@ -93,6 +93,7 @@ def popolo_json() -> Response:
 
 @blueprint.get("/data/<name>")
 def download(name: str) -> Response:
+    """One download by name (404 if none); the graph version is its ETag, so a repeat gets 304."""
     if name not in BY_NAME:
         abort(404, description=f"there is no download '{name}'; see /data/")
     downloads = downloads_for(current_app)

@@ -52,6 +52,7 @@ def _ics(data: bytes, name: str) -> Response:
 
 @blueprint.get("/meetings.ics")
 def all_meetings_ics() -> Response:
+    """Every body's meetings as one iCalendar feed."""
     name = f"{wording(govgraph().settings).name}: meetings"
     return _ics(_kept(("ics",), lambda: meetings_calendar(govgraph().store, name, _page_url)),
                 "meetings.ics")
@@ -59,6 +60,7 @@ def all_meetings_ics() -> Response:
 
 @blueprint.get("/body/<slug>/meetings.ics")
 def body_meetings_ics(slug: str) -> Response:
+    """One body's meetings as an iCalendar feed."""
     iri = _body_iri(slug)
     name = f"{pages.index(govgraph().store).label(iri)}: meetings"
     return _ics(_kept(("ics", iri), lambda: meetings_calendar(govgraph().store, name, _page_url,
@@ -81,6 +83,7 @@ def _entries(name: str) -> list[feeds.Entry]:
 
 @blueprint.get("/feeds/<name>.atom")
 def atom_feed(name: str) -> Response:
+    """An Atom feed by name (decisions, structure-changes, actions, proposals)."""
     if name not in feeds.FEEDS:
         abort(404, description=f"there is no feed '{name}'; feeds: {', '.join(feeds.FEEDS)}")
     words = wording(govgraph().settings)

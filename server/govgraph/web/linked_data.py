@@ -111,6 +111,7 @@ def document(path: str, suffix: str) -> Response:
 
 @blueprint.get("/ns/context.jsonld")
 def context() -> Response:
+    """The JSON-LD @context of the project's terms."""
     response = jsonify(jsonld_context())
     response.mimetype = "application/ld+json"
     return response

@@ -48,6 +48,8 @@ def _render(meeting: MeetingForm, status: int = 200, **context: Any):
 @blueprint.route("/meetings/new", methods=["GET", "POST"])
 @requires("drafter")
 def new_meeting():
+    """The record-a-meeting form and its actions (start from minutes, fill from members, add rows,
+    check, propose)."""
     if request.method == "GET":
         return _render(MeetingForm(body=request.args.get("body", ""),
                                    date=request.args.get("date", "")))

@@ -44,6 +44,8 @@ blueprint = Blueprint("registers", __name__, template_folder="templates")
 
 @dataclass(frozen=True)
 class BodyLine:
+    """One row of the bodies list: the body, its kinds, partnerships and period."""
+
     body: Ref
     kinds: tuple[str, ...]
     partnerships: tuple[Ref, ...]

@@ -66,6 +66,7 @@ def _draft_answer() -> Response:
 @blueprint.get("/changes/new/spreadsheet")
 @requires("drafter")
 def start_from_spreadsheet():
+    """The page for uploading a workbook to start a proposal from."""
     return render_template("spreadsheet_import.html", page_title="Start from a spreadsheet")
 
 

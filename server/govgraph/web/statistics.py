@@ -18,6 +18,8 @@ QUERY = "attendance-statistics"
 
 @dataclass(frozen=True)
 class AttendanceLine:
+    """Attendance counts of one person at one body's meetings."""
+
     other: pages.Ref  # the body (on a person's page) or the person (on a body's page)
     meetings: int
     attended: int
@@ -27,6 +29,8 @@ class AttendanceLine:
 
 @dataclass(frozen=True)
 class AttendanceTable:
+    """The attendance lines of a page, with the addresses of the same rows as CSV and JSON."""
+
     lines: list[AttendanceLine]
     csv_url: str
     json_url: str
