@@ -1,8 +1,10 @@
-"""Errors users can read: one type per kind of failure, each with a plain `.message`, the HTTP
-`status` and command-line `exit_code` it means, and the `details` a JSON answer carries.
+"""Errors users can read: one type per kind of failure, with its HTTP status and exit code.
 
-The web app renders every one of them through one function (govgraph.web.errors) and the
-command line prints the message and exits with the code: neither decides statuses itself."""
+Each carries a plain `.message`, the HTTP `status` and command-line `exit_code` it means, and the
+`details` a JSON answer carries. The web app renders every one of them through one function
+(govgraph.web.errors) and the command line prints the message and exits with the code: neither
+decides statuses itself.
+"""
 
 from __future__ import annotations
 

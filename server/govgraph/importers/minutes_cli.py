@@ -1,5 +1,7 @@
-"""`govgraph import minutes`: the minutes of a meeting read into a draft proposal (nothing is
-applied)."""
+"""`govgraph import minutes`: the minutes of a meeting read into a draft proposal.
+
+Nothing is applied: the draft is printed for a person to review and propose.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Resolutions as minutes write them: "It was AGREED that:- (i) … (ii) …", one decision per
-sub-item, its kind (a decision-kind concept of ontology/vocab.ttl) read from its verb."""
+"""Resolutions as minutes write them, read into one decision per sub-item.
+
+"It was AGREED that:- (i) … (ii) …": each sub-item is a decision, its kind (a decision-kind concept
+of ontology/vocab.ttl) read from its verb.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""A person's page as the documents recorded it: each membership's body under the name it bore
-when the membership began, and the meetings and events the documents only mention
-(gg:MentionedEvent) that the person took part in, each dated no more exactly than the documents
-date it."""
+"""A person's page as the documents recorded it, not as the graph names things today.
+
+Each membership's body is shown under the name it bore when the membership began, with the
+meetings and events the documents only mention (gg:MentionedEvent) that the person took part in,
+each dated no more exactly than the documents date it.
+"""
 
 from __future__ import annotations
 

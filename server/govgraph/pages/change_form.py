@@ -1,10 +1,10 @@
-"""The change builder's form as structure operations: what each operation asks for, and the
-typed form read back into operations (CONTRACT.md "Structure operations").
+"""The change builder's form as structure operations (CONTRACT.md "Structure operations").
 
-People type names, not IRIs: a body, person or post is written as its name and found in the
-label index (a full IRI is accepted too); a body established earlier in the same proposal is
-named by its label and becomes its key. What cannot be found is reported against the
-operation's number and field, and the form keeps everything typed. Free of Flask.
+What each operation asks for, and the typed form read back into operations. People type names,
+not IRIs: a body, person or post is written as its name and found in the label index (a full IRI
+is accepted too); a body established earlier in the same proposal is named by its label and
+becomes its key. What cannot be found is reported against the operation's number and field, and
+the form keeps everything typed. Free of Flask.
 """
 
 from __future__ import annotations

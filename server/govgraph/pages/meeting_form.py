@@ -1,11 +1,10 @@
-"""The "record a meeting" form as data: filled from the body's members, from an imported
-draft, or from a posted form, and read back into one `record-meeting` operation.
+"""The "record a meeting" form as data, read back into one `record-meeting` operation.
 
-People type names, not IRIs (as in the change builder,
-`govgraph.pages.change_form.Names`). A name the importer matched only loosely carries its
-candidates and must be confirmed before the record can be checked or proposed: the reviewer
-chooses who it is, or "a new person". Problems are sentences a committee officer can act on,
-keyed by the input they are about.
+The form is filled from the body's members, from an imported draft, or from a posted form. People
+type names, not IRIs (as in the change builder, `govgraph.pages.change_form.Names`). A name the
+importer matched only loosely carries its candidates and must be confirmed before the record can
+be checked or proposed: the reviewer chooses who it is, or "a new person". Problems are sentences
+a committee officer can act on, keyed by the input they are about.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""`govgraph export open-data [DIR]`: the downloads the server publishes under /data/ (the
-graph as N-Triples, Turtle and JSON-LD, the change sets with their provenance, Popolo JSON and
-the VoID/DCAT description) written to DIR/open-data/."""
+"""`govgraph export open-data [DIR]`: the downloads the server publishes, written to a folder.
+
+The files served under /data/ (the graph as N-Triples, Turtle and JSON-LD, the change sets with
+their provenance, Popolo JSON and the VoID/DCAT description), written to DIR/open-data/.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""The whole graph to take away: N-Triples (gzipped), Turtle, JSON-LD, and the change sets with
-their provenance as N-Quads; made once per graph version and kept, or written to a folder by
-`govgraph export --data`."""
+"""The whole graph to take away, made once per graph version and kept.
+
+N-Triples (gzipped), Turtle, JSON-LD, and the change sets with their provenance as N-Quads; served
+under /data/ or written to a folder by `govgraph export open-data`.
+"""
 
 from __future__ import annotations
 
@@ -99,7 +101,7 @@ class Downloads:
         if name not in BY_NAME:
             raise KeyError(name)
         with self._lock:
-            if name == "govgraph.nt.gz":  # Oxigraph's writer: twenty times rdflib's speed
+            if name == "govgraph.nt.gz":  # Oxigraph's writer: much faster than rdflib's
                 self._check_version()
                 if name not in self._files:
                     self._files[name] = gzip.compress(self.store.ntriples(), mtime=0)

@@ -1,6 +1,8 @@
 """Atom feeds (made with feedgen): decisions, structure changes, actions due and proposals.
+
 Each entry links to its page (rel="alternate") and to the document it comes from
-(rel="related"); an entry's time is the date the documents give it."""
+(rel="related"); an entry's time is the date the documents give it.
+"""
 
 from __future__ import annotations
 

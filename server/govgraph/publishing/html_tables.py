@@ -1,6 +1,8 @@
-"""The tables of a rendered page read back as rows: what a page's CSV and JSON links give, so
-every table can be taken away with exactly the rows shown. A cell is its text; a column whose
-cells link somewhere gets a second column, "NAME link", with the address."""
+"""The tables of a rendered page read back as rows, for the page's CSV and JSON links.
+
+Every table can thus be taken away with exactly the rows shown. A cell is its text; a column whose
+cells link somewhere gets a second column, "NAME link", with the address.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The wording a published file carries: the partnership's name, a description, the licence and
-a contact, from the settings (`govgraph.toml` or GOVGRAPH_* variables) where they are given."""
+"""The wording a published file carries, from the settings where they give it.
+
+The partnership's name, a description, the licence and a contact, from `govgraph.toml` or
+GOVGRAPH_* variables.
+"""
 
 from __future__ import annotations
 

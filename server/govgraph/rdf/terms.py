@@ -1,5 +1,7 @@
-"""The terms of a change: skolem IRIs for blank nodes, IRIs minted for new ones, the model's
-own vocabulary, and terms and triples as short text for people.
+"""The terms of a change, and terms and triples as short text for people.
+
+Skolem IRIs for blank nodes, IRIs minted for new ones, and the model's own vocabulary (which a
+change may use but not describe).
 """
 
 from __future__ import annotations

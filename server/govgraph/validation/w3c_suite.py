@@ -1,13 +1,12 @@
-"""The W3C SHACL test suite: its manifests read, and an engine's report compared with the one
-each test expects.
+"""The W3C SHACL test suite: its manifests read, and an engine's report compared with each.
 
 A manifest (mf:Manifest) includes others (mf:include) and lists entries (mf:entries) of type
 sht:Validate: a data graph and a shapes graph (often the test file itself), and the expected
-result, an sh:ValidationReport or sht:Failure (the shapes must be rejected). Reports are
-compared as the suite means: `sh:conforms` and the results as a set of (focus node, path, value,
-source shape, constraint component, severity), messages and details aside. Blank nodes keep
-their identity when the graphs come from the test file itself; from another file they match any
-blank node.
+result, an sh:ValidationReport or sht:Failure (the shapes must be rejected). Reports are compared
+as the suite means: `sh:conforms` and the results as a set of (focus node, path, value, source
+shape, constraint component, severity), messages and details aside. Blank nodes keep their
+identity when the graphs come from the test file itself; from another file they match any blank
+node.
 """
 
 from __future__ import annotations

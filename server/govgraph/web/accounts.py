@@ -1,11 +1,11 @@
 """Signing in to the pages: sessions and the CSRF protection of every form.
 
-Accounts and their hashed passwords are govgraph.workflow.accounts'. The session cookie is
-signed with the state folder's secret (govgraph.workflow.accounts.session_secret), HttpOnly,
-SameSite=Lax and Secure
-(GOVGRAPH_INSECURE_COOKIES=1 drops Secure for a plain-HTTP server reached by another name than
-localhost). Every form post outside the token-authenticated API (govgraph.web.auth.TOKEN_PATHS)
-must carry the session's CSRF token (Flask-WTF), else it is refused with 400.
+Accounts and their hashed passwords are govgraph.workflow.accounts'. The session cookie is signed
+with the state folder's secret (govgraph.workflow.accounts.session_secret), HttpOnly, SameSite=Lax
+and Secure (GOVGRAPH_INSECURE_COOKIES=1 drops Secure for a plain-HTTP server reached by another
+name than localhost). Every form post outside the token-authenticated API
+(govgraph.web.auth.TOKEN_PATHS) must carry the session's CSRF token (Flask-WTF), else it is
+refused with 400.
 """
 
 from __future__ import annotations

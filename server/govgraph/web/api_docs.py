@@ -1,5 +1,8 @@
-"""API documentation people can try: Swagger UI (vendored, offline) at `/api/docs` over
-`/api/openapi.json`, whose saved-query parameters carry examples taken from the data."""
+"""API documentation people can try: Swagger UI at `/api/docs` over `/api/openapi.json`.
+
+Swagger UI is vendored, so the page works offline; the saved-query parameters carry examples
+taken from the data.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
-"""The whole graph to take away: `/data/` (the downloads, described in VoID and DCAT), each
-download under `/data/NAME`, `/.well-known/void`, and Popolo JSON at `/data/popolo.json`.
-Everything is made from the current graph version and kept until an approval changes it."""
+"""The whole graph to take away: `/data/`, its downloads, the VoID and Popolo JSON.
+
+`/data/` lists the downloads (described in VoID and DCAT, also at `/.well-known/void`), each at
+`/data/NAME`, and Popolo JSON is at `/data/popolo.json`. Everything is made from the current
+graph version and kept until an approval changes it.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""Calendars and feeds: the meetings page (`/meetings`, by month and body), iCalendar feeds
-(`/meetings.ics`, `/body/SLUG/meetings.ics`) and Atom feeds (`/feeds/NAME.atom`), each made
-once per graph version."""
+"""Calendars and feeds of the meetings and the graph's news, made once per graph version.
+
+The meetings page (`/meetings`, by month and body), iCalendar feeds (`/meetings.ics`,
+`/body/SLUG/meetings.ics`) and Atom feeds (`/feeds/NAME.atom`).
+"""
 
 from __future__ import annotations
 

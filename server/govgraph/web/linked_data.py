@@ -1,8 +1,11 @@
-"""Linked data: `/id/…` IRIs dereference by content negotiation (303 See Other to the HTML page
-or to the data document `/doc/PATH.EXT`, `Vary: Accept`), the data documents themselves with a
-`Link: rel="alternate"` per format, the JSON-LD context at `/ns/context.jsonld`, and the
-ontology and vocabularies under `/def/…`. HTML pages get `<link rel="alternate">` and
-schema.org JSON-LD through the `data_links` template helper."""
+"""Linked data: `/id/…` IRIs that dereference, their data documents, the context, `/def/…`.
+
+`/id/…` IRIs dereference by content negotiation (303 See Other to the HTML page or to the data
+document `/doc/PATH.EXT`, `Vary: Accept`); the data documents carry a `Link: rel="alternate"` per
+format; the JSON-LD context is at `/ns/context.jsonld`, the ontology and vocabularies under
+`/def/…`. HTML pages get `<link rel="alternate">` and schema.org JSON-LD through the `data_links`
+template helper.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""The board paper of a proposal (`/changes/ID/paper`, printable, and `.pdf`) and the structure
-picture on its own as SVG, PNG or an A4 PDF (`/structure.svg|png|pdf`,
-`/body/SLUG/structure.svg|png|pdf`)."""
+"""The board paper of a proposal, and the structure picture on its own, as files to print.
+
+The paper at `/changes/ID/paper` (printable) and `/changes/ID/paper.pdf`; the picture as SVG, PNG
+or an A4 PDF (`/structure.svg|png|pdf`, `/body/SLUG/structure.svg|png|pdf`).
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""Proposals in the browser: the list by status, one proposal with its check against the
-current graph, approve / reject / withdraw by role, and the history of applied changes with
-revert. Thin: every action is a `Workflow` call (govgraph.workflow.proposals), as the API's are.
+"""Proposals in the browser: review, approve, reject, withdraw, and the history of changes.
+
+The list by status, one proposal with its check against the current graph, approve / reject /
+withdraw by role, and the history of applied changes with revert. Thin: every action is a
+`Workflow` call (govgraph.workflow.proposals), as the API's are.
 """
 
 from __future__ import annotations

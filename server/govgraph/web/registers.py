@@ -1,5 +1,7 @@
-"""The decisions register and the bodies list (`/bodies`) as downloadable tables: the
-register's CSV/JSON columns; the bodies' facets (kind, partnership, year established)."""
+"""The decisions register and the bodies list (`/bodies`) as downloadable tables.
+
+The register's CSV/JSON columns; the bodies' facets (kind, partnership, year established).
+"""
 
 from __future__ import annotations
 

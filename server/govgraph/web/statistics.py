@@ -1,5 +1,7 @@
-"""Attendance statistics on the person and body pages: the saved query
-`attendance-statistics` for one person or one body, with the same rows as CSV and JSON."""
+"""Attendance statistics on the person and body pages, with the same rows as CSV and JSON.
+
+From the saved query `attendance-statistics`, for one person or one body.
+"""
 
 from __future__ import annotations
 
