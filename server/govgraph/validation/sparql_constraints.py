@@ -1,9 +1,9 @@
-"""SPARQL-based constraints (sh:sparql / sh:select): what SHACL forbids in them, and rewriting
-them so that Oxigraph evaluates them with `$this` pre-bound as SHACL means.
+"""SPARQL-based constraints (sh:sparql): what SHACL forbids in them, and `$this` pre-bound.
 
-SHACL (section 5.2.1.1) requires a processor to reject a constraint whose query uses MINUS,
-SERVICE or VALUES, binds a pre-bound variable with `AS`, or has a sub-query that does not
-return `$this`: such a query would not mean the same with the variable pre-bound.
+Each is rewritten so that Oxigraph evaluates it with `$this` pre-bound as SHACL means. SHACL
+(section 5.2.1.1) requires a processor to reject a constraint whose query uses MINUS, SERVICE or
+VALUES, binds a pre-bound variable with `AS`, or has a sub-query that does not return `$this`:
+such a query would not mean the same with the variable pre-bound.
 """
 
 from __future__ import annotations
