@@ -907,7 +907,7 @@ def current_store(settings: Settings) -> Any:
     if settings.store == "oxigraph" and settings.store_path is not None \
             and settings.store_path.is_dir():
         try:
-            store = EmbeddedStore(settings.store_path, read_only=True)
+            store = EmbeddedStore(settings.store_path, read_only=True, graph=settings.store_graph)
         except GovgraphError:
             store = None  # a server holds it
         if store is not None:
