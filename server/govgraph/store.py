@@ -802,8 +802,8 @@ class EmbeddedStore:
         if self.read_only:
             raise GovgraphError(
                 f"the store at {self.path} was written by an earlier govgraph (its data in the "
-                f"default graph); open it once for writing (serve it with one worker, or run "
-                f"any govgraph command on it) to move the data into <{self.graph_iri}>")
+                f"default graph); open it once for writing (`govgraph serve` with this store "
+                f"path) to move the data into <{self.graph_iri}>")
         if not self.is_empty():
             raise GovgraphError(
                 f"the store at {self.path} holds govgraph data both in the default graph (an "
