@@ -27,7 +27,12 @@ import pyoxigraph as ox  # noqa: E402
 import run as bench  # noqa: E402 — bench/run.py's generator, cases and timing
 
 from govgraph.config import Settings  # noqa: E402
-from govgraph.queries import QueryLibrary, bind_parameters, query_text, run_saved_query  # noqa: E402
+from govgraph.queries.library import (  # noqa: E402
+    QueryLibrary,
+    bind_parameters,
+    query_text,
+    run_saved_query,
+)
 from govgraph.store import bind_values, open_store  # noqa: E402
 
 

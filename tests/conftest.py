@@ -15,7 +15,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from govgraph.config import Settings
-from govgraph.shapes import load_shapes
+from govgraph.validation.validate import load_shapes
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from govgraph.changes import (
+from govgraph.changes.checker import (
     ChangeChecker,
     ChangeError,
     ChangeRequest,
@@ -28,16 +28,16 @@ from govgraph.changes import (
     Diff,
     MissingTriples,
     ProtectedTerms,
-    check_change_file,
     compare_reports,
     read_request,
 )
+from govgraph.changes.impact import OtherProposal, StructureView, assess_impact
 from govgraph.config import Settings
 from govgraph.errors import ParseError
-from govgraph.impact import OtherProposal, StructureView, assess_impact
-from govgraph.namespaces import GG, LK, ORG, SKOS, TIME
-from govgraph.shapes import validate
+from govgraph.rdf.namespaces import GG, LK, ORG, SKOS, TIME
 from govgraph.store import open_store
+from govgraph.validation.validate import validate
+from govgraph.workflow.proposals import check_change_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "changes"
@@ -370,7 +370,7 @@ def _pools(graph):
     def typed(*classes):
         return sorted({s for c in classes for s in graph.subjects(RDF.type, c)})
 
-    from govgraph.namespaces import BODY_CLASSES
+    from govgraph.rdf.namespaces import BODY_CLASSES
 
     data = sorted(t for t in graph if str(t[0]).startswith(LT)
                   or str(t[0]).startswith("https://w3id.org/govgraph/.well-known/"))

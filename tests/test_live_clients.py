@@ -28,7 +28,7 @@ from fixtures.example import (
     live_server,
     synthetic_store,
 )
-from govgraph.queries import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary, run_saved_query
 from govgraph.store import SparqlStore
 
 PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"

@@ -26,7 +26,9 @@ CHILD = """
 import json, os, sys, time
 from pathlib import Path
 
-from govgraph import graph, store as store_module
+from govgraph import store as store_module
+
+from govgraph.rdf import loading as graph
 from govgraph.config import Settings
 
 root, path, action, kept = sys.argv[1:5]

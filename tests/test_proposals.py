@@ -24,11 +24,12 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from fixtures.workflow import RENAME_UPDATE
-from govgraph.changes import ChangeChecker, ChangeRequest
+from govgraph.changes.checker import ChangeChecker, ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import ParameterError
-from govgraph.namespaces import CK, DCT, GG, ORG, PROV, SKOS
-from govgraph.proposals import (
+from govgraph.rdf.namespaces import CK, DCT, GG, ORG, PROV, SKOS
+from govgraph.store import open_store
+from govgraph.workflow.proposals import (
     APPROVAL_STEPS,
     APPROVED,
     PENDING,
@@ -38,7 +39,6 @@ from govgraph.proposals import (
     UnknownProposal,
     Workflow,
 )
-from govgraph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "changes" / "structure.ttl"
@@ -327,7 +327,7 @@ CHILD = """
 import sys
 from pathlib import Path
 from govgraph.config import Settings
-from govgraph.proposals import Workflow
+from govgraph.workflow.proposals import Workflow
 from govgraph.store import open_store
 
 root, data, state, store_path, proposal_id = sys.argv[1:6]

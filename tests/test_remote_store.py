@@ -42,10 +42,10 @@ from fixtures.stores import (
     stop,
     wait_for,
 )
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import QueryError, StoreConflict, StoreError
-from govgraph.queries import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary, run_saved_query
 from govgraph.store import EmbeddedStore, QueryResult, SparqlStore, in_graph, open_store
 from govgraph.web import create_app
 
@@ -366,7 +366,7 @@ NEW_GROUP = ChangeRequest(
 
 
 def test_an_approved_change_is_written_to_the_remote_store(tmp_path: Path):
-    from govgraph.proposals import APPROVED, Workflow
+    from govgraph.workflow.proposals import APPROVED, Workflow
 
     server = start_oxigraph(tmp_path / "oxigraph")
     try:
@@ -509,7 +509,7 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
     writes: the approval is refused (StoreConflict, 409), the proposal stays pending, the
     history gains no change set and the store keeps only the other's change; approved again,
     it is checked against the store as it now is and lands."""
-    from govgraph.proposals import APPROVED, PENDING, Workflow
+    from govgraph.workflow.proposals import APPROVED, PENDING, Workflow
 
     server = start_oxigraph(tmp_path / "ox") if kind == "oxigraph" else start_virtuoso(
         tmp_path / "virtuoso")
@@ -560,7 +560,7 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
 APPROVE_IN_A_CHILD = """
 import sys
 from govgraph.config import Settings
-from govgraph.proposals import Workflow
+from govgraph.workflow.proposals import Workflow
 from govgraph.store import open_store
 settings = Settings.from_env()
 workflow = Workflow.open(settings, open_store(settings), directory=sys.argv[1])
@@ -575,7 +575,7 @@ def test_an_app_killed_mid_approval_restarts_with_store_and_history_agreeing(
     """govgraph killed at each step of an approval on Virtuoso: after a restart (recovery
     re-checks the store's record of the last change set it holds) either the change is in the
     history, the store and the proposal is approved, or it is in none and still pending."""
-    from govgraph.proposals import APPROVED, PENDING, Workflow
+    from govgraph.workflow.proposals import APPROVED, PENDING, Workflow
 
     graph = f"https://w3id.org/govgraph/id/killed-at-{step}"
     settings = virtuoso.settings(store_graph=graph)

@@ -16,9 +16,8 @@ from rdflib.compare import isomorphic
 from fixtures.example import BODY, FIXTURE_FILES, example_app, example_settings
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, QueryError
-from govgraph.namespaces import ORG, SKOS
-from govgraph.proposals import Workflow
-from govgraph.queries import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary, run_saved_query
+from govgraph.rdf.namespaces import ORG, SKOS
 from govgraph.store import (
     DEFAULT_STORE_GRAPH,
     META_GRAPH,
@@ -27,6 +26,7 @@ from govgraph.store import (
     names_dataset,
     open_store,
 )
+from govgraph.workflow.proposals import Workflow
 from test_proposals import BOARD, NEW_GROUP, make_settings
 from test_remote_store import CASES, SSOG, _key, _order_keys, _rows
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fcntl
 import gc
 import http.client
 import json
@@ -92,10 +91,11 @@ from govgraph.errors import (
     StoreError,
     StoreTimeout,
 )
-from govgraph.namespaces import DEFAULT_BASE, bind_prefixes
+from govgraph.files import folder_lock
 from govgraph.querypool import QueryPool
-from govgraph.terms import SKOLEM_BASE, deskolemise
-from govgraph.textlimits import TextLimits
+from govgraph.rdf.namespaces import DEFAULT_BASE, bind_prefixes
+from govgraph.rdf.terms import SKOLEM_BASE, deskolemise
+from govgraph.sparql.limits import TextLimits
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT"]
 Bindings = Mapping[str, Node] | Sequence[Mapping[str, Node]]
@@ -852,21 +852,6 @@ def _remove_orphaned_snapshots() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def folder_lock(path: Path, *, shared: bool) -> IO[bytes]:
-    """Lock the file beside a persisted store (`<folder>.lock`): exclusive for a writer,
-    shared for read-only openers; raises GovgraphError at once if the other kind holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path.with_name(path.name + ".lock"), "a+b")  # noqa: SIM115 (kept open)
-    try:
-        fcntl.flock(handle.fileno(), (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        other = "a writer" if shared else "another process"
-        raise GovgraphError(f"the store at {path} is in use by {other}; a persisted store is "
-                            "opened by one writer or by read-only servers, not both") from None
-    return handle
-
-
 def _bulk_load_files(store: ox.Store, paths: Iterable[Path], graph: ox.NamedNode) -> None:
     """Bulk-load files into `graph` of `store`; on a parse or read error empty that graph and
     raise ParseError."""
@@ -1496,6 +1481,6 @@ def create_persisted(path: Path, files: Sequence[Path], *,
 
 
 def _bundled_graph(settings: Settings) -> Graph:
-    from govgraph.graph import load_graph
+    from govgraph.rdf.loading import load_graph
 
     return load_graph(settings)

@@ -18,11 +18,11 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import FOAF, RDFS, SKOS
 from rdflib.term import Node
 
-from govgraph.namespaces import BODY_CLASSES as BODY_CLASS_IRIS
-from govgraph.namespaces import DCT, GG, ORG, PREFIXES
 from govgraph.pages.dates import _month_text, _short, as_date, format_date, shorten_text
+from govgraph.rdf.namespaces import BODY_CLASSES as BODY_CLASS_IRIS
+from govgraph.rdf.namespaces import DCT, GG, ORG, PREFIXES
+from govgraph.rdf.uncertain_dates import CERTAIN, bounded_text, in_force
 from govgraph.store import Store
-from govgraph.uncertain_dates import CERTAIN, bounded_text, in_force
 
 PREFIX_HEADER = "\n".join(
     f"PREFIX {prefix}: <{PREFIXES[prefix]}>"

@@ -10,7 +10,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from govgraph.errors import ParameterError
-from govgraph.namespaces import PREFIXES
+from govgraph.rdf.namespaces import PREFIXES
 
 # --- helpers ----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from govgraph.namespaces import bind_prefixes
+from govgraph.rdf.namespaces import bind_prefixes
 
 DEF_BASE = "https://w3id.org/govgraph/def"
 
