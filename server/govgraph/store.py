@@ -1020,7 +1020,8 @@ class SparqlStore:
         limit = result_limit or self.result_limit
         wait = timeout or self.timeout
         wrapper = self._wrapper(self.query_endpoint, wait)
-        if not default_graph_uris and not named_graph_uris and self.graph_iri is not None:
+        if (not default_graph_uris and not named_graph_uris and self.graph_iri is not None
+                and not names_dataset(sparql)):  # the protocol's dataset would override FROM
             default_graph_uris = [self.graph_iri]
         for uri in _checked(default_graph_uris, "default-graph-uri"):
             wrapper.addDefaultGraph(uri)

@@ -1,12 +1,14 @@
-"""Writes to a remote store through the change API, confirmed or not done: a write the store
-refuses leaves the proposal pending with the store's own message (502); a write meeting another
-server's is refused with 409 and writes nothing. On `oxigraph serve` (tests/fixtures/stores.py),
-with the small structure of tests/fixtures/changes/structure.ttl."""
+"""govgraph's named graph on a remote store. Writes through the change API are confirmed or
+not done: a write the store refuses leaves the proposal pending with the store's own message
+(502); a write meeting another server's is refused with 409 and writes nothing. A client's
+FROM reaches the store's graphs as SPARQL says, as on the embedded store. On `oxigraph serve`
+(tests/fixtures/stores.py), with the small structure of tests/fixtures/changes/structure.ttl."""
 
 from __future__ import annotations
 
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -106,3 +108,17 @@ def test_an_approval_meeting_another_servers_write_is_a_409_and_writes_nothing(
     fresh = SparqlStore(server.query_endpoint, graph=settings.store_graph)
     assert fresh.query(ASK_GROUP).boolean is False
     assert fresh.query("ASK { <urn:other-writer> ?p ?o }").boolean is True
+
+
+def test_a_query_naming_its_dataset_is_answered_from_it(server, tmp_path):
+    settings = loaded_settings(server, tmp_path / "state")
+    store = open_store(settings)
+    other = "http://example.org/someone-elses-graph"
+    another_client = urllib.request.Request(  # someone else's data, beside govgraph's
+        server.update_endpoint, method="POST",
+        headers={"Content-Type": "application/sparql-update"},
+        data=f"INSERT DATA {{ GRAPH <{other}> {{ <urn:other> <urn:p> 1 }} }}".encode())
+    urllib.request.urlopen(another_client, timeout=30).close()
+    assert store.query("ASK { <urn:other> ?p ?o }").boolean is False  # govgraph's graph
+    assert store.query(f"ASK FROM <{other}> {{ <urn:other> ?p ?o }}").boolean is True
+    assert store.query(f"ASK FROM <{settings.store_graph}> {{ <{BOARD}> ?p ?o }}").boolean
