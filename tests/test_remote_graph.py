@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.crash import pause_at
 from fixtures.stores import OxigraphServer, start_oxigraph, stop
 from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, NEW_GROUP
 from govgraph.config import Settings
 from govgraph.store import SparqlStore, open_store
-from govgraph.web import create_app
+from govgraph.web import context_of, create_app
 
 pytestmark = pytest.mark.remote
 
@@ -79,13 +80,14 @@ def test_a_write_the_store_refuses_leaves_the_proposal_pending_with_its_message(
     assert len(working.get("/api/changes/history").get_json()) == 1
 
 
-def test_an_approval_meeting_another_servers_write_is_a_409_and_writes_nothing(
-        server, tmp_path, monkeypatch):
+def test_an_approval_meeting_another_servers_write_is_a_409_and_writes_nothing(server,
+                                                                              tmp_path):
     settings = loaded_settings(server, tmp_path / "state")
-    client = create_app(settings).test_client()
+    app = create_app(settings)
+    client = app.test_client()
     proposal = propose(client)
-    monkeypatch.setenv("GOVGRAPH_APPROVAL_PAUSE_AT", "checked")
-    monkeypatch.setenv("GOVGRAPH_APPROVAL_PAUSE_SECONDS", "3")
+    workflow = context_of(app).workflow
+    workflow.on_step = pause_at("checked", tmp_path / "state", seconds=3)
     answers: list = []
     approving = threading.Thread(target=lambda: answers.append(client.post(
         f"/api/changes/{proposal}/approve", json=APPROVAL, headers=APPROVER)))
@@ -98,7 +100,7 @@ def test_an_approval_meeting_another_servers_write_is_a_409_and_writes_nothing(
     other = open_store(settings)  # another app server on the same store writes meanwhile
     other.update("INSERT DATA { <urn:other-writer> <urn:wrote> <urn:this> }")
     approving.join(timeout=120)
-    monkeypatch.delenv("GOVGRAPH_APPROVAL_PAUSE_AT")
+    workflow.on_step = None
 
     [response] = answers
     assert response.status_code == 409, response.get_data(as_text=True)

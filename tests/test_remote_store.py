@@ -29,6 +29,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from fixtures.crash import pause_at
 from fixtures.stores import (
     VIRTUOSO_MAX_ROWS,
     VIRTUOSO_PASSWORD,
@@ -522,8 +523,7 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
         proposal, report = workflow.propose(NEW_GROUP, author="drafter")
         assert report.conforms, report.summary()
         decision = SSOG_2009 + "/minute/273/decision/ii"
-        monkeypatch.setenv("GOVGRAPH_APPROVAL_PAUSE_AT", "checked")
-        monkeypatch.setenv("GOVGRAPH_APPROVAL_PAUSE_SECONDS", "3")
+        workflow.on_step = pause_at("checked", state, seconds=3)
         outcome: dict[str, object] = {}
 
         def approve() -> None:
@@ -542,7 +542,7 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
         other = open_store(settings)  # another app server on the same store
         other.update("INSERT DATA { <urn:other-writer> <urn:wrote> <urn:this> }")
         approving.join(timeout=120)
-        monkeypatch.delenv("GOVGRAPH_APPROVAL_PAUSE_AT")
+        workflow.on_step = None
         assert isinstance(outcome.get("error"), StoreConflict), outcome
         assert workflow.files.get(proposal.id).status == PENDING
         assert workflow.files.log.last() == 0
@@ -562,8 +562,10 @@ import sys
 from govgraph.config import Settings
 from govgraph.workflow.proposals import Workflow
 from govgraph.store import open_store
+from fixtures.crash import install_from_env
 settings = Settings.from_env()
 workflow = Workflow.open(settings, open_store(settings), directory=sys.argv[1])
+install_from_env(workflow)
 workflow.approve(sys.argv[2], "approver", sys.argv[3], "2009-09-03")
 """
 
@@ -590,8 +592,8 @@ def test_an_app_killed_mid_approval_restarts_with_store_and_history_agreeing(
            "GOVGRAPH_QUERY_ENDPOINT": virtuoso.query_endpoint,
            "GOVGRAPH_UPDATE_ENDPOINT": virtuoso.update_endpoint,
            "GOVGRAPH_STORE_GRAPH": graph, "GOVGRAPH_STORE_SECRETS_FILE": str(secrets),
-           "GOVGRAPH_APPROVAL_PAUSE_AT": step, "GOVGRAPH_APPROVAL_PAUSE_KILL": "1",
-           "PYTHONPATH": str(ROOT / "server")}
+           "GOVGRAPH_TEST_PAUSE_AT": step, "GOVGRAPH_TEST_PAUSE_KILL": "1",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "server"), str(ROOT / "tests")])}
     child = subprocess.run(
         [sys.executable, "-c", APPROVE_IN_A_CHILD, str(state), proposal.id,
          SSOG_2009 + "/minute/273/decision/ii"],

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from govgraph import __version__, exporters, importers, project
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
-from govgraph.rdf.namespaces import PREFIXES
+from govgraph.rdf.namespaces import prefixed
 from govgraph.workflow import accounts
 from govgraph.workflow.record import cli as record_cli
 
@@ -184,11 +184,11 @@ def human_report(report: ValidationReport) -> str:
         shown = "(a blank node)" if node.startswith("_:") else f"<{node}>"
         lines = [f"{result.severity}: {result.focus_label} {shown}"]
         if result.path:
-            lines.append(f"  path:    {compact(result.path)}")
+            lines.append(f"  path:    {prefixed(result.path)}")
         if result.value:
-            lines.append(f"  value:   {compact(result.value)}")
+            lines.append(f"  value:   {prefixed(result.value)}")
         lines.append(f"  message: {result.message}")
-        lines.append(f"  shape:   {compact(result.shape)}")
+        lines.append(f"  shape:   {prefixed(result.shape)}")
         blocks.append("\n".join(lines) + "\n")
     violations = report.count("Violation")
     warnings = report.count("Warning")
@@ -201,14 +201,6 @@ def human_report(report: ValidationReport) -> str:
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def compact(iri: str) -> str:
-    """An IRI as prefix:name where a project prefix fits, else as it is."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
-    return iri
 
 
 # --- serve -----------------------------------------------------------------------------------

@@ -292,16 +292,28 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
     for branch_open, mentioned in reversed(branches):
         columns = [i for i, name in enumerate(names) if name in mentioned]
         if columns:
-            branch_block = _values_block(
-                [names[i] for i in columns],
-                list({tuple(terms[i] for i in columns): None for terms in table}),
-            )
+            branch_rows = _most_general([tuple(terms[i] for i in columns) for terms in table])
+            if all(term == "UNDEF" for term in branch_rows[0]):
+                continue  # some row leaves the branch open: it cannot be narrowed
+            branch_block = _values_block([names[i] for i in columns], branch_rows)
             at = branch_open + 1
             inner = f"{inner[:at]} {branch_block} {inner[at:]}"
     if re.match(r"\s*SELECT\b", inner, re.IGNORECASE):
         # The group is a bare sub-select: VALUES cannot stand beside it, so nest it.
         return f"{sparql[: open_at + 1]} {block} {{{inner}}} {sparql[close_at:]}"
     return f"{sparql[: open_at + 1]} {block} {inner}{sparql[close_at:]}"
+
+
+def _most_general(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The distinct rows no other row covers (UNDEF matches any value), most general first: a
+    branch given a row and one that covers it would answer twice for the same solution."""
+    distinct = sorted(set(rows), key=lambda row: -row.count("UNDEF"))
+    kept: list[tuple[str, ...]] = []
+    for row in distinct:
+        if not any(all(g in ("UNDEF", r) for g, r in zip(general, row, strict=True))
+                   for general in kept):
+            kept.append(row)
+    return kept
 
 
 @lru_cache(maxsize=1024)

@@ -68,7 +68,6 @@ _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _MINUTE_TAIL = re.compile(r"/minute/([^/]+)(?:/(decision|action)/([^/]+))?$")
 
 
-
 # --- small value types ------------------------------------------------------------------
 
 
@@ -121,11 +120,6 @@ class Period:
     def known_start(self) -> date | None:
         """The day from which the thing was certainly in force (None: no start recorded)."""
         return self.start or self.start_not_after or self.start_not_before
-
-    @property
-    def known_end(self) -> date | None:
-        """The day from which it was no longer in force (None: still in force)."""
-        return self.end or self.end_not_after or self.end_not_before
 
     def certainty(self, day: date) -> str | None:
         """'certain' or 'possible' that it was in force on `day`; None if it was not."""
@@ -443,7 +437,6 @@ def index(store: Store) -> Index:
 
 
 _LABEL_RANK = {str(SKOS.prefLabel): 0, str(FOAF.name): 1, str(RDFS.label): 2, str(DCT.title): 3}
-
 
 
 QUERIES = Path(__file__).parent / "queries"

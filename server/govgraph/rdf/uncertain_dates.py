@@ -48,19 +48,6 @@ def bounded_text(
     return ""
 
 
-def precision(exact: date | None, not_before: date | None, not_after: date | None) -> str:
-    """The word the saved queries give beside a date: exact, not after, not before, between."""
-    if exact:
-        return EXACT
-    if not_before and not_after:
-        return BETWEEN
-    if not_after:
-        return NOT_AFTER
-    if not_before:
-        return NOT_BEFORE
-    return ""
-
-
 def _as_date(term: Node | None) -> date | None:
     if term is None:
         return None
@@ -113,5 +100,3 @@ def in_force(
     else:
         end_certain = True
     return CERTAIN if start_certain and end_certain else POSSIBLE
-
-

@@ -12,7 +12,6 @@ forgery), so it is refused unless the operator allows that endpoint (`service_al
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from govgraph.errors import InputError, QueryError
@@ -127,9 +126,3 @@ def check_json_depth(text: str | bytes, max_depth: int = DEFAULT_MAX_JSON_DEPTH,
                                  "the limit (GOVGRAPH_MAX_JSON_DEPTH)")
         elif match.lastgroup == "close":
             depth -= 1
-
-
-def parse_allowlist(text: str | Iterable[str]) -> frozenset[str]:
-    """Endpoint IRIs separated by commas or white space."""
-    items = text.replace(",", " ").split() if isinstance(text, str) else text
-    return frozenset(item.strip() for item in items if item.strip())

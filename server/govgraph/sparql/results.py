@@ -20,7 +20,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from govgraph.errors import QueryError
-from govgraph.rdf.namespaces import PREFIXES
+from govgraph.rdf.namespaces import prefixed
 from govgraph.rdf.uncertain_dates import dated_columns, row_date_text
 from govgraph.store import QueryResult, escape_string, sparql_term
 
@@ -154,8 +154,10 @@ def to_tsv(result: QueryResult) -> str:
 def shorten(term: Node, prefixes: Mapping[str, str] | None = None) -> str:
     """A term as a person reads it: IRIs as prefix:local when a known namespace fits."""
     if isinstance(term, URIRef):
+        if prefixes is None:
+            return prefixed(str(term))
         text = str(term)
-        for prefix, namespace in (prefixes or {k: str(v) for k, v in PREFIXES.items()}).items():
+        for prefix, namespace in prefixes.items():
             if text.startswith(namespace) and len(text) > len(namespace):
                 return f"{prefix}:{text[len(namespace) :]}"
         return text

@@ -135,8 +135,6 @@ def _site() -> dict[str, Any]:
     return {"site": govgraph().settings}
 
 
-
-
 def _not_found(what: str):
     return (
         render_template("error.html", page_title="Not found", heading="Not found", message=what),
@@ -442,7 +440,7 @@ def sparql_editor():
         render_template(
             "sparql_editor.html",
             page_title="SPARQL editor",
-            endpoint=url_for("sparql.sparql") if _has_endpoint("sparql.sparql") else "/sparql",
+            endpoint=url_for("sparql.endpoint"),
             query_text=text or EXAMPLE_QUERY,
             result=result,
             cells=_cells(result) if result is not None and result.kind == "SELECT" else [],
@@ -451,10 +449,6 @@ def sparql_editor():
         ),
         status,
     )
-
-
-def _has_endpoint(name: str) -> bool:
-    return name in current_app.view_functions
 
 
 # --- checking a change ---------------------------------------------------------------------

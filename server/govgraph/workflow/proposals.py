@@ -32,12 +32,9 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
-import os
 import re
 import secrets
-import signal
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -70,7 +67,7 @@ PROPOSAL_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 #: checks kept in memory for the approval of the proposals last made (see `_reuse_check`)
 KEPT_CHECKS = 4
 
-#: Approval steps at which GOVGRAPH_APPROVAL_PAUSE_AT can stop the process (crash tests).
+#: The steps of an approval, in order (each reported to `Workflow.on_step`).
 APPROVAL_STEPS = ("locked", "checked", "changeset-staged", "committed", "store-updated",
                   "proposal-updated")
 
@@ -283,6 +280,9 @@ class Workflow:
         self.files = ProposalStore(directory or settings.state_dir)
         self._checker = checker
         self._checker_lock = threading.Lock()
+        #: called with each step of an approval as it is reached (APPROVAL_STEPS): where the
+        #: crash tests stop or kill the process
+        self.on_step: Callable[[str], None] | None = None
         #: Why this workflow cannot record changes (its state folder is read-only), if so.
         self.read_only_reason: str | None = None
         #: the last proposals' checks, by id: (request as JSON, report), for their approval
@@ -414,7 +414,7 @@ class Workflow:
         """
         approval_date = _parse_date(on)
         with self._writing("recording the approval"), self.files.locked():
-            self._pause("locked")
+            self._step("locked")
             self._recover_locked()
             proposal = self.files.get(proposal_id)
             if proposal.status != PENDING:
@@ -435,7 +435,7 @@ class Workflow:
                        "approvedBy": approved_by, "date": approval_date, "at": _now(),
                        "changeSet": str(change_set),
                        "changeEvent": _first_event(event, diff)}
-            self._pause("checked")
+            self._step("checked")
             if sequence == 1:
                 self._keep_base_snapshot()
             record = self._change_set_record(
@@ -447,23 +447,23 @@ class Workflow:
             except BaseException:
                 staged.unlink(missing_ok=True)
                 raise
-            self._pause("changeset-staged")
+            self._step("changeset-staged")
             try:
                 self.files.log.commit(staged, sequence)
             except BaseException:
                 staged.unlink(missing_ok=True)
                 staged_proposal.unlink(missing_ok=True)
                 raise
-            self._pause("committed")
+            self._step("committed")
             try:
                 self._apply_committed(diff, sequence, staged_proposal, checked_version)
             except GovgraphError as exc:
                 self._note_failed_approval(proposal, approver, exc)
                 raise
             self.checker.advance(None, report, self.store.version())
-            self._pause("store-updated")
+            self._step("store-updated")
             proposal = self.files.install(staged_proposal, proposal.id)
-            self._pause("proposal-updated")
+            self._step("proposal-updated")
         logger.info("proposal %s approved by %s (%s on %s): change set %d, +%d/-%d triples",
                     proposal.id, approver, approved_by, approval_date, sequence, len(diff.added),
                     len(diff.removed))
@@ -492,15 +492,9 @@ class Workflow:
 
     # approval internals
 
-    def _pause(self, step: str) -> None:
-        """Crash-test hook: stop at `step` when GOVGRAPH_APPROVAL_PAUSE_AT names it."""
-        if os.environ.get("GOVGRAPH_APPROVAL_PAUSE_AT") != step:
-            return
-        marker = self.files.directory / f"paused-at-{step}"
-        marker.write_text(str(os.getpid()), encoding="utf-8")
-        if os.environ.get("GOVGRAPH_APPROVAL_PAUSE_KILL") == "1":
-            os.kill(os.getpid(), signal.SIGKILL)
-        time.sleep(float(os.environ.get("GOVGRAPH_APPROVAL_PAUSE_SECONDS", "60")))
+    def _step(self, step: str) -> None:
+        if self.on_step is not None:
+            self.on_step(step)
 
     def _approving_resource(self, approved_by: str) -> URIRef | None:
         iri = URIRef(approved_by.strip()) if approved_by and approved_by.strip() else None
