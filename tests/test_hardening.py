@@ -441,7 +441,8 @@ def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path, persisted
     try:
         store._store.bulk_extend(
             ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
-                    ox.Literal(str(i))) for i in range(RUNAWAY_TRIPLES))
+                    ox.Literal(str(i)), ox.NamedNode(store.graph_iri))
+            for i in range(RUNAWAY_TRIPLES))
         store.update("INSERT DATA { <http://example.org/new> <http://example.org/p> 1 }")
         for _ in range(4):
             with pytest.raises(QueryTimeout, match="was stopped"):

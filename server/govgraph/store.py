@@ -4,6 +4,13 @@
 `SparqlStore` talks to any SPARQL 1.1 Query/Update server through SPARQLWrapper. Views, saved
 queries and validation only ever see the `Store` protocol and `QueryResult`.
 
+The graph. In both stores govgraph's data is one named graph (`Settings.store_graph`, by
+default `<base>graph`), so a store that also holds other data works: a query that names no
+dataset (no `FROM`, no protocol `default-graph-uri`) has govgraph's graph as its default graph;
+its updates are written into that graph; "empty" means that graph is empty. Other graphs are
+never read or written by govgraph itself (a client's `FROM` / `FROM NAMED` / `GRAPH` reaches
+them as SPARQL says). Its bookkeeping (version, applied change set) is in `META_GRAPH`.
+
 Binding values. Query parameters are bound by adding a `VALUES` block, built from validated,
 properly escaped RDF terms, at the start of the query's outermost WHERE group (`bind_values`),
 and again at the start of each `UNION` branch that mentions a bound variable: Oxigraph does not
@@ -95,6 +102,10 @@ Bindings = Mapping[str, Node] | Sequence[Mapping[str, Node]]
 
 META_GRAPH = "urn:govgraph:meta"
 VERSION_PROPERTY = "https://w3id.org/govgraph/def#storeVersion"
+#: in the embedded store's meta graph: the named graph that holds govgraph's data
+DATA_GRAPH_PROPERTY = "https://w3id.org/govgraph/def#dataGraph"
+#: the named graph of govgraph's data when the settings name none (`Settings.store_graph`)
+DEFAULT_STORE_GRAPH = f"{DEFAULT_BASE}graph"
 
 
 @dataclass
@@ -325,6 +336,24 @@ def _binding_places(sparql: str) -> tuple[int, int, tuple[tuple[int, frozenset[s
     return open_at, close_at, tuple((at, frozenset(names)) for at, names in branches)
 
 
+@lru_cache(maxsize=1024)
+def names_dataset(sparql: str) -> bool:
+    """True if the query names its own dataset (`FROM` / `FROM NAMED`, outside groups,
+    strings, IRIs and comments, and not part of a prefixed name such as `ex:from`)."""
+    depth = 0
+    for match in _SCANNED.finditer(sparql):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif (kind == "word" and depth == 0 and match.group().upper() == "FROM"
+              and sparql[match.start() - 1:match.start()] not in (":", "-", ".")
+              and sparql[match.end():match.end() + 1] != ":"):
+            return True
+    return False
+
+
 def _values_block(names: Sequence[str], table: Sequence[Sequence[str]]) -> str:
     rows = " ".join(f"({' '.join(terms)})" for terms in table)
     return f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}"
@@ -448,6 +477,11 @@ class _Cancelled(Exception):
 class EmbeddedStore:
     """Oxigraph in this process: in memory, or persisted at `path` (a folder).
 
+    govgraph's data is the named graph `graph`; the meta graph records which one
+    (`DATA_GRAPH_PROPERTY`), so a folder opened with another graph IRI is refused rather than
+    taken for empty, and a folder from before the named graph (data in the default graph) is
+    moved into it on its first writable open (`_settle_layout`).
+
     Only this object writes to its Oxigraph store, so the version is kept in memory and read
     from the store again after each write. A persisted folder is locked (`folder_lock`): one
     writer, or any number of `read_only` openers (e.g. `govgraph serve --workers N`), never
@@ -468,7 +502,13 @@ class EmbeddedStore:
         read_only: bool = False,
         limits: TextLimits | None = None,
         query_processes: int = 0,
+        graph: str = DEFAULT_STORE_GRAPH,
     ) -> None:
+        problem = iri_problem(graph)
+        if problem:
+            raise GovgraphError(f"the store's graph IRI '{graph}' {problem}")
+        self.graph_iri = graph
+        self._graph = ox.NamedNode(graph)
         self.path = Path(path) if path is not None else None
         self.limits = limits or TextLimits()
         self.read_only = read_only
@@ -487,6 +527,12 @@ class EmbeddedStore:
             except OSError as exc:
                 self._folder_lock.close()
                 raise GovgraphError(f"cannot open the store at {self.path}: {exc}") from exc
+            try:
+                self._settle_layout()
+            except BaseException:
+                del self._store
+                self._folder_lock.close()
+                raise
         self.timeout = timeout
         self.result_limit = result_limit
         self.max_overdue = max_overdue
@@ -524,6 +570,10 @@ class EmbeddedStore:
             options["named_graphs"] = _graph_names(named_graph_uris, "named-graph-uri")
             if not default_graph_uris:  # the Protocol: then the default graph is empty
                 options["default_graph"] = []
+        elif not default_graph_uris and not names_dataset(sparql):
+            # No dataset named: the service's own, whose default graph is govgraph's graph
+            # (the store's named graphs stay reachable by GRAPH, as in a remote store).
+            options["default_graph"] = [self._graph]
         if isolated and self._query_processes > 0:
             return self._query_in_process(text, options, limit, wait)
         return self._query_in_thread(text, options, limit, wait)
@@ -586,6 +636,7 @@ class EmbeddedStore:
         return str(folder)
 
     def _local_query(self, sparql: str) -> QueryResult:
+        """A query of govgraph's own bookkeeping (it names the meta graph itself)."""
         return self._query_in_thread(sparql, {}, self.result_limit, self.timeout)
 
     def _query_in_thread(self, text: str, options: dict[str, object], limit: int,
@@ -641,11 +692,14 @@ class EmbeddedStore:
     # updates and content
 
     def update(self, sparql_update: str) -> None:
-        """Apply a SPARQL Update atomically and move the version on; raises QueryError."""
+        """Apply `INSERT DATA` / `DELETE DATA` to govgraph's graph (and govgraph's own
+        bookkeeping to its meta graph, `in_graph`) atomically and move the version on;
+        raises QueryError."""
         self._check_writable()
+        text = in_graph(sparql_update, self.graph_iri, skolemise=False)
         with self._write_lock:
             try:
-                self._store.update(sparql_update + "\n;\n" + _bump_version_update())
+                self._store.update(text + "\n;\n" + self._bump())
             except SyntaxError as exc:
                 raise QueryError(_syntax_message(exc).replace("SPARQL", "SPARQL Update")) from None
             except (RuntimeError, ValueError, OSError) as exc:
@@ -654,42 +708,43 @@ class EmbeddedStore:
                 self._version = None
 
     def graph(self) -> Graph:
-        """A full copy of the default graph, as rdflib (e.g. for SHACL)."""
+        """A full copy of govgraph's graph, as rdflib (e.g. for SHACL)."""
         graph = bind_prefixes(Graph())
-        for quad in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        for quad in self._store.quads_for_pattern(None, None, None, self._graph):
             graph.add(_rdflib_triple(quad))
         return graph
 
     def ntriples(self) -> bytes:
-        """The default graph as N-Triples (written by Oxigraph: fast, for a full copy)."""
-        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        """govgraph's graph as N-Triples (written by Oxigraph: fast, for a full copy)."""
+        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=self._graph)
 
     def load(self, graph: Graph) -> None:
-        """Replace the default graph's content with `graph`."""
+        """Replace govgraph's graph with `graph` (other graphs are left as they are)."""
         self._check_writable()
         data = graph.serialize(format="nt", encoding="utf-8")
         with self._write_lock:
             try:
-                self._store.clear_graph(ox.DefaultGraph())
-                self._store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES)
-                self._store.update(_bump_version_update())
+                self._store.clear_graph(self._graph)
+                self._store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES,
+                                      to_graph=self._graph)
+                self._store.update(self._bump())
             finally:
                 self._version = None
 
     def patch(self, remove: Iterable[tuple[Node, Node, Node]],
               add: Iterable[tuple[Node, Node, Node]], *, then: str = "") -> None:
-        """Remove and add default-graph triples by their terms, blank nodes included (SPARQL
-        Update cannot name a blank node already stored), then run the update `then` and move
-        the version on. Not one transaction: `then` runs last, so whatever it records (the
+        """Remove and add triples of govgraph's graph by their terms, blank nodes included
+        (SPARQL Update cannot name a blank node already stored), then run the update `then` and
+        move the version on. Not one transaction: `then` runs last, so whatever it records (the
         change log's marker) says whether the patch was made whole; making it again is harmless."""
         self._check_writable()
         with self._write_lock:
             try:
                 for triple in remove:
-                    self._store.remove(ox.Quad(*map(to_oxigraph, triple), ox.DefaultGraph()))
-                self._store.extend([ox.Quad(*map(to_oxigraph, triple), ox.DefaultGraph())
+                    self._store.remove(ox.Quad(*map(to_oxigraph, triple), self._graph))
+                self._store.extend([ox.Quad(*map(to_oxigraph, triple), self._graph)
                                     for triple in add])
-                self._store.update((then + "\n;\n" if then else "") + _bump_version_update())
+                self._store.update((then + "\n;\n" if then else "") + self._bump())
             except (RuntimeError, ValueError, OSError) as exc:
                 raise GovgraphError(f"the change could not be applied to the store: {exc}"
                                     ) from None
@@ -697,14 +752,17 @@ class EmbeddedStore:
                 self._version = None
 
     def restore(self, quads: Iterable[ox.Quad], *, then: str = "") -> None:
-        """Replace the default graph with `quads` keeping their blank nodes' labels (`load`
-        and the bulk loader give blank nodes new ones), then run the update `then`."""
+        """Replace govgraph's graph with the triples of `quads` (whatever graph they name)
+        keeping their blank nodes' labels (`load` and the bulk loader give blank nodes new
+        ones), then run the update `then`."""
         self._check_writable()
+        graph = self._graph
         with self._write_lock:
             try:
-                self._store.clear_graph(ox.DefaultGraph())
-                self._store.bulk_extend(quads)
-                self._store.update((then + "\n;\n" if then else "") + _bump_version_update())
+                self._store.clear_graph(graph)
+                self._store.bulk_extend(ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+                                        for quad in quads)
+                self._store.update((then + "\n;\n" if then else "") + self._bump())
             finally:
                 self._version = None
 
@@ -717,15 +775,54 @@ class EmbeddedStore:
         self._check_writable()
         with self._write_lock:
             try:
-                _bulk_load_files(self._store, map(Path, paths))
-                self._store.update(_bump_version_update())
+                _bulk_load_files(self._store, map(Path, paths), self._graph)
+                self._store.update(self._bump())
             finally:
                 self._version = None
 
     def is_empty(self) -> bool:
-        """True if the default graph holds no triple."""
-        quads = self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        """True if govgraph's graph holds no triple (whatever other graphs hold)."""
+        quads = self._store.quads_for_pattern(None, None, None, self._graph)
         return next(iter(quads), None) is None
+
+    def _bump(self) -> str:
+        """A new version, and (again) the record of which graph holds govgraph's data."""
+        return _bump_version_update() + ";\n" + _data_graph_record(self.graph_iri)
+
+    def _settle_layout(self) -> None:
+        """Check that a persisted folder keeps govgraph's data in this store's graph: one that
+        records another graph is refused (it is not empty, just elsewhere); one from before
+        the named graph (an earlier govgraph: data in the default graph, a version, no
+        record) is moved into it in one transaction, blank-node labels kept (the change log
+        names them), or refused when open read-only. Anything else is left as it is."""
+        meta = ox.NamedNode(META_GRAPH)
+        recorded = [quad.object.value for quad in self._store.quads_for_pattern(
+            meta, ox.NamedNode(DATA_GRAPH_PROPERTY), None, meta)]
+        if recorded:
+            if recorded[0] != self.graph_iri:
+                raise GovgraphError(
+                    f"the store at {self.path} holds govgraph's data in graph <{recorded[0]}>, "
+                    f"not in <{self.graph_iri}> (GOVGRAPH_STORE_GRAPH): set that back to "
+                    f"<{recorded[0]}>, or use a new store folder")
+            return
+        versioned = next(iter(self._store.quads_for_pattern(
+            meta, ox.NamedNode(VERSION_PROPERTY), None, meta)), None) is not None
+        in_default = next(iter(self._store.quads_for_pattern(
+            None, None, None, ox.DefaultGraph())), None) is not None
+        if not (versioned and in_default):
+            return
+        if self.read_only:
+            raise GovgraphError(
+                f"the store at {self.path} was written by an earlier govgraph (its data in the "
+                f"default graph); open it once for writing (`govgraph serve` with this store "
+                f"path) to move the data into <{self.graph_iri}>")
+        if not self.is_empty():
+            raise GovgraphError(
+                f"the store at {self.path} holds govgraph data both in the default graph (an "
+                f"earlier govgraph's layout) and in <{self.graph_iri}>; move or remove one")
+        self._store.update(f"ADD DEFAULT TO <{self.graph_iri}> ;\nCLEAR DEFAULT ;\n"
+                           + self._bump())
+        self._store.flush()
 
     def version(self) -> str:
         """An opaque token that changes whenever the content changes (cheap: kept in memory)."""
@@ -767,18 +864,20 @@ def _remove_orphaned_snapshots() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _bulk_load_files(store: ox.Store, paths: Iterable[Path]) -> None:
-    """Bulk-load files into `store`; on a parse or read error empty it and raise ParseError."""
+def _bulk_load_files(store: ox.Store, paths: Iterable[Path], graph: ox.NamedNode) -> None:
+    """Bulk-load files into `graph` of `store`; on a parse or read error empty that graph and
+    raise ParseError."""
     for path in paths:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
         try:
-            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(),
+                            to_graph=graph)
         except SyntaxError as exc:
-            store.clear()
+            store.clear_graph(graph)
             line = _LINE_IN_MESSAGE.search(str(exc))
             raise ParseError(path, int(line.group(1)) if line else None, str(exc)) from None
         except OSError as exc:
-            store.clear()
+            store.clear_graph(graph)
             raise ParseError(path, None, f"cannot be read ({exc})") from None
 
 
@@ -828,6 +927,12 @@ def _bump_version_update(subject: str = META_GRAPH) -> str:
         f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{subject}> <{VERSION_PROPERTY}> "
         f'"{uuid.uuid4()}" }} }}'
     )
+
+
+def _data_graph_record(graph: str) -> str:
+    """The embedded store's record of which graph holds govgraph's data (`_settle_layout`)."""
+    return (f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{DATA_GRAPH_PROPERTY}> "
+            f"<{graph}> }} }}")
 
 
 def _read_version(query: QueryFunction) -> str:
@@ -927,7 +1032,8 @@ class SparqlStore:
         limit = result_limit or self.result_limit
         wait = timeout or self.timeout
         wrapper = self._wrapper(self.query_endpoint, wait)
-        if not default_graph_uris and not named_graph_uris and self.graph_iri is not None:
+        if (not default_graph_uris and not named_graph_uris and self.graph_iri is not None
+                and not names_dataset(sparql)):  # the protocol's dataset would override FROM
             default_graph_uris = [self.graph_iri]
         for uri in _checked(default_graph_uris, "default-graph-uri"):
             wrapper.addDefaultGraph(uri)
@@ -1145,9 +1251,11 @@ class SparqlStore:
         return self._known_version
 
 
-def in_graph(sparql_update: str, graph: str, *, only_where: str | None = None) -> str:
+def in_graph(sparql_update: str, graph: str, *, only_where: str | None = None,
+             skolemise: bool = True) -> str:
     """`INSERT DATA` / `DELETE DATA` written into `graph` (`{ … }` becomes
-    `{ GRAPH <graph> { … } }`), blank nodes as skolem IRIs. govgraph's own bookkeeping in its
+    `{ GRAPH <graph> { … } }`), blank nodes as skolem IRIs (a remote store's form; the
+    embedded store keeps blank nodes: `skolemise=False`). govgraph's own bookkeeping in its
     meta graph (`{ GRAPH <urn:govgraph:meta> { … } }`) passes as written; any other update is
     refused, as it could touch data outside govgraph's graph. With `only_where` (a group
     pattern), every operation becomes `INSERT/DELETE { … } WHERE { only_where }`: it does
@@ -1155,8 +1263,7 @@ def in_graph(sparql_update: str, graph: str, *, only_where: str | None = None) -
     groups, words = _top_level_groups(sparql_update)
     if any(word in ("WITH", "USING", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
            for word in words):
-        raise QueryError("an update sent to a remote store may only be INSERT DATA or "
-                         "DELETE DATA (it is written into govgraph's graph)")
+        raise QueryError(_ONLY_DATA)
     out = []
     at = 0
     for open_at, close_at, keyword in groups:
@@ -1167,12 +1274,11 @@ def in_graph(sparql_update: str, graph: str, *, only_where: str | None = None) -
                 raise QueryError("an update may only be INSERT DATA, DELETE DATA or DELETE "
                                  "WHERE on govgraph's meta graph")
         elif keyword != "DATA":
-            raise QueryError("an update sent to a remote store may only be INSERT DATA or "
-                             "DELETE DATA (it is written into govgraph's graph)")
+            raise QueryError(_ONLY_DATA)
         elif re.match(r"\s*GRAPH\b", inner, re.IGNORECASE):
             raise QueryError("the update names a graph; govgraph writes only its own")
         else:
-            inner = f" GRAPH <{graph}> {{{_skolemised_text(inner)}}} "
+            inner = f" GRAPH <{graph}> {{{_skolemised_text(inner) if skolemise else inner}}} "
         if only_where is None:
             out.append(f"{before}{{{inner}}}")
         else:  # INSERT DATA {T} → INSERT {T} WHERE {c}; DELETE WHERE {P} → DELETE {P} WHERE {P c}
@@ -1182,6 +1288,9 @@ def in_graph(sparql_update: str, graph: str, *, only_where: str | None = None) -
         at = close_at + 1
     return "".join(out) + sparql_update[at:]
 
+
+_ONLY_DATA = ("an update to govgraph's store may only be INSERT DATA or DELETE DATA (it is "
+              "written into govgraph's graph)")
 
 _BLANK_LABEL = re.compile(r"_:([A-Za-z0-9_][A-Za-z0-9_.\-]*)")
 
@@ -1319,12 +1428,13 @@ def open_store(settings: Settings) -> Store:
     path = settings.store_path if settings.store == "oxigraph" else None
     if (path is not None and not settings.read_only and settings.base_iri == DEFAULT_BASE
             and _is_new_folder(path)):
-        create_persisted(path, [Path(f) for f in files])
+        create_persisted(path, [Path(f) for f in files], graph=settings.store_graph)
     store = EmbeddedStore(path, timeout=settings.query_timeout, result_limit=settings.result_limit,
                           read_only=settings.read_only and path is not None,
                           limits=TextLimits.of(settings),
                           query_processes=(settings.query_processes
-                                           if settings.store == "oxigraph" else 0))
+                                           if settings.store == "oxigraph" else 0),
+                          graph=settings.store_graph)
     if store.read_only:
         if store.is_empty():
             raise GovgraphError(f"the store at {path} is empty; load it first (serve it once "
@@ -1342,10 +1452,12 @@ def _is_new_folder(path: Path) -> bool:
     return not path.exists() or (path.is_dir() and not any(path.iterdir()))
 
 
-def create_persisted(path: Path, files: Sequence[Path]) -> None:
-    """Bulk-load `files` into a new store folder at `path`, crash-safely: the data goes into a
-    temporary folder beside it (`.NAME.loading`), renamed to `path` only once complete and
-    flushed, so a crash leaves no half-loaded store (the next start loads again)."""
+def create_persisted(path: Path, files: Sequence[Path], *,
+                     graph: str = DEFAULT_STORE_GRAPH) -> None:
+    """Bulk-load `files` into the named graph `graph` of a new store folder at `path`,
+    crash-safely: the data goes into a temporary folder beside it (`.NAME.loading`), renamed to
+    `path` only once complete and flushed, so a crash leaves no half-loaded store (the next
+    start loads again)."""
     lock = folder_lock(path, shared=False)
     try:
         staging = path.with_name(f".{path.name}.loading")
@@ -1356,8 +1468,8 @@ def create_persisted(path: Path, files: Sequence[Path]) -> None:
             raise GovgraphError(f"cannot create a store at {staging}: {exc}") from exc
         failure: BaseException | None = None
         try:
-            _bulk_load_files(store, list(files))
-            store.update(_bump_version_update())
+            _bulk_load_files(store, list(files), ox.NamedNode(graph))
+            store.update(_bump_version_update() + ";\n" + _data_graph_record(graph))
             store.flush()
         except BaseException as exc:  # keep no traceback: its frames would keep the store open
             failure = exc.with_traceback(None)
