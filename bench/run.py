@@ -159,7 +159,8 @@ class RdflibStore:
 
     def query(self, sparql: str, bindings: Any = None, timeout: float | None = None,
               **_: Any) -> Any:
-        from govgraph.store import QueryResult, bind_values
+        from govgraph.sparql.binding import bind_values
+        from govgraph.sparql.results import QueryResult
 
         result = self._graph.query(bind_values(sparql, bindings or {}))
         if result.type == "ASK":
@@ -267,7 +268,7 @@ def engine_only(store: Any, query: Any, params: Mapping[str, str]) -> int:
     import pyoxigraph as ox
 
     from govgraph.queries.library import bind_parameters, query_text
-    from govgraph.store import bind_values
+    from govgraph.sparql.binding import bind_values
 
     text = bind_values(query_text(query, params), bind_parameters(query, params))
     # a benchmark may look inside: this is the baseline (on govgraph's graph, as the store asks)
@@ -558,7 +559,8 @@ def run_scale(label: str, size: int, options: Options) -> ScaleResult:
 
     from govgraph.config import Settings
     from govgraph.queries.library import QueryLibrary, run_saved_query
-    from govgraph.store import EmbeddedStore, create_persisted
+    from govgraph.store import create_persisted
+    from govgraph.store.embedded import EmbeddedStore
 
     result = ScaleResult(label, size)
     folder = options.workdir / label

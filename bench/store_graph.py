@@ -33,7 +33,8 @@ from govgraph.queries.library import (  # noqa: E402
     query_text,
     run_saved_query,
 )
-from govgraph.store import bind_values, open_store  # noqa: E402
+from govgraph.sparql.binding import bind_values  # noqa: E402
+from govgraph.store import open_store  # noqa: E402
 
 
 def engine(store: ox.Store, text: str, **options: object) -> int:

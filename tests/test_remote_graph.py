@@ -19,7 +19,8 @@ from fixtures.crash import pause_at
 from fixtures.stores import OxigraphServer, start_oxigraph, stop
 from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, NEW_GROUP
 from govgraph.config import Settings
-from govgraph.store import SparqlStore, open_store
+from govgraph.store import open_store
+from govgraph.store.remote import SparqlStore
 from govgraph.web import context_of, create_app
 
 pytestmark = pytest.mark.remote

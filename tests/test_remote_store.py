@@ -47,7 +47,10 @@ from govgraph.changes.checker import ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import QueryError, StoreConflict, StoreError
 from govgraph.queries.library import QueryLibrary, run_saved_query
-from govgraph.store import EmbeddedStore, QueryResult, SparqlStore, in_graph, open_store
+from govgraph.sparql.results import QueryResult
+from govgraph.store import open_store
+from govgraph.store.embedded import EmbeddedStore
+from govgraph.store.remote import SparqlStore, in_graph
 from govgraph.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,14 +18,10 @@ from govgraph.config import Settings
 from govgraph.errors import GovgraphError, QueryError
 from govgraph.queries.library import QueryLibrary, run_saved_query
 from govgraph.rdf.namespaces import ORG, SKOS
-from govgraph.store import (
-    DEFAULT_STORE_GRAPH,
-    META_GRAPH,
-    VERSION_PROPERTY,
-    EmbeddedStore,
-    names_dataset,
-    open_store,
-)
+from govgraph.sparql.binding import names_dataset
+from govgraph.store import open_store
+from govgraph.store.common import DEFAULT_STORE_GRAPH, META_GRAPH, VERSION_PROPERTY
+from govgraph.store.embedded import EmbeddedStore
 from govgraph.workflow.proposals import Workflow
 from test_proposals import BOARD, NEW_GROUP, make_settings
 from test_remote_store import CASES, SSOG, _key, _order_keys, _rows

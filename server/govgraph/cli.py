@@ -258,7 +258,8 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
     from gunicorn.app.base import BaseApplication
 
     from govgraph.files import folder_lock
-    from govgraph.store import EmbeddedStore, open_store
+    from govgraph.store import open_store
+    from govgraph.store.embedded import EmbeddedStore
     from govgraph.web import create_app
     from govgraph.workflow.proposals import Workflow
 

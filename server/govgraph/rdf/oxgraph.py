@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from govgraph.store import from_oxigraph, to_oxigraph
+from govgraph.rdf.convert import from_oxigraph, to_oxigraph
 
 Triple = tuple[Node, Node, Node]
 _DEFAULT = ox.DefaultGraph()

@@ -23,7 +23,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from govgraph.errors import GovgraphError, InputError
-from govgraph.store import to_oxigraph
+from govgraph.rdf.convert import to_oxigraph
 from govgraph.validation.sparql_constraints import lateral_optionals, sparql_problem, substitute
 
 

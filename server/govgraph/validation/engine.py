@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from govgraph.store import from_oxigraph, to_oxigraph
+from govgraph.rdf.convert import from_oxigraph, to_oxigraph
 from govgraph.validation.compiler import (
     FUNCTIONS,
     PREAMBLE,

@@ -24,7 +24,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from govgraph.store import to_oxigraph
+from govgraph.rdf.convert import to_oxigraph
 from govgraph.validation.compiler import InvalidShapes, path_text
 from govgraph.validation.engine import Finding
 

@@ -907,7 +907,8 @@ def current_store(settings: Settings) -> Any:
     last snapshot with the log replayed (so a server holding the store is never disturbed)."""
     from dataclasses import replace
 
-    from govgraph.store import EmbeddedStore, open_store
+    from govgraph.store import open_store
+    from govgraph.store.embedded import EmbeddedStore
 
     if settings.store == "sparql":
         return open_store(settings)
