@@ -84,3 +84,11 @@ def make_graph():
 def serve_app() -> Callable[[Callable], AbstractContextManager[str]]:
     """`with serve_app(app) as url:` runs a real server for the app on 127.0.0.1."""
     return served
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives the browser carries the `browser` marker, however it reaches
+    the fixture, so `-m "not browser"` leaves out exactly those."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -133,6 +133,7 @@ def visible_text(page: str) -> str:
 BOUND_WORDS = re.compile(r"(by|after|before|between|and|until|from)\s*$", re.IGNORECASE)
 
 
+@pytest.mark.slow
 def test_no_page_shows_a_bounded_day_as_if_exact(app, store, bound_only_days):
     client = https_client(app)
     slugs = store.query("SELECT DISTINCT ?thing WHERE { ?thing a ?kind FILTER(isIRI(?thing)) }")

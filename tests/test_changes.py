@@ -502,6 +502,7 @@ def test_a_new_membership_reaches_the_chairs_meetings_only_of_its_own_body(check
     _assert_scoped_equals_full(checker, diff)
 
 
+@pytest.mark.slow
 @property_test(PROPERTY_EXAMPLES)
 @given(steps=st.lists(STEP, min_size=1, max_size=4))
 def test_scoped_check_equals_full_validation_on_the_fixture(checker, steps):
@@ -509,6 +510,7 @@ def test_scoped_check_equals_full_validation_on_the_fixture(checker, steps):
     _assert_scoped_equals_full(checker, _diff(graph, _pools(graph), steps))
 
 
+@pytest.mark.slow
 @property_test(PROPERTY_EXAMPLES)
 @given(steps=st.lists(STEP, min_size=1, max_size=4))
 def test_structure_view_updated_by_a_change_equals_one_read_afresh(checker, steps):
@@ -538,6 +540,7 @@ def bundled_checker() -> ChangeChecker:
     return checker
 
 
+@pytest.mark.slow
 @property_test(PROPERTY_EXAMPLES // 4)
 @given(steps=st.lists(STEP, min_size=1, max_size=3))
 def test_scoped_check_equals_full_validation_on_the_bundled_graph(bundled_checker, steps):

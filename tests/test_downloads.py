@@ -21,7 +21,8 @@ from govgraph.changes.checker import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.publishing.void import VOID
-from govgraph.store import EmbeddedStore, open_store
+from govgraph.store import open_store
+from govgraph.store.embedded import EmbeddedStore
 from govgraph.web import context_of, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +30,7 @@ DECISION = "https://w3id.org/govgraph/id/meeting/ssog-2006-06-13/minute/1/decisi
 
 
 
+@pytest.mark.slow
 def test_the_n_triples_dump_loads_into_an_empty_store_as_the_same_triples(bundled_server):
     url, store = bundled_server
     data, media_type = get(f"{url}/data/govgraph.nt.gz")
@@ -40,6 +42,7 @@ def test_the_n_triples_dump_loads_into_an_empty_store_as_the_same_triples(bundle
     assert len(empty.graph()) > 5000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "syntax"), [("govgraph.ttl", "turtle"),
                                               ("govgraph.jsonld", "json-ld")])
 def test_turtle_and_json_ld_dumps_are_the_same_graph(bundled_server, name, syntax):
@@ -114,6 +117,7 @@ def test_the_structure_picture_is_an_a4_pdf(bundled_server, path):
     assert ("1 January 2007" in text) if "date=" in path else ("Executive" in text)
 
 
+@pytest.mark.slow
 def test_govgraph_export_writes_the_same_files(bundled_server, tmp_path, capsys):
     url, store = bundled_server
     assert main(["export", "open-data", str(tmp_path), "--site", url]) == 0

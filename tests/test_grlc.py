@@ -42,6 +42,7 @@ def rows(client, name, **params):
     return json.loads(response.data)["results"]["bindings"]
 
 
+@pytest.mark.slow
 def test_grlc_serves_every_query_with_the_same_answers(grlc_client):
     spec = grlc_client.get("/api-local/swagger").get_json()
     assert {path.strip("/") for path in spec["paths"]} == {

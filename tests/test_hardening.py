@@ -293,6 +293,7 @@ def test_a_malformed_data_block_names_its_line(checker):
     assert caught.value.line == 3
 
 
+@pytest.mark.slow
 def test_a_where_part_over_the_row_or_time_limit_is_stopped(checker):
     rows = "INSERT { ?a skos:note \"x\" } WHERE { ?a ?p ?o . OPTIONAL { ?a ?q ?c } }"
     with pytest.raises(ResultTooLarge, match="GOVGRAPH_RESULT_LIMIT"):
@@ -424,6 +425,7 @@ def test_a_query_that_is_not_utf8_is_a_400(server):
 # --- Queries that can be stopped ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("persisted", [True, False], ids=["persisted", "in-memory"])
 def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path, persisted):
     """With the thread design a third runaway was refused because two earlier ones still ran;
@@ -432,14 +434,15 @@ def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path, persisted
     import pyoxigraph as ox
 
     from fixtures.example import RUNAWAY_TRIPLES, UNENDING_QUERY
-    from govgraph.store import EmbeddedStore
+    from govgraph.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(tmp_path / "store" if persisted else None, timeout=1.0,
                           query_processes=2)
     try:
         store._store.bulk_extend(
             ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
-                    ox.Literal(str(i))) for i in range(RUNAWAY_TRIPLES))
+                    ox.Literal(str(i)), ox.NamedNode(store.graph_iri))
+            for i in range(RUNAWAY_TRIPLES))
         store.update("INSERT DATA { <http://example.org/new> <http://example.org/p> 1 }")
         for _ in range(4):
             with pytest.raises(QueryTimeout, match="was stopped"):
@@ -490,7 +493,7 @@ def test_brackets_inside_what_reads_as_an_iri_still_count(server):
 def test_snapshots_of_a_killed_process_are_removed(tmp_path, monkeypatch):
     import tempfile
 
-    from govgraph.store import SNAPSHOTS, EmbeddedStore
+    from govgraph.store.embedded import SNAPSHOTS, EmbeddedStore
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     dead = subprocess_pid_that_ended()

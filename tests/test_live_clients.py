@@ -29,7 +29,7 @@ from fixtures.example import (
 )
 from fixtures.server import served
 from govgraph.queries.library import QueryLibrary, run_saved_query
-from govgraph.store import SparqlStore
+from govgraph.store.remote import SparqlStore
 
 PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 EXECUTIVE_LABEL = f"SELECT ?l WHERE {{ <{BODY}example-executive> <{PREF}> ?l }}"
@@ -152,6 +152,7 @@ def test_a_remote_store_gives_the_embedded_answers(server):
         ), query.name
 
 
+@pytest.mark.slow
 def test_sparqlwrapper_updates_with_an_approvers_token(tmp_path):
     board = "https://w3id.org/govgraph/id/body/example-board"
     insert = "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"
@@ -171,6 +172,7 @@ def test_sparqlwrapper_updates_with_an_approvers_token(tmp_path):
         assert reader.query("ASK { <http://e/a> <http://e/b> <http://e/c> }").boolean is True
 
 
+@pytest.mark.slow
 def test_a_runaway_query_times_out_while_others_are_served():
     # a worker process stops the runaway at the limit
     store = synthetic_store(RUNAWAY_TRIPLES, timeout=1.0, query_processes=2)

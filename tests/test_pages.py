@@ -113,6 +113,7 @@ def test_page_renders(client: FlaskClient, url: str) -> None:
     assert 'href="#main"' in markup  # the skip link
 
 
+@pytest.mark.slow
 def test_every_body_person_and_meeting_has_a_page(client: FlaskClient, store) -> None:
     idx = pages.index(store)
     routes = {"body": "/body/", "person": "/person/", "meeting": "/meeting/"}

@@ -21,6 +21,8 @@ KEPT = (
     '"Persistence test label"@en'
 )
 
+pytestmark = pytest.mark.slow
+
 # Runs in a child process: open the store the settings name, report what happened as JSON.
 CHILD = """
 import json, os, sys, time
@@ -88,6 +90,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     ]
 
 
+@pytest.mark.slow
 def test_the_first_open_loads_the_bundled_graph(runs):
     first = runs[0]
     # the bulk loader, straight from the Turtle, into a folder renamed into place when complete

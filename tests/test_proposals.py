@@ -29,6 +29,7 @@ from govgraph.config import Settings
 from govgraph.errors import ParameterError
 from govgraph.rdf.namespaces import CK, DCT, GG, ORG, PROV, SKOS
 from govgraph.store import open_store
+from govgraph.workflow.auth import Forbidden
 from govgraph.workflow.proposals import (
     APPROVAL_STEPS,
     APPROVED,
@@ -114,6 +115,14 @@ def test_withdraw_and_reject_close_a_pending_proposal_once(workflow):
         workflow.approve(second.id, "a", BOARD, "2010-01-01")
     assert [e["action"] for e in workflow.get(first.id).events] == ["proposed", "withdrawn"]
     assert workflow.get(second.id).events[-1]["reason"] == "no"
+
+
+def test_only_its_author_withdraws_a_proposal(workflow):
+    proposal, _ = workflow.propose(NEW_GROUP, author="drafter-1")
+    with pytest.raises(Forbidden, match="drafter-1"):
+        workflow.withdraw(proposal.id, "drafter-2")
+    assert workflow.get(proposal.id).status == PENDING
+    assert workflow.withdraw(proposal.id, "drafter-1").status == WITHDRAWN
 
 
 def test_unknown_proposal_ids_are_reported(workflow):
@@ -424,6 +433,7 @@ CRASHES = [pytest.param(step, True, id=f"{step}-persisted-store") for step in AP
     for step in ("checked", "committed", "store-updated")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step, persisted", CRASHES)
 def test_a_crash_at_any_step_leaves_the_old_graph_or_the_new_one(tmp_path, reference, step,
                                                                  persisted):
@@ -443,6 +453,7 @@ def test_a_crash_at_any_step_leaves_the_old_graph_or_the_new_one(tmp_path, refer
     workflow.store.close()
 
 
+@pytest.mark.slow
 def test_kills_at_random_moments_leave_the_old_graph_or_the_new_one(tmp_path, reference):
     rng = random.Random(20091102)
     outcomes = []
@@ -461,6 +472,7 @@ def test_kills_at_random_moments_leave_the_old_graph_or_the_new_one(tmp_path, re
     assert set(outcomes) <= {"old", "new"}
 
 
+@pytest.mark.slow
 def test_two_processes_approving_at_once_are_serialised(tmp_path):
     state = tmp_path / "state"
     settings = make_settings()

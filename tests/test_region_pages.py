@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 
 from fixtures.region import REGION_BASE, region_root, region_server
 
+pytestmark = pytest.mark.slow
+
 __all__ = ["region_root", "region_server"]  # fixtures used below
 MAX_BYTES = 500_000
 
@@ -27,6 +29,7 @@ def get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "path",
     [

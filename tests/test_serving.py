@@ -24,7 +24,8 @@ from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, NEW_GROUP
 from govgraph.cli import build_parser
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParseError, ReadOnly
-from govgraph.store import EmbeddedStore, open_store
+from govgraph.store import open_store
+from govgraph.store.embedded import EmbeddedStore
 from govgraph.web import create_app
 from govgraph.web.cache import VersionedCache
 
@@ -182,6 +183,7 @@ def test_the_embedded_store_version_moves_with_every_write():
 # --- govgraph serve: answers at once, checks on demand ---------------------------------------
 
 
+@pytest.mark.slow
 def test_serve_answers_queries_and_checks_changes(tmp_path):
     """`govgraph serve` as a user starts it: a query is answered, then a change is checked
     (the checker is built on first use, not before the first answer)."""
@@ -223,6 +225,7 @@ def test_prevalidation_is_opt_in_and_documented(capsys):
 # --- govgraph serve --workers N: read-only replicas ------------------------------------------
 
 
+@pytest.mark.slow
 def test_read_only_workers_serve_reads_and_refuse_every_write(tmp_path):
     store_path = tmp_path / "store"
     port = free_port()
@@ -292,6 +295,7 @@ def triples(count: int, broken_at: int | None = None) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+@pytest.mark.slow
 def test_a_parse_error_in_a_first_load_leaves_no_store_behind(tmp_path):
     data = tmp_path / "broken.nt"
     data.write_bytes(triples(5000, broken_at=3777))

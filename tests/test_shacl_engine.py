@@ -39,6 +39,7 @@ def assert_same(data: Graph, shapes: Graph, **options) -> set[Key]:
     return keys(fast)
 
 
+@pytest.mark.slow
 def test_bundled_data_same_as_pyshacl(settings, shapes_graph):
     data = load_graph(settings)
     found = assert_same(data, shapes_graph)
@@ -46,6 +47,7 @@ def test_bundled_data_same_as_pyshacl(settings, shapes_graph):
     assert {k[5] for k in found} == {"Warning"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_broken_and_fixed_fixtures_same_as_pyshacl(case, make_graph, shapes_graph):
     broken = assert_same(make_graph(BASE, case.broken), shapes_graph)
@@ -113,6 +115,7 @@ def break_generated(graph: Graph) -> None:
                    URIRef("https://w3id.org/govgraph/def/attendance/apologies")))
 
 
+@pytest.mark.slow
 def test_generated_broken_graph_same_as_pyshacl(shapes_graph):
     graph = generated(10000)
     clean = assert_same(graph, shapes_graph)

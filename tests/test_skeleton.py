@@ -150,6 +150,7 @@ def _assert_reached(name: str, before: Graph, touched: set[tuple]) -> set:
 PICK = st.tuples(st.integers(0, 50), st.integers(0, 50), st.integers(0, 50))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CONSTRAINTS))
 @hypothesis_settings(max_examples=EXAMPLES, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow])

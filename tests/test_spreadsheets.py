@@ -96,6 +96,7 @@ def structure_as_seen(store, settings: Settings, leave_out: set[str]) -> dict[st
     return seen
 
 
+@pytest.mark.slow
 def test_the_bundled_structure_goes_out_to_a_workbook_and_back_into_a_new_project(tmp_path):
     bundled = Settings(project_root=PROJECT_ROOT, store="memory")
     bundled_store = open_store(bundled)
@@ -140,6 +141,7 @@ def test_the_export_as_at_a_date_holds_only_what_was_in_force(tmp_path):
 # --- messy workbooks and bad rows ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_messy_workbook_imports_as_officers_meant_it(tmp_path):
     settings = new_project(tmp_path)
     store = open_store(settings)
@@ -223,6 +225,7 @@ BAD = {
 }
 
 
+@pytest.mark.slow
 def test_each_kind_of_bad_row_is_named_by_sheet_row_and_column(tmp_path):
     store = open_store(new_project(tmp_path))
     draft = import_spreadsheet([("bad.xlsx", workbook(BAD))], store)
@@ -290,6 +293,7 @@ def test_a_bad_settings_file_is_named(tmp_path):
         Settings(project_root=tmp_path)
 
 
+@pytest.mark.slow
 def test_a_fresh_project_serves_its_own_name_and_takes_its_first_structure(tmp_path):
     settings = new_project(tmp_path)
     client = create_app(settings).test_client()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from govgraph import __version__, exporters, importers, project
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
-from govgraph.rdf.namespaces import PREFIXES
+from govgraph.rdf.namespaces import prefixed
 from govgraph.workflow import accounts
 from govgraph.workflow.record import cli as record_cli
 
@@ -54,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; each subcommand's `run` function is set as its default, and the
+    accounts, init, import, export and record commands come from their own modules."""
     parser = argparse.ArgumentParser(
         prog="govgraph",
         description="A governance knowledge graph: validate it, serve it, query it.",
@@ -156,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    """`govgraph validate`: exit 0 if the graph (or the given files) conforms, 1 if it has
+    violations."""
     from govgraph.rdf.loading import load_graph
     from govgraph.validation.validate import load_shapes, validate
 
@@ -184,11 +188,11 @@ def human_report(report: ValidationReport) -> str:
         shown = "(a blank node)" if node.startswith("_:") else f"<{node}>"
         lines = [f"{result.severity}: {result.focus_label} {shown}"]
         if result.path:
-            lines.append(f"  path:    {compact(result.path)}")
+            lines.append(f"  path:    {prefixed(result.path)}")
         if result.value:
-            lines.append(f"  value:   {compact(result.value)}")
+            lines.append(f"  value:   {prefixed(result.value)}")
         lines.append(f"  message: {result.message}")
-        lines.append(f"  shape:   {compact(result.shape)}")
+        lines.append(f"  shape:   {prefixed(result.shape)}")
         blocks.append("\n".join(lines) + "\n")
     violations = report.count("Violation")
     warnings = report.count("Warning")
@@ -200,21 +204,16 @@ def human_report(report: ValidationReport) -> str:
 
 
 def plural(count: int, noun: str) -> str:
+    """`count` and `noun`, with an 's' unless the count is one."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def compact(iri: str) -> str:
-    """An IRI as prefix:name where a project prefix fits, else as it is."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
-    return iri
 
 
 # --- serve -----------------------------------------------------------------------------------
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    """`govgraph serve`: one process on waitress, or read-only gunicorn workers with `--workers N`;
+    raises GovgraphError if the port cannot be bound."""
     from waitress import serve
 
     from govgraph.pages.prepared import folder_beside, prepare_in_background
@@ -261,7 +260,8 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
     from gunicorn.app.base import BaseApplication
 
     from govgraph.files import folder_lock
-    from govgraph.store import EmbeddedStore, open_store
+    from govgraph.store import open_store
+    from govgraph.store.embedded import EmbeddedStore
     from govgraph.web import create_app
     from govgraph.workflow.proposals import Workflow
 
@@ -335,6 +335,7 @@ def start_prevalidation(app: Any) -> threading.Thread:
 
 
 def run_query(args: argparse.Namespace) -> int:
+    """`govgraph query [NAME]`: list the saved queries, or run one and print its answer."""
     from govgraph.queries.library import QueryLibrary, run_saved_query
     from govgraph.sparql import results
     from govgraph.store import open_store
@@ -370,6 +371,8 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def run_change_check(args: argparse.Namespace) -> int:
+    """`govgraph change check FILE`: the check's report and impact; the exit code says whether the
+    change would conform."""
     from govgraph.workflow.proposals import check_change_file
 
     code, text = check_change_file(args.file, Settings.from_env(), as_json=args.format == "json")

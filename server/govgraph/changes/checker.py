@@ -58,7 +58,7 @@ from govgraph.errors import (
     ResultTooLarge,
 )
 from govgraph.rdf.loading import load_files
-from govgraph.rdf.namespaces import DEFAULT_BASE, OWL, PREFIXES, RDF, RDFS, SH
+from govgraph.rdf.namespaces import DEFAULT_BASE, OWL, RDF, RDFS, SH, prefix_header
 from govgraph.rdf.oxgraph import oxigraph_graph, oxigraph_of, quads
 from govgraph.rdf.terms import (
     Triple,
@@ -339,21 +339,11 @@ def read_change_file(path: str | Path) -> ChangeRequest:
 # --- Parsing --------------------------------------------------------------------------------
 
 
-def _prefix_header(base_iri: str, style: str) -> str:
-    """Project prefixes (and the data base IRI) so proposals need not declare them."""
-    lines = [f"BASE <{base_iri}>" if style == "sparql" else f"@base <{base_iri}> ."]
-    for prefix, namespace in PREFIXES.items():
-        iri = base_iri if prefix == "lt" else str(namespace)
-        lines.append(f"PREFIX {prefix}: <{iri}>" if style == "sparql"
-                     else f"@prefix {prefix}: <{iri}> .")
-    return "\n".join(lines) + "\n"
-
-
 def parse_turtle(text: str, source: str, base_iri: str = DEFAULT_BASE,
                  limit: int | None = None) -> Graph:
     """Turtle (the project prefixes predeclared); ParseError names `source` and the line.
     More than `limit` triples raise ChangeTooLarge as soon as they are read."""
-    header = _prefix_header(base_iri, "turtle")
+    header = prefix_header(base_iri, turtle=True, with_base=True)
     graph = Graph()
     try:  # Oxigraph's parser is some twenty times faster than rdflib's
         for count, found in enumerate(ox.parse(input=header + text, format=ox.RdfFormat.TURTLE,
@@ -390,7 +380,7 @@ def parse_update(text: str, source: str, base_iri: str = DEFAULT_BASE, *,
     Linear in the text (`updatetext.read_update`): data blocks are read by Oxigraph with the
     triple limit counted as they are read; only pattern operations go to rdflib."""
     (limits or TextLimits()).check(text, "SPARQL Update", max_chars=MAX_PROPOSAL_BYTES)
-    header = _prefix_header(base_iri, "sparql")
+    header = prefix_header(base_iri, with_base=True)
     offset = header.count("\n")
     operations: list[CompValue | DataOperation] = []
     try:
@@ -445,7 +435,7 @@ def _syntax_position(text: str, offset: int, base_iri: str
     import pyoxigraph as ox
 
     try:
-        ox.Store().update(_prefix_header(base_iri, "sparql") + text + "\n}} ###")
+        ox.Store().update(prefix_header(base_iri, with_base=True) + text + "\n}} ###")
     except SyntaxError as ox_error:
         match = _OXIGRAPH_POSITION.match(str(ox_error))
         if match:

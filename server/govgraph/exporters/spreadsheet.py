@@ -13,8 +13,9 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from govgraph.importers.spreadsheet import COLUMNS, DATE_COLUMNS, PREFIXES
+from govgraph.importers.spreadsheet import COLUMNS, DATE_COLUMNS
 from govgraph.importers.tables import BoundedDay, dated_name, parse_day
+from govgraph.rdf.namespaces import prefix_header
 
 DATE_OF = """
   OPTIONAL {{ ?{node} {path}/time:hasBeginning ?{v}s .
@@ -40,8 +41,7 @@ DATE_OF = """
 IN_FORCE = """FILTER(!BOUND(?day) || ((!BOUND(?{v}Start) || ?{v}Start <= ?day)
                                     && (!BOUND(?{v}End) || ?{v}End > ?day)))"""
 
-BODIES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
-PREFIX dct: <http://purl.org/dc/terms/>
+BODIES = prefix_header() + """
 SELECT ?body ?label (GROUP_CONCAT(DISTINCT ?kind; separator="; ") AS ?kinds)
        (GROUP_CONCAT(DISTINCT STR(?alt); separator="; ") AS ?alts)
        (SAMPLE(?bStartWhen) AS ?start) (SAMPLE(?bEndWhen) AS ?end)
@@ -59,7 +59,7 @@ WHERE {
 GROUP BY ?body ?label
 ORDER BY LCASE(STR(?label))"""
 
-LINES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
+LINES = prefix_header() + """
 SELECT ?body ?parentLabel ?lStartWhen ?lEnd ?qualified WHERE {
   { ?line a gg:ReportingLine ; gg:fromBody ?body ; gg:toBody ?parent ;
           gg:lineKind <https://w3id.org/govgraph/def/line-kind/hierarchical> .
@@ -70,14 +70,14 @@ SELECT ?body ?parentLabel ?lStartWhen ?lEnd ?qualified WHERE {
   """ + IN_FORCE.format(v="l") + """
 }"""
 
-NAMES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
+NAMES = prefix_header() + """
 SELECT ?body ?name ?nStartWhen ?nEndWhen WHERE {
   ?body gg:nameInUse ?use . ?use gg:name ?name .
 """ + DATE_OF.format(node="use", path="gg:inUseDuring", v="n") + """
 }
 ORDER BY ?body ?nStart ?name"""
 
-BACK_LINES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
+BACK_LINES = prefix_header() + """
 SELECT ?body ?parentLabel ?lStartWhen ?lEndWhen WHERE {
   ?line a gg:ReportingLine ; gg:fromBody ?body ; gg:toBody ?parent ;
         gg:lineKind <https://w3id.org/govgraph/def/line-kind/reports-back-through> .
@@ -87,7 +87,7 @@ SELECT ?body ?parentLabel ?lStartWhen ?lEndWhen WHERE {
 }
 ORDER BY ?body ?lStart ?parentLabel"""
 
-MEMBERSHIPS = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
+MEMBERSHIPS = prefix_header() + """
 SELECT ?body ?bodyLabel ?personName ?postLabel ?orgLabel ?holderName ?roleLabel ?representing
        ?mStartWhen ?mEndWhen ?attested WHERE {
   ?membership a org:Membership ; org:organization ?body ; org:member ?member .

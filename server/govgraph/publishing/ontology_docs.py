@@ -1,5 +1,7 @@
-"""The ontology and its vocabularies as documentation and as data under `/def/…`: every class,
-property and concept with the labels and comments the ontology itself gives."""
+"""The ontology and its vocabularies as documentation and as data under `/def/…`.
+
+Every class, property and concept with the labels and comments the ontology itself gives.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from govgraph.rdf.namespaces import bind_prefixes
+from govgraph.rdf.namespaces import bind_prefixes, prefixed
 
 DEF_BASE = "https://w3id.org/govgraph/def"
 
@@ -60,12 +62,7 @@ def _text(graph: Graph, node: URIRef, *props: URIRef) -> str:
 
 
 def _short(graph: Graph, node: object) -> str:
-    if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(node)
-        except ValueError:  # pragma: no cover - rdflib refuses some IRIs
-            return str(node)
-    return str(node)
+    return prefixed(str(node)) if isinstance(node, URIRef) else str(node)
 
 
 def _anchor(iri: str) -> str:

@@ -9,15 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDFS, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
-from govgraph.config import Settings
 from govgraph.errors import InputError, ParseError
 from govgraph.rdf.namespaces import DCT, DEFAULT_BASE, bind_prefixes
+
+if TYPE_CHECKING:  # the settings name the files; this layer only reads them
+    from govgraph.config import Settings
 
 RDF_FORMATS: dict[str, str] = {
     ".ttl": "turtle",

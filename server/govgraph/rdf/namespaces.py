@@ -1,5 +1,7 @@
 """The namespaces of the govgraph model (see docs/MODEL.md), as rdflib Namespace objects."""
 
+from functools import lru_cache
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, SKOS, XSD
 
@@ -44,6 +46,37 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
+def namespaces(base_iri: str = DEFAULT_BASE) -> dict[str, str]:
+    """The project prefixes and their namespace IRIs, `lt:` being the data base in use."""
+    return {prefix: base_iri if prefix == "lt" else str(namespace)
+            for prefix, namespace in PREFIXES.items()}
+
+
+def prefix_header(base_iri: str = DEFAULT_BASE, *, turtle: bool = False,
+                  with_base: bool = False) -> str:
+    """Every project prefix declared (SPARQL or Turtle syntax), so a text need not declare
+    them; `with_base` also makes the data base IRI the text's BASE."""
+    lines = [(f"@base <{base_iri}> ." if turtle else f"BASE <{base_iri}>")] if with_base else []
+    lines += [f"@prefix {prefix}: <{iri}> ." if turtle else f"PREFIX {prefix}: <{iri}>"
+              for prefix, iri in namespaces(base_iri).items()]
+    return "\n".join(lines) + "\n"
+
+
+def prefixed(iri: str, base_iri: str = DEFAULT_BASE, *, data: bool = True) -> str:
+    """An IRI as prefix:local where a project namespace fits (the longest), else as it is;
+    `data=False` leaves IRIs of the data (`lt:`) whole."""
+    for prefix, namespace in _longest_first(base_iri, data):
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+@lru_cache(maxsize=16)
+def _longest_first(base_iri: str, data: bool) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((prefix, namespace) for prefix, namespace in namespaces(base_iri).items()
+                         if data or prefix != "lt"), key=lambda pair: -len(pair[1])))
+
+
 def bind_prefixes(graph: Graph, base_iri: str = DEFAULT_BASE) -> Graph:
     """Bind the project prefixes on a graph, with `lt:` pointing at the data base in use."""
     for prefix, namespace in PREFIXES.items():
@@ -65,6 +98,9 @@ __all__ = [
     "ORG",
     "OWL",
     "PREFIXES",
+    "namespaces",
+    "prefix_header",
+    "prefixed",
     "PROV",
     "RDF",
     "RDFS",

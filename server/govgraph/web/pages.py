@@ -31,7 +31,7 @@ from govgraph.pages.paging import page_number
 from govgraph.pages.person import ATTENDED_PAGE
 from govgraph.queries.library import Parameter, run_saved_query
 from govgraph.rdf.namespaces import GG
-from govgraph.store import QueryResult
+from govgraph.sparql.results import QueryResult
 from govgraph.web import context_of, govgraph
 from govgraph.web.registers import decisions_download
 from govgraph.web.tables import download_links, facet_url, paging_url, wanted_format

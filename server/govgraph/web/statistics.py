@@ -1,5 +1,7 @@
-"""Attendance statistics on the person and body pages: the saved query
-`attendance-statistics` for one person or one body, with the same rows as CSV and JSON."""
+"""Attendance statistics on the person and body pages, with the same rows as CSV and JSON.
+
+From the saved query `attendance-statistics`, for one person or one body.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ QUERY = "attendance-statistics"
 
 @dataclass(frozen=True)
 class AttendanceLine:
+    """Attendance counts of one person at one body's meetings."""
+
     other: pages.Ref  # the body (on a person's page) or the person (on a body's page)
     meetings: int
     attended: int
@@ -31,6 +35,8 @@ PAGE_PARAMETER = "attendance-page"
 
 @dataclass(frozen=True)
 class AttendanceTable:
+    """A page of attendance lines, with the addresses of every line as CSV and JSON."""
+
     lines: Paged[AttendanceLine]
     csv_url: str  # every line, not only this page's
     json_url: str

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from govgraph.rdf.terms import deskolemise, is_skolem
-from govgraph.store import META_GRAPH
+from govgraph.store.common import META_GRAPH
 from govgraph.workflow.record.log import read_snapshot, snapshot_quads
 
 APPLIED_PROPERTY = "https://w3id.org/govgraph/def#appliedChangeSet"
