@@ -285,15 +285,42 @@ def test_the_contract_answers_hold_on_the_remote_store(server, remote, library, 
     ]
 
 
-def test_a_store_failure_is_a_502_with_the_stores_message(virtuoso, library):
+# Well-formed SPARQL 1.1 that Virtuoso 7.2.5 cannot run: a zero-or-one path from a VALUES
+# variable ("transitive start not given"); the saved queries avoid it.
+VIRTUOSO_CANNOT_RUN = """#+ summary: A body and the bodies that report to it
+SELECT ?body WHERE { ?_from_iri ^<http://www.w3.org/ns/org#reportsTo>? ?body }
+"""
+
+
+def test_a_store_failure_is_a_502_with_the_stores_message(virtuoso, tmp_path: Path):
     """A query the store cannot run is the store's failure, not the client's: 502 with the
-    store's own message and the query it was sent (here Virtuoso 7.2.5's SP031 on members)."""
-    app = create_app(virtuoso.settings())
-    response = app.test_client().get("/api/queries/members", query_string={"body": SSOG})
+    store's own message, and (from the query API) the query it was sent."""
+    (tmp_path / "below.rq").write_text(VIRTUOSO_CANNOT_RUN, encoding="utf-8")
+    client = create_app(virtuoso.settings(queries_dir=tmp_path)).test_client()
+    response = client.get("/api/queries/below", query_string={"from": SSOG})
     assert response.status_code == 502
     body = response.get_json()
-    assert "Virtuoso" in body["error"] and "SP031" in body["error"]
-    assert "org:Membership" in body["query"] and f"<{SSOG}>" in body["query"]
+    assert "Virtuoso" in body["error"] and "transitive start not given" in body["error"]
+    assert "reportsTo" in body["query"] and f"<{SSOG}>" in body["query"]
+    query = VIRTUOSO_CANNOT_RUN.split("\n", 1)[1].replace("{", f"{{ VALUES ?_from_iri {{ <{SSOG}> }}", 1)
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 502
+    assert "transitive start not given" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["SELEC ?s WHERE { ?s ?p ?o }",
+                                   "SELECT ?s WHERE { ?s ?p ?o ",
+                                   "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"],
+                         ids=["misspelt", "unclosed", "ungrouped"])
+def test_a_clients_malformed_query_is_a_400_found_before_the_store(server, remote, query):
+    """The client's own malformed query, at /sparql on a remote store, is a 400 naming where
+    it is wrong, found by govgraph's parser: not a 502 relaying the store's refusal."""
+    client = create_app(server.settings(), store=remote).test_client()
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert text.startswith("malformed SPARQL: line 1, column")
+    assert "Virtuoso" not in text
 
 
 def test_a_store_that_refuses_the_load_leaves_nothing_half_loaded(virtuoso):

@@ -46,7 +46,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from govgraph.errors import ParameterError, ParseError, QueryTimeout, UnknownQuery
-from govgraph.store import QueryResult, Store, iri_problem
+from govgraph.store import QueryResult, Store, iri_problem, sparql_term
 
 ParameterType = TypingLiteral["iri", "date", "integer", "string", "literal_en"]
 
@@ -349,10 +349,15 @@ def _select_at(text: str) -> re.Match[str]:
     return match
 
 
-def _reachable_query(text: str, via: str) -> str:
-    """The values reachable from `?transitiveStart` by the path `via`, with the query's prefixes."""
+def _reachable_query(text: str, via: str, start: Node | None = None) -> str:
+    """The values reachable from `start` by the path `via`, with the query's prefixes.
+
+    The start is written as a term (`sparql_term`, as a VALUES block would write it), not
+    bound from VALUES: Virtuoso 7.2 refuses a `*` path whose start is a VALUES variable
+    ("transitive start not given"). Without one, `?transitiveStart` (to check the syntax)."""
     prologue = text[: _select_at(text).start()]
-    return f"{prologue}SELECT DISTINCT ?node WHERE {{ ?transitiveStart ({via})* ?node }}\n"
+    subject = "?transitiveStart" if start is None else sparql_term(start)
+    return f"{prologue}SELECT DISTINCT ?node WHERE {{ {subject} ({via})* ?node }}\n"
 
 
 def _projecting(text: str, var: str) -> str:
@@ -462,7 +467,7 @@ def _run_transitive(
         # Every step at once, for every value `via` reaches; the walk below picks the rows
         # of each step's frontier, in the query's order.
         reachable = store.query(
-            _reachable_query(text, transitive.via), {"transitiveStart": start}, remaining()
+            _reachable_query(text, transitive.via, start), None, remaining()
         )
         nodes = [row["node"] for row in reachable.rows if "node" in row]
         every_step = step(nodes, _projecting(text, parameter.var))

@@ -467,6 +467,16 @@ def _syntax_message(exc: BaseException) -> str:
     return f"malformed SPARQL: {message}"
 
 
+def check_syntax(sparql: str) -> None:
+    """Raise QueryError ("malformed SPARQL: line …") unless Oxigraph's parser, the one the
+    embedded store answers with, accepts the query. Nothing is evaluated but on an empty
+    store (a SERVICE is refused or allowed by `TextLimits.check` before this)."""
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        raise QueryError(_syntax_message(exc)) from None
+
+
 # --- The embedded store ---------------------------------------------------------------------
 
 
@@ -965,8 +975,14 @@ class SparqlStore:
         isolated: bool = False,
     ) -> QueryResult:
         """Run a query on govgraph's graph (or the dataset given); raises QueryError,
-        QueryTimeout (StoreTimeout), StoreError or ResultTooLarge."""
+        QueryTimeout (StoreTimeout), StoreError or ResultTooLarge.
+
+        A query people write (`isolated`) is parsed here first: a malformed one is the
+        client's (QueryError, 400), and whatever the store then refuses is the store's
+        (StoreError, 502)."""
         self.limits.check(sparql)
+        if isolated:
+            check_syntax(sparql)
         text = bind_values(sparql, bindings or {})
         limit = result_limit or self.result_limit
         wait = timeout or self.timeout
