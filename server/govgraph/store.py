@@ -304,8 +304,9 @@ Places = tuple[tuple[int, frozenset[str]], ...]
 
 @lru_cache(maxsize=1024)
 def _binding_places(sparql: str) -> tuple[int, int, Places, Places]:
-    """Where `bind_values` puts its blocks: the WHERE group's braces, the UNION branches and
-    the sub-selects' WHERE groups (index of `{` within the group, variables mentioned).
+    """Where `bind_values` puts its blocks: the WHERE group's braces, the UNION branches, and
+    the sub-selects' WHERE groups and UNION branches (index of `{` within the group,
+    variables mentioned).
     Cached: saved queries recur."""
     groups, words = _top_level_groups(sparql)
     if not groups:
@@ -322,7 +323,8 @@ def _binding_places(sparql: str) -> tuple[int, int, Places, Places]:
     group = sparql[open_at + 1 : close_at]
     return (open_at, close_at,
             tuple((at, frozenset(names)) for at, names in _union_branches(group)),
-            tuple((at, frozenset(names)) for at, names in _subselect_wheres(group)))
+            tuple((at, frozenset(names)) for at, names in [
+                *_subselect_wheres(group), *_union_branches(group, in_subselects=True)]))
 
 
 def _values_block(names: Sequence[str], table: Sequence[Sequence[str]]) -> str:
@@ -330,11 +332,12 @@ def _values_block(names: Sequence[str], table: Sequence[Sequence[str]]) -> str:
     return f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}"
 
 
-def _union_branches(text: str) -> list[tuple[int, set[str]]]:
+def _union_branches(text: str, *, in_subselects: bool = False) -> list[tuple[int, set[str]]]:
     """The `UNION` branches in a group's text: (index of the `{`, variables mentioned).
 
     Branches inside a sub-select are left out (its variables are its own unless projected),
-    and so is a branch that is itself a bare sub-select.
+    or, with `in_subselects`, are the only ones given; a branch that is itself a bare
+    sub-select is never given.
     """
     branches: list[tuple[int, set[str]]] = []
     # Open groups: [index of "{", variables seen, first word, preceded by UNION, in sub-select]
@@ -348,7 +351,8 @@ def _union_branches(text: str) -> list[tuple[int, set[str]]]:
             continue
         word = token.upper() if kind == "word" else ""
         if closed is not None:
-            if (closed[3] or word == "UNION") and not closed[4] and closed[2] != "SELECT":
+            if ((closed[3] or word == "UNION") and closed[4] == in_subselects
+                    and closed[2] != "SELECT"):
                 branches.append((closed[0], closed[1]))
             closed = None
         if stack and stack[-1][2] is None:
@@ -364,7 +368,7 @@ def _union_branches(text: str) -> list[tuple[int, set[str]]]:
             for group in stack:
                 group[1].add(token[1:])
         previous = word or token
-    if closed is not None and closed[3] and not closed[4] and closed[2] != "SELECT":
+    if closed is not None and closed[3] and closed[4] == in_subselects and closed[2] != "SELECT":
         branches.append((closed[0], closed[1]))
     return sorted(branches)
 
