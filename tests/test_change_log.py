@@ -25,16 +25,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, RENAME_UPDATE, call
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError
-from govgraph.graph import load_ontology
-from govgraph.namespaces import SKOS
-from govgraph.proposals import APPROVED, PENDING, Workflow
-from govgraph.record.log import ChangeLog, StateFolderError
+from govgraph.rdf.loading import load_ontology
+from govgraph.rdf.namespaces import SKOS
 from govgraph.store import open_store
 from govgraph.web import create_app
+from govgraph.workflow.proposals import APPROVED, PENDING, Workflow
+from govgraph.workflow.record.log import ChangeLog, StateFolderError
 
 ROOT = Path(__file__).resolve().parents[1]
 BOARD = LT + "body/board"
@@ -265,7 +265,7 @@ def test_export_puts_an_approved_change_in_its_documents_file(tmp_path, monkeypa
     settings = settings_for()
     workflow = Workflow.open(settings, open_store(settings), directory=state)
     approve(workflow, NEW_GROUP)
-    from govgraph.record.export import export_turtle
+    from govgraph.workflow.record.export import export_turtle
 
     written = dict(export_turtle(workflow.store.graph(), load_ontology(settings),
                                  tmp_path / "out", base_iri=settings.base_iri,

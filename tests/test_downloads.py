@@ -17,13 +17,12 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF
 from fixtures.open_data import bundled_server as _open_data_server  # noqa: F401 (a fixture)
 from fixtures.open_data import get
 from fixtures.workflow import FIXTURE, NEW_GROUP
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.publishing.void import VOID
 from govgraph.store import EmbeddedStore, open_store
-from govgraph.web import create_app
-from govgraph.web.changes import workflow_for
+from govgraph.web import context_of, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 DECISION = "https://w3id.org/govgraph/id/meeting/ssog-2006-06-13/minute/1/decision/i"
@@ -83,7 +82,7 @@ def test_an_approval_updates_the_downloads_and_their_description(serve_app, tmp_
         dataset = URIRef(f"{url}/data/#dataset")
         assert before.value(dataset, DCTERMS.modified) is None
         triples = int(before.value(dataset, VOID.triples))
-        workflow = workflow_for(app)
+        workflow = context_of(app).workflow
         proposal, _ = workflow.propose(ChangeRequest(add=NEW_GROUP["add"],
                                                      description=NEW_GROUP["description"]),
                                        author="drafter-1")

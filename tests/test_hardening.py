@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.workflow import DRAFTER, FIXTURE
-from govgraph.changes import ChangeChecker, ChangeRequest
+from govgraph.changes.checker import ChangeChecker, ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import (
     ChangeTooLarge,

@@ -1,4 +1,4 @@
-"""The Oxigraph SHACL engine (govgraph.shacl) gives exactly pyshacl's results.
+"""The Oxigraph SHACL engine (govgraph.validation.engine) gives exactly pyshacl's results.
 
 Compared as sets of (focus, path, value, shape, constraint component, severity, message, source
 shape — a property shape itself, not its parent): on the
@@ -16,10 +16,10 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
-from govgraph.graph import load_graph
-from govgraph.namespaces import GG, GGSH, ORG
-from govgraph.shacl import CompiledShapes, UnsupportedShapes
-from govgraph.shapes import validate
+from govgraph.rdf.loading import load_graph
+from govgraph.rdf.namespaces import GG, GGSH, ORG
+from govgraph.validation.engine import CompiledShapes, UnsupportedShapes
+from govgraph.validation.validate import validate
 from test_shapes import BASE, CASES, case_id
 
 Key = tuple[str, str | None, str | None, str, str | None, str, str, str | None]

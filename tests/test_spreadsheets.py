@@ -12,17 +12,17 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.exporters.spreadsheet import export_spreadsheet
 from govgraph.importers.spreadsheet import import_spreadsheet, read_files
 from govgraph.importers.tables import parse_day
 from govgraph.project import init_project
-from govgraph.proposals import Workflow
-from govgraph.queries import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary, run_saved_query
 from govgraph.store import open_store
 from govgraph.web import create_app
+from govgraph.workflow.proposals import Workflow
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
