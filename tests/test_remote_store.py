@@ -79,6 +79,7 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("decisions", {"body": SSOG, "text": "commissioning"}),
     ("decisions", {"body": SSOG, "from": "2006-06-13", "to": "2006-06-13"}),
     ("actions", {"assignee": PERSON + "andy-robinson"}),
+    ("actions", {"body": SSOG}),
     ("structure-changes", {"from": "2009-09-02", "to": "2009-09-02"}),
     ("structure-changes", {}),
     ("structure-changes", {"partnership": LT}),

@@ -7,16 +7,24 @@ required, `?__name` optional; a suffix gives the type — `_iri`, `_integer`, `_
 two-letter language (`_en`), none for a plain string. The API parameter is the bare name.
 
 Values are parsed into typed RDF terms and handed to the store as bindings, never pasted into
-the query text (the store's `VALUES` block also opens each `UNION` branch that names them). An
-optional parameter that is not given stays unbound, so queries are written to read "unbound" as
-"no filter" (e.g. `FILTER(COALESCE(?date >= ?__from_xsd_date, true))`). An optional IRI is
+the query text (the store's `VALUES` block also opens each `UNION` branch that names them, and
+each sub-select's WHERE group: a parameter is a constant of the whole query). An optional
+parameter that is not given stays unbound, so queries are written to read "unbound" as "no
+filter". The queries are portable SPARQL 1.1 (the same answers on the embedded store, Oxigraph
+server and Virtuoso 7.2): a comparison that may meet an unbound variable is an error in SPARQL
+but false in Virtuoso, so whether a parameter was given is `COALESCE(?__p = ?__p, false)` (false
+both ways; grlc's text substitution parses it, unlike `BOUND()`) and a comparison is guarded by
+it or by `BOUND()`: `FILTER(!COALESCE(?__from_xsd_date = ?__from_xsd_date, false) ||
+!BOUND(?date) || COALESCE(?date >= ?__from_xsd_date, true))`. Aggregates are computed in a
+sub-select and what is made of them outside it; orders are total (ending in an IRI) and sort
+text as `STR(LCASE(STR(?x)))`. Where Virtuoso has a defect, the query says so. An optional IRI is
 best written into the triple pattern itself, `?meeting gg:ofBody ?__body_iri . BIND(?__body_iri
 AS ?body)`: unbound it matches anything, bound it is an index lookup rather than a scan. Where
 such a pattern would cost the unfiltered answer something (a zero-or-one path doubling its
 rows, say), each case gets its own `UNION` branch, planned on its own: one filtered by
-`FILTER(!COALESCE(?__p = ?__p, false))`, the other opened by `BIND(COALESCE(?__p = ?__p, false) AS
-?given) FILTER(?given)` before any pattern that names the parameter (the `VALUES` block opening
-each branch makes the comparison true only when a value was given); see `bodies.rq`.
+`FILTER(!COALESCE(?__p = ?__p, false))`, the other by `FILTER(COALESCE(?__p = ?__p, false))`
+(the `VALUES` block opening each branch makes the comparison true only when a value was
+given); see `bodies.rq`.
 
 `transitive` (govgraph's own decorator) turns a one-step query into a closure: the query is
 run for the given value of `parameter`, then again for every new value found in `column`, and
