@@ -118,14 +118,17 @@ CASE_IDS = [f"{n}-{'-'.join(p) or 'all'}" for n, p in CASES]
 # one that starts passing fails here until it is taken off the list.
 VIRTUOSO_NOT_YET_PORTABLE = frozenset({
     "actions-body",
-    "members-body-date",
-    "members-body",
     "memberships-as-at-date",
-    "memberships-of-person",
     "search-text",
     "structure-differences-from-to",
     "theme-partnership-links-all",
 })
+
+# Cases not sent to Virtuoso 7.2.5: members and memberships-of no longer fail to compile or
+# crash it (issue 16) but still answer differently (the post-holder and BOUND() defects above)
+# and at times keep it busy past the time limit, stalling every case after them.
+VIRTUOSO_NOT_SENT = frozenset({"members-body-date", "members-body", "memberships-of-person"})
+STALLS = "members answers differently on Virtuoso 7.2.5 and can stall it; not sent to it"
 
 
 ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
@@ -242,6 +245,8 @@ def test_saved_query_answers_equal_the_embedded_store(
     name, params, server, remote, embedded, library, request
 ):
     case = request.node.callspec.id.split("-", 1)[1]
+    if isinstance(server, VirtuosoServer) and case in VIRTUOSO_NOT_SENT:
+        pytest.xfail(STALLS)
     if isinstance(server, VirtuosoServer) and case in VIRTUOSO_NOT_YET_PORTABLE:
         request.applymarker(pytest.mark.xfail(strict=True, reason="not yet portable to Virtuoso"))
     query = library.get(name)
@@ -257,7 +262,7 @@ def test_saved_query_answers_equal_the_embedded_store(
 def test_the_contract_answers_hold_on_the_remote_store(server, remote, library, request):
     """Spot checks from the source documents, asked of the server alone."""
     if isinstance(server, VirtuosoServer):
-        request.applymarker(pytest.mark.xfail(strict=True, reason="not yet portable to Virtuoso"))
+        pytest.xfail(STALLS)
     members = run_saved_query(remote, library.get("members"), {"body": SSOG, "date": "2006-06-13"})
     certain = [r for r in members.rows if str(r["certainty"]) == "certain"]
     assert len(certain) == 14  # 000 minute 3(ii): thirteen members and an observer
@@ -339,7 +344,7 @@ def test_whole_graph_reads_are_complete_beyond_the_stores_cap(virtuoso, embedded
 
 def test_the_web_app_runs_on_the_remote_store(server, remote, embedded, library, request):
     if isinstance(server, VirtuosoServer):
-        request.applymarker(pytest.mark.xfail(strict=True, reason="not yet portable to Virtuoso"))
+        pytest.xfail(STALLS)
     app = create_app(server.settings(), store=remote)
     client = app.test_client()
     response = client.get(
