@@ -151,7 +151,7 @@ def free_port() -> int:
 class RdflibStore:
     """An rdflib Graph queried by rdflib's own SPARQL engine, as a govgraph Store.
 
-    Values are bound exactly as the embedded store binds them (govgraph.store.bind_values), so
+    Values are bound exactly as the embedded store binds them (govgraph.sparql.binding.bind_values), so
     both engines run the same query text."""
 
     def __init__(self, graph: Any) -> None:

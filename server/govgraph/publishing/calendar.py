@@ -25,7 +25,7 @@ _MEETINGS = """SELECT ?meeting ?body ?date ?start ?end ?place ?status ?source WH
   OPTIONAL { ?meeting gg:place ?place }
   OPTIONAL { ?meeting gg:meetingStatus ?status }
   OPTIONAL { ?meeting prov:wasDerivedFrom ?source }
-  FILTER(?body = ?_body || !BOUND(?_body)) }"""
+  FILTER(BOUND(?body) && ?body = ?_body) }"""
 _STATUS = {"Held": "CONFIRMED", "Summarised": "CONFIRMED", "ReferredTo": "CONFIRMED",
            "Scheduled": "TENTATIVE", "Cancelled": "CANCELLED"}
 
@@ -41,8 +41,10 @@ def meetings_calendar(store: Store, name: str, page_url: Callable[[str], str],
                       body: str | None = None) -> bytes:
     """The calendar of meetings (of `body`, or all), each linking its page and its source."""
     idx = pages.index(store)
+    # With a body, the filter compares bound terms only (an unbound ?body is an error in
+    # SPARQL 1.1 and false in Virtuoso 7.2); without one, there is no filter.
     query = _MEETINGS if body else _MEETINGS.replace(
-        "\n  FILTER(?body = ?_body || !BOUND(?_body))", "")
+        "\n  FILTER(BOUND(?body) && ?body = ?_body)", "")
     rows = pages.select_rows(store, query, {"_body": URIRef(body)} if body else None)
     calendar = Calendar()
     calendar.add("prodid", "-//govgraph//meetings//EN")

@@ -7,16 +7,24 @@ required, `?__name` optional; a suffix gives the type — `_iri`, `_integer`, `_
 two-letter language (`_en`), none for a plain string. The API parameter is the bare name.
 
 Values are parsed into typed RDF terms and handed to the store as bindings, never pasted into
-the query text (the store's `VALUES` block also opens each `UNION` branch that names them). An
-optional parameter that is not given stays unbound, so queries are written to read "unbound" as
-"no filter" (e.g. `FILTER(COALESCE(?date >= ?__from_xsd_date, true))`). An optional IRI is
+the query text (the store's `VALUES` block also opens each `UNION` branch that names them, and
+each sub-select's WHERE group: a parameter is a constant of the whole query). An optional
+parameter that is not given stays unbound, so queries are written to read "unbound" as "no
+filter". The queries are portable SPARQL 1.1 (the same answers on the embedded store, Oxigraph
+server and Virtuoso 7.2): a comparison that may meet an unbound variable is an error in SPARQL
+but false in Virtuoso, so whether a parameter was given is `COALESCE(?__p = ?__p, false)` (false
+both ways; grlc's text substitution parses it, unlike `BOUND()`) and a comparison is guarded by
+it or by `BOUND()`: `FILTER(!COALESCE(?__from_xsd_date = ?__from_xsd_date, false) ||
+!BOUND(?date) || COALESCE(?date >= ?__from_xsd_date, true))`. Aggregates are computed in a
+sub-select and what is made of them outside it; orders are total (ending in an IRI) and sort
+text as `STR(LCASE(STR(?x)))`. Where Virtuoso has a defect, the query says so. An optional IRI is
 best written into the triple pattern itself, `?meeting gg:ofBody ?__body_iri . BIND(?__body_iri
 AS ?body)`: unbound it matches anything, bound it is an index lookup rather than a scan. Where
 such a pattern would cost the unfiltered answer something (a zero-or-one path doubling its
 rows, say), each case gets its own `UNION` branch, planned on its own: one filtered by
-`FILTER(!COALESCE(?__p = ?__p, false))`, the other opened by `BIND(COALESCE(?__p = ?__p, false) AS
-?given) FILTER(?given)` before any pattern that names the parameter (the `VALUES` block opening
-each branch makes the comparison true only when a value was given); see `bodies.rq`.
+`FILTER(!COALESCE(?__p = ?__p, false))`, the other by `FILTER(COALESCE(?__p = ?__p, false))`
+(the `VALUES` block opening each branch makes the comparison true only when a value was
+given); see `bodies.rq`.
 
 `transitive` (govgraph's own decorator) turns a one-step query into a closure: the query is
 run for the given value of `parameter`, then again for every new value found in `column`, and
@@ -47,7 +55,7 @@ from rdflib.term import Node
 
 from govgraph.errors import ParameterError, ParseError, QueryTimeout, UnknownQuery
 from govgraph.sparql.results import QueryResult
-from govgraph.sparql.terms import iri_problem
+from govgraph.sparql.terms import iri_problem, sparql_term
 from govgraph.store import Store
 
 ParameterType = TypingLiteral["iri", "date", "integer", "string", "literal_en"]
@@ -364,10 +372,15 @@ def _select_at(text: str) -> re.Match[str]:
     return match
 
 
-def _reachable_query(text: str, via: str) -> str:
-    """The values reachable from `?transitiveStart` by the path `via`, with the query's prefixes."""
+def _reachable_query(text: str, via: str, start: Node | None = None) -> str:
+    """The values reachable from `start` by the path `via`, with the query's prefixes.
+
+    The start is written as a term (`sparql_term`, as a VALUES block would write it), not
+    bound from VALUES: Virtuoso 7.2 refuses a `*` path whose start is a VALUES variable
+    ("transitive start not given"). Without one, `?transitiveStart` (to check the syntax)."""
     prologue = text[: _select_at(text).start()]
-    return f"{prologue}SELECT DISTINCT ?node WHERE {{ ?transitiveStart ({via})* ?node }}\n"
+    subject = "?transitiveStart" if start is None else sparql_term(start)
+    return f"{prologue}SELECT DISTINCT ?node WHERE {{ {subject} ({via})* ?node }}\n"
 
 
 def _projecting(text: str, var: str) -> str:
@@ -477,7 +490,7 @@ def _run_transitive(
         # Every step at once, for every value `via` reaches; the walk below picks the rows
         # of each step's frontier, in the query's order.
         reachable = store.query(
-            _reachable_query(text, transitive.via), {"transitiveStart": start}, remaining()
+            _reachable_query(text, transitive.via, start), None, remaining()
         )
         nodes = [row["node"] for row in reachable.rows if "node" in row]
         every_step = step(nodes, _projecting(text, parameter.var))

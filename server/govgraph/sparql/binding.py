@@ -108,9 +108,15 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
         table.append(terms)
     block = _values_block(names, table)
 
-    open_at, close_at, branches = _binding_places(sparql)
+    open_at, close_at, branches, subselects = _binding_places(sparql)
     inner = sparql[open_at + 1 : close_at]
-    for branch_open, mentioned in reversed(branches):
+    # A query parameter (`?_name`, `?__name`) bound to one value is a constant of the whole
+    # query, sub-selects included, as under grlc's text substitution: so a query can group in
+    # a sub-select and compute from the aggregates outside it (which Virtuoso 7.2 needs).
+    constants = [name for name in names if name.startswith("_")] if len(rows) == 1 else []
+    places = sorted([*branches, *((at, mentioned & frozenset(constants))
+                                  for at, mentioned in subselects)])
+    for branch_open, mentioned in reversed(places):
         columns = [i for i, name in enumerate(names) if name in mentioned]
         if columns:
             branch_rows = _most_general([tuple(terms[i] for i in columns) for terms in table])
@@ -137,10 +143,14 @@ def _most_general(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return kept
 
 
+Places = tuple[tuple[int, frozenset[str]], ...]
+
+
 @lru_cache(maxsize=1024)
-def _binding_places(sparql: str) -> tuple[int, int, tuple[tuple[int, frozenset[str]], ...]]:
-    """Where `bind_values` puts its blocks: the WHERE group's braces and the UNION branches
-    (index of `{` within the group, variables mentioned). Cached: saved queries recur."""
+def _binding_places(sparql: str) -> tuple[int, int, Places, Places]:
+    """Where `bind_values` puts its blocks: the WHERE group's braces, the UNION branches, and
+    the sub-selects' WHERE groups and UNION branches (index of `{` within the group,
+    variables mentioned). Cached: saved queries recur."""
     groups, words = top_level_groups(sparql)
     if not groups:
         raise QueryError("the query has no WHERE group to bind values in")
@@ -153,8 +163,11 @@ def _binding_places(sparql: str) -> tuple[int, int, tuple[tuple[int, frozenset[s
             raise QueryError("the CONSTRUCT query has no WHERE group")
         where = groups[1]
     open_at, close_at, _ = where
-    branches = _union_branches(sparql[open_at + 1 : close_at])
-    return open_at, close_at, tuple((at, frozenset(names)) for at, names in branches)
+    group = sparql[open_at + 1 : close_at]
+    return (open_at, close_at,
+            tuple((at, frozenset(names)) for at, names in _union_branches(group)),
+            tuple((at, frozenset(names)) for at, names in [
+                *_subselect_wheres(group), *_union_branches(group, in_subselects=True)]))
 
 
 @lru_cache(maxsize=1024)
@@ -180,11 +193,12 @@ def _values_block(names: Sequence[str], table: Sequence[Sequence[str]]) -> str:
     return f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}"
 
 
-def _union_branches(text: str) -> list[tuple[int, set[str]]]:
+def _union_branches(text: str, *, in_subselects: bool = False) -> list[tuple[int, set[str]]]:
     """The `UNION` branches in a group's text: (index of the `{`, variables mentioned).
 
     Branches inside a sub-select are left out (its variables are its own unless projected),
-    and so is a branch that is itself a bare sub-select.
+    or, with `in_subselects`, are the only ones given; a branch that is itself a bare
+    sub-select is never given.
     """
     branches: list[tuple[int, set[str]]] = []
     # Open groups: [index of "{", variables seen, first word, preceded by UNION, in sub-select]
@@ -198,7 +212,8 @@ def _union_branches(text: str) -> list[tuple[int, set[str]]]:
             continue
         word = token.upper() if kind == "word" else ""
         if closed is not None:
-            if (closed[3] or word == "UNION") and not closed[4] and closed[2] != "SELECT":
+            if ((closed[3] or word == "UNION") and closed[4] == in_subselects
+                    and closed[2] != "SELECT"):
                 branches.append((closed[0], closed[1]))
             closed = None
         if stack and stack[-1][2] is None:
@@ -214,6 +229,35 @@ def _union_branches(text: str) -> list[tuple[int, set[str]]]:
             for group in stack:
                 group[1].add(token[1:])
         previous = word or token
-    if closed is not None and closed[3] and not closed[4] and closed[2] != "SELECT":
+    if closed is not None and closed[3] and closed[4] == in_subselects and closed[2] != "SELECT":
         branches.append((closed[0], closed[1]))
     return sorted(branches)
+
+
+def _subselect_wheres(text: str) -> list[tuple[int, set[str]]]:
+    """The WHERE groups of the sub-selects in a group's text: (index of the `{` that follows
+    `WHERE` inside a `{ SELECT … }` group, variables mentioned in it)."""
+    found: list[tuple[int, set[str]]] = []
+    # Open groups: [index of "{", variables seen, first word, is a sub-select's WHERE group]
+    stack: list[list] = []
+    previous = ""
+    for match in SCANNER.finditer(text):
+        kind = match.lastgroup
+        token = match.group()
+        if kind in ("comment", "space"):
+            continue
+        word = token.upper() if kind == "word" else ""
+        if stack and stack[-1][2] is None:
+            stack[-1][2] = word
+        if kind == "open":
+            is_where = previous == "WHERE" and bool(stack) and stack[-1][2] == "SELECT"
+            stack.append([match.start(), set(), None, is_where])
+        elif kind == "close" and stack:
+            closed = stack.pop()
+            if closed[3]:
+                found.append((closed[0], closed[1]))
+        elif kind == "var":
+            for group in stack:
+                group[1].add(token[1:])
+        previous = word or token
+    return sorted(found)

@@ -3,9 +3,13 @@ graph holds the data) and the wording of a result over the row limit."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Protocol
 
+import pyoxigraph as ox
+
+from govgraph.errors import QueryError
 from govgraph.rdf.namespaces import DEFAULT_BASE
 from govgraph.sparql.results import QueryResult
 
@@ -51,3 +55,26 @@ def read_version(query: QueryFunction) -> str:
 
 class QueryFunction(Protocol):
     def __call__(self, sparql: str) -> QueryResult: ...
+
+
+_POSITION_IN_MESSAGE = re.compile(r"error at (\d+):(\d+)")
+
+
+def syntax_message(exc: BaseException) -> str:
+    """Oxigraph's parse error said as "malformed SPARQL: line L, column C: …"."""
+    message = str(exc)
+    position = _POSITION_IN_MESSAGE.match(message)
+    if position:
+        line, column = position.groups()
+        message = f"line {line}, column {column}: {message[position.end() :].lstrip(': ')}"
+    return f"malformed SPARQL: {message}"
+
+
+def check_syntax(sparql: str) -> None:
+    """Raise QueryError ("malformed SPARQL: line …") unless Oxigraph's parser, the one the
+    embedded store answers with, accepts the query. Nothing is evaluated but on an empty
+    store (a SERVICE is refused or allowed by `TextLimits.check` before this)."""
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as exc:
+        raise QueryError(syntax_message(exc)) from None

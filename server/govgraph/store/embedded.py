@@ -54,6 +54,7 @@ from govgraph.store.common import (
     bump_version_update,
     data_graph_record,
     read_version,
+    syntax_message,
     too_large,
 )
 from govgraph.store.querypool import QueryPool
@@ -71,18 +72,6 @@ def _graph_names(uris: Sequence[str], what: str) -> list[ox.NamedNode]:
 
 
 _LINE_IN_MESSAGE = re.compile(r"line (\d+)")
-
-
-_POSITION_IN_MESSAGE = re.compile(r"error at (\d+):(\d+)")
-
-
-def _syntax_message(exc: BaseException) -> str:
-    message = str(exc)
-    position = _POSITION_IN_MESSAGE.match(message)
-    if position:
-        line, column = position.groups()
-        message = f"line {line}, column {column}: {message[position.end() :].lstrip(': ')}"
-    return f"malformed SPARQL: {message}"
 
 
 class _Cancelled(Exception):
@@ -205,7 +194,7 @@ class EmbeddedStore:
                                             graphs.get("default_graph"),
                                             graphs.get("named_graphs"))
         if kind == "syntax":
-            raise QueryError(_syntax_message(SyntaxError(payload)))
+            raise QueryError(syntax_message(SyntaxError(payload)))
         if kind == "too-large":
             raise ResultTooLarge(f"{payload}; add a LIMIT or narrow the query")
         if kind == "error":
@@ -295,7 +284,7 @@ class EmbeddedStore:
             answer = self._store.query(text, **options)  # type: ignore[arg-type]
             return _collect(answer, limit, cancel)
         except SyntaxError as exc:
-            error: GovgraphError = QueryError(_syntax_message(exc))
+            error: GovgraphError = QueryError(syntax_message(exc))
         except (RuntimeError, ValueError, OSError) as exc:
             error = QueryError(f"the query could not be evaluated: {exc}")
         except (ResultTooLarge, _Cancelled) as exc:
@@ -316,7 +305,7 @@ class EmbeddedStore:
             try:
                 self._store.update(text + "\n;\n" + self._bump())
             except SyntaxError as exc:
-                raise QueryError(_syntax_message(exc).replace("SPARQL", "SPARQL Update")) from None
+                raise QueryError(syntax_message(exc).replace("SPARQL", "SPARQL Update")) from None
             except (RuntimeError, ValueError, OSError) as exc:
                 raise QueryError(f"the update could not be applied: {exc}") from None
             finally:

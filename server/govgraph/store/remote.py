@@ -45,7 +45,13 @@ from govgraph.sparql.binding import SCANNER, Bindings, bind_values, names_datase
 from govgraph.sparql.limits import TextLimits
 from govgraph.sparql.results import QueryResult
 from govgraph.sparql.terms import escape_string, iri_problem, sparql_term
-from govgraph.store.common import META_GRAPH, VERSION_PROPERTY, bump_version_update, too_large
+from govgraph.store.common import (
+    META_GRAPH,
+    VERSION_PROPERTY,
+    bump_version_update,
+    check_syntax,
+    too_large,
+)
 
 
 class SparqlStore:
@@ -125,8 +131,14 @@ class SparqlStore:
         isolated: bool = False,
     ) -> QueryResult:
         """Run a query on govgraph's graph (or the dataset given); raises QueryError,
-        QueryTimeout (StoreTimeout), StoreError or ResultTooLarge."""
+        QueryTimeout (StoreTimeout), StoreError or ResultTooLarge.
+
+        A query people write (`isolated`) is parsed here first: a malformed one is the
+        client's (QueryError, 400), and whatever the store then refuses is the store's
+        (StoreError, 502)."""
         self.limits.check(sparql)
+        if isolated:
+            check_syntax(sparql)
         text = bind_values(sparql, bindings or {})
         limit = result_limit or self.result_limit
         wait = timeout or self.timeout
