@@ -151,8 +151,8 @@ def free_port() -> int:
 class RdflibStore:
     """An rdflib Graph queried by rdflib's own SPARQL engine, as a govgraph Store.
 
-    Values are bound exactly as the embedded store binds them (govgraph.sparql.binding.bind_values), so
-    both engines run the same query text."""
+    Values are bound exactly as the embedded store binds them
+    (govgraph.sparql.binding.bind_values), so both engines run the same query text."""
 
     def __init__(self, graph: Any) -> None:
         self._graph = graph
@@ -267,7 +267,7 @@ def engine_only(store: Any, query: Any, params: Mapping[str, str]) -> int:
     store's own pyoxigraph object, with none of govgraph's binding, threads or conversion."""
     import pyoxigraph as ox
 
-    from govgraph.queries.library import bind_parameters, query_text
+    from govgraph.queries.running import bind_parameters, query_text
     from govgraph.sparql.binding import bind_values
 
     text = bind_values(query_text(query, params), bind_parameters(query, params))
@@ -558,7 +558,8 @@ def run_scale(label: str, size: int, options: Options) -> ScaleResult:
     from rdflib import Graph
 
     from govgraph.config import Settings
-    from govgraph.queries.library import QueryLibrary, run_saved_query
+    from govgraph.queries.library import QueryLibrary
+    from govgraph.queries.running import run_saved_query
     from govgraph.store import create_persisted
     from govgraph.store.embedded import EmbeddedStore
 

@@ -27,12 +27,8 @@ import pyoxigraph as ox  # noqa: E402
 import run as bench  # noqa: E402 — bench/run.py's generator, cases and timing
 
 from govgraph.config import Settings  # noqa: E402
-from govgraph.queries.library import (  # noqa: E402
-    QueryLibrary,
-    bind_parameters,
-    query_text,
-    run_saved_query,
-)
+from govgraph.queries.library import QueryLibrary  # noqa: E402
+from govgraph.queries.running import bind_parameters, query_text, run_saved_query  # noqa: E402
 from govgraph.sparql.binding import bind_values  # noqa: E402
 from govgraph.store import open_store  # noqa: E402
 

@@ -21,7 +21,8 @@ from conftest import PROJECT_ROOT
 from fixtures.accounts import https_client
 from govgraph.config import Settings
 from govgraph.pages import format_date
-from govgraph.queries.library import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary
+from govgraph.queries.running import run_saved_query
 from govgraph.rdf.uncertain_dates import EXACT, day_text
 from govgraph.sparql.results import to_csv
 from govgraph.store import open_store

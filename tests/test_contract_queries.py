@@ -12,7 +12,8 @@ import pytest
 from fixtures.answers import listed
 from govgraph.config import Settings
 from govgraph.errors import ParameterError
-from govgraph.queries.library import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary
+from govgraph.queries.running import run_saved_query
 from govgraph.store import open_store
 
 ID = "https://w3id.org/govgraph/id/"

@@ -28,7 +28,8 @@ from fixtures.example import (
     synthetic_store,
 )
 from fixtures.server import served
-from govgraph.queries.library import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary
+from govgraph.queries.running import run_saved_query
 from govgraph.store.remote import SparqlStore
 
 PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"

@@ -12,7 +12,8 @@ from govgraph.changes.checker import ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import InputError
 from govgraph.project import init_project
-from govgraph.queries.library import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary
+from govgraph.queries.running import run_saved_query
 from govgraph.store import open_store
 from govgraph.workflow.proposals import Workflow
 

@@ -15,7 +15,8 @@ from fixtures.answers import listed
 from fixtures.example import BODY, ID, MEETING, PERSON, PROJECT_ROOT, example_store
 from govgraph.config import Settings
 from govgraph.errors import ParameterError, ParseError, UnknownQuery
-from govgraph.queries.library import QueryLibrary, read_query_file, run_saved_query
+from govgraph.queries.library import QueryLibrary, read_query_file
+from govgraph.queries.running import run_saved_query
 from govgraph.rdf.loading import load_ontology
 from govgraph.store.embedded import EmbeddedStore
 
@@ -821,7 +822,7 @@ def _sample(kind: str, name: str) -> str:
 def test_parameters_are_bound_as_terms_not_text(store, library):
     query = library.get("members")
     assert "example-executive" not in query.text
-    from govgraph.queries.library import bind_parameters
+    from govgraph.queries.running import bind_parameters
 
     bindings = bind_parameters(query, {"body": BODY + "example-executive", "date": "2006-06-13"})
     assert bindings == {

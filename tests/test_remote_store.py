@@ -46,7 +46,8 @@ from fixtures.stores import (
 from govgraph.changes.checker import ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import QueryError, StoreConflict, StoreError
-from govgraph.queries.library import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary
+from govgraph.queries.running import run_saved_query
 from govgraph.sparql.results import QueryResult
 from govgraph.store import open_store
 from govgraph.store.embedded import EmbeddedStore

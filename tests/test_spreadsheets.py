@@ -19,7 +19,8 @@ from govgraph.exporters.spreadsheet import export_spreadsheet
 from govgraph.importers.spreadsheet import import_spreadsheet, read_files
 from govgraph.importers.tables import parse_day
 from govgraph.project import init_project
-from govgraph.queries.library import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary
+from govgraph.queries.running import run_saved_query
 from govgraph.store import open_store
 from govgraph.web import create_app
 from govgraph.workflow.proposals import Workflow

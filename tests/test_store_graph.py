@@ -16,7 +16,8 @@ from rdflib.compare import isomorphic
 from fixtures.example import BODY, FIXTURE_FILES, example_app, example_settings
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, QueryError
-from govgraph.queries.library import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary
+from govgraph.queries.running import run_saved_query
 from govgraph.rdf.namespaces import ORG, SKOS
 from govgraph.sparql.binding import names_dataset
 from govgraph.store import open_store

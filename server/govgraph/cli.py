@@ -336,7 +336,8 @@ def start_prevalidation(app: Any) -> threading.Thread:
 
 def run_query(args: argparse.Namespace) -> int:
     """`govgraph query [NAME]`: list the saved queries, or run one and print its answer."""
-    from govgraph.queries.library import QueryLibrary, run_saved_query
+    from govgraph.queries.library import QueryLibrary
+    from govgraph.queries.running import run_saved_query
     from govgraph.sparql import results
     from govgraph.store import open_store
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from govgraph import pages
 from govgraph.errors import GovgraphError
-from govgraph.queries.library import Parameter, QueryLibrary, SavedQuery, run_saved_query
+from govgraph.queries.library import Parameter, QueryLibrary, SavedQuery
+from govgraph.queries.running import run_saved_query
 from govgraph.rdf.namespaces import GG
 from govgraph.store import Store
 

@@ -1,45 +1,14 @@
-"""The saved-query library: `queries/*.rq` files with grlc decorators and typed parameters.
+"""The saved-query library: `queries/*.rq` files with grlc decorators and typed parameters,
+read (a malformed file named with its line) into `SavedQuery` values.
 
-A file is a SPARQL query preceded by `#+` lines of YAML (grlc's decorators): `summary`,
-`description`, `tags`, `defaults`, `enumerate`, `pagination`, `method`, plus govgraph's
-`transitive` (below). Parameters follow the BASIL/grlc variable convention: `?_name` is
-required, `?__name` optional; a suffix gives the type — `_iri`, `_integer`, `_xsd_date`, a
-two-letter language (`_en`), none for a plain string. The API parameter is the bare name.
-
-Values are parsed into typed RDF terms and handed to the store as bindings, never pasted into
-the query text (the store's `VALUES` block also opens each `UNION` branch that names them, and
-each sub-select's WHERE group: a parameter is a constant of the whole query). An optional
-parameter that is not given stays unbound, so queries are written to read "unbound" as "no
-filter". The queries are portable SPARQL 1.1 (the same answers on the embedded store, Oxigraph
-server and Virtuoso 7.2): a comparison that may meet an unbound variable is an error in SPARQL
-but false in Virtuoso, so whether a parameter was given is `COALESCE(?__p = ?__p, false)` (false
-both ways; grlc's text substitution parses it, unlike `BOUND()`) and a comparison is guarded by
-it or by `BOUND()`: `FILTER(!COALESCE(?__from_xsd_date = ?__from_xsd_date, false) ||
-!BOUND(?date) || COALESCE(?date >= ?__from_xsd_date, true))`. Aggregates are computed in a
-sub-select and what is made of them outside it; orders are total (ending in an IRI) and sort
-text as `STR(LCASE(STR(?x)))`. Where Virtuoso has a defect, the query says so. An optional IRI is
-best written into the triple pattern itself, `?meeting gg:ofBody ?__body_iri . BIND(?__body_iri
-AS ?body)`: unbound it matches anything, bound it is an index lookup rather than a scan. Where
-such a pattern would cost the unfiltered answer something (a zero-or-one path doubling its
-rows, say), each case gets its own `UNION` branch, planned on its own: one filtered by
-`FILTER(!COALESCE(?__p = ?__p, false))`, the other by `FILTER(COALESCE(?__p = ?__p, false))`
-(the `VALUES` block opening each branch makes the comparison true only when a value was
-given); see `bodies.rq`.
-
-`transitive` (govgraph's own decorator) turns a one-step query into a closure: the query is
-run for the given value of `parameter`, then again for every new value found in `column`, and
-so on (breadth first); each row gets the step number in the `depth` column, and each value is
-kept once, at its smallest depth. Under plain grlc the same file answers the first step.
-With `via`, a property path that reaches at least every value a step can reach (e.g.
-`org:reportsTo|^gg:fromBody/gg:toBody`), the walk takes two queries instead of one per step:
-the values reachable by `via`, then the step for all of them at once; the breadth-first walk
-over those rows gives the same answer.
+How to write a query — the decorators, the parameter convention, portable SPARQL, dates and
+govgraph's `transitive` decorator — is in queries/README.md; running one is
+govgraph.queries.running.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,23 +22,32 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from govgraph.errors import ParameterError, ParseError, QueryTimeout, UnknownQuery
-from govgraph.sparql.results import QueryResult
+from govgraph.errors import ParameterError, ParseError, UnknownQuery
 from govgraph.sparql.terms import iri_problem, sparql_term
-from govgraph.store import Store
 
 ParameterType = TypingLiteral["iri", "date", "integer", "string", "literal_en"]
 
+
 PAGE_PARAMETER = "page"
+
+
 METHODS = ("GET", "POST")
-MAX_DEPTH = 50
 MAX_STRING_LENGTH = 2000
 
+
 _PARAMETER_VARIABLE = re.compile(r"[?$](_{1,2})([A-Za-z0-9]+)((?:_[A-Za-z0-9]+)*)\b")
+
+
 _QUERY_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INTEGER = re.compile(r"^[+-]?\d{1,18}$")
-_LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+INTEGER_PATTERN = re.compile(r"^[+-]?\d{1,18}$")
+
+
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
 
 
 @dataclass
@@ -94,7 +72,7 @@ class Parameter:
                 raise ParameterError(self.name, f"'{raw}' {problem}")
             return URIRef(value)
         if self.type == "date":
-            if not _DATE.match(value):
+            if not DATE_PATTERN.match(value):
                 raise ParameterError(self.name, f"'{raw}' is not a date (expected YYYY-MM-DD)")
             try:
                 date.fromisoformat(value)
@@ -102,7 +80,7 @@ class Parameter:
                 raise ParameterError(self.name, f"'{raw}' is not a valid date") from None
             return Literal(value, datatype=XSD.date)
         if self.type == "integer":
-            if not _INTEGER.match(value):
+            if not INTEGER_PATTERN.match(value):
                 raise ParameterError(self.name, f"'{raw}' is not a whole number")
             return Literal(int(value), datatype=XSD.integer)
         if len(raw) > MAX_STRING_LENGTH:
@@ -302,7 +280,7 @@ def _parameter_type(path: Path, var: str, suffix: str) -> tuple[ParameterType, s
         return "date", None
     if parts == ["xsd", "string"]:
         return "string", None
-    if len(parts) == 1 and _LANGUAGE.match(parts[0]):
+    if len(parts) == 1 and LANGUAGE_PATTERN.match(parts[0]):
         return "literal_en", parts[0]
     raise ParseError(
         path,
@@ -348,7 +326,7 @@ def _transitive(
         raise ParseError(path, None, f"transitive: the query has no column '{transitive.column}'")
     if transitive.via is not None:
         try:
-            ox.Store().query(_reachable_query(text, transitive.via))
+            ox.Store().query(reachable_query(text, transitive.via))
         except SyntaxError as exc:
             raise ParseError(
                 path, None, f"transitive: 'via' is not a property path: {exc}"
@@ -359,7 +337,7 @@ def _transitive(
 _SELECT = re.compile(r"\bSELECT\b(?:\s+(?:DISTINCT|REDUCED)\b)?", re.IGNORECASE)
 
 
-def _select_at(text: str) -> re.Match[str]:
+def select_at(text: str) -> re.Match[str]:
     """Where the query's SELECT keyword is (comments, strings and IRIs do not count)."""
     masked = re.sub(
         r"(<[^<>\"{}|^`\\\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')|#[^\n]*",
@@ -372,161 +350,20 @@ def _select_at(text: str) -> re.Match[str]:
     return match
 
 
-def _reachable_query(text: str, via: str, start: Node | None = None) -> str:
+def reachable_query(text: str, via: str, start: Node | None = None) -> str:
     """The values reachable from `start` by the path `via`, with the query's prefixes.
 
     The start is written as a term (`sparql_term`, as a VALUES block would write it), not
     bound from VALUES: Virtuoso 7.2 refuses a `*` path whose start is a VALUES variable
     ("transitive start not given"). Without one, `?transitiveStart` (to check the syntax)."""
-    prologue = text[: _select_at(text).start()]
+    prologue = text[: select_at(text).start()]
     subject = "?transitiveStart" if start is None else sparql_term(start)
     return f"{prologue}SELECT DISTINCT ?node WHERE {{ {subject} ({via})* ?node }}\n"
 
 
-def _projecting(text: str, var: str) -> str:
+def projecting(text: str, var: str) -> str:
     """The query with `?var` added to its SELECT clause (unless it selects `*`)."""
-    end = _select_at(text).end()
+    end = select_at(text).end()
     if text[end:].lstrip().startswith("*"):
         return text
     return f"{text[:end]} ?{var}{text[end:]}"
-
-
-# --- running ---------------------------------------------------------------------------------
-
-
-def bind_parameters(query: SavedQuery, raw_params: Mapping[str, str]) -> dict[str, Node]:
-    """Parse the raw values into RDF terms keyed by SPARQL variable; raises ParameterError.
-
-    Unknown names, missing required values, values of the wrong type and values outside an
-    enumeration are all refused with the parameter named.
-    """
-    known = {p.name for p in query.parameters}
-    if query.pagination:
-        known.add(PAGE_PARAMETER)
-    for name in raw_params:
-        if name not in known:
-            takes = ", ".join(sorted(known)) or "no parameters"
-            raise ParameterError(name, f"'{query.name}' has no such parameter (it takes: {takes})")
-    bindings: dict[str, Node] = {}
-    for parameter in query.parameters:
-        raw = raw_params.get(parameter.name)
-        if raw is None or raw == "":
-            raw = parameter.default
-        if raw is None or raw == "":
-            if parameter.required:
-                raise ParameterError(parameter.name, "is required")
-            continue
-        if parameter.enum and raw not in parameter.enum:
-            raise ParameterError(
-                parameter.name, f"'{raw}' is not one of: {', '.join(parameter.enum)}"
-            )
-        bindings[parameter.var] = parameter.parse(raw)
-    return bindings
-
-
-def query_text(query: SavedQuery, raw_params: Mapping[str, str]) -> str:
-    """The query's text, with LIMIT/OFFSET for the requested page if it is paginated."""
-    if not query.pagination:
-        return query.text
-    raw_page = raw_params.get(PAGE_PARAMETER) or "1"
-    if not re.fullmatch(r"\d{1,9}", raw_page.strip()) or int(raw_page) < 1:
-        raise ParameterError(PAGE_PARAMETER, f"'{raw_page}' is not a page number (1, 2, …)")
-    page = int(raw_page)
-    return f"{query.text}LIMIT {query.pagination} OFFSET {(page - 1) * query.pagination}\n"
-
-
-def run_saved_query(
-    store: Store,
-    query: SavedQuery,
-    raw_params: Mapping[str, str],
-    timeout: float | None = None,
-) -> QueryResult:
-    """Run a saved query with raw (string) parameter values; raises ParameterError & co."""
-    bindings = bind_parameters(query, raw_params)
-    text = query_text(query, raw_params)
-    if query.transitive is None:
-        return store.query(text, bindings, timeout)
-    return _run_transitive(store, query, query.transitive, text, bindings, timeout)
-
-
-CERTAINTY = "certainty"
-POSSIBLE = Literal("possible")
-
-
-def _chain_certainty(row: dict[str, Node], parent_possible: bool) -> dict[str, Node]:
-    """The row with its certainty lowered to possible when the step before it was possible."""
-    if parent_possible and CERTAINTY in row:
-        return {**row, CERTAINTY: POSSIBLE}
-    return row
-
-
-def _run_transitive(
-    store: Store,
-    query: SavedQuery,
-    transitive: Transitive,
-    text: str,
-    bindings: dict[str, Node],
-    timeout: float | None,
-) -> QueryResult:
-    parameter = query.parameter(transitive.parameter)
-    assert parameter is not None
-    deadline = time.monotonic() + timeout if timeout else None
-
-    def remaining() -> float | None:
-        if deadline is None:
-            return None
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise QueryTimeout(f"'{query.name}' did not finish within {timeout:g} seconds")
-        return left
-
-    def step(frontier: list[Node], step_text: str) -> list[dict[str, Node]]:
-        rows = [{**bindings, parameter.var: node} for node in frontier]
-        return store.query(step_text, rows, remaining()).rows  # type: ignore[arg-type]
-
-    start = bindings[parameter.var]
-    every_step: list[dict[str, Node]] | None = None
-    if transitive.via is not None:
-        # Every step at once, for every value `via` reaches; the walk below picks the rows
-        # of each step's frontier, in the query's order.
-        reachable = store.query(
-            _reachable_query(text, transitive.via, start), None, remaining()
-        )
-        nodes = [row["node"] for row in reachable.rows if "node" in row]
-        every_step = step(nodes, _projecting(text, parameter.var))
-
-    seen: set[Node] = {start}
-    frontier: list[Node] = [start]
-    rows: list[dict[str, Node]] = []
-    variables = list(query.variables)
-    if transitive.depth not in variables:
-        variables.append(transitive.depth)
-    # A step's `certainty` (certain / possible), when the query gives one: a chain is only as
-    # certain as its least certain step, and a body reached both ways is reached certainly.
-    possible_nodes: set[Node] = set()
-    depth = 1
-    while frontier:
-        if depth > MAX_DEPTH:
-            raise QueryTimeout(f"'{query.name}' went more than {MAX_DEPTH} steps deep")
-        if every_step is None:
-            found_rows = step(frontier, text)
-        else:
-            within = set(frontier)
-            found_rows = [row for row in every_step if row.get(parameter.var) in within]
-        found_rows = [
-            _chain_certainty(row, row.get(parameter.var) in possible_nodes) for row in found_rows
-        ]
-        found_rows.sort(key=lambda row: row.get(CERTAINTY) == POSSIBLE)
-        frontier = []
-        for row in found_rows:
-            found = row.get(transitive.column)
-            if found is None or found in seen:
-                continue
-            seen.add(found)
-            frontier.append(found)
-            if row.get(CERTAINTY) == POSSIBLE:
-                possible_nodes.add(found)
-            row = {name: value for name, value in row.items() if name in query.variables}
-            rows.append({**row, transitive.depth: Literal(depth, datatype=XSD.integer)})
-        depth += 1
-    return QueryResult(kind="SELECT", variables=variables, rows=rows)

@@ -9,7 +9,8 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import MethodNotAllowed
 
 from govgraph.errors import ParameterError
-from govgraph.queries.library import PAGE_PARAMETER, SavedQuery, run_saved_query
+from govgraph.queries.library import PAGE_PARAMETER, SavedQuery
+from govgraph.queries.running import run_saved_query
 from govgraph.sparql.results import RESULT_FORMATS, Format, format_by_name
 from govgraph.web import best_media_type, govgraph
 from govgraph.web.api_docs import with_examples

@@ -29,7 +29,8 @@ from govgraph.pages.change_view import structure_with_change
 from govgraph.pages.diagram import KIND_TEXT, render_svg
 from govgraph.pages.paging import page_number
 from govgraph.pages.person import ATTENDED_PAGE
-from govgraph.queries.library import Parameter, run_saved_query
+from govgraph.queries.library import Parameter
+from govgraph.queries.running import run_saved_query
 from govgraph.rdf.namespaces import GG
 from govgraph.sparql.results import QueryResult
 from govgraph.web import context_of, govgraph

@@ -12,7 +12,7 @@ from flask import Blueprint, request
 
 from govgraph import pages
 from govgraph.pages.paging import Paged, page_number, page_of
-from govgraph.queries.library import run_saved_query
+from govgraph.queries.running import run_saved_query
 from govgraph.web import govgraph
 
 blueprint = Blueprint("statistics", __name__, template_folder="templates")
