@@ -40,6 +40,7 @@ from govgraph.errors import (
     ResultTooLarge,
 )
 from govgraph.files import folder_lock
+from govgraph.querypool import QueryPool
 from govgraph.rdf.convert import from_oxigraph, rdflib_triple, to_oxigraph
 from govgraph.rdf.namespaces import bind_prefixes
 from govgraph.sparql.binding import Bindings, bind_values, names_dataset
@@ -57,7 +58,6 @@ from govgraph.store.common import (
     syntax_message,
     too_large,
 )
-from govgraph.store.querypool import QueryPool
 from govgraph.store.remote import in_graph
 
 
