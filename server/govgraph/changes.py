@@ -488,6 +488,10 @@ class Diff:
     consequences: tuple[Any, ...] = ()
     #: the diff was compiled from structure operations (the check then shows it as Turtle)
     compiled: bool = False
+    #: each triple's Oxigraph quad, converted once (`quads`): a whole structure passes through
+    #: the checker's copy, the store and the log, and converting a term costs more than
+    #: storing it; shared by the diffs `replace` makes of this one
+    quad_of: dict[Triple, ox.Quad] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.added) + len(self.removed)
@@ -504,6 +508,17 @@ class Diff:
                 if (isinstance(term, URIRef) and not is_vocabulary_term(term)
                         and term not in self.fresh):
                     found.add(term)
+        return found
+
+    def quads(self, triples: Iterable[Triple]) -> list[ox.Quad]:
+        """`triples` (this diff's) as quads of the default graph, each converted only once."""
+        known = self.quad_of
+        found = []
+        for triple in triples:
+            quad = known.get(triple)
+            if quad is None:
+                quad = known[triple] = quads((triple,))[0]
+            found.append(quad)
         return found
 
     def touches_existing_blank_nodes(self) -> bool:
@@ -528,13 +543,16 @@ class _Recorder:
         self.already_present = 0
         # the checker's copy: triples added straight to Oxigraph, not through rdflib's Graph
         self._oxigraph = oxigraph_of(graph)
+        self.quad_of: dict[Triple, ox.Quad] = {}  # handed on to the diff (`Diff.quads`)
 
     def add(self, triple: Triple) -> None:
         if triple in self.added:
             self.already_present += 1
             return
         if self._oxigraph is not None:
-            quad = quads((triple,))[0]
+            quad = self.quad_of.get(triple)
+            if quad is None:
+                quad = self.quad_of[triple] = quads((triple,))[0]
             if quad in self._oxigraph:
                 self.already_present += 1
                 return
@@ -569,8 +587,8 @@ class _Recorder:
 
     def undo(self) -> None:
         if self._oxigraph is not None:
-            for quad in quads(self.added):
-                self._oxigraph.remove(quad)
+            for triple in self.added:
+                self._oxigraph.remove(self.quad_of[triple])
             self._oxigraph.extend(quads(self.removed))
             return
         for triple in self.added:
@@ -662,8 +680,9 @@ def evaluate(request: ChangeRequest | ParsedChange, graph: Graph, *,
         else:
             _apply_turtle(parsed, recorder, fresh, base_iri, source)
         diff = Diff(frozenset(recorder.added), frozenset(recorder.removed),
-                    frozenset(fresh & {t for tr in recorder.added for t in tr}),
-                    recorder.already_present, consequences, structure is not None)
+                    frozenset(fresh & {t for tr in recorder.added for t in tr}) if fresh
+                    else frozenset(), recorder.already_present, consequences,
+                    structure is not None, recorder.quad_of)
     finally:
         recorder.undo()
     return diff
@@ -783,13 +802,14 @@ def _apply_turtle(parsed: ParsedChange, recorder: _Recorder, fresh: set[URIRef],
 def refuse_protected(diff: Diff, vocabulary: frozenset[Node], base_iri: str = DEFAULT_BASE
                      ) -> None:
     """Raise ProtectedTerms if the diff describes model terms (ontology, vocabularies, shapes)."""
+    model_predicates = (str(SH), str(OWL))
+    model_classes = (str(OWL), str(RDFS), str(SH))
     bad = [
         triple for triple in diff.triples
         if is_vocabulary_term(triple[0]) or triple[0] in vocabulary
-        or str(triple[1]).startswith(str(SH)) or triple[1] in SCHEMA_PREDICATES
-        or str(triple[1]).startswith(str(OWL))
+        or str(triple[1]).startswith(model_predicates) or triple[1] in SCHEMA_PREDICATES
         or (triple[1] == RDF.type and isinstance(triple[2], URIRef)
-            and str(triple[2]).startswith((str(OWL), str(RDFS), str(SH))))
+            and str(triple[2]).startswith(model_classes))
     ]
     if bad:
         raise ProtectedTerms(bad, base_iri)
@@ -1063,9 +1083,9 @@ class ChangeChecker:
             view = None
             if old is not None and old.version == report.graph_version:
                 store = old.oxigraph
-                for quad in quads(report.diff.removed):  # then in step with `graph`
+                for quad in report.diff.quads(report.diff.removed):  # then in step with `graph`
                     store.remove(quad)
-                store.extend(quads(report.diff.added))
+                store.extend(report.diff.quads(report.diff.added))
                 if report.view is not None:  # made by the check against this version
                     view = report.view
                 elif old._view is not None:
@@ -1125,8 +1145,8 @@ class ChangeChecker:
         if scoped and len(diff.added) + len(diff.removed) > SCOPED_UP_TO:
             scoped = False  # a whole structure (an import): validating it all costs less
         store = working.oxigraph
-        removed = [q for q in quads(diff.removed) if q in store]
-        added = [q for q in quads(diff.added) if q not in store]
+        removed = [q for q in diff.quads(diff.removed) if q in store]
+        added = [q for q in diff.quads(diff.added) if q not in store]
         for quad in removed:
             store.remove(quad)
         store.extend(added)

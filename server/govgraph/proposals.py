@@ -52,10 +52,11 @@ from rdflib.namespace import RDF, RDFS, XSD
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParameterError, StoreConflict
 from govgraph.impact import OtherProposal
-from govgraph.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
+from govgraph.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS
 from govgraph.record.log import (
     ChangeLog,
     StateFolderError,
+    change_set_nquads,
     install,
     stage,
     state_folder_error,
@@ -603,10 +604,10 @@ class Workflow:
 
     def _change_set_record(self, proposal: Proposal, journal: dict[str, Any], diff: Diff,
                            event: set[tuple[Any, Any, Any]], change_set: URIRef,
-                           approving_types: set[Any]) -> Dataset:
-        dataset = Dataset()
-        bind_prefixes(dataset, self.base_iri)
-        record = dataset.default_context
+                           approving_types: set[Any]) -> bytes:
+        """The change set's N-Quads: its PROV record and the triples added, removed and
+        recorded as the change event (docs/STATE.md)."""
+        record = Graph()
         agent = URIRef(f"{self.base_iri}agent/{journal['approver']}")
         author = URIRef(f"{self.base_iri}agent/{proposal.author}")
         proposal_iri = URIRef(f"{self.base_iri}proposal/{proposal.id}")
@@ -640,14 +641,11 @@ class Workflow:
         event_graph = URIRef(f"{change_set}/event")
         record.add((change_set, PROV.generated, added_graph))
         record.add((change_set, PROV.invalidated, removed_graph))
-        for name, triples in ((added_graph, diff.added - event), (removed_graph, diff.removed),
-                              (event_graph, event)):
-            graph = dataset.graph(name)  # once per graph: it costs more than adding a triple
-            for triple in triples:
-                graph.add(triple)
         if journal.get("changeEvent"):
             record.add((change_set, PROV.generated, URIRef(journal["changeEvent"])))
-        return dataset
+        return change_set_nquads(record, [(added_graph, diff.quads(diff.added - event)),
+                                          (removed_graph, diff.quads(diff.removed)),
+                                          (event_graph, diff.quads(event))])
 
     def _apply_committed(self, diff: Diff, sequence: int, staged_proposal: Path,
                          checked_version: str | None = None) -> None:
@@ -656,12 +654,13 @@ class Workflow:
         graph lacks, and the approval fails with a readable error."""
         try:
             apply_change(self.store, diff.added, diff.removed, sequence,
-                         expected_version=checked_version)
+                         expected_version=checked_version, to_quads=diff.quads)
         except Exception as exc:  # noqa: BLE001 — any refusal of the store undoes the commit
             staged_proposal.unlink(missing_ok=True)
             if not isinstance(exc, StoreConflict):  # a conflict wrote nothing: nothing to undo
                 with suppress(Exception):  # undo what was made, if the store took part of it
-                    apply_change(self.store, diff.removed, diff.added, sequence - 1)
+                    apply_change(self.store, diff.removed, diff.added, sequence - 1,
+                                 to_quads=diff.quads)
             self.files.log.withdraw(sequence)
             logger.error("change set %d taken out of the log again: the store could not apply "
                          "it: %s", sequence, exc)
@@ -775,17 +774,17 @@ class Workflow:
 
 
 def _approved(proposal: Proposal, journal: dict[str, Any]) -> Proposal:
-    """A copy of `proposal` marked approved as `journal` (the approval's record) says."""
-    proposal = Proposal.from_json(proposal.to_json())
-    proposal.status = APPROVED
-    proposal.approval = {"approver": journal["approver"], "approvedBy": journal["approvedBy"],
-                         "date": journal["date"], "at": journal["at"],
-                         "changeSet": journal["sequence"], "changeSetIri": journal["changeSet"],
-                         "changeEvent": journal["changeEvent"]}
-    proposal.events.append({"action": APPROVED, "by": journal["approver"],
-                            "at": journal["at"], "approvedBy": journal["approvedBy"],
-                            "date": journal["date"]})
-    return proposal
+    """A copy of `proposal` marked approved as `journal` (the approval's record) says (what
+    it does not change, such as a whole structure's request, is shared, not copied)."""
+    return replace(
+        proposal, status=APPROVED,
+        approval={"approver": journal["approver"], "approvedBy": journal["approvedBy"],
+                  "date": journal["date"], "at": journal["at"],
+                  "changeSet": journal["sequence"], "changeSetIri": journal["changeSet"],
+                  "changeEvent": journal["changeEvent"]},
+        events=[*proposal.events, {"action": APPROVED, "by": journal["approver"],
+                                   "at": journal["at"], "approvedBy": journal["approvedBy"],
+                                   "date": journal["date"]}])
 
 
 def _refuse_blank_node_replay(patches: dict[int, tuple[set[Any], set[Any]]]) -> None:

@@ -664,19 +664,24 @@ class EmbeddedStore:
             finally:
                 self._version = None
 
-    def patch(self, remove: Iterable[tuple[Node, Node, Node]],
-              add: Iterable[tuple[Node, Node, Node]], *, then: str = "") -> None:
+    def patch(self, remove: Iterable[tuple[Node, Node, Node] | ox.Quad],
+              add: Iterable[tuple[Node, Node, Node] | ox.Quad], *, then: str = "") -> None:
         """Remove and add default-graph triples by their terms, blank nodes included (SPARQL
         Update cannot name a blank node already stored), then run the update `then` and move
         the version on. Not one transaction: `then` runs last, so whatever it records (the
-        change log's marker) says whether the patch was made whole; making it again is harmless."""
+        change log's marker) says whether the patch was made whole; making it again is harmless.
+        Triples may be given as Oxigraph quads of the default graph (converted already)."""
+        def quad(triple: tuple[Node, Node, Node] | ox.Quad) -> ox.Quad:
+            if isinstance(triple, ox.Quad):
+                return triple
+            return ox.Quad(*map(to_oxigraph, triple), ox.DefaultGraph())
+
         self._check_writable()
         with self._write_lock:
             try:
                 for triple in remove:
-                    self._store.remove(ox.Quad(*map(to_oxigraph, triple), ox.DefaultGraph()))
-                self._store.extend([ox.Quad(*map(to_oxigraph, triple), ox.DefaultGraph())
-                                    for triple in add])
+                    self._store.remove(quad(triple))
+                self._store.extend([quad(triple) for triple in add])
                 self._store.update((then + "\n;\n" if then else "") + _bump_version_update())
             except (RuntimeError, ValueError, OSError) as exc:
                 raise GovgraphError(f"the change could not be applied to the store: {exc}"
