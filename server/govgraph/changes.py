@@ -37,7 +37,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from pyparsing.exceptions import ParseBaseException
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.sparql.evaluate import evalBGP, evalPart
 from rdflib.plugins.sparql.evalutils import _fillTemplate
@@ -46,6 +46,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.term import Node
 
+from govgraph.collector import collector_paused
 from govgraph.config import Settings
 from govgraph.errors import (
     ChangeError,
@@ -527,8 +528,17 @@ class Diff:
 
     def signature(self) -> tuple[list[str], list[str]]:
         """The diff as comparable text; the change's own new blank nodes are all written _:new."""
+        texts: dict[Any, str] = {}  # each term written once (a whole structure shares many)
+
+        def text(term: Node) -> str:
+            key = (term, term.language) if isinstance(term, Literal) else term  # tags' case
+            found = texts.get(key)
+            if found is None:
+                found = texts[key] = "_:new" if term in self.fresh else term.n3()
+            return found
+
         def line(triple: Triple) -> str:
-            return " ".join("_:new" if t in self.fresh else t.n3() for t in triple) + " ."
+            return f"{text(triple[0])} {text(triple[1])} {text(triple[2])} ."
         return sorted(map(line, self.added)), sorted(map(line, self.removed))
 
 
@@ -544,6 +554,7 @@ class _Recorder:
         # the checker's copy: triples added straight to Oxigraph, not through rdflib's Graph
         self._oxigraph = oxigraph_of(graph)
         self.quad_of: dict[Triple, ox.Quad] = {}  # handed on to the diff (`Diff.quads`)
+        self._terms: dict[Node, Any] = {}  # each term converted once
 
     def add(self, triple: Triple) -> None:
         if triple in self.added:
@@ -552,7 +563,7 @@ class _Recorder:
         if self._oxigraph is not None:
             quad = self.quad_of.get(triple)
             if quad is None:
-                quad = self.quad_of[triple] = quads((triple,))[0]
+                quad = self.quad_of[triple] = quads((triple,), self._terms)[0]
             if quad in self._oxigraph:
                 self.already_present += 1
                 return
@@ -659,6 +670,18 @@ def evaluate(request: ChangeRequest | ParsedChange, graph: Graph, *,
     Raises ParseError (line named), ChangeError, MissingTriples, ChangeTooLarge, or
     QueryTimeout / ResultTooLarge when a WHERE part runs over `where`'s bounds.
     """
+    with applied(request, graph, base_iri=base_iri, max_triples=max_triples, source=source,
+                 where=where) as diff:
+        return diff
+
+
+@contextmanager
+def applied(request: ChangeRequest | ParsedChange, graph: Graph, *,
+            base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES,
+            source: str = "the proposal", where: WhereLimits | None = None) -> Iterator[Diff]:
+    """`evaluate`, with the change left made to `graph` inside the block (undone after it):
+    a check validates the graph with the change made, and a whole structure costs seconds to
+    make again."""
     parsed = (request if isinstance(request, ParsedChange)
               else parse_request(request, base_iri=base_iri, max_triples=max_triples,
                                  source=source))
@@ -683,9 +706,9 @@ def evaluate(request: ChangeRequest | ParsedChange, graph: Graph, *,
                     frozenset(fresh & {t for tr in recorder.added for t in tr}) if fresh
                     else frozenset(), recorder.already_present, consequences,
                     structure is not None, recorder.quad_of)
+        yield diff
     finally:
         recorder.undo()
-    return diff
 
 
 class _BoundedGraph:
@@ -804,10 +827,14 @@ def refuse_protected(diff: Diff, vocabulary: frozenset[Node], base_iri: str = DE
     """Raise ProtectedTerms if the diff describes model terms (ontology, vocabularies, shapes)."""
     model_predicates = (str(SH), str(OWL))
     model_classes = (str(OWL), str(RDFS), str(SH))
+    triples = diff.triples
+    # each subject and predicate looked at once (a whole structure repeats them)
+    subjects = {s for s in {t[0] for t in triples} if is_vocabulary_term(s) or s in vocabulary}
+    predicates = {p for p in {t[1] for t in triples}
+                  if str(p).startswith(model_predicates) or p in SCHEMA_PREDICATES}
     bad = [
-        triple for triple in diff.triples
-        if is_vocabulary_term(triple[0]) or triple[0] in vocabulary
-        or str(triple[1]).startswith(model_predicates) or triple[1] in SCHEMA_PREDICATES
+        triple for triple in triples
+        if triple[0] in subjects or triple[1] in predicates
         or (triple[1] == RDF.type and isinstance(triple[2], URIRef)
             and str(triple[2]).startswith(model_classes))
     ]
@@ -1113,6 +1140,7 @@ class ChangeChecker:
         refuse_protected(diff, self.vocabulary, self.base_iri)
         return diff
 
+    @collector_paused()
     def check(self, request: ChangeRequest, *, others: Iterable[OtherProposal] = (),
               scoped: bool = True, extra: Callable[[Diff, Graph], Diff] | None = None,
               source: str = "the proposal") -> CheckReport:
@@ -1120,24 +1148,33 @@ class ChangeChecker:
         remaining, and its impact. `extra` may extend the diff (e.g. with the change event an
         approval records) before it is validated."""
         parsed = self.parse(request, source)
+        options = {"base_iri": self.base_iri, "max_triples": self._limit(request),
+                   "source": source, "where": self.where}
         with self._lock, self._changing():
             working = self._current()
-            diff = evaluate(parsed, working.graph, base_iri=self.base_iri,
-                            max_triples=self._limit(request), source=source, where=self.where)
-            if extra is not None:
-                diff = extra(diff, working.graph)
-            refuse_protected(diff, self.vocabulary, self.base_iri)
-            report = self._check_diff(working, diff, others, scoped)
+            if extra is not None:  # worked out from the graph as it is without the change
+                diff = extra(evaluate(parsed, working.graph, **options), working.graph)
+                refuse_protected(diff, self.vocabulary, self.base_iri)
+                report = self._check_diff(working, diff, others, scoped)
+            else:
+                self._baseline(working)  # both of the graph before the change
+                self._view(working)
+                with applied(parsed, working.graph, **options) as diff:
+                    refuse_protected(diff, self.vocabulary, self.base_iri)
+                    report = self._check_diff(working, diff, others, scoped, made=True)
             report.description = request.description
             return report
 
+    @collector_paused()
     def check_diff(self, diff: Diff, *, others: Iterable[OtherProposal] = (),
                    scoped: bool = True) -> CheckReport:
         with self._lock, self._changing():
             return self._check_diff(self._current(), diff, others, scoped)
 
     def _check_diff(self, working: _Working, diff: Diff, others: Iterable[OtherProposal],
-                    scoped: bool) -> CheckReport:
+                    scoped: bool, made: bool = False) -> CheckReport:
+        """Check `diff` against the working graph; `made`: the caller has made the change to
+        it already (and takes it out again), with the baseline and view made before."""
         started = time.perf_counter()
         baseline = self._baseline(working)
         old_view = self._view(working)
@@ -1145,8 +1182,10 @@ class ChangeChecker:
         if scoped and len(diff.added) + len(diff.removed) > SCOPED_UP_TO:
             scoped = False  # a whole structure (an import): validating it all costs less
         store = working.oxigraph
-        removed = [q for q in diff.quads(diff.removed) if q in store]
-        added = [q for q in diff.quads(diff.added) if q not in store]
+        removed, added = [], []
+        if not made:
+            removed = [q for q in diff.quads(diff.removed) if q in store]
+            added = [q for q in diff.quads(diff.added) if q not in store]
         for quad in removed:
             store.remove(quad)
         store.extend(added)

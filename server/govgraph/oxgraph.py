@@ -89,11 +89,34 @@ def oxigraph_graph(store: ox.Store | None = None) -> Graph:
     return Graph(store=OxigraphTriples(store))
 
 
-def quads(triples: Iterable[Triple]) -> list[ox.Quad]:
+def quads(triples: Iterable[Triple], terms: dict[Node, Any] | None = None) -> list[ox.Quad]:
     """Triples as quads of the default graph, for Oxigraph's bulk calls (a whole structure is
-    changed in one call, not triple by triple through rdflib's Graph)."""
-    return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _DEFAULT)
-            for s, p, o in triples]
+    changed in one call, not triple by triple through rdflib's Graph). `terms` keeps each
+    term converted, for a caller converting many triples that share terms."""
+    if terms is None:
+        return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _DEFAULT)
+                for s, p, o in triples]
+
+    def term(value: Node) -> Any:
+        found = terms.get(value)
+        if found is None:
+            found = terms[value] = to_oxigraph(value)
+        return found
+
+    return [ox.Quad(term(s), term(p), term(o), _DEFAULT) for s, p, o in triples]
+
+
+def value(graph: Graph, subject: Node | None, predicate: URIRef) -> Node | None:
+    """`graph.value(subject, predicate)`, the first object, read straight from Oxigraph when
+    `graph` is over it: without rdflib's Graph in between, a whole structure's memberships
+    are read several times faster."""
+    store = graph.store
+    if subject is None or isinstance(subject, Literal) or not isinstance(store, OxigraphTriples):
+        return graph.value(subject, predicate)
+    for quad in store.oxigraph.quads_for_pattern(to_oxigraph(subject), to_oxigraph(predicate),
+                                                 None):
+        return from_oxigraph(quad.object)
+    return None
 
 
 def oxigraph_of(graph: Graph) -> ox.Store | None:

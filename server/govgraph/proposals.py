@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from govgraph.collector import collector_paused
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParameterError, StoreConflict
 from govgraph.impact import OtherProposal
@@ -232,7 +233,11 @@ class ProposalStore:
         return self.proposals_dir / f"{proposal_id}.json"
 
     def _proposal_bytes(self, proposal: Proposal) -> bytes:
-        return json.dumps(proposal.to_json(), indent=1, ensure_ascii=False).encode("utf-8")
+        """The proposal's JSON, a field a line (each written by the C encoder: indenting
+        makes Python's own encode every value, seconds for an imported structure)."""
+        fields = [f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
+                  for key, value in proposal.to_json().items()]
+        return ("{\n" + ",\n".join(fields) + "\n}\n").encode("utf-8")
 
     def save(self, proposal: Proposal) -> None:
         write_atomically(self._proposal_path(proposal.id), self._proposal_bytes(proposal))
@@ -241,10 +246,10 @@ class ProposalStore:
         """The proposal written beside its file, to be renamed into place (`install`)."""
         return stage(self._proposal_path(proposal.id), self._proposal_bytes(proposal))
 
-    def install(self, staged: Path, proposal_id: str) -> Proposal:
-        """A staged proposal renamed into place; returns it as stored."""
-        install(staged, self._proposal_path(proposal_id))
-        return self.get(proposal_id)
+    def install(self, staged: Path, proposal: Proposal) -> Proposal:
+        """A staged proposal (`stage(proposal)`) renamed into place; returns it."""
+        install(staged, self._proposal_path(proposal.id))
+        return proposal
 
     def get(self, proposal_id: str) -> Proposal:
         path = self._proposal_path(proposal_id)
@@ -363,6 +368,7 @@ class Workflow:
 
     # writing
 
+    @collector_paused()
     def propose(self, request: ChangeRequest, author: str, *, revert_of: int | None = None
                 ) -> tuple[Proposal, CheckReport]:
         """Check `request` and store it as a pending proposal (even if it would not conform:
@@ -412,6 +418,7 @@ class Workflow:
                     f": {reason}" if reason else "")
         return proposal
 
+    @collector_paused()
     def approve(self, proposal_id: str, approver: str, approved_by: str, on: str) -> Proposal:
         """Re-check the proposal against the current graph and apply it, atomically.
 
@@ -451,8 +458,9 @@ class Workflow:
                 proposal, journal, diff, event, change_set,
                 self.checker.types_of(approving) if approving is not None else set())
             staged = self.files.log.stage(sequence, record)
+            approved = _approved(proposal, journal)
             try:
-                staged_proposal = self.files.stage(_approved(proposal, journal))
+                staged_proposal = self.files.stage(approved)
             except BaseException:
                 staged.unlink(missing_ok=True)
                 raise
@@ -467,7 +475,7 @@ class Workflow:
             self._apply_committed(diff, sequence, staged_proposal, checked_version)
             self.checker.advance(None, report, self.store.version())
             self._pause("store-updated")
-            proposal = self.files.install(staged_proposal, proposal.id)
+            proposal = self.files.install(staged_proposal, approved)
             self._pause("proposal-updated")
         logger.info("proposal %s approved by %s (%s on %s): change set %d, +%d/-%d triples",
                     proposal.id, approver, approved_by, approval_date, sequence, len(diff.added),
