@@ -73,8 +73,8 @@ def peak_rss_bytes() -> int:
 
 def open_workflow(store_path: Path, state: Path) -> tuple[Any, Any, Any]:
     from govgraph.config import Settings
-    from govgraph.proposals import Workflow
     from govgraph.store import open_store
+    from govgraph.workflow.proposals import Workflow
 
     settings = Settings(project_root=ROOT, store="oxigraph", store_path=store_path,
                         state_dir=state, query_timeout=3600, result_limit=10**8)
@@ -104,9 +104,9 @@ def timed_approval(workflow: Any, state: Path, request: Any, approver: str) -> d
 
 
 def child_approve(store_path: Path, state: Path) -> dict[str, Any]:
-    from govgraph.changes import ChangeRequest
-    from govgraph.oxgraph import ntriples
-    from govgraph.proposals import write_atomically
+    from govgraph.changes.checker import ChangeRequest
+    from govgraph.files import write_atomically
+    from govgraph.rdf.oxgraph import ntriples
 
     _, store, workflow = open_workflow(store_path, state)
     approver = str(store.query(BOARD_QUERY).rows[0]["b"])
@@ -152,12 +152,12 @@ def child_restart(store_path: Path, state: Path) -> dict[str, Any]:
     store = open_store(settings)
     store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the store's pages read once
     figures: dict[str, Any] = {"open": time.perf_counter() - started, "store rss": rss_bytes()}
-    from govgraph.proposals import Workflow
+    from govgraph.workflow.proposals import Workflow
 
     started = time.perf_counter()
     workflow = Workflow.open(settings, store)
     figures["recovery"] = time.perf_counter() - started
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     request = ChangeRequest.from_json(json.loads((state / "bench-proposal.json").read_text(
         encoding="utf-8")))  # picked in step 1: picking it here would count in the RSS

@@ -136,9 +136,9 @@ def post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
 def measure(store: Any, case: dict[str, Any], reps: int, state: Path) -> dict[str, bench.Timing]:
     from waitress.server import create_server
 
-    from govgraph.accounts import AccountBook
     from govgraph.config import Settings
     from govgraph.web import create_app
+    from govgraph.workflow.accounts import AccountBook
 
     os.environ["GOVGRAPH_INSECURE_COOKIES"] = "1"  # urllib sends no Secure cookie over http
     AccountBook(state).add("bench-drafter", "drafter", "a bench password", replace=True)

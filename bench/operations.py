@@ -43,7 +43,7 @@ GOAL_SECONDS = 0.060
 def operations(p: Mapping[str, str], members: list[str], in_force: tuple[str, str],
                renamed: str, start: str) -> Any:
     """Ten operations on the generated graph (see the module docstring), dated `start`."""
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     ops: list[dict[str, Any]] = [
         {"op": "establish-body", "key": "g", "label": "Bench Review Task and Finish Group",
@@ -94,7 +94,7 @@ def pick(store: Any, p: Mapping[str, str]) -> tuple[list[str], tuple[str, str], 
 
 
 def measure(label: str, size: int, reps: int, workdir: Path) -> dict[str, Any]:
-    from govgraph.changes import ChangeChecker
+    from govgraph.changes.checker import ChangeChecker
     from govgraph.config import Settings
     from govgraph.store import EmbeddedStore
 

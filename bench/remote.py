@@ -39,7 +39,7 @@ from rdflib import BNode  # noqa: E402
 
 from govgraph.config import Settings  # noqa: E402
 from govgraph.errors import GovgraphError  # noqa: E402
-from govgraph.queries import (  # noqa: E402
+from govgraph.queries.library import (  # noqa: E402
     QueryLibrary,
     bind_parameters,
     query_text,

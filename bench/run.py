@@ -10,15 +10,15 @@ engine over an rdflib Graph (the baseline) and govgraph's EmbeddedStore (pyoxigr
 to a folder). It prints, per engine:
 
 - load time (and, for ours, the first bulk load into a persisted folder);
-- p50/p95 of every contract saved query, run through govgraph.queries.run_saved_query with the
-  same query text and parameters on both engines (values bound by the same VALUES block),
+- p50/p95 of every contract saved query, run through govgraph.queries.library.run_saved_query with
+  the same query text and parameters on both engines (values bound by the same VALUES block),
   parameters picked from the generated graph (a theme partnership in the middle partnership,
   its deepest group, its busiest member...);
 - full validation of the store (govgraph's SHACL in Oxigraph, shapes.validate_store), and at
   10k plain pyshacl in a fresh process on the same graph, with whether the results are equal;
-- the one-body change check (a new task-and-finish group with five members, proposed through
-  govgraph.changes): scoped versus a full check, and whether they find the same results, for a
-  conforming proposal and for a broken one;
+- the one-body change check (a new task-and-finish group with five members, proposed
+  through govgraph.changes.checker): scoped versus a full check, and whether they find the
+  same results, for a conforming proposal and for a broken one;
 - HTTP throughput and p50/p99 of one saved query with 4 concurrent client processes on
   127.0.0.1 (bounded: a few seconds or 4,000 requests), against the govgraph app on waitress
   (as `govgraph serve` runs it) over each engine;
@@ -264,7 +264,7 @@ def contract_cases(p: Mapping[str, str]) -> list[tuple[str, dict[str, str]]]:
 def engine_only(store: Any, query: Any, params: Mapping[str, str]) -> int:
     """Oxigraph alone on the bound query text (the first step of a transitive query): the
     store's own pyoxigraph object, with none of govgraph's binding, threads or conversion."""
-    from govgraph.queries import bind_parameters, query_text
+    from govgraph.queries.library import bind_parameters, query_text
     from govgraph.store import bind_values
 
     text = bind_values(query_text(query, params), bind_parameters(query, params))
@@ -290,7 +290,7 @@ def proposal(p: Mapping[str, str], members: list[str], broken: bool) -> Any:
 
     The broken variant has a membership dated before the group was set up and no direct
     org:reportsTo beside its reporting line: two violations a check must find."""
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     group = f"<{BENCH}body/bench-new-group>"
     life = f"<{BENCH}body/bench-new-group/life>"
@@ -554,7 +554,7 @@ def run_scale(label: str, size: int, options: Options) -> ScaleResult:
     from rdflib import Graph
 
     from govgraph.config import Settings
-    from govgraph.queries import QueryLibrary, run_saved_query
+    from govgraph.queries.library import QueryLibrary, run_saved_query
     from govgraph.store import EmbeddedStore, create_persisted
 
     result = ScaleResult(label, size)
@@ -757,9 +757,9 @@ def run_check(result: ScaleResult, store: Any, params: Mapping[str, str], settin
     """Scoped check vs full validation, for a conforming and a broken proposal."""
     from rdflib import URIRef
 
-    from govgraph.changes import ChangeChecker
-    from govgraph.proposals import Workflow
-    from govgraph.shapes import load_shapes, validate_store
+    from govgraph.changes.checker import ChangeChecker
+    from govgraph.validation.validate import load_shapes, validate_store
+    from govgraph.workflow.proposals import Workflow
 
     members = [str(row["p"]) for row in store.query(
         PICK_PREFIXES + f"""SELECT DISTINCT ?p WHERE {{ ?m org:organization <{params['theme']}> ;

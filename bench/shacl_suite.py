@@ -6,7 +6,7 @@ Prints, for each engine, how many of the approved tests pass (the report the sui
 the shapes rejected where SHACL requires it), fail, or are refused (the Oxigraph engine's
 "unsupported": `govgraph validate` hands those to pyshacl), then each test that does not pass,
 and the time each engine took for the whole suite. Both are compared the same way
-(govgraph.shacl_suite: conforms, and the results as a set).
+(govgraph.validation.w3c_suite: conforms, and the results as a set).
 """
 
 from __future__ import annotations
@@ -21,8 +21,13 @@ from pathlib import Path
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 
-from govgraph.shacl import CompiledShapes, InvalidShapes, UnsupportedShapes, oxigraph_copy
-from govgraph.shacl_suite import (
+from govgraph.validation.engine import (
+    CompiledShapes,
+    InvalidShapes,
+    UnsupportedShapes,
+    oxigraph_copy,
+)
+from govgraph.validation.w3c_suite import (
     SuiteTest,
     finding_key,
     literals_as_written,
@@ -73,7 +78,7 @@ def main() -> None:
     logging.getLogger("pyshacl").setLevel(logging.CRITICAL)
     tests = load_suite(suite_dir)
     print(f"W3C SHACL test suite, {len(tests)} approved tests (core and SPARQL) in {suite_dir}")
-    for name, verdict in (("oxigraph (govgraph.shacl)", oxigraph_verdict),
+    for name, verdict in (("oxigraph (govgraph.validation.engine)", oxigraph_verdict),
                           ("pyshacl", pyshacl_verdict)):
         counts: Counter[str] = Counter()
         notes = []

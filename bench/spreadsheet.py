@@ -23,12 +23,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.config import Settings
 from govgraph.importers.spreadsheet import COLUMNS, import_spreadsheet
 from govgraph.project import init_project
-from govgraph.proposals import Workflow
 from govgraph.store import open_store
+from govgraph.workflow.proposals import Workflow
 
 KINDS = ("Working Group", "Task and Finish Group", "Advisory Group", "Network")
 ROLES = ("Member", "Member", "Member", "Member", "Vice-Chair", "Observer", "Officer in support")

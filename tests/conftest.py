@@ -4,18 +4,16 @@ real server for an app."""
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from waitress import wasyncore
-from waitress.server import create_server
 
+from fixtures.server import served
 from govgraph.config import Settings
-from govgraph.shapes import load_shapes
+from govgraph.validation.validate import load_shapes
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,23 +80,15 @@ def make_graph():
     return turtle_graph
 
 
-@contextmanager
-def served(app: Callable) -> Iterator[str]:
-    """`app` on waitress at a free port of 127.0.0.1, in a thread, stopped cleanly on exit."""
-    wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, name="govgraph-test-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{wsgi.effective_port}"
-    finally:
-        # Close the sockets from the server's own loop: closing them from this thread races
-        # its select() (EBADF in the server thread).
-        wsgi.trigger.pull_trigger(lambda: wasyncore.close_all(wsgi._map))
-        thread.join(timeout=5)
-        wsgi.task_dispatcher.shutdown()
-
-
 @pytest.fixture(scope="session")
 def serve_app() -> Callable[[Callable], AbstractContextManager[str]]:
     """`with serve_app(app) as url:` runs a real server for the app on 127.0.0.1."""
     return served
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives the browser carries the `browser` marker, however it reaches
+    the fixture, so `-m "not browser"` leaves out exactly those."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

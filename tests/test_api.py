@@ -221,3 +221,43 @@ def test_errors_are_json_and_cors_is_on(client):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     method = client.post("/api/queries")
     assert method.status_code == 405 and "error" in method.get_json()
+
+
+# --- `#+ method`: honoured, or the file refused ------------------------------------------------
+
+
+def test_a_query_asked_by_post_takes_its_parameters_from_the_form(tmp_path):
+    shutil.copy(QUERIES / "members.rq", tmp_path / "members.rq")
+    text = (tmp_path / "members.rq").read_text().replace("#+ method: GET", "#+ method: POST")
+    (tmp_path / "members.rq").write_text(text)
+    client = example_app(queries_dir=tmp_path).test_client()
+    asked = {"body": EXECUTIVE, "date": "2009-09-02"}
+    by_post = client.post("/api/queries/members", data=asked)
+    assert by_post.status_code == 200
+    by_get = example_app().test_client().get("/api/queries/members", query_string=asked)
+    assert by_post.get_json()["results"] == by_get.get_json()["results"]
+    assert by_post.get_json()["results"]["bindings"]
+    refused = client.get("/api/queries/members", query_string=asked)
+    assert refused.status_code == 405 and refused.headers["Allow"] == "POST"
+    document = client.get("/api/openapi.json").get_json()
+    operation = document["paths"]["/api/queries/members"]
+    assert set(operation) == {"post"}
+    form = operation["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+    assert form["schema"]["required"] == ["body"]
+
+
+def test_a_get_query_is_not_asked_by_post(client):
+    refused = client.post("/api/queries/members", data={"body": EXECUTIVE})
+    assert refused.status_code == 405 and refused.headers["Allow"] == "GET"
+
+
+def test_a_query_file_with_another_method_is_refused_naming_file_and_line(tmp_path):
+    from govgraph.errors import ParseError
+    from govgraph.queries.library import read_query_file
+
+    path = tmp_path / "delete.rq"
+    path.write_text("#+ summary: Remove\n#+ method: DELETE\nSELECT * WHERE { ?s ?p ?o }\n")
+    with pytest.raises(ParseError) as refused:
+        read_query_file(path)
+    assert refused.value.line == 2 and "DELETE" in refused.value.message
+    assert str(path) in refused.value.message

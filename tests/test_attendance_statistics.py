@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from fixtures.open_data import bundled_app
-from govgraph.queries import run_saved_query
+from govgraph.queries.library import run_saved_query
 
 LT = "https://w3id.org/govgraph/id/"
 

@@ -21,10 +21,10 @@ from conftest import PROJECT_ROOT
 from fixtures.accounts import https_client
 from govgraph.config import Settings
 from govgraph.pages import format_date
-from govgraph.queries import QueryLibrary, run_saved_query
-from govgraph.results import to_csv
+from govgraph.queries.library import QueryLibrary, run_saved_query
+from govgraph.rdf.uncertain_dates import EXACT, day_text
+from govgraph.sparql.results import to_csv
 from govgraph.store import open_store
-from govgraph.uncertain_dates import EXACT, day_text
 from govgraph.web import create_app
 
 ID = "https://w3id.org/govgraph/id/"
@@ -133,6 +133,7 @@ def visible_text(page: str) -> str:
 BOUND_WORDS = re.compile(r"(by|after|before|between|and|until|from)\s*$", re.IGNORECASE)
 
 
+@pytest.mark.slow
 def test_no_page_shows_a_bounded_day_as_if_exact(app, store, bound_only_days):
     client = https_client(app)
     slugs = store.query("SELECT DISTINCT ?thing WHERE { ?thing a ?kind FILTER(isIRI(?thing)) }")

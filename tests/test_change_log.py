@@ -25,16 +25,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, RENAME_UPDATE, call
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError
-from govgraph.graph import load_ontology
-from govgraph.namespaces import SKOS
-from govgraph.proposals import APPROVED, PENDING, Workflow
-from govgraph.record.log import ChangeLog, StateFolderError
+from govgraph.rdf.loading import load_ontology
+from govgraph.rdf.namespaces import SKOS
 from govgraph.store import open_store
 from govgraph.web import create_app
+from govgraph.workflow.proposals import APPROVED, PENDING, Workflow
+from govgraph.workflow.record.log import ChangeLog, StateFolderError
 
 ROOT = Path(__file__).resolve().parents[1]
 BOARD = LT + "body/board"
@@ -74,6 +74,7 @@ def files_under(folder: Path) -> dict[str, int]:
 # --- The log ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_approval_appends_one_change_set_and_rewrites_no_graph(tmp_path):
     state, store_path = tmp_path / "state", tmp_path / "store"
     settings = settings_for(store_path)
@@ -99,6 +100,7 @@ def test_an_approval_appends_one_change_set_and_rewrites_no_graph(tmp_path):
     store.close()
 
 
+@pytest.mark.slow
 def test_a_persisted_store_is_the_current_graph_across_a_restart(tmp_path):
     state, store_path = tmp_path / "state", tmp_path / "store"
     settings = settings_for(store_path)
@@ -134,6 +136,7 @@ def test_an_in_memory_store_is_rebuilt_from_the_latest_snapshot_and_the_log(tmp_
     assert len(ChangeLog(state).snapshots()) == 2  # the base kept before change set 1, and 1
 
 
+@pytest.mark.slow
 def test_a_store_made_anew_is_rebuilt_from_a_snapshot_or_refused_without_one(tmp_path):
     state, store_path = tmp_path / "state", tmp_path / "store"
     settings = settings_for(store_path)
@@ -171,6 +174,7 @@ def _verdict(report) -> dict:
                                        "changes", "impact")}
 
 
+@pytest.mark.slow
 def test_the_checkers_copy_beside_a_persisted_store_is_reopened_after_a_restart(tmp_path):
     state, store_path = tmp_path / "state", tmp_path / "store"
     settings = settings_for(store_path)
@@ -241,6 +245,7 @@ def test_a_state_folder_of_the_earlier_format_is_read(tmp_path):
 # --- Export -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_export_writes_one_turtle_file_per_document_that_reads_back_as_the_graph(tmp_path,
                                                                                   monkeypatch):
     state = tmp_path / "state"
@@ -265,7 +270,7 @@ def test_export_puts_an_approved_change_in_its_documents_file(tmp_path, monkeypa
     settings = settings_for()
     workflow = Workflow.open(settings, open_store(settings), directory=state)
     approve(workflow, NEW_GROUP)
-    from govgraph.record.export import export_turtle
+    from govgraph.workflow.record.export import export_turtle
 
     written = dict(export_turtle(workflow.store.graph(), load_ontology(settings),
                                  tmp_path / "out", base_iri=settings.base_iri,

@@ -27,9 +27,9 @@ from fixtures.accounts import (
     token_of,
 )
 from fixtures.workflow import FIXTURE, LT, NEW_GROUP
-from govgraph.accounts import AccountBook
 from govgraph.config import Settings
 from govgraph.web import create_app
+from govgraph.workflow.accounts import AccountBook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,11 +57,12 @@ def client(app: Flask) -> FlaskClient:
 
 def propose_turtle(app: Flask, drafter: Credentials) -> str:
     """A pending proposal (Turtle) made through the workflow the pages use."""
-    from govgraph.changes import ChangeRequest
-    from govgraph.web.changes import workflow_for
+    from govgraph.changes.checker import ChangeRequest
+    from govgraph.web import context_of
 
     with app.app_context():
-        proposal, _ = workflow_for(app).propose(ChangeRequest.from_json(NEW_GROUP), drafter.name)
+        proposal, _ = context_of(app).workflow.propose(ChangeRequest.from_json(NEW_GROUP),
+                                                       drafter.name)
     return proposal.id
 
 
@@ -283,7 +284,7 @@ def test_the_builder_adds_steps_and_proposes(app: Flask, accounts) -> None:
 
 
 def test_describe_operations_reads_keys_and_iris_as_names() -> None:
-    from govgraph.change_view import describe_operations
+    from govgraph.pages.change_view import describe_operations
 
     labels = {LT + "body/ssog": "Senior Officers Group", LT + "person/ann": "Ann Chair"}
     text = describe_operations([
@@ -322,15 +323,15 @@ def test_a_proposal_is_checked_again_once_the_graph_has_moved_on(app: Flask, acc
 
 
 def test_a_proposal_that_no_longer_applies_says_so(app: Flask, accounts) -> None:
-    from govgraph.changes import ChangeRequest
-    from govgraph.web.changes import workflow_for
+    from govgraph.changes.checker import ChangeRequest
+    from govgraph.web import context_of
 
     removal = ChangeRequest.from_json({"remove": "<body/oversight> gg:takesDecisions false .",
                                        "description": "Oversight group: decisions unknown"})
     with app.app_context():
-        stale, _ = workflow_for(app).propose(removal, accounts["drafter"].name)
-        done, _ = workflow_for(app).propose(removal, accounts["drafter"].name)
-        workflow_for(app).approve(done.id, "approver-1", LT + "body/board", "2010-01-05")
+        stale, _ = context_of(app).workflow.propose(removal, accounts["drafter"].name)
+        done, _ = context_of(app).workflow.propose(removal, accounts["drafter"].name)
+        context_of(app).workflow.approve(done.id, "approver-1", LT + "body/board", "2010-01-05")
     approver = signed_in(app, accounts["approver"])
     response = approver.get(f"/changes/{stale.id}")
     text = response.get_data(as_text=True)

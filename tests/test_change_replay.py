@@ -30,12 +30,12 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from govgraph.changes import ChangeRequest, read_change_file
+from govgraph.changes.checker import ChangeRequest, read_change_file
 from govgraph.config import Settings
-from govgraph.graph import load_graph
-from govgraph.namespaces import CK, DCT, GG, ORG, SKOS, TIME
-from govgraph.proposals import Workflow
+from govgraph.rdf.loading import load_graph
+from govgraph.rdf.namespaces import CK, DCT, GG, ORG, SKOS, TIME
 from govgraph.store import EmbeddedStore
+from govgraph.workflow.proposals import Workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 REPLAY = ROOT / "tests" / "fixtures" / "changes" / "replay"
@@ -223,6 +223,7 @@ def bundled() -> tuple[Settings, Graph]:
     return settings, graph
 
 
+@pytest.mark.slow
 def test_replaying_the_documents_changes_rebuilds_the_bundled_structure(bundled, tmp_path):
     settings, graph = bundled
     changes = replayed_changes(graph)

@@ -12,7 +12,7 @@ import pytest
 from fixtures.answers import listed
 from govgraph.config import Settings
 from govgraph.errors import ParameterError
-from govgraph.queries import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary, run_saved_query
 from govgraph.store import open_store
 
 ID = "https://w3id.org/govgraph/id/"
@@ -542,7 +542,7 @@ def test_csv_says_bounded_dates_as_bounds_never_as_plain_dates(ask):
     import csv
     import io
 
-    from govgraph.results import to_csv
+    from govgraph.sparql.results import to_csv
 
     result = ask("members", body=BODY + "stronger-communities-board")
     (row,) = csv.DictReader(io.StringIO(to_csv(result)))
@@ -645,7 +645,7 @@ def test_meetings_list_the_mentioned_events_with_their_dates_as_known(ask):
     import csv
     import io
 
-    from govgraph.results import to_csv
+    from govgraph.sparql.results import to_csv
 
     result = ask("meetings")
     events = {text(r, "title"): r for r in result.rows if text(r, "kind") == "mentioned event"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from govgraph.diagram import BOX_HEIGHT, BOX_WIDTH, layout, render_svg
 from govgraph.pages import Structure, StructureEdge, StructureNode
+from govgraph.pages.diagram import BOX_HEIGHT, BOX_WIDTH, layout, render_svg
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 

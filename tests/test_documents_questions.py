@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph
 
 from govgraph.config import Settings
-from govgraph.graph import load_graph
+from govgraph.rdf.loading import load_graph
 
 PREFIXES = """
 PREFIX gg: <https://w3id.org/govgraph/def#>

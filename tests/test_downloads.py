@@ -17,19 +17,19 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF
 from fixtures.open_data import bundled_server as _open_data_server  # noqa: F401 (a fixture)
 from fixtures.open_data import get
 from fixtures.workflow import FIXTURE, NEW_GROUP
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.publishing.void import VOID
 from govgraph.store import EmbeddedStore, open_store
-from govgraph.web import create_app
-from govgraph.web.changes import workflow_for
+from govgraph.web import context_of, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 DECISION = "https://w3id.org/govgraph/id/meeting/ssog-2006-06-13/minute/1/decision/i"
 
 
 
+@pytest.mark.slow
 def test_the_n_triples_dump_loads_into_an_empty_store_as_the_same_triples(bundled_server):
     url, store = bundled_server
     data, media_type = get(f"{url}/data/govgraph.nt.gz")
@@ -41,6 +41,7 @@ def test_the_n_triples_dump_loads_into_an_empty_store_as_the_same_triples(bundle
     assert len(empty.graph()) > 5000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "syntax"), [("govgraph.ttl", "turtle"),
                                               ("govgraph.jsonld", "json-ld")])
 def test_turtle_and_json_ld_dumps_are_the_same_graph(bundled_server, name, syntax):
@@ -83,7 +84,7 @@ def test_an_approval_updates_the_downloads_and_their_description(serve_app, tmp_
         dataset = URIRef(f"{url}/data/#dataset")
         assert before.value(dataset, DCTERMS.modified) is None
         triples = int(before.value(dataset, VOID.triples))
-        workflow = workflow_for(app)
+        workflow = context_of(app).workflow
         proposal, _ = workflow.propose(ChangeRequest(add=NEW_GROUP["add"],
                                                      description=NEW_GROUP["description"]),
                                        author="drafter-1")
@@ -115,6 +116,7 @@ def test_the_structure_picture_is_an_a4_pdf(bundled_server, path):
     assert ("1 January 2007" in text) if "date=" in path else ("Executive" in text)
 
 
+@pytest.mark.slow
 def test_govgraph_export_writes_the_same_files(bundled_server, tmp_path, capsys):
     url, store = bundled_server
     assert main(["export", "open-data", str(tmp_path), "--site", url]) == 0

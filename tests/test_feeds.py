@@ -20,11 +20,10 @@ from fixtures.open_data import bundled_server as _open_data_server  # noqa: F401
 from fixtures.open_data import get
 from fixtures.workflow import FIXTURE, NEW_GROUP
 from govgraph import pages
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.config import Settings
 from govgraph.store import open_store
-from govgraph.web import create_app
-from govgraph.web.changes import workflow_for
+from govgraph.web import context_of, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 LT = "https://w3id.org/govgraph/id/"
@@ -92,7 +91,7 @@ def test_the_proposals_feed_shows_a_new_proposal(serve_app, tmp_path):
     app = create_app(settings, open_store(settings))
     with serve_app(app) as url:
         assert feedparser.parse(get(f"{url}/feeds/proposals.atom")[0]).entries == []
-        proposal, _ = workflow_for(app).propose(
+        proposal, _ = context_of(app).workflow.propose(
             ChangeRequest(add=NEW_GROUP["add"], description=NEW_GROUP["description"]),
             author="drafter-1")
         feed = feedparser.parse(get(f"{url}/feeds/proposals.atom")[0])

@@ -10,8 +10,8 @@ from rdflib.namespace import FOAF, SKOS
 
 from govgraph.config import Settings, parse_tokens
 from govgraph.errors import InputError, ParseError
-from govgraph.graph import label_of, load_files, load_graph, load_turtle, rebase
-from govgraph.namespaces import DEFAULT_BASE, GG, ORG
+from govgraph.rdf.loading import label_of, load_files, load_graph, load_turtle, rebase
+from govgraph.rdf.namespaces import DEFAULT_BASE, GG, ORG
 
 OTHER_BASE = "https://data.example.org/leics/"
 

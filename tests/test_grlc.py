@@ -15,16 +15,17 @@ import sys
 
 import pytest
 
-from fixtures.example import BODY, MEETING, PROJECT_ROOT, example_app, live_server
+from fixtures.example import BODY, MEETING, PROJECT_ROOT, example_app
+from fixtures.server import served
 
 pytest.importorskip("grlc")
 
 
 @pytest.fixture
 def grlc_client(tmp_path, monkeypatch):
-    with live_server(example_app()) as server:
+    with served(example_app()) as server:
         (tmp_path / "config.ini").write_text(
-            f"[defaults]\nsparql_endpoint = {server.url}/sparql\n"
+            f"[defaults]\nsparql_endpoint = {server}/sparql\n"
             f"[local]\nlocal_sparql_dir = {PROJECT_ROOT / 'queries'}\n"
         )
         monkeypatch.chdir(tmp_path)  # grlc reads ./config.ini when it is imported
@@ -41,6 +42,7 @@ def rows(client, name, **params):
     return json.loads(response.data)["results"]["bindings"]
 
 
+@pytest.mark.slow
 def test_grlc_serves_every_query_with_the_same_answers(grlc_client):
     spec = grlc_client.get("/api-local/swagger").get_json()
     assert {path.strip("/") for path in spec["paths"]} == {

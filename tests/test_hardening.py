@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.workflow import DRAFTER, FIXTURE
-from govgraph.changes import ChangeChecker, ChangeRequest
+from govgraph.changes.checker import ChangeChecker, ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import (
     ChangeTooLarge,
@@ -293,6 +293,7 @@ def test_a_malformed_data_block_names_its_line(checker):
     assert caught.value.line == 3
 
 
+@pytest.mark.slow
 def test_a_where_part_over_the_row_or_time_limit_is_stopped(checker):
     rows = "INSERT { ?a skos:note \"x\" } WHERE { ?a ?p ?o . OPTIONAL { ?a ?q ?c } }"
     with pytest.raises(ResultTooLarge, match="GOVGRAPH_RESULT_LIMIT"):
@@ -424,6 +425,7 @@ def test_a_query_that_is_not_utf8_is_a_400(server):
 # --- Queries that can be stopped ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("persisted", [True, False], ids=["persisted", "in-memory"])
 def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path, persisted):
     """With the thread design a third runaway was refused because two earlier ones still ran;

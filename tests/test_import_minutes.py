@@ -379,6 +379,7 @@ def test_binary_and_oversized_documents_are_refused():
         document_text(b"a" * (MAX_DOCUMENT_BYTES + 1), "big.txt")
 
 
+@pytest.mark.slow
 def test_a_2mb_text_is_read_whole(store):
     bench = _bench()
     text = bench.synthetic_minutes(2 * 1024 * 1024)
@@ -395,6 +396,7 @@ def _govgraph(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_the_command_prints_a_draft_that_the_change_check_accepts(tmp_path):
     result = _govgraph("import", "minutes", str(SEED_003))
     assert result.returncode == 0, result.stderr

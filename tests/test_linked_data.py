@@ -48,6 +48,7 @@ def server(app, serve_app) -> Iterator[str]:
         yield url
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", RESOURCES)
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.suffix)
 def test_each_format_is_negotiated_and_parses_back_to_the_graph(server, app, path, fmt):

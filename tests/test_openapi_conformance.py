@@ -26,6 +26,7 @@ def live(serve_app):
         yield url
 
 
+@pytest.mark.slow
 def test_every_operation_answers_as_documented(live):
     schema = schemathesis.openapi.from_url(f"{live}/api/openapi.json")
     failures: list[str] = []

@@ -470,6 +470,7 @@ def test_a_second_meeting_on_the_same_day_gets_its_own_iri_and_a_word(server):
         LT + "meeting/ssog-2009-09-02-2"]
 
 
+@pytest.mark.slow
 def test_an_applied_operations_change_can_be_reverted(server):
     approve(server, ESTABLISH)
     status, history = call(f"{server}/api/changes/history")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import InputError
 from govgraph.project import init_project
-from govgraph.proposals import Workflow
-from govgraph.queries import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary, run_saved_query
 from govgraph.store import open_store
+from govgraph.workflow.proposals import Workflow
 
 OPERATIONS = [
     {"op": "establish-body", "key": "board", "label": "Anyshire Board", "kind": "board",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.operations import ALAN, BOARD, ESTABLISH, IMAG, MEETING, NEWG, RCWG, SSOG
-from govgraph.changes import ChangeChecker, ChangeRequest
+from govgraph.changes.checker import ChangeChecker, ChangeRequest
 from govgraph.config import Settings
 from govgraph.store import EmbeddedStore
 

@@ -15,13 +15,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from govgraph.changes import parse_turtle
+from govgraph.changes.checker import parse_turtle
 from govgraph.config import Settings
 from govgraph.errors import ParseError
-from govgraph.graph import load_files
-from govgraph.namespaces import ORG
-from govgraph.oxgraph import ntriples, oxigraph_graph, oxigraph_of
-from govgraph.terms import SKOLEM_BASE, skolemised_store
+from govgraph.rdf.loading import load_files
+from govgraph.rdf.namespaces import ORG
+from govgraph.rdf.oxgraph import ntriples, oxigraph_graph, oxigraph_of
+from govgraph.rdf.terms import SKOLEM_BASE, skolemised_store
 
 ROOT = Path(__file__).resolve().parents[1]
 

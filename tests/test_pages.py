@@ -18,8 +18,8 @@ from flask.testing import FlaskClient
 from fixtures.accounts import https_client, post_form
 from govgraph import pages
 from govgraph.config import Settings
-from govgraph.diagram import BOX_HEIGHT, layout, render_svg
 from govgraph.pages import Structure, StructureDiff, StructureEdge, StructureNode
+from govgraph.pages.diagram import BOX_HEIGHT, layout, render_svg
 from govgraph.web import create_app
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -113,6 +113,7 @@ def test_page_renders(client: FlaskClient, url: str) -> None:
     assert 'href="#main"' in markup  # the skip link
 
 
+@pytest.mark.slow
 def test_every_body_person_and_meeting_has_a_page(client: FlaskClient, store) -> None:
     idx = pages.index(store)
     routes = {"body": "/body/", "person": "/person/", "meeting": "/meeting/"}

@@ -24,11 +24,12 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from fixtures.workflow import RENAME_UPDATE
-from govgraph.changes import ChangeChecker, ChangeRequest
+from govgraph.changes.checker import ChangeChecker, ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import ParameterError
-from govgraph.namespaces import CK, DCT, GG, ORG, PROV, SKOS
-from govgraph.proposals import (
+from govgraph.rdf.namespaces import CK, DCT, GG, ORG, PROV, SKOS
+from govgraph.store import open_store
+from govgraph.workflow.proposals import (
     APPROVAL_STEPS,
     APPROVED,
     PENDING,
@@ -38,7 +39,6 @@ from govgraph.proposals import (
     UnknownProposal,
     Workflow,
 )
-from govgraph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "changes" / "structure.ttl"
@@ -327,8 +327,9 @@ CHILD = """
 import sys
 from pathlib import Path
 from govgraph.config import Settings
-from govgraph.proposals import Workflow
+from govgraph.workflow.proposals import Workflow
 from govgraph.store import open_store
+from fixtures.crash import install_from_env
 
 root, data, state, store_path, proposal_id = sys.argv[1:6]
 path = None if store_path == "-" else Path(store_path)
@@ -336,6 +337,7 @@ settings = Settings(project_root=Path(root), data_files=[Path(data)],
                     store="oxigraph" if path else "memory", store_path=path)
 store = open_store(settings)
 workflow = Workflow.open(settings, store, directory=Path(state))
+install_from_env(workflow)
 workflow.checker.warm()
 print("approving", flush=True)
 workflow.approve(proposal_id, "approver-child", sys.argv[6], "2010-01-01")
@@ -347,8 +349,8 @@ store.close()
 def _child(state: Path, store_path: Path | None, proposal_id: str,
            **env: str) -> subprocess.Popen[str]:
     environment = {**os.environ, **env}
-    environment["PYTHONPATH"] = str(ROOT / "server") + os.pathsep + environment.get(
-        "PYTHONPATH", "")
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "server"), str(ROOT / "tests"), environment.get("PYTHONPATH", "")])
     return subprocess.Popen(
         [sys.executable, "-c", CHILD, str(ROOT), str(FIXTURE), str(state),
          str(store_path) if store_path else "-", proposal_id, BOARD],
@@ -422,12 +424,13 @@ CRASHES = [pytest.param(step, True, id=f"{step}-persisted-store") for step in AP
     for step in ("checked", "committed", "store-updated")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step, persisted", CRASHES)
 def test_a_crash_at_any_step_leaves_the_old_graph_or_the_new_one(tmp_path, reference, step,
                                                                  persisted):
     state, store_path, proposal_id, old = _prepare(tmp_path, persisted)
-    child = _child(state, store_path, proposal_id, GOVGRAPH_APPROVAL_PAUSE_AT=step,
-                   GOVGRAPH_APPROVAL_PAUSE_KILL="1")
+    child = _child(state, store_path, proposal_id, GOVGRAPH_TEST_PAUSE_AT=step,
+                   GOVGRAPH_TEST_PAUSE_KILL="1")
     child.communicate(timeout=120)
     assert child.returncode == -signal.SIGKILL
     assert (state / f"paused-at-{step}").exists()
@@ -441,6 +444,7 @@ def test_a_crash_at_any_step_leaves_the_old_graph_or_the_new_one(tmp_path, refer
     workflow.store.close()
 
 
+@pytest.mark.slow
 def test_kills_at_random_moments_leave_the_old_graph_or_the_new_one(tmp_path, reference):
     rng = random.Random(20091102)
     outcomes = []
@@ -459,6 +463,7 @@ def test_kills_at_random_moments_leave_the_old_graph_or_the_new_one(tmp_path, re
     assert set(outcomes) <= {"old", "new"}
 
 
+@pytest.mark.slow
 def test_two_processes_approving_at_once_are_serialised(tmp_path):
     state = tmp_path / "state"
     settings = make_settings()
@@ -466,8 +471,8 @@ def test_two_processes_approving_at_once_are_serialised(tmp_path):
     first, _ = workflow.propose(NEW_GROUP, author="d")
     second, _ = workflow.propose(RENAME, author="d")
 
-    holder = _child(state, None, first.id, GOVGRAPH_APPROVAL_PAUSE_AT="checked",
-                    GOVGRAPH_APPROVAL_PAUSE_SECONDS="4")
+    holder = _child(state, None, first.id, GOVGRAPH_TEST_PAUSE_AT="checked",
+                    GOVGRAPH_TEST_PAUSE_SECONDS="4")
     deadline = time.monotonic() + 60
     while not (state / "paused-at-checked").exists():
         assert time.monotonic() < deadline and holder.poll() is None

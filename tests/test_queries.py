@@ -15,8 +15,8 @@ from fixtures.answers import listed
 from fixtures.example import BODY, ID, MEETING, PERSON, PROJECT_ROOT, example_store
 from govgraph.config import Settings
 from govgraph.errors import ParameterError, ParseError, UnknownQuery
-from govgraph.graph import load_ontology
-from govgraph.queries import QueryLibrary, read_query_file, run_saved_query
+from govgraph.queries.library import QueryLibrary, read_query_file, run_saved_query
+from govgraph.rdf.loading import load_ontology
 from govgraph.store import EmbeddedStore
 
 QUERIES = PROJECT_ROOT / "queries"
@@ -653,6 +653,7 @@ def _sorted_rows(rows):
     return sorted(tuple(sorted((k, str(v)) for k, v in listed(row).items())) for row in rows)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "params"),
     [
@@ -820,7 +821,7 @@ def _sample(kind: str, name: str) -> str:
 def test_parameters_are_bound_as_terms_not_text(store, library):
     query = library.get("members")
     assert "example-executive" not in query.text
-    from govgraph.queries import bind_parameters
+    from govgraph.queries.library import bind_parameters
 
     bindings = bind_parameters(query, {"body": BODY + "example-executive", "date": "2006-06-13"})
     assert bindings == {
@@ -830,7 +831,7 @@ def test_parameters_are_bound_as_terms_not_text(store, library):
 
 
 def test_the_command_line_table(store, library):
-    from govgraph.results import to_table
+    from govgraph.sparql.results import to_table
 
     table = to_table(run(store, library, "reports-to", body=BODY + "example-alcohol-group"))
     lines = table.splitlines()

@@ -12,6 +12,8 @@ import pytest
 
 from fixtures.region import REGION_BASE, region_root, region_server
 
+pytestmark = pytest.mark.slow
+
 __all__ = ["region_root", "region_server"]  # fixtures used below
 MAX_BYTES = 500_000
 
@@ -24,6 +26,7 @@ def get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "path",
     [

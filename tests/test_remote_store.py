@@ -28,6 +28,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from fixtures.crash import pause_at
 from fixtures.stores import (
     VIRTUOSO_MAX_ROWS,
     VIRTUOSO_PASSWORD,
@@ -41,10 +42,10 @@ from fixtures.stores import (
     stop,
     wait_for,
 )
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import QueryError, StoreConflict, StoreError
-from govgraph.queries import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary, run_saved_query
 from govgraph.store import EmbeddedStore, QueryResult, SparqlStore, in_graph, open_store
 from govgraph.web import create_app
 
@@ -365,7 +366,7 @@ NEW_GROUP = ChangeRequest(
 
 
 def test_an_approved_change_is_written_to_the_remote_store(tmp_path: Path):
-    from govgraph.proposals import APPROVED, Workflow
+    from govgraph.workflow.proposals import APPROVED, Workflow
 
     server = start_oxigraph(tmp_path / "oxigraph")
     try:
@@ -508,7 +509,7 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
     writes: the approval is refused (StoreConflict, 409), the proposal stays pending, the
     history gains no change set and the store keeps only the other's change; approved again,
     it is checked against the store as it now is and lands."""
-    from govgraph.proposals import APPROVED, PENDING, Workflow
+    from govgraph.workflow.proposals import APPROVED, PENDING, Workflow
 
     server = start_oxigraph(tmp_path / "ox") if kind == "oxigraph" else start_virtuoso(
         tmp_path / "virtuoso")
@@ -521,8 +522,7 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
         proposal, report = workflow.propose(NEW_GROUP, author="drafter")
         assert report.conforms, report.summary()
         decision = SSOG_2009 + "/minute/273/decision/ii"
-        monkeypatch.setenv("GOVGRAPH_APPROVAL_PAUSE_AT", "checked")
-        monkeypatch.setenv("GOVGRAPH_APPROVAL_PAUSE_SECONDS", "3")
+        workflow.on_step = pause_at("checked", state, seconds=3)
         outcome: dict[str, object] = {}
 
         def approve() -> None:
@@ -541,7 +541,7 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
         other = open_store(settings)  # another app server on the same store
         other.update("INSERT DATA { <urn:other-writer> <urn:wrote> <urn:this> }")
         approving.join(timeout=120)
-        monkeypatch.delenv("GOVGRAPH_APPROVAL_PAUSE_AT")
+        workflow.on_step = None
         assert isinstance(outcome.get("error"), StoreConflict), outcome
         assert workflow.files.get(proposal.id).status == PENDING
         assert workflow.files.log.last() == 0
@@ -559,10 +559,12 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
 APPROVE_IN_A_CHILD = """
 import sys
 from govgraph.config import Settings
-from govgraph.proposals import Workflow
+from govgraph.workflow.proposals import Workflow
 from govgraph.store import open_store
+from fixtures.crash import install_from_env
 settings = Settings.from_env()
 workflow = Workflow.open(settings, open_store(settings), directory=sys.argv[1])
+install_from_env(workflow)
 workflow.approve(sys.argv[2], "approver", sys.argv[3], "2009-09-03")
 """
 
@@ -574,7 +576,7 @@ def test_an_app_killed_mid_approval_restarts_with_store_and_history_agreeing(
     """govgraph killed at each step of an approval on Virtuoso: after a restart (recovery
     re-checks the store's record of the last change set it holds) either the change is in the
     history, the store and the proposal is approved, or it is in none and still pending."""
-    from govgraph.proposals import APPROVED, PENDING, Workflow
+    from govgraph.workflow.proposals import APPROVED, PENDING, Workflow
 
     graph = f"https://w3id.org/govgraph/id/killed-at-{step}"
     settings = virtuoso.settings(store_graph=graph)
@@ -589,8 +591,8 @@ def test_an_app_killed_mid_approval_restarts_with_store_and_history_agreeing(
            "GOVGRAPH_QUERY_ENDPOINT": virtuoso.query_endpoint,
            "GOVGRAPH_UPDATE_ENDPOINT": virtuoso.update_endpoint,
            "GOVGRAPH_STORE_GRAPH": graph, "GOVGRAPH_STORE_SECRETS_FILE": str(secrets),
-           "GOVGRAPH_APPROVAL_PAUSE_AT": step, "GOVGRAPH_APPROVAL_PAUSE_KILL": "1",
-           "PYTHONPATH": str(ROOT / "server")}
+           "GOVGRAPH_TEST_PAUSE_AT": step, "GOVGRAPH_TEST_PAUSE_KILL": "1",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "server"), str(ROOT / "tests")])}
     child = subprocess.run(
         [sys.executable, "-c", APPROVE_IN_A_CHILD, str(state), proposal.id,
          SSOG_2009 + "/minute/273/decision/ii"],

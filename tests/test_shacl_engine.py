@@ -1,4 +1,4 @@
-"""The Oxigraph SHACL engine (govgraph.shacl) gives exactly pyshacl's results.
+"""The Oxigraph SHACL engine (govgraph.validation.engine) gives exactly pyshacl's results.
 
 Compared as sets of (focus, path, value, shape, constraint component, severity, message, source
 shape — a property shape itself, not its parent): on the
@@ -16,10 +16,10 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
-from govgraph.graph import load_graph
-from govgraph.namespaces import GG, GGSH, ORG
-from govgraph.shacl import CompiledShapes, UnsupportedShapes
-from govgraph.shapes import validate
+from govgraph.rdf.loading import load_graph
+from govgraph.rdf.namespaces import GG, GGSH, ORG
+from govgraph.validation.engine import CompiledShapes, UnsupportedShapes
+from govgraph.validation.validate import validate
 from test_shapes import BASE, CASES, case_id
 
 Key = tuple[str, str | None, str | None, str, str | None, str, str, str | None]
@@ -39,6 +39,7 @@ def assert_same(data: Graph, shapes: Graph, **options) -> set[Key]:
     return keys(fast)
 
 
+@pytest.mark.slow
 def test_bundled_data_same_as_pyshacl(settings, shapes_graph):
     data = load_graph(settings)
     found = assert_same(data, shapes_graph)
@@ -46,6 +47,7 @@ def test_bundled_data_same_as_pyshacl(settings, shapes_graph):
     assert {k[5] for k in found} == {"Warning"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_broken_and_fixed_fixtures_same_as_pyshacl(case, make_graph, shapes_graph):
     broken = assert_same(make_graph(BASE, case.broken), shapes_graph)
@@ -113,6 +115,7 @@ def break_generated(graph: Graph) -> None:
                    URIRef("https://w3id.org/govgraph/def/attendance/apologies")))
 
 
+@pytest.mark.slow
 def test_generated_broken_graph_same_as_pyshacl(shapes_graph):
     graph = generated(10000)
     clean = assert_same(graph, shapes_graph)

@@ -13,8 +13,8 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from govgraph.namespaces import GGSH
-from govgraph.shapes import validate
+from govgraph.rdf.namespaces import GGSH
+from govgraph.validation.validate import validate
 
 BASE = """
 lt:body/leicestershire-together a gg:Partnership ;

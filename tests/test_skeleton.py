@@ -19,11 +19,11 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from govgraph.config import Settings
-from govgraph.namespaces import DCT, GG, ORG, RDF, SH, TIME
-from govgraph.patterns import Neighbours, parsed_constraint
-from govgraph.reach import ShapeReach
-from govgraph.shapes import load_shapes
-from govgraph.skeleton import Unsupported, seeds
+from govgraph.rdf.namespaces import DCT, GG, ORG, RDF, SH, TIME
+from govgraph.validation.scope.patterns import Neighbours, parsed_constraint
+from govgraph.validation.scope.reach import ShapeReach
+from govgraph.validation.scope.skeleton import Unsupported, seeds
+from govgraph.validation.validate import load_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("GOVGRAPH_PROPERTY_EXAMPLES", "40"))
@@ -150,6 +150,7 @@ def _assert_reached(name: str, before: Graph, touched: set[tuple]) -> set:
 PICK = st.tuples(st.integers(0, 50), st.integers(0, 50), st.integers(0, 50))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(CONSTRAINTS))
 @hypothesis_settings(max_examples=EXAMPLES, deadline=None,
                      suppress_health_check=[HealthCheck.too_slow])

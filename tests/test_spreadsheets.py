@@ -12,17 +12,17 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from govgraph.changes import ChangeRequest
+from govgraph.changes.checker import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.exporters.spreadsheet import export_spreadsheet
 from govgraph.importers.spreadsheet import import_spreadsheet, read_files
 from govgraph.importers.tables import parse_day
 from govgraph.project import init_project
-from govgraph.proposals import Workflow
-from govgraph.queries import QueryLibrary, run_saved_query
+from govgraph.queries.library import QueryLibrary, run_saved_query
 from govgraph.store import open_store
 from govgraph.web import create_app
+from govgraph.workflow.proposals import Workflow
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,6 +96,7 @@ def structure_as_seen(store, settings: Settings, leave_out: set[str]) -> dict[st
     return seen
 
 
+@pytest.mark.slow
 def test_the_bundled_structure_goes_out_to_a_workbook_and_back_into_a_new_project(tmp_path):
     bundled = Settings(project_root=PROJECT_ROOT, store="memory")
     bundled_store = open_store(bundled)
@@ -140,6 +141,7 @@ def test_the_export_as_at_a_date_holds_only_what_was_in_force(tmp_path):
 # --- messy workbooks and bad rows ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_messy_workbook_imports_as_officers_meant_it(tmp_path):
     settings = new_project(tmp_path)
     store = open_store(settings)
@@ -223,6 +225,7 @@ BAD = {
 }
 
 
+@pytest.mark.slow
 def test_each_kind_of_bad_row_is_named_by_sheet_row_and_column(tmp_path):
     store = open_store(new_project(tmp_path))
     draft = import_spreadsheet([("bad.xlsx", workbook(BAD))], store)
@@ -290,6 +293,7 @@ def test_a_bad_settings_file_is_named(tmp_path):
         Settings(project_root=tmp_path)
 
 
+@pytest.mark.slow
 def test_a_fresh_project_serves_its_own_name_and_takes_its_first_structure(tmp_path):
     settings = new_project(tmp_path)
     client = create_app(settings).test_client()

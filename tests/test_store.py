@@ -62,51 +62,68 @@ def test_a_datatype_that_is_not_an_iri_is_refused():
 # --- binding ----------------------------------------------------------------------------------
 
 
-def test_values_open_the_where_group():
-    text = bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": URIRef("http://e/p")})
-    assert text == "SELECT ?x WHERE { VALUES (?p) { (<http://e/p>) }  ?x ?p ?o }"
+TINY = """INSERT DATA {
+  <http://e/1> <http://e/p> "a" . <http://e/2> <http://e/p> "}{" .
+  <http://e/2> <http://e/q> "b" . <http://e/3> <http://e/q> "2" }"""
+E1, E2, E3 = URIRef("http://e/1"), URIRef("http://e/2"), URIRef("http://e/3")
 
 
-def test_braces_in_strings_iris_and_comments_are_not_groups():
+def answers(text: str, store: EmbeddedStore | None = None) -> list[tuple]:
+    """The rows of a SELECT (as sorted tuples) or the triples of a CONSTRUCT."""
+    if store is None:
+        store = EmbeddedStore()
+        store.update(TINY)
+    result = store.query(text)
+    if result.kind == "CONSTRUCT":
+        return sorted(result.graph)
+    return sorted(tuple(row.get(v) for v in result.variables) for row in result.rows)
+
+
+def test_bound_values_restrict_the_answers_as_a_join_would():
+    bound = bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": URIRef("http://e/p")})
+    assert answers(bound) == [(E1,), (E2,)]
+    assert answers(bound) == answers("SELECT ?x WHERE { ?x <http://e/p> ?o }")
+
+
+def test_braces_in_strings_iris_and_comments_do_not_confuse_the_binding():
     query = (
         "PREFIX e: <http://e/a#>\n# a { comment\n"
         'SELECT ?x WHERE { ?x ?p "}{" FILTER(?x != <http://e/x#y>) }'
     )
-    text = bind_values(query, {"p": URIRef("http://e/p")})
-    assert 'WHERE { VALUES (?p) { (<http://e/p>) }  ?x ?p "}{"' in text
+    assert answers(bind_values(query, {"p": URIRef("http://e/p")})) == [(E2,)]
+    assert answers(bind_values(query, {"p": URIRef("http://e/q")})) == []
 
 
 def test_construct_binds_in_its_where_group_not_its_template():
-    text = bind_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": URIRef("http://e/s")})
-    assert text.startswith("CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s)")
+    bound = bind_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": E2})
+    assert {triple[0] for triple in answers(bound)} == {E2}
+    assert len(answers(bound)) == 2
 
 
-def test_a_bare_subselect_is_nested():
-    text = bind_values("SELECT * WHERE { SELECT ?s WHERE { ?s ?p ?o } }", {"o": Literal(1)})
-    assert "{ VALUES (?o)" in text and "{ SELECT ?s" in text
-    assert example_store().query(text).kind == "SELECT"
+def test_a_bare_subselect_keeps_its_own_scope():
+    query = "SELECT ?s WHERE { SELECT ?s WHERE { ?s ?p ?o } }"
+    bound = bind_values(query, {"o": Literal("b")})
+    assert answers(bound) == answers(query)  # ?o is not projected: the value joins nothing
+    inner = bind_values(query, {"s": E3})
+    assert answers(inner) == [(E3,)]
 
 
-def test_values_also_open_each_union_branch_that_mentions_a_bound_variable():
+def test_values_in_union_branches_give_the_answers_of_one_join():
     query = (
-        "SELECT * WHERE { { ?a <http://e/p> ?b } UNION { ?c <http://e/p> ?d } "
+        "SELECT * WHERE { { ?a <http://e/p> ?b } UNION { ?c <http://e/q> ?d } "
         "UNION { SELECT ?a WHERE { { ?a ?x ?y } UNION { ?y ?x ?a } } } }"
     )
-    rows = [{"a": URIRef("http://e/1"), "d": Literal("2")}, {"a": URIRef("http://e/2")}]
-    text = bind_values(query, rows)
-    assert text.count("VALUES") == 3  # the WHERE group, and the branches naming ?a and ?d
-    assert "{ VALUES (?a) { (<http://e/1>) (<http://e/2>) }  ?a <http://e/p> ?b }" in text
-    assert '{ VALUES (?d) { ("2") (UNDEF) }  ?c <http://e/p> ?d }' in text
-    assert "{ SELECT ?a WHERE { { ?a ?x ?y } UNION" in text  # a sub-select's scope is its own
-    assert example_store().query(text).kind == "SELECT"
+    rows = [{"a": E1, "d": Literal("2")}, {"a": E2}, {"a": E1}]
+    joined = query.replace("SELECT * WHERE {", "SELECT * WHERE { VALUES (?a ?d) "
+                           '{ (<http://e/1> "2") (<http://e/2> UNDEF) (<http://e/1> UNDEF) }', 1)
+    assert answers(bind_values(query, rows)) == answers(joined)
+    assert answers(joined)  # the comparison is not of two empty answers
 
 
 def test_several_rows_with_undef():
-    text = bind_values(
-        "SELECT * WHERE { ?a ?b ?c }",
-        [{"a": URIRef("http://e/1")}, {"a": URIRef("http://e/2"), "b": Literal("x")}],
-    )
-    assert 'VALUES (?a ?b) { (<http://e/1> UNDEF) (<http://e/2> "x") }' in text
+    bound = bind_values("SELECT ?a ?b WHERE { ?a ?b ?c }",
+                        [{"a": E1}, {"a": E2, "b": URIRef("http://e/q")}])
+    assert answers(bound) == [(E1, URIRef("http://e/p")), (E2, URIRef("http://e/q"))]
 
 
 def test_blank_nodes_and_odd_variable_names_are_refused():
@@ -227,14 +244,13 @@ def test_row_limit():
 
 def test_a_streaming_runaway_stops_at_the_row_limit_quickly():
     store = synthetic_store(2000, result_limit=1000)
-    started = time.monotonic()
-    with pytest.raises(ResultTooLarge):
+    with pytest.raises(ResultTooLarge):  # 8e18 rows unless it stops at the limit
         store.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
-    assert time.monotonic() - started < 2
 
 
+@pytest.mark.slow
 def test_a_long_query_times_out_and_others_are_answered_meanwhile():
-    store = synthetic_store(RUNAWAY_TRIPLES, timeout=0.5)
+    store = synthetic_store(RUNAWAY_TRIPLES, timeout=1.0)
     errors: list[Exception] = []
 
     def runaway() -> None:
@@ -243,27 +259,24 @@ def test_a_long_query_times_out_and_others_are_answered_meanwhile():
         except Exception as exc:  # noqa: BLE001 - recorded for the assertion below
             errors.append(exc)
 
-    started = time.monotonic()
     thread = threading.Thread(target=runaway)
     thread.start()
     time.sleep(0.1)
     quick = store.query("ASK { <http://example.org/s1> ?p ?o }")
     assert quick.boolean is True
-    assert time.monotonic() - started < 0.5  # answered while the other query was running
-    thread.join(timeout=5)
+    assert thread.is_alive()  # answered while the other query was still running
+    thread.join(timeout=30)
     assert len(errors) == 1 and isinstance(errors[0], QueryTimeout)
-    assert "0.5 seconds" in errors[0].message
-    assert time.monotonic() - started < 2
+    assert "within 1 seconds" in errors[0].message
 
 
+@pytest.mark.slow
 def test_too_many_overdue_queries_are_refused_at_once():
     store = synthetic_store(RUNAWAY_TRIPLES, timeout=0.2, max_overdue=1)
     with pytest.raises(QueryTimeout):
         store.query(RUNAWAY_QUERY)
-    started = time.monotonic()
-    with pytest.raises(QueryTimeout) as caught:
+    with pytest.raises(QueryTimeout) as caught:  # refused without being run
         store.query("ASK {}")
-    assert time.monotonic() - started < 0.1
     assert "still finishing" in caught.value.message
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:  # the overdue query finishes; the store serves again

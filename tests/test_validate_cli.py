@@ -90,12 +90,14 @@ def files(tmp_path: Path):
     return write
 
 
+@pytest.mark.slow
 def test_a_conforming_file_exits_0(files, tmp_path):
     run = govgraph("validate", str(files("ok.ttl", CONFORMING)), cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.strip().endswith("0 violations, 0 warnings")
 
 
+@pytest.mark.slow
 def test_warnings_are_printed_but_exit_0(files, tmp_path):
     run = govgraph("validate", str(files("imag.ttl", WARNING_ONLY)), cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -104,6 +106,7 @@ def test_warnings_are_printed_but_exit_0(files, tmp_path):
     assert run.stdout.strip().endswith("0 violations, 1 warning")
 
 
+@pytest.mark.slow
 def test_a_violating_file_exits_1_naming_label_iri_and_message(files, tmp_path):
     run = govgraph("validate", str(files("cycle.ttl", VIOLATING)), cwd=tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
@@ -117,6 +120,7 @@ def test_a_violating_file_exits_1_naming_label_iri_and_message(files, tmp_path):
     assert out.strip().endswith("2 violations, 0 warnings")
 
 
+@pytest.mark.slow
 def test_several_files_are_validated_together(files, tmp_path):
     # Each half alone is sound; together the two halves make a cycle.
     board_half, ssog_half = VIOLATING.split("<https://w3id.org/govgraph/id/body/ssog> a")
@@ -126,6 +130,7 @@ def test_several_files_are_validated_together(files, tmp_path):
     assert govgraph("validate", str(first), str(second), cwd=tmp_path).returncode == 1
 
 
+@pytest.mark.slow
 def test_a_trig_file_is_read(files, tmp_path):
     trig = files(
         "proposal.trig",
@@ -146,6 +151,7 @@ def test_malformed_turtle_exits_2_naming_file_and_line(files, tmp_path):
     assert "Traceback" not in output
 
 
+@pytest.mark.slow
 def test_an_impossible_date_is_a_violation_not_a_stack_trace(files, tmp_path):
     path = files(
         "date.ttl",
@@ -167,6 +173,7 @@ def test_an_impossible_date_is_a_violation_not_a_stack_trace(files, tmp_path):
     assert "value:   2006-13-45" in run.stdout
 
 
+@pytest.mark.slow
 def test_a_missing_file_exits_2(tmp_path):
     run = govgraph("validate", str(tmp_path / "nowhere.ttl"), cwd=tmp_path)
     assert run.returncode == 2
@@ -174,6 +181,7 @@ def test_a_missing_file_exits_2(tmp_path):
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.slow
 def test_json_output_follows_the_contract(files, tmp_path):
     run = govgraph("validate", "--format", "json", str(files("cycle.ttl", VIOLATING)), cwd=tmp_path)
     assert run.returncode == 1
@@ -190,12 +198,14 @@ def test_json_output_follows_the_contract(files, tmp_path):
     }
 
 
+@pytest.mark.slow
 def test_json_output_of_a_conforming_file(files, tmp_path):
     run = govgraph("validate", "--format", "json", str(files("ok.ttl", CONFORMING)), cwd=tmp_path)
     assert run.returncode == 0
     assert json.loads(run.stdout) == {"conforms": True, "results": []}
 
 
+@pytest.mark.slow
 def test_bundled_graph_conforms(project_root, tmp_path):
     """The Leicestershire Together graph as shipped has no violations (warnings are allowed)."""
     if not list((project_root / "data").glob("*.ttl")):
@@ -236,6 +246,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_answers_sparql_on_localhost(tmp_path):
     """The README's first command: the server starts and its SPARQL endpoint answers."""
     port = free_port()
@@ -271,6 +282,7 @@ def test_serve_answers_sparql_on_localhost(tmp_path):
         server.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_both_engines_print_the_same_report_on_the_bundled_graph(project_root, tmp_path):
     """`--engine pyshacl` (the reference) and the default Oxigraph engine agree exactly."""
     if not list((project_root / "data").glob("*.ttl")):

@@ -13,6 +13,8 @@ import pytest
 
 from test_validate_cli import files, govgraph  # noqa: F401 — `files` is a fixture
 
+pytestmark = pytest.mark.slow
+
 SHAPES = """\
 @prefix sh:  <http://www.w3.org/ns/shacl#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -103,6 +105,7 @@ def test_shapes_the_engine_cannot_run_go_to_pyshacl_saying_so(files, tmp_path): 
     assert "shacl#target is not supported" in run.stderr
 
 
+@pytest.mark.slow
 def test_a_complex_path_is_shown_as_a_sparql_path_by_both_engines(files, tmp_path):  # noqa: F811
     shapes, data = str(files("s.ttl", SHAPES)), str(files("d.ttl", DATA))
     for engine in ("oxigraph", "pyshacl"):

@@ -16,9 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from govgraph.shacl import CompiledShapes, InvalidShapes, UnsupportedShapes, oxigraph_copy
-from govgraph.shacl_suite import SuiteTest, finding_key, literals_as_written, load_suite
-from govgraph.shapes import validate
+from govgraph.validation.engine import (
+    CompiledShapes,
+    InvalidShapes,
+    UnsupportedShapes,
+    oxigraph_copy,
+)
+from govgraph.validation.validate import validate
+from govgraph.validation.w3c_suite import SuiteTest, finding_key, literals_as_written, load_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = Path(os.environ.get("GOVGRAPH_SHACL_SUITE")

@@ -17,14 +17,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from govgraph import __version__, accounts, exporters, importers, project
+from govgraph import __version__, exporters, importers, project
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
-from govgraph.namespaces import PREFIXES
-from govgraph.record import cli as record_cli
+from govgraph.rdf.namespaces import prefixed
+from govgraph.workflow import accounts
+from govgraph.workflow.record import cli as record_cli
 
 if TYPE_CHECKING:
-    from govgraph.shapes import ValidationReport
+    from govgraph.validation.validate import ValidationReport
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -45,12 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return args.run(args)
-    except InputError as exc:
-        print(f"govgraph: {exc.message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except GovgraphError as exc:
         print(f"govgraph: {exc.message}", file=sys.stderr)
-        return EXIT_FAILED
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 
@@ -158,11 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from govgraph.graph import load_graph
-    from govgraph.shapes import load_shapes, validate
+    from govgraph.rdf.loading import load_graph
+    from govgraph.validation.validate import load_shapes, validate
 
     if args.shapes:
-        from govgraph.shapes import load_any_shapes
+        from govgraph.validation.validate import load_any_shapes
 
         shapes, data = load_any_shapes(args.shapes, args.files)
     else:
@@ -186,11 +184,11 @@ def human_report(report: ValidationReport) -> str:
         shown = "(a blank node)" if node.startswith("_:") else f"<{node}>"
         lines = [f"{result.severity}: {result.focus_label} {shown}"]
         if result.path:
-            lines.append(f"  path:    {compact(result.path)}")
+            lines.append(f"  path:    {prefixed(result.path)}")
         if result.value:
-            lines.append(f"  value:   {compact(result.value)}")
+            lines.append(f"  value:   {prefixed(result.value)}")
         lines.append(f"  message: {result.message}")
-        lines.append(f"  shape:   {compact(result.shape)}")
+        lines.append(f"  shape:   {prefixed(result.shape)}")
         blocks.append("\n".join(lines) + "\n")
     violations = report.count("Violation")
     warnings = report.count("Warning")
@@ -203,14 +201,6 @@ def human_report(report: ValidationReport) -> str:
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def compact(iri: str) -> str:
-    """An IRI as prefix:name where a project prefix fits, else as it is."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
-    return iri
 
 
 # --- serve -----------------------------------------------------------------------------------
@@ -260,9 +250,10 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
 
     from gunicorn.app.base import BaseApplication
 
-    from govgraph.proposals import Workflow
-    from govgraph.store import EmbeddedStore, folder_lock, open_store
+    from govgraph.files import folder_lock
+    from govgraph.store import EmbeddedStore, open_store
     from govgraph.web import create_app
+    from govgraph.workflow.proposals import Workflow
 
     if settings.store != "oxigraph" or settings.store_path is None:
         raise InputError("--workers needs a persisted store: --store oxigraph --store-path DIR "
@@ -312,11 +303,11 @@ def _worker_exit(server: Any, worker: Any) -> None:
 def start_prevalidation(app: Any) -> threading.Thread:
     """Build the change checker and validate the whole graph in a background thread, so the
     first change check is quick (it competes with requests for the CPU meanwhile)."""
-    from govgraph.web.changes import workflow_for
+    from govgraph.web import context_of
 
     def warm() -> None:
         try:
-            workflow_for(app).checker.warm()
+            context_of(app).workflow.checker.warm()
         except GovgraphError as exc:  # the first check will report it to its user
             logging.getLogger("govgraph").warning("could not pre-validate the graph: %s", exc)
 
@@ -329,8 +320,8 @@ def start_prevalidation(app: Any) -> threading.Thread:
 
 
 def run_query(args: argparse.Namespace) -> int:
-    from govgraph import results
-    from govgraph.queries import QueryLibrary, run_saved_query
+    from govgraph.queries.library import QueryLibrary, run_saved_query
+    from govgraph.sparql import results
     from govgraph.store import open_store
 
     settings = Settings.from_env()
@@ -364,7 +355,7 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def run_change_check(args: argparse.Namespace) -> int:
-    from govgraph.changes import check_change_file
+    from govgraph.workflow.proposals import check_change_file
 
     code, text = check_change_file(args.file, Settings.from_env(), as_json=args.format == "json")
     print(text, file=sys.stderr if code == EXIT_BAD_INPUT and args.format != "json" else sys.stdout)

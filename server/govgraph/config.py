@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from govgraph.errors import InputError
-from govgraph.namespaces import DEFAULT_BASE
+from govgraph.rdf.namespaces import DEFAULT_BASE
 
 StoreKind = Literal["memory", "oxigraph", "sparql"]
 STORE_KINDS: tuple[str, ...] = ("memory", "oxigraph", "sparql")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from govgraph.config import SETTINGS_FILE, Settings, read_settings_file
 from govgraph.errors import InputError
-from govgraph.namespaces import DEFAULT_BASE
+from govgraph.rdf.namespaces import DEFAULT_BASE
 
 
 def settings_text(name: str, base: str) -> str:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fcntl
 import gc
 import http.client
 import json
@@ -85,10 +84,11 @@ from govgraph.errors import (
     StoreError,
     StoreTimeout,
 )
-from govgraph.namespaces import DEFAULT_BASE, bind_prefixes
+from govgraph.files import folder_lock
 from govgraph.querypool import QueryPool
-from govgraph.terms import SKOLEM_BASE, deskolemise
-from govgraph.textlimits import TextLimits
+from govgraph.rdf.namespaces import DEFAULT_BASE, bind_prefixes
+from govgraph.rdf.terms import SKOLEM_BASE, deskolemise
+from govgraph.sparql.limits import TextLimits
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT"]
 Bindings = Mapping[str, Node] | Sequence[Mapping[str, Node]]
@@ -281,16 +281,28 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
     for branch_open, mentioned in reversed(branches):
         columns = [i for i, name in enumerate(names) if name in mentioned]
         if columns:
-            branch_block = _values_block(
-                [names[i] for i in columns],
-                list({tuple(terms[i] for i in columns): None for terms in table}),
-            )
+            branch_rows = _most_general([tuple(terms[i] for i in columns) for terms in table])
+            if all(term == "UNDEF" for term in branch_rows[0]):
+                continue  # some row leaves the branch open: it cannot be narrowed
+            branch_block = _values_block([names[i] for i in columns], branch_rows)
             at = branch_open + 1
             inner = f"{inner[:at]} {branch_block} {inner[at:]}"
     if re.match(r"\s*SELECT\b", inner, re.IGNORECASE):
         # The group is a bare sub-select: VALUES cannot stand beside it, so nest it.
         return f"{sparql[: open_at + 1]} {block} {{{inner}}} {sparql[close_at:]}"
     return f"{sparql[: open_at + 1]} {block} {inner}{sparql[close_at:]}"
+
+
+def _most_general(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The distinct rows no other row covers (UNDEF matches any value), most general first: a
+    branch given a row and one that covers it would answer twice for the same solution."""
+    distinct = sorted(set(rows), key=lambda row: -row.count("UNDEF"))
+    kept: list[tuple[str, ...]] = []
+    for row in distinct:
+        if not any(all(g in ("UNDEF", r) for g, r in zip(general, row, strict=True))
+                   for general in kept):
+            kept.append(row)
+    return kept
 
 
 @lru_cache(maxsize=1024)
@@ -758,21 +770,6 @@ def _remove_orphaned_snapshots() -> None:
         owner = folder.name[len(SNAPSHOTS):].split("-", 1)[0]
         if owner.isdigit() and not Path(f"/proc/{owner}").exists():
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def folder_lock(path: Path, *, shared: bool) -> IO[bytes]:
-    """Lock the file beside a persisted store (`<folder>.lock`): exclusive for a writer,
-    shared for read-only openers; raises GovgraphError at once if the other kind holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path.with_name(path.name + ".lock"), "a+b")  # noqa: SIM115 (kept open)
-    try:
-        fcntl.flock(handle.fileno(), (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        other = "a writer" if shared else "another process"
-        raise GovgraphError(f"the store at {path} is in use by {other}; a persisted store is "
-                            "opened by one writer or by read-only servers, not both") from None
-    return handle
 
 
 def _bulk_load_files(store: ox.Store, paths: Iterable[Path]) -> None:
@@ -1390,6 +1387,6 @@ def create_persisted(path: Path, files: Sequence[Path]) -> None:
 
 
 def _bundled_graph(settings: Settings) -> Graph:
-    from govgraph.graph import load_graph
+    from govgraph.rdf.loading import load_graph
 
     return load_graph(settings)

@@ -9,12 +9,12 @@ before …", "between … and …"), which the importer reads back into gg:notBe
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from govgraph.importers.spreadsheet import COLUMNS, DATE_COLUMNS, PREFIXES
+from govgraph.importers.spreadsheet import COLUMNS, DATE_COLUMNS
 from govgraph.importers.tables import BoundedDay, dated_name, parse_day
+from govgraph.rdf.namespaces import prefix_header
 
 DATE_OF = """
   OPTIONAL {{ ?{node} {path}/time:hasBeginning ?{v}s .
@@ -40,8 +40,7 @@ DATE_OF = """
 IN_FORCE = """FILTER(!BOUND(?day) || ((!BOUND(?{v}Start) || ?{v}Start <= ?day)
                                     && (!BOUND(?{v}End) || ?{v}End > ?day)))"""
 
-BODIES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
-PREFIX dct: <http://purl.org/dc/terms/>
+BODIES = prefix_header() + """
 SELECT ?body ?label (GROUP_CONCAT(DISTINCT ?kind; separator="; ") AS ?kinds)
        (GROUP_CONCAT(DISTINCT STR(?alt); separator="; ") AS ?alts)
        (SAMPLE(?bStartWhen) AS ?start) (SAMPLE(?bEndWhen) AS ?end)
@@ -59,7 +58,7 @@ WHERE {
 GROUP BY ?body ?label
 ORDER BY LCASE(STR(?label))"""
 
-LINES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
+LINES = prefix_header() + """
 SELECT ?body ?parentLabel ?lStartWhen ?lEnd ?qualified WHERE {
   { ?line a gg:ReportingLine ; gg:fromBody ?body ; gg:toBody ?parent ;
           gg:lineKind <https://w3id.org/govgraph/def/line-kind/hierarchical> .
@@ -70,14 +69,14 @@ SELECT ?body ?parentLabel ?lStartWhen ?lEnd ?qualified WHERE {
   """ + IN_FORCE.format(v="l") + """
 }"""
 
-NAMES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
+NAMES = prefix_header() + """
 SELECT ?body ?name ?nStartWhen ?nEndWhen WHERE {
   ?body gg:nameInUse ?use . ?use gg:name ?name .
 """ + DATE_OF.format(node="use", path="gg:inUseDuring", v="n") + """
 }
 ORDER BY ?body ?nStart ?name"""
 
-BACK_LINES = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
+BACK_LINES = prefix_header() + """
 SELECT ?body ?parentLabel ?lStartWhen ?lEndWhen WHERE {
   ?line a gg:ReportingLine ; gg:fromBody ?body ; gg:toBody ?parent ;
         gg:lineKind <https://w3id.org/govgraph/def/line-kind/reports-back-through> .
@@ -87,7 +86,7 @@ SELECT ?body ?parentLabel ?lStartWhen ?lEndWhen WHERE {
 }
 ORDER BY ?body ?lStart ?parentLabel"""
 
-MEMBERSHIPS = PREFIXES + """PREFIX time: <http://www.w3.org/2006/time#>
+MEMBERSHIPS = prefix_header() + """
 SELECT ?bodyLabel ?personName ?postLabel ?orgLabel ?holderName ?roleLabel ?representing
        ?mStartWhen ?mEndWhen ?attested WHERE {
   ?membership a org:Membership ; org:organization ?body ; org:member ?member .
@@ -229,9 +228,3 @@ def export_spreadsheet(store: Any, title: str, day: date | None = None,
                        body: str | None = None) -> bytes:
     """The workbook for the graph in `store` (or one body and those reporting into it)."""
     return workbook_bytes(structure_rows(store, day, body), title)
-
-
-def rows_text(rows: Iterable[tuple[Any, ...]]) -> list[tuple[str, ...]]:
-    """Rows with dates written YYYY-MM-DD (for comparing and printing)."""
-    return [tuple("" if v is None else v.isoformat() if isinstance(v, date) else str(v)
-                  for v in row) for row in rows]

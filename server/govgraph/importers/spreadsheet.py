@@ -30,6 +30,7 @@ from govgraph.importers.tables import (
     read_tables,
     sheets_from_json,
 )
+from govgraph.rdf.namespaces import prefix_header
 
 #: Sheet -> header (as header_key writes it) -> canonical column.
 LAYOUTS: dict[str, dict[str, str]] = {
@@ -158,12 +159,6 @@ class Names:
     organisations: dict[str, str] = field(default_factory=dict)
 
 
-PREFIXES = """PREFIX gg: <https://w3id.org/govgraph/def#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
 NAME_QUERIES = {
     "kinds": """SELECT ?thing ?name WHERE { ?thing rdfs:subClassOf+ gg:Body .
         OPTIONAL { ?thing rdfs:label ?name } }""",
@@ -198,7 +193,7 @@ def names_in(store: Any) -> Names:
     for kind, query in NAME_QUERIES.items():
         table: dict[str, str] = getattr(names, kind)
         preferred: dict[str, str] = {}
-        for row in store.query(PREFIXES + query).rows:
+        for row in store.query(prefix_header() + query).rows:
             iri, name = str(row["thing"]), str(row.get("name") or "")
             if kind == "kinds":
                 iri = iri.rsplit("#", 1)[-1]

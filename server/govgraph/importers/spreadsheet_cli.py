@@ -57,7 +57,7 @@ def add_export_parser(kinds: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from govgraph.importers.spreadsheet import import_spreadsheet, read_files
-    from govgraph.proposals import current_store
+    from govgraph.workflow.proposals import current_store
 
     settings = Settings.from_env(project_root=args.root)
     draft = import_spreadsheet(read_files(args.files), current_store(settings))
@@ -73,7 +73,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from govgraph.exporters.spreadsheet import export_spreadsheet
-    from govgraph.proposals import current_store, write_atomically
+    from govgraph.files import write_atomically
+    from govgraph.workflow.proposals import current_store
 
     settings = Settings.from_env(project_root=args.root)
     day = None

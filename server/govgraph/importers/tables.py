@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from govgraph.changes.operations.model import parse_bounds
 from govgraph.errors import InputError
-from govgraph.operations.model import parse_bounds
 
 HEADER_SEARCH_ROWS = 10  # the header is within the first rows (title rows may come first)
 MAX_ROWS = 200_000
@@ -266,7 +266,7 @@ def dated_name(name: str, start: object = None, end: object = None) -> str:
 class BoundedDay(date):
     """A day known only by bounds, read from "by D", "not before D", "between D1 and D2":
     compared as its not-after bound (else its not-before), written back as it was read, so
-    the operations record the bounds (see govgraph.operations.model.parse_bounds)."""
+    the operations record the bounds (see govgraph.changes.operations.model.parse_bounds)."""
 
     text: str
 

@@ -11,7 +11,6 @@ from rdflib import URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
-from govgraph.namespaces import DCT, GG, PROV
 from govgraph.pages.common import (
     BODY_CLASSES,
     AltName,
@@ -45,6 +44,7 @@ from govgraph.pages.structure import (
     structure_at,
     structure_changes,
 )
+from govgraph.rdf.namespaces import DCT, GG, PROV
 from govgraph.store import Store
 
 # --- a body -----------------------------------------------------------------------------

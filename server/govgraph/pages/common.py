@@ -18,11 +18,11 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import FOAF, RDFS, SKOS
 from rdflib.term import Node
 
-from govgraph.namespaces import BODY_CLASSES as BODY_CLASS_IRIS
-from govgraph.namespaces import DCT, GG, ORG, PREFIXES
 from govgraph.pages.dates import _month_text, _short, as_date, format_date, shorten_text
+from govgraph.rdf.namespaces import BODY_CLASSES as BODY_CLASS_IRIS
+from govgraph.rdf.namespaces import DCT, GG, ORG, PREFIXES
+from govgraph.rdf.uncertain_dates import CERTAIN, bounded_text, in_force
 from govgraph.store import Store
-from govgraph.uncertain_dates import CERTAIN, bounded_text, in_force
 
 PREFIX_HEADER = "\n".join(
     f"PREFIX {prefix}: <{PREFIXES[prefix]}>"
@@ -66,7 +66,6 @@ SEARCH_KIND_ORDER = (
 )
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _MINUTE_TAIL = re.compile(r"/minute/([^/]+)(?:/(decision|action)/([^/]+))?$")
-
 
 
 # --- small value types ------------------------------------------------------------------
@@ -121,11 +120,6 @@ class Period:
     def known_start(self) -> date | None:
         """The day from which the thing was certainly in force (None: no start recorded)."""
         return self.start or self.start_not_after or self.start_not_before
-
-    @property
-    def known_end(self) -> date | None:
-        """The day from which it was no longer in force (None: still in force)."""
-        return self.end or self.end_not_after or self.end_not_before
 
     def certainty(self, day: date) -> str | None:
         """'certain' or 'possible' that it was in force on `day`; None if it was not."""
@@ -443,7 +437,6 @@ def index(store: Store) -> Index:
 
 
 _LABEL_RANK = {str(SKOS.prefLabel): 0, str(FOAF.name): 1, str(RDFS.label): 2, str(DCT.title): 3}
-
 
 
 QUERIES = Path(__file__).parent / "queries"

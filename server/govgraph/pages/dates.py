@@ -10,7 +10,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from govgraph.errors import ParameterError
-from govgraph.namespaces import PREFIXES
+from govgraph.rdf.namespaces import prefixed
 
 # --- helpers ----------------------------------------------------------------------------
 
@@ -82,19 +82,12 @@ def local_part(iri: str) -> str:
 
 def _short(iri: str) -> str:
     """A fallback label: a prefixed name, or the path of a data IRI ('membership/ssog--x')."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and prefix != "lt":
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
+    short = prefixed(iri, data=False)
+    if short != iri:
+        return short
     if "/id/" in iri:
         return iri.split("/id/", 1)[1].rstrip("/") or iri
     return iri.rstrip("/").rsplit("/", 1)[-1] or iri
-
-
-def _prefixed(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
-    return iri
 
 
 def _capitalised(text: str) -> str:

@@ -21,9 +21,9 @@ from govgraph.pages.dates import (
     _values,
     as_date,
 )
+from govgraph.pages.facets import Facet, FacetValue
 from govgraph.pages.search import words
 from govgraph.pages.structure import name_on, names_in_use
-from govgraph.publishing.facets import Facet, FacetValue
 from govgraph.store import Store
 
 # --- decisions and actions --------------------------------------------------------------

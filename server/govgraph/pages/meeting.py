@@ -11,7 +11,6 @@ from rdflib import URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
-from govgraph.namespaces import DCT, GG, PROV
 from govgraph.pages.common import _MINUTE_TAIL, ATTENDANCE_GROUPS, Ref, Source, index, select_rows
 from govgraph.pages.dates import (
     _group,
@@ -25,6 +24,7 @@ from govgraph.pages.dates import (
 from govgraph.pages.decisions import ActionRow, DecisionRow, actions_of, decisions_register
 from govgraph.pages.person import AttendanceFact, _attendance
 from govgraph.pages.structure import ChangeEntry, name_on, names_in_use, structure_changes
+from govgraph.rdf.namespaces import DCT, GG, PROV
 from govgraph.store import Store
 
 # --- a meeting --------------------------------------------------------------------------

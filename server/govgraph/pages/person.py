@@ -10,7 +10,6 @@ from rdflib import URIRef
 from rdflib.namespace import FOAF, RDFS
 from rdflib.term import Node
 
-from govgraph.namespaces import GG, PROV
 from govgraph.pages.body import MeetingRow, alt_names, meetings_of
 from govgraph.pages.common import (
     _MINUTE_TAIL,
@@ -28,6 +27,7 @@ from govgraph.pages.common import (
 )
 from govgraph.pages.dates import _group, _natural, _short, _status_text, _texts, _values, as_date
 from govgraph.pages.decisions import ActionRow, actions_of
+from govgraph.rdf.namespaces import GG, PROV
 from govgraph.store import Store
 
 # --- a person ---------------------------------------------------------------------------

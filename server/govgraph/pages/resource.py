@@ -10,7 +10,8 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from govgraph.pages.common import PREFIX_HEADER, Ref, Source, index, select_rows
-from govgraph.pages.dates import _literal_text, _prefixed
+from govgraph.pages.dates import _literal_text
+from govgraph.rdf.namespaces import prefixed
 from govgraph.store import Store
 
 # --- any other resource -----------------------------------------------------------------
@@ -75,7 +76,7 @@ def resource_page(store: Store, iri: str, limit: int = 500) -> ResourcePage | No
             for value in sorted(values):
                 if isinstance(value, BNode):
                     inner = "; ".join(
-                        f"{_prefixed(p)} {', '.join(_literal_text(v) for v in sorted(vs))}"
+                        f"{prefixed(p)} {', '.join(_literal_text(v) for v in sorted(vs))}"
                         for p, vs in sorted(nested[str(value)].items())
                         if p != str(RDF.type)
                     )
@@ -84,11 +85,11 @@ def resource_page(store: Store, iri: str, limit: int = 500) -> ResourcePage | No
                     shown.append(
                         idx.label(value) if isinstance(value, URIRef) else _literal_text(value)
                     )
-            parts.append(f"{_prefixed(prop)} {', '.join(shown)}")
+            parts.append(f"{prefixed(prop)} {', '.join(shown)}")
         return "; ".join(parts) or "(blank node)"
 
     properties = []
-    for prop in sorted(objects, key=lambda p: (p != str(RDF.type), _prefixed(p))):
+    for prop in sorted(objects, key=lambda p: (p != str(RDF.type), prefixed(p))):
         values = []
         for obj in sorted(
             objects[prop],
@@ -105,17 +106,17 @@ def resource_page(store: Store, iri: str, limit: int = 500) -> ResourcePage | No
                 values.append(
                     Value(
                         text=str(obj),
-                        datatype=_prefixed(str(obj.datatype))
+                        datatype=prefixed(str(obj.datatype))
                         if getattr(obj, "datatype", None)
                         else "",
                     )
                 )
-        properties.append((Ref(prop, idx.labels.get(prop) or _prefixed(prop)), values))
+        properties.append((Ref(prop, idx.labels.get(prop) or prefixed(prop)), values))
     incoming = sorted(
         {
             (
                 idx.ref(r["s"]),
-                Ref(str(r["p"]), idx.labels.get(str(r["p"])) or _prefixed(str(r["p"]))),
+                Ref(str(r["p"]), idx.labels.get(str(r["p"])) or prefixed(str(r["p"]))),
             )
             for r in incoming_rows
         },

@@ -25,8 +25,8 @@ from govgraph.pages.common import (
     select_rows,
 )
 from govgraph.pages.dates import _group, _truthy, _values, as_date, local_part
+from govgraph.rdf.uncertain_dates import bounded_text
 from govgraph.store import Store
-from govgraph.uncertain_dates import bounded_text
 
 # --- the structure as at a date ---------------------------------------------------------
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from govgraph import pages
 from govgraph.errors import GovgraphError
-from govgraph.namespaces import GG
-from govgraph.queries import Parameter, QueryLibrary, SavedQuery, run_saved_query
+from govgraph.queries.library import Parameter, QueryLibrary, SavedQuery, run_saved_query
+from govgraph.rdf.namespaces import GG
 from govgraph.store import Store
 
 KINDS_BY_NAME = {"body": ("body",), "person": ("person",), "meeting": ("meeting",),

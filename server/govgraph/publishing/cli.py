@@ -28,7 +28,7 @@ def add_export_parser(kinds: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from govgraph.proposals import current_store
+    from govgraph.workflow.proposals import current_store
 
     settings = Settings.from_env()
     store = current_store(settings)

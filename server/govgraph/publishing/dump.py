@@ -14,8 +14,8 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import PROV
 
 from govgraph.config import Settings
-from govgraph.namespaces import bind_prefixes
 from govgraph.publishing.rdf import jsonld_context
+from govgraph.rdf.namespaces import bind_prefixes
 from govgraph.store import Store
 
 
@@ -39,7 +39,7 @@ BY_NAME = {f.name: f for f in DUMP_FILES}
 def change_history(settings: Settings) -> Dataset:
     """Every approved change set: its PROV record in the default graph, the triples it added
     and removed in named graphs (empty when nothing has been approved)."""
-    from govgraph.proposals import ProposalStore
+    from govgraph.workflow.proposals import ProposalStore
 
     return ProposalStore.for_settings(settings).history()
 
@@ -120,7 +120,7 @@ def write_downloads(store: Store, settings: Settings, directory: Path,
                     extra: dict[str, bytes] | None = None, *,
                     downloads: Downloads | None = None) -> list[tuple[Path, int]]:
     """Write every download (and `extra` files) into `directory`, each replaced atomically."""
-    from govgraph.proposals import write_atomically
+    from govgraph.files import write_atomically
 
     directory.mkdir(parents=True, exist_ok=True)
     downloads = downloads or Downloads(store, settings)

@@ -11,7 +11,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from govgraph.namespaces import bind_prefixes
+from govgraph.rdf.namespaces import bind_prefixes, prefixed
 
 DEF_BASE = "https://w3id.org/govgraph/def"
 
@@ -60,12 +60,7 @@ def _text(graph: Graph, node: URIRef, *props: URIRef) -> str:
 
 
 def _short(graph: Graph, node: object) -> str:
-    if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(node)
-        except ValueError:  # pragma: no cover - rdflib refuses some IRIs
-            return str(node)
-    return str(node)
+    return prefixed(str(node)) if isinstance(node, URIRef) else str(node)
 
 
 def _anchor(iri: str) -> str:

@@ -7,7 +7,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from govgraph.paper import pdf_from_html
+from govgraph.pages.paper import pdf_from_html
 
 _SIZE = re.compile(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"')
 

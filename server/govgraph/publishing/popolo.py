@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from govgraph import pages
-from govgraph.namespaces import GG, ORG
+from govgraph.rdf.namespaces import GG, ORG
 from govgraph.store import Store
 
 _ORGANIZATIONS = """SELECT ?org ?parent ?alt ?start ?end WHERE {

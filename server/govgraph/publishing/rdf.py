@@ -10,7 +10,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from govgraph.namespaces import GG, PREFIXES, bind_prefixes
+from govgraph.rdf.namespaces import GG, PREFIXES, bind_prefixes
 from govgraph.store import Store
 
 

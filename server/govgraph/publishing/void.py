@@ -7,9 +7,9 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from govgraph.config import Settings
-from govgraph.namespaces import GG, ORG
 from govgraph.publishing.dump import DUMP_FILES, last_change
 from govgraph.publishing.site import wording
+from govgraph.rdf.namespaces import GG, ORG
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 EXAMPLE_CLASSES = (ORG.Organization, FOAF.Person, GG.Meeting)

@@ -1,8 +1,8 @@
 """The web app: a Flask app factory over the store and the saved-query library.
 
 Views are thin: they read the request, call a domain function, and hand the result to a
-writer from `govgraph.results`. Errors are values: every `GovgraphError` becomes a 4xx/5xx
-with a readable message (`error_status`), never a traceback.
+writer from `govgraph.sparql.results`. Errors are values: every `GovgraphError` carries its
+status and is answered by one renderer (govgraph.web.errors), never as a traceback.
 """
 
 from __future__ import annotations
@@ -10,26 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, current_app
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from govgraph.config import Settings
-from govgraph.errors import (
-    GovgraphError,
-    InputError,
-    ParameterError,
-    QueryTimeout,
-    ReadOnly,
-    ResultTooLarge,
-    StoreConflict,
-    StoreError,
-    StoreTimeout,
-    UnknownQuery,
-)
-from govgraph.queries import QueryLibrary
+from govgraph.queries.library import QueryLibrary
+from govgraph.sparql.limits import TextLimits
 from govgraph.store import Store, open_store
-from govgraph.textlimits import TextLimits
+from govgraph.workflow.proposals import Workflow
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -42,11 +31,14 @@ CORS_HEADERS = {
 
 @dataclass
 class Govgraph:
-    """What the views need: the settings, the store and the saved queries."""
+    """What the views need: the settings, the store, the saved queries and the workflow of
+    proposals (opened with the app, so an interrupted approval is recovered before any
+    request; a read-only server leaves recovery to the process that prepared its store)."""
 
     settings: Settings
     store: Store
     library: QueryLibrary
+    workflow: Workflow
 
     def graph_version(self) -> str | None:
         """The store's version if answers may be cached by it (None: never cache, no ETag)."""
@@ -62,6 +54,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         builder,
         changes,
         downloads,
+        errors,
         feeds,
         guard,
         imports,
@@ -80,14 +73,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    store = store if store is not None else open_store(settings)
+    if hasattr(store, "limits"):  # a store made elsewhere keeps these settings' limits
+        store.limits = TextLimits.of(settings)
     app.extensions["govgraph"] = Govgraph(
         settings=settings,
-        store=store if store is not None else open_store(settings),
+        store=store,
         library=QueryLibrary(settings.queries_dir or settings.project_root / "queries"),
+        workflow=(Workflow if settings.read_only else Workflow.open)(settings, store),
     )
-    store_limits = app.extensions["govgraph"].store
-    if hasattr(store_limits, "limits"):  # a store made elsewhere keeps these settings' limits
-        store_limits.limits = TextLimits.of(settings)
     for module in (sparql, api, changes, pages, proposal_pages, builder, paper, spreadsheets,
                    imports, meetings, linked_data, downloads, feeds, api_docs, statistics,
                    registers, tables):
@@ -95,10 +89,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     accounts.init_app(app)
     app.after_request(_add_cors_headers)
     guard.install(app, settings)
-    app.register_error_handler(GovgraphError, _json_error)
-    for status in (404, 405):
-        app.register_error_handler(status, _http_error)
-    app.register_error_handler(Exception, _unexpected_error)
+    errors.install(app)
     if settings.response_cache:
         from govgraph.web.answers import AnswerCache
 
@@ -108,73 +99,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
-READ_ONLY_SERVER = ("this server is read-only (govgraph serve --workers N); propose and approve "
-                    "changes on a server with one worker")
+def context_of(app: Flask) -> Govgraph:
+    """An app's settings, store, saved queries and workflow."""
+    return app.extensions["govgraph"]
 
 
 def govgraph() -> Govgraph:
-    """The app's settings, store and library (inside a request)."""
-    return current_app.extensions["govgraph"]
-
-
-def error_status(error: GovgraphError) -> int:
-    """The HTTP status for a govgraph error."""
-    from govgraph.auth import AuthError
-    from govgraph.errors import ChangeTooLarge
-    from govgraph.proposals import Conflict, UnknownProposal
-    from govgraph.record.log import StateFolderError
-
-    if isinstance(error, AuthError | StateFolderError):
-        return error.status
-    if isinstance(error, ReadOnly):
-        return 403
-    if isinstance(error, Conflict | StoreConflict):
-        return 409
-    if isinstance(error, ChangeTooLarge):
-        return 413
-    if isinstance(error, UnknownQuery | UnknownProposal):
-        return 404
-    if isinstance(error, InputError):
-        return 400
-    if isinstance(error, StoreTimeout):
-        return 504
-    if isinstance(error, QueryTimeout):
-        return 503
-    if isinstance(error, ResultTooLarge):
-        return 422
-    return 502
-
-
-def error_body(error: GovgraphError) -> dict[str, object]:
-    """The JSON body of an error: {"error": message, "parameter": name, "queries": [...]}."""
-    body: dict[str, object] = {"error": error.message}
-    if isinstance(error, ParameterError):
-        body["parameter"] = error.parameter
-    if isinstance(error, UnknownQuery):
-        body["queries"] = sorted(error.known)
-    if isinstance(error, StoreError) and error.request:
-        body["query"] = error.request
-    return body
-
-
-def _json_error(error: GovgraphError) -> tuple[Response, int]:
-    return jsonify(error_body(error)), error_status(error)
-
-
-def _http_error(error: Exception) -> tuple[Response, int]:
-    code = getattr(error, "code", 500)
-    description = getattr(error, "description", "")
-    response = jsonify({"error": f"{getattr(error, 'name', 'Error')}: {description}"})
-    if getattr(error, "valid_methods", None):  # a 405 says which methods are allowed
-        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
-    return response, code
-
-
-def _unexpected_error(error: Exception) -> tuple[Response, int]:
-    if hasattr(error, "code") and hasattr(error, "description"):  # any other HTTP error
-        return _http_error(error)
-    current_app.logger.exception("unexpected error")
-    return jsonify({"error": "internal error; the server log has the details"}), 500
+    """The current app's settings, store, saved queries and workflow (inside a request)."""
+    return context_of(current_app)
 
 
 @lru_cache(maxsize=256)

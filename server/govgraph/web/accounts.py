@@ -1,10 +1,11 @@
-"""Signing in to the pages: sessions, CSRF protection of every form, and the role a page needs.
+"""Signing in to the pages: sessions and the CSRF protection of every form.
 
-Accounts and their hashed passwords are govgraph.accounts'. The session cookie is signed with
-the state folder's secret (govgraph.accounts.session_secret), HttpOnly, SameSite=Lax and Secure
+Accounts and their hashed passwords are govgraph.workflow.accounts'. The session cookie is
+signed with the state folder's secret (govgraph.workflow.accounts.session_secret), HttpOnly,
+SameSite=Lax and Secure
 (GOVGRAPH_INSECURE_COOKIES=1 drops Secure for a plain-HTTP server reached by another name than
-localhost). Every form post outside the token-authenticated API (/api/…, /sparql) must carry
-the session's CSRF token (Flask-WTF), else it is refused with 400.
+localhost). Every form post outside the token-authenticated API (govgraph.web.auth.TOKEN_PATHS)
+must carry the session's CSRF token (Flask-WTF), else it is refused with 400.
 """
 
 from __future__ import annotations
@@ -24,17 +25,15 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from govgraph.accounts import AccountBook, session_secret
-from govgraph.auth import ANONYMOUS, Forbidden, Principal, TokenTable, Unauthorized
-from govgraph.errors import GovgraphError, ReadOnly
-from govgraph.web import READ_ONLY_SERVER, error_status, govgraph
+from govgraph.web import govgraph
+from govgraph.web.auth import by_token, current_principal
+from govgraph.web.errors import error_page
+from govgraph.workflow.accounts import AccountBook, session_secret
 
 blueprint = Blueprint("accounts", __name__, template_folder="templates")
 logger = logging.getLogger("govgraph.accounts")
 csrf = CSRFProtect()
 SESSION_HOURS = 8
-#: posts that authenticate by bearer token, not by cookie, so need no CSRF token
-TOKEN_PATHS = ("/api/", "/sparql")
 
 
 def init_app(app: Flask) -> None:
@@ -59,7 +58,7 @@ def init_app(app: Flask) -> None:
 def _protect_forms() -> None:
     if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
         return
-    if request.path.startswith(TOKEN_PATHS):
+    if by_token():
         return
     csrf.protect()
 
@@ -69,39 +68,7 @@ def _csrf_refused(error: CSRFError):
     logger.warning("%s %s refused: %s", request.method, request.path, error.description)
     message = ("The form had expired or did not come from this site, so nothing was done. "
                "Go back, reload the page and send it again.")
-    return render_template("error.html", page_title="Form refused", heading="Form refused",
-                           message=message), 400
-
-
-def current_principal() -> Principal:
-    """The signed-in account (looked up afresh, so a removed account is signed out at once)."""
-    name = session.get("account")
-    if not name:
-        return ANONYMOUS
-    account = AccountBook.for_settings(govgraph().settings).get(name)
-    if account is None:
-        session.clear()
-        return ANONYMOUS
-    return account.principal
-
-
-def require(role: str) -> Principal:
-    """The signed-in principal if its role suffices; else Unauthorized or Forbidden."""
-    if govgraph().settings.read_only:
-        raise ReadOnly(READ_ONLY_SERVER)
-    return TokenTable.require(current_principal(), role)
-
-
-def page_error(error: GovgraphError):
-    """A page's answer to an error: sign in first (401), else an error page with the message."""
-    if isinstance(error, Unauthorized):
-        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-    status = error_status(error)
-    heading = ("You cannot do that" if isinstance(error, Forbidden)
-               else "That request cannot be answered" if status < 500
-               else "The store could not answer")
-    return render_template("error.html", page_title=heading, heading=heading,
-                           message=error.message), status
+    return error_page("Form refused", message, 400), 400
 
 
 def _safe_next(target: str | None) -> str:

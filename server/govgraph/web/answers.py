@@ -15,7 +15,7 @@ from typing import Any
 
 from werkzeug.http import parse_etags
 
-from govgraph.cache import VersionedCache
+from govgraph.web.cache import VersionedCache
 
 PREFIX = "/api/queries/"
 Headers = list[tuple[str, str]]

@@ -6,13 +6,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import MethodNotAllowed
 
 from govgraph.errors import ParameterError
-from govgraph.openapi import build_openapi
-from govgraph.queries import PAGE_PARAMETER, SavedQuery, run_saved_query
-from govgraph.results import RESULT_FORMATS, Format, format_by_name
+from govgraph.queries.library import PAGE_PARAMETER, SavedQuery, run_saved_query
+from govgraph.sparql.results import RESULT_FORMATS, Format, format_by_name
 from govgraph.web import best_media_type, govgraph
 from govgraph.web.api_docs import with_examples
+from govgraph.web.openapi import build_openapi
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -50,9 +51,10 @@ def list_queries() -> Response:
     return jsonify([describe(query) for query in govgraph().library.all()])
 
 
-@blueprint.get("/queries/<name>")
+@blueprint.route("/queries/<name>", methods=["GET", "POST"])
 def run_query(name: str) -> Response:
-    """Run a saved query with the request's parameters.
+    """Run a saved query with the request's parameters (in the URL; for a query whose
+    `#+ method` is POST, in the form body), by the method its file names.
 
     On the embedded store the answer carries an ETag made from the graph version (a matching
     If-None-Match gets 304) and `X-Cache`, which lets `AnswerCache` keep it until the graph
@@ -60,11 +62,14 @@ def run_query(name: str) -> Response:
     """
     context = govgraph()
     query = context.library.get(name)
+    if request.method != query.method and not (request.method == "HEAD" and query.method == "GET"):
+        raise MethodNotAllowed(valid_methods=[query.method])
+    given = request.values if query.method == "POST" else request.args
     raw: dict[str, str] = {}
-    for key in request.args:
+    for key in given:
         if key == FORMAT_PARAMETER:
             continue
-        values = request.args.getlist(key)
+        values = given.getlist(key)
         if len(values) > 1:
             raise ParameterError(key, "is given more than once")
         raw[key] = values[0]

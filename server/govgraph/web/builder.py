@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from govgraph import pages
-from govgraph.builder import (
+from govgraph.changes.operations.model import OperationError
+from govgraph.errors import InputError
+from govgraph.pages.change_form import (
     BODY_KINDS,
     OPERATIONS,
     ROLES,
@@ -23,16 +25,12 @@ from govgraph.builder import (
     read_form,
     to_operations,
 )
-from govgraph.change_view import pictures, remembered
-from govgraph.errors import GovgraphError, InputError
-from govgraph.operations.model import OperationError
+from govgraph.pages.change_view import pictures, remembered
 from govgraph.web import govgraph
-from govgraph.web.accounts import page_error, require
-from govgraph.web.changes import workflow_for
+from govgraph.web.auth import authorise, requires
 from govgraph.web.pages import href
 
 blueprint = Blueprint("builder", __name__, template_folder="templates")
-blueprint.register_error_handler(GovgraphError, page_error)
 PICK_KINDS = {"body": ("body",), "person": ("person", "post")}
 
 
@@ -65,8 +63,8 @@ def _render(draft: Draft, status: int = 200, **context: Any):
 
 
 @blueprint.route("/changes/new", methods=["GET", "POST"])
+@requires("drafter")
 def new_change():
-    require("drafter")
     if request.method == "GET":
         return _render(Draft(rows=[Row(request.args.get("op", "establish-body")
                                        if request.args.get("op") in OPERATIONS
@@ -86,14 +84,14 @@ def new_change():
     operations = to_operations(draft, _names())
     if draft.errors:
         return _render(draft, 400, error="Some fields need correcting (marked below).")
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     try:
         change = ChangeRequest.from_json({"description": draft.description,
                                           "operations": operations})
-        workflow = workflow_for(current_app)
+        workflow = govgraph().workflow
         if action == "propose":
-            proposal, _ = workflow.propose(change, require("drafter").name)
+            proposal, _ = workflow.propose(change, authorise("drafter").name)
             return redirect(url_for("proposal_pages.proposal", proposal_id=proposal.id), 303)
         report = workflow.check(change)
     except OperationError as error:

@@ -8,7 +8,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from govgraph import pages
 from govgraph.publishing import feeds
@@ -73,11 +73,9 @@ def _entries(name: str) -> list[feeds.Entry]:
         return feeds.change_entries(store, _page_url)
     if name == "actions":
         return feeds.action_entries(store, _page_url)
-    from govgraph.web.changes import workflow_for
-
     root = request.url_root.rstrip("/")
     return feeds.proposal_entries(
-        workflow_for(current_app).proposals(),
+        govgraph().workflow.proposals(),
         lambda ident: root + url_for("proposal_pages.proposal", proposal_id=ident))
 
 
@@ -97,9 +95,7 @@ def atom_feed(name: str) -> Response:
 
 def _proposals_state() -> str:
     """Proposals change without the graph changing: their list is part of the cache key."""
-    from govgraph.web.changes import workflow_for
-
-    return json.dumps(sorted((p.id, p.status) for p in workflow_for(current_app).proposals()))
+    return json.dumps(sorted((p.id, p.status) for p in govgraph().workflow.proposals()))
 
 
 # --- the meetings page ------------------------------------------------------------------------

@@ -8,11 +8,15 @@ the vendored YASGUI adds (allowed by its hash); no page may be framed.
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, request
+from typing import Any
+
+from flask import Flask, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from govgraph.config import Settings
-from govgraph.textlimits import check_json_depth
+from govgraph.errors import RequestTooLarge
+from govgraph.sparql.limits import check_json_depth
+from govgraph.web.errors import render_error
 
 # sha256 of the <style> element yasgui.min.js inserts (fixed for the vendored version)
 YASGUI_STYLE_HASH = "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk="
@@ -34,9 +38,10 @@ def install(app: Flask, settings: Settings) -> None:
     """Limit request bodies and JSON nesting, and add the security headers, on `app`."""
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
 
-    def too_large(_: RequestEntityTooLarge) -> tuple[Response, int]:
-        return jsonify({"error": f"the request body is larger than {settings.max_request_bytes:,}"
-                                 " bytes, the limit (GOVGRAPH_MAX_REQUEST_BYTES)"}), 413
+    def too_large(_: RequestEntityTooLarge) -> Any:
+        return render_error(RequestTooLarge(
+            f"the request body is larger than {settings.max_request_bytes:,} bytes, the limit "
+            "(GOVGRAPH_MAX_REQUEST_BYTES)"))
 
     def json_depth() -> None:
         media = (request.mimetype or "").lower()

@@ -12,14 +12,14 @@ from govgraph.errors import InputError
 from govgraph.importers.minutes import import_minutes
 from govgraph.importers.reading import MAX_DOCUMENT_BYTES, document_text
 from govgraph.web import govgraph
-from govgraph.web.changes import _principal as principal_with_role
+from govgraph.web.auth import requires
 
 blueprint = Blueprint("imports", __name__, url_prefix="/api/import")
 
 
 @blueprint.post("/minutes")
+@requires("drafter")
 def minutes() -> Response:
-    principal_with_role("drafter")
     name, data = uploaded_document()
     draft = import_minutes(govgraph().store, document_text(data, name),
                            body=request.args.get("body") or None, source=name)

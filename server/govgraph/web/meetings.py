@@ -1,7 +1,7 @@
 """Record a meeting (`/meetings/new`): choose the body and date, tick who came, add minutes,
 decisions and actions, check, and propose; or start from minutes pasted or uploaded.
 
-Thin: the form is `govgraph.meetings.form`, the draft from minutes `govgraph.importers`, the
+Thin: the form is `govgraph.pages.meeting_form`, the draft from minutes `govgraph.importers`, the
 check and the proposal the change `Workflow`. Works without JavaScript (every button submits
 the form); with it, name fields get suggestions (builder.js, `/changes/pick`).
 """
@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from govgraph import pages
-from govgraph.change_view import pictures
-from govgraph.errors import GovgraphError, InputError
+from govgraph.errors import InputError
 from govgraph.importers.minutes import import_minutes
 from govgraph.importers.reading import MAX_DOCUMENT_BYTES, document_text
-from govgraph.meetings.form import (
+from govgraph.pages.change_view import pictures
+from govgraph.pages.meeting_form import (
     DECISION_KINDS,
     STATUSES,
     Action,
@@ -32,13 +32,11 @@ from govgraph.meetings.form import (
     to_operation,
 )
 from govgraph.web import govgraph
-from govgraph.web.accounts import page_error, require
+from govgraph.web.auth import requires
 from govgraph.web.builder import _names
-from govgraph.web.changes import workflow_for
 from govgraph.web.pages import href
 
 blueprint = Blueprint("meetings", __name__, template_folder="templates")
-blueprint.register_error_handler(GovgraphError, page_error)
 
 
 def _render(meeting: MeetingForm, status: int = 200, **context: Any):
@@ -48,8 +46,8 @@ def _render(meeting: MeetingForm, status: int = 200, **context: Any):
 
 
 @blueprint.route("/meetings/new", methods=["GET", "POST"])
+@requires("drafter")
 def new_meeting():
-    principal = require("drafter")
     if request.method == "GET":
         return _render(MeetingForm(body=request.args.get("body", ""),
                                    date=request.args.get("date", "")))
@@ -78,15 +76,15 @@ def new_meeting():
     operation = to_operation(meeting, _names())
     if meeting.errors:
         return _render(meeting, 400, error="Some entries need attention (listed below).")
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     description = f"Record the meeting of {meeting.body} on {meeting.date}"
     try:
         change = ChangeRequest.from_json({"description": description,
                                           "operations": [operation]})
-        workflow = workflow_for(current_app)
+        workflow = govgraph().workflow
         if action == "propose":
-            proposal, _ = workflow.propose(change, principal.name)
+            proposal, _ = workflow.propose(change, g.principal.name)
             return redirect(url_for("proposal_pages.proposal", proposal_id=proposal.id), 303)
         report = workflow.check(change)
     except InputError as error:

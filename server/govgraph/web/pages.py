@@ -21,22 +21,20 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from govgraph import as_recorded, pages
-from govgraph.change_view import structure_with_change
-from govgraph.diagram import KIND_TEXT, render_svg
+from govgraph import pages
 from govgraph.errors import GovgraphError, InputError, ParameterError
-from govgraph.namespaces import GG
-from govgraph.pages import Ref
-from govgraph.queries import Parameter, run_saved_query
+from govgraph.pages import Ref, as_recorded
+from govgraph.pages.change_view import structure_with_change
+from govgraph.pages.diagram import KIND_TEXT, render_svg
+from govgraph.queries.library import Parameter, run_saved_query
+from govgraph.rdf.namespaces import GG
 from govgraph.store import QueryResult
-from govgraph.web import error_status, govgraph
-from govgraph.web.accounts import page_error
-from govgraph.web.changes import workflow_for
+from govgraph.web import context_of, govgraph
 from govgraph.web.registers import decisions_download
 from govgraph.web.tables import download_links, facet_url, wanted_format
 
 if TYPE_CHECKING:
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
 blueprint = Blueprint(
     "pages",
@@ -135,9 +133,6 @@ def _helpers() -> dict[str, Any]:
 def _site() -> dict[str, Any]:
     """Every page's partnership name and wording (govgraph.toml), whichever blueprint renders."""
     return {"site": govgraph().settings}
-
-
-blueprint.register_error_handler(GovgraphError, page_error)
 
 
 def _not_found(what: str):
@@ -327,7 +322,7 @@ def query_page(name: str):
         try:
             result = run_saved_query(app.store, query, raw, app.settings.query_timeout)
         except GovgraphError as exc:
-            error, status = exc.message, error_status(exc)
+            error, status = exc.message, exc.status
     api_url = f"/api/queries/{name}"
     return (
         render_template(
@@ -437,7 +432,7 @@ def sparql_editor():
             result = _store().query(text, None, govgraph().settings.query_timeout,
                                     isolated=True)
         except GovgraphError as exc:
-            error, status = exc.message, error_status(exc)
+            error, status = exc.message, exc.status
     graph_text = ""
     if result is not None and result.graph is not None:
         graph_text = result.graph.serialize(format="turtle")
@@ -445,7 +440,7 @@ def sparql_editor():
         render_template(
             "sparql_editor.html",
             page_title="SPARQL editor",
-            endpoint=url_for("sparql.sparql") if _has_endpoint("sparql.sparql") else "/sparql",
+            endpoint=url_for("sparql.endpoint"),
             query_text=text or EXAMPLE_QUERY,
             result=result,
             cells=_cells(result) if result is not None and result.kind == "SELECT" else [],
@@ -454,10 +449,6 @@ def sparql_editor():
         ),
         status,
     )
-
-
-def _has_endpoint(name: str) -> bool:
-    return name in current_app.view_functions
 
 
 # --- checking a change ---------------------------------------------------------------------
@@ -472,7 +463,7 @@ def _warm_checker_in_background() -> None:
 
     def warm() -> None:
         try:
-            workflow_for(app).checker.warm()  # built here too: reading the shapes takes time
+            context_of(app).workflow.checker.warm()  # built here too: reading the shapes takes time
         except GovgraphError:
             app.extensions[_WARMED_KEY] = False  # the check itself will report the problem
 
@@ -489,7 +480,7 @@ def check_change():
     if request.method == "POST":
         try:
             # through the workflow, so overlapping pending proposals are reported too
-            report = workflow_for(current_app).check(_change_request(form), source="the proposal")
+            report = govgraph().workflow.check(_change_request(form), source="the proposal")
         except InputError as exc:
             context["error"] = exc.message
             status = 400
@@ -506,7 +497,7 @@ def check_change():
 
 
 def _change_request(form: Mapping[str, str]) -> ChangeRequest:
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     description = form.get("description", "").strip()
     if form.get("update", "").strip():

@@ -7,23 +7,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from govgraph import pages
-from govgraph.diagram import render_svg
-from govgraph.errors import GovgraphError, InputError
+from govgraph.errors import InputError
 from govgraph.pages import Structure
-from govgraph.paper import pdf_from_html, png_from_svg
-from govgraph.proposals import Proposal
+from govgraph.pages.diagram import render_svg
+from govgraph.pages.paper import pdf_from_html, png_from_svg
 from govgraph.publishing.picture import picture_pdf
 from govgraph.web import govgraph
-from govgraph.web.accounts import page_error
-from govgraph.web.changes import workflow_for
 from govgraph.web.pages import href
 from govgraph.web.proposal_pages import applied, operations_of, recheck
+from govgraph.workflow.proposals import Proposal
 
 blueprint = Blueprint("paper", __name__, template_folder="templates")
-blueprint.register_error_handler(GovgraphError, page_error)
 
 
 def _paper_html(proposal: Proposal) -> str:
@@ -51,12 +48,12 @@ def _sources(store: Any, proposal: Proposal) -> list[pages.Source]:
 
 @blueprint.get("/changes/<proposal_id>/paper")
 def paper(proposal_id: str):
-    return _paper_html(workflow_for(current_app).get(proposal_id))
+    return _paper_html(govgraph().workflow.get(proposal_id))
 
 
 @blueprint.get("/changes/<proposal_id>/paper.pdf")
 def paper_pdf(proposal_id: str) -> Response:
-    proposal = workflow_for(current_app).get(proposal_id)
+    proposal = govgraph().workflow.get(proposal_id)
     pdf = pdf_from_html(_paper_html(proposal), request.url_root)
     name = f"board-paper-{proposal.id}.pdf"
     return Response(pdf, mimetype="application/pdf",

@@ -1,6 +1,6 @@
 """Proposals in the browser: the list by status, one proposal with its check against the
 current graph, approve / reject / withdraw by role, and the history of applied changes with
-revert. Thin: every action is a `Workflow` call (govgraph.proposals), as the API's are.
+revert. Thin: every action is a `Workflow` call (govgraph.workflow.proposals), as the API's are.
 """
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from rdflib import URIRef
 
 from govgraph import pages
-from govgraph.auth import Forbidden, Principal
-from govgraph.change_view import (
+from govgraph.errors import GovgraphError, InputError
+from govgraph.pages.change_view import (
     Pictures,
     advice_for,
     applied_pictures,
@@ -21,19 +21,17 @@ from govgraph.change_view import (
     focus_text,
     pictures,
 )
-from govgraph.errors import GovgraphError, InputError
-from govgraph.namespaces import ORG
-from govgraph.proposals import APPROVED, PENDING, STATUSES, Conflict, Proposal, Workflow
+from govgraph.rdf.namespaces import ORG
 from govgraph.web import govgraph
-from govgraph.web.accounts import current_principal, page_error, require
-from govgraph.web.changes import workflow_for
+from govgraph.web.auth import current_principal, requires
 from govgraph.web.pages import href
+from govgraph.workflow.auth import Forbidden, Principal
+from govgraph.workflow.proposals import APPROVED, PENDING, STATUSES, Conflict, Proposal, Workflow
 
 if TYPE_CHECKING:
-    from govgraph.changes import CheckReport
+    from govgraph.changes.checker import CheckReport
 
 blueprint = Blueprint("proposal_pages", __name__, template_folder="templates")
-blueprint.register_error_handler(GovgraphError, page_error)
 
 STATUS_TITLES = {"pending": "Pending", "approved": "Approved", "rejected": "Rejected",
                  "withdrawn": "Withdrawn"}
@@ -42,7 +40,7 @@ APPROVING_KINDS = ("body", "meeting", "decision")
 
 
 def _workflow() -> Workflow:
-    return workflow_for(current_app)
+    return govgraph().workflow
 
 
 @blueprint.app_context_processor
@@ -145,11 +143,11 @@ def _conflict_page(proposal_id: str, error: Conflict, form: dict[str, str]):
 
 
 @blueprint.post("/changes/<proposal_id>/approve")
+@requires("approver")
 def approve(proposal_id: str):
-    principal = require("approver")
     form = {key: request.form.get(key, "").strip() for key in ("approvedBy", "date")}
     try:
-        _workflow().approve(proposal_id, principal.name, form["approvedBy"], form["date"])
+        _workflow().approve(proposal_id, g.principal.name, form["approvedBy"], form["date"])
     except Conflict as error:
         return _conflict_page(proposal_id, error, form)
     except GovgraphError as error:
@@ -159,36 +157,36 @@ def approve(proposal_id: str):
 
 
 @blueprint.post("/changes/<proposal_id>/reject")
+@requires("approver")
 def reject(proposal_id: str):
-    principal = require("approver")
     reason = request.form.get("reason", "").strip()
     if not reason:
         return render_proposal(_workflow().get(proposal_id), status=400,
                                error="Give a reason for rejecting the proposal.")
     try:
-        _workflow().reject(proposal_id, principal.name, reason)
+        _workflow().reject(proposal_id, g.principal.name, reason)
     except Conflict as error:
         return _conflict_page(proposal_id, error, {})
     return redirect(url_for("proposal_pages.proposal", proposal_id=proposal_id), 303)
 
 
 @blueprint.post("/changes/<proposal_id>/withdraw")
+@requires("drafter")
 def withdraw(proposal_id: str):
-    principal = require("drafter")
     proposal = _workflow().get(proposal_id)
-    if not can_withdraw(proposal, principal) and proposal.status == PENDING:
+    if not can_withdraw(proposal, g.principal) and proposal.status == PENDING:
         raise Forbidden("only the proposal's drafter can withdraw it")
     try:
-        _workflow().withdraw(proposal_id, principal.name, request.form.get("reason", "").strip())
+        _workflow().withdraw(proposal_id, g.principal.name, request.form.get("reason", "").strip())
     except Conflict as error:
         return _conflict_page(proposal_id, error, {})
     return redirect(url_for("proposal_pages.proposal", proposal_id=proposal_id), 303)
 
 
 @blueprint.post("/changes/history/<int:sequence>/revert")
+@requires("drafter")
 def revert(sequence: int):
     """Propose the undoing of an applied change (it is approved like any other proposal)."""
-    principal = require("drafter")
-    proposal, _ = _workflow().revert(sequence, principal.name)
+    proposal, _ = _workflow().revert(sequence, g.principal.name)
     return redirect(url_for("proposal_pages.proposal", proposal_id=proposal.id), 303)
 

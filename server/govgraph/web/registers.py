@@ -10,9 +10,9 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import URIRef
 
 from govgraph import pages
-from govgraph.namespaces import GG
 from govgraph.pages import DecisionRow, Ref
-from govgraph.publishing.facets import Dimension, faceted
+from govgraph.pages.facets import Dimension, faceted
+from govgraph.rdf.namespaces import GG
 from govgraph.web import govgraph
 from govgraph.web.tables import download_links, facet_url, table_download, wanted_format
 

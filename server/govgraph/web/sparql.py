@@ -20,16 +20,15 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import unquote_to_bytes
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request, url_for
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from govgraph.auth import TokenTable
 from govgraph.errors import GovgraphError, QueryError
-from govgraph.results import Format, format_by_name, formats_for
+from govgraph.sparql.results import Format, format_by_name, formats_for
 from govgraph.store import QueryResult
-from govgraph.web import READ_ONLY_SERVER, best_media_type, error_status, govgraph
-from govgraph.web.changes import workflow_for
+from govgraph.web import best_media_type, govgraph
+from govgraph.web.auth import authorise
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -57,12 +56,6 @@ class ProtocolError(GovgraphError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-@blueprint.errorhandler(GovgraphError)
-def _protocol_error(error: GovgraphError) -> Response:
-    status = error.status if isinstance(error, ProtocolError) else error_status(error)
-    return Response(error.message + "\n", status=status, mimetype="text/plain")
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -180,19 +173,14 @@ def _vary() -> dict[str, str]:
 def _update(update: str) -> Response:
     """Apply an update as a change proposed and approved at once, by an approver."""
     settings = govgraph().settings
-    if settings.read_only:
-        raise ProtocolError(403, f"updates are refused: {READ_ONLY_SERVER}")
-    if not settings.tokens:
+    if not settings.tokens and not settings.read_only:
         raise ProtocolError(403, "updates are refused: this server has no authorised roles")
-    tokens = TokenTable(settings.tokens)
-    principal = tokens.require(
-        tokens.authenticate(request.headers.get("Authorization")), "approver"
-    )
+    principal = authorise("approver")
     if not update.strip():
         raise QueryError("the update is empty")
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
-    workflow = workflow_for(current_app)
+    workflow = govgraph().workflow
     change = ChangeRequest(update=update, description=request.values.get("description", ""))
     proposal, _ = workflow.propose(change, author=principal.name)
     try:

@@ -12,13 +12,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 
 from govgraph import pages
-from govgraph.errors import GovgraphError, InputError
+from govgraph.errors import InputError
 from govgraph.web import govgraph
-from govgraph.web.accounts import page_error, require
-from govgraph.web.changes import _principal, workflow_for
+from govgraph.web.auth import requires
 
 blueprint = Blueprint("spreadsheets", __name__)
 
@@ -28,10 +27,10 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
 @blueprint.post("/api/import/spreadsheet")
+@requires("drafter")
 def import_spreadsheet() -> Response:
     """A draft proposal from an uploaded workbook or CSV files (multipart/form-data, field
     `file`, repeatable), or from corrected rows (JSON {"sheets": {...}})."""
-    _principal("drafter")
     return _draft_answer()
 
 
@@ -65,31 +64,28 @@ def _draft_answer() -> Response:
 
 
 @blueprint.get("/changes/new/spreadsheet")
+@requires("drafter")
 def start_from_spreadsheet():
-    try:
-        require("drafter")
-    except GovgraphError as error:
-        return page_error(error)
     return render_template("spreadsheet_import.html", page_title="Start from a spreadsheet")
 
 
 @blueprint.post("/changes/new/spreadsheet/draft")
+@requires("drafter")
 def draft_for_page() -> Response:
     """The page's upload or corrected rows (signed-in drafter, CSRF token in a header)."""
-    require("drafter")
     return _draft_answer()
 
 
 @blueprint.post("/changes/new/spreadsheet/check")
+@requires("drafter")
 def check_for_page() -> Response:
     """The page's draft checked against the current graph (signed-in drafter); nothing is
     stored."""
-    require("drafter")
-    return jsonify(workflow_for(current_app).check(_page_request()).to_json())
+    return jsonify(govgraph().workflow.check(_page_request()).to_json())
 
 
 def _page_request():
-    from govgraph.changes import ChangeRequest
+    from govgraph.changes.checker import ChangeRequest
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -98,11 +94,11 @@ def _page_request():
 
 
 @blueprint.post("/changes/new/spreadsheet/propose")
+@requires("drafter")
 def propose_for_page() -> tuple[Response, int]:
     """The page's draft proposed for approval (signed-in drafter, CSRF token in a header)."""
-    principal = require("drafter")
-    proposal, report = workflow_for(current_app).propose(_page_request(),
-                                                         author=principal.name)
+    proposal, report = govgraph().workflow.propose(_page_request(),
+                                                         author=g.principal.name)
     return jsonify({"id": proposal.id, "url": f"/changes/{proposal.id}",
                     "conforms": report.conforms}), 201
 

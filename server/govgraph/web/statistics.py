@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from flask import Blueprint
 
 from govgraph import pages
-from govgraph.queries import run_saved_query
+from govgraph.queries.library import run_saved_query
 from govgraph.web import govgraph
 
 blueprint = Blueprint("statistics", __name__, template_folder="templates")

@@ -1,0 +1,947 @@
+"""The proposal workflow: a durable store of proposals, approvals with an audit trail, recovery.
+
+Everything lives in a state directory (settings.state_dir; default `var/` under the project
+root, which git ignores); docs/STATE.md describes its format:
+
+    proposals/ID.json          one per proposal: status, author, request, check, events
+    changesets/NNNNNN.nq       the log: one per applied change, never rewritten: its PROV
+                               record (default graph) and the triples it added, removed and
+                               recorded as the change event (named graphs …/added, …/removed,
+                               …/event), as N-Quads (govgraph.workflow.record)
+    snapshots/NNNNNN.nt        the whole graph after change set NNNNNN, only when asked for
+                               (`govgraph snapshot`, or every GOVGRAPH_SNAPSHOT_EVERY changes)
+                               and, for an in-memory store, before the first change set
+    lock                       held (fcntl) by whoever writes: approvals happen one at a time
+
+The store is the current graph: it records the last change set it holds in the same update
+that applies it. An approval checks the change again, stages its change set and the approved
+proposal as fsynced temporary files, renames the change set into the log — the commit point —
+then applies it to the store and renames the proposal into place. Recovery (on opening, and
+before each approval) removes staged files, replays onto the store the change sets it lacks
+(onto the last snapshot when it holds none, as an in-memory store after a restart) and marks
+the last change set's proposal approved. So a crash at any point leaves the old graph or the
+new one. A write the state folder refuses (full, read-only) is a `StateFolderError` (507/503);
+on a read-only folder the workflow opens read-only and says why.
+
+Blank nodes: change sets name the store's blank nodes by skolem IRIs (stable labels); they
+become blank nodes again in the store.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import re
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from govgraph.changes.collector import collector_paused
+from govgraph.changes.impact import OtherProposal
+from govgraph.config import Settings
+from govgraph.errors import GovgraphError, InputError, ParameterError, StoreConflict
+from govgraph.files import install, stage, write_atomically
+from govgraph.rdf.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS
+from govgraph.rdf.terms import diff_triple_lines, is_skolem
+from govgraph.workflow.record.log import (
+    ChangeLog,
+    StateFolderError,
+    change_set_nquads,
+    state_folder_error,
+    writing,
+)
+from govgraph.workflow.record.sync import applied_sequence, apply_change, load_snapshot
+
+# govgraph.changes.checker (pyshacl, rdflib's SPARQL parser) is imported on first use
+if TYPE_CHECKING:
+    from govgraph.changes.checker import ChangeChecker, ChangeRequest, CheckReport, Diff
+
+logger = logging.getLogger("govgraph.changes")
+
+PENDING, WITHDRAWN, REJECTED, APPROVED = "pending", "withdrawn", "rejected", "approved"
+STATUSES = (PENDING, WITHDRAWN, REJECTED, APPROVED)
+PROPOSAL_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+#: checks kept in memory for the approval of the proposals last made (see `_reuse_check`)
+KEPT_CHECKS = 4
+
+#: The steps of an approval, in order (each reported to `Workflow.on_step`).
+APPROVAL_STEPS = ("locked", "checked", "changeset-staged", "committed", "store-updated",
+                  "proposal-updated")
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+class UnknownProposal(InputError):
+    """No proposal (or change set) with this id (404)."""
+
+    status = 404
+
+
+class Conflict(GovgraphError):
+    """The request cannot be carried out in the present state (409); `reasons` say why."""
+
+    status = 409
+
+    def __init__(self, message: str, reasons: list[str] | None = None) -> None:
+        self.reasons = list(reasons or [])
+        text = message if not self.reasons else message + ":\n" + "\n".join(
+            f"  - {reason}" for reason in self.reasons)
+        super().__init__(text)
+
+    def details(self) -> dict[str, object]:
+        return {**super().details(), "reasons": self.reasons}
+
+
+# --- Files --------------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --- Proposals ------------------------------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    """A proposed change and what has happened to it."""
+
+    id: str
+    status: str
+    author: str
+    description: str
+    created: str
+    request: ChangeRequest
+    graph_version: str
+    sequence: int
+    check: dict[str, Any]
+    nodes: list[str]
+    signature: dict[str, list[str]]
+    events: list[dict[str, Any]] = field(default_factory=list)
+    approval: dict[str, Any] | None = None
+    revert_of: int | None = None
+
+    def to_json(self, *, full: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "status": self.status,
+            "author": self.author,
+            "description": self.description,
+            "created": self.created,
+            "graphVersion": self.graph_version,
+            "changeSequence": self.sequence,
+            "check": self.check,
+            "approval": self.approval,
+            "revertOf": self.revert_of,
+            "url": f"/api/changes/{self.id}",
+        }
+        if full:
+            data.update(request=self.request.to_json(), nodes=self.nodes, events=self.events,
+                        signature=self.signature)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Proposal:
+        from govgraph.changes.checker import ChangeRequest
+
+        return cls(
+            id=data["id"], status=data["status"], author=data["author"],
+            description=data["description"], created=data["created"],
+            request=ChangeRequest.from_json(data["request"]),
+            graph_version=data["graphVersion"], sequence=data["changeSequence"],
+            check=data["check"], nodes=data["nodes"], signature=data["signature"],
+            events=data.get("events", []), approval=data.get("approval"),
+            revert_of=data.get("revertOf"),
+        )
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """An applied change as history keeps it."""
+
+    sequence: int
+    iri: str
+    proposal: str
+    description: str
+    approver: str
+    approved_by: str
+    date: str
+    applied: str
+    added: int
+    removed: int
+    change_event: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"changeSet": self.sequence, "iri": self.iri, "proposal": self.proposal,
+                "description": self.description, "approver": self.approver,
+                "approvedBy": self.approved_by, "date": self.date, "applied": self.applied,
+                "added": self.added, "removed": self.removed, "changeEvent": self.change_event}
+
+    def approval(self) -> dict[str, Any]:
+        """The approval as a proposal records it (see `_approved`)."""
+        return {"proposal": self.proposal, "sequence": self.sequence, "approver": self.approver,
+                "approvedBy": self.approved_by, "date": self.date, "at": self.applied,
+                "changeSet": self.iri, "changeEvent": self.change_event}
+
+
+class ProposalStore:
+    """The state directory: proposals, the change log and its snapshots, the lock."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.proposals_dir = self.directory / "proposals"
+        self.log = ChangeLog(self.directory)
+        self.lock_path = self.directory / "lock"
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> ProposalStore:
+        return cls(settings.state_dir)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the state directory's lock (one writer at a time, across processes/threads)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    # proposals
+
+    def _proposal_path(self, proposal_id: str) -> Path:
+        if not PROPOSAL_ID.match(proposal_id):
+            raise UnknownProposal(f"no proposal '{proposal_id}'")
+        return self.proposals_dir / f"{proposal_id}.json"
+
+    def _proposal_bytes(self, proposal: Proposal) -> bytes:
+        """The proposal's JSON, a field a line (each written by the C encoder: indenting
+        makes Python's own encode every value, seconds for an imported structure)."""
+        fields = [f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
+                  for key, value in proposal.to_json().items()]
+        return ("{\n" + ",\n".join(fields) + "\n}\n").encode("utf-8")
+
+    def save(self, proposal: Proposal) -> None:
+        write_atomically(self._proposal_path(proposal.id), self._proposal_bytes(proposal))
+
+    def stage(self, proposal: Proposal) -> Path:
+        """The proposal written beside its file, to be renamed into place (`install`)."""
+        return stage(self._proposal_path(proposal.id), self._proposal_bytes(proposal))
+
+    def install(self, staged: Path, proposal: Proposal) -> Proposal:
+        """A staged proposal (`stage(proposal)`) renamed into place; returns it."""
+        install(staged, self._proposal_path(proposal.id))
+        return proposal
+
+    def get(self, proposal_id: str) -> Proposal:
+        path = self._proposal_path(proposal_id)
+        try:
+            return Proposal.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise UnknownProposal(f"no proposal '{proposal_id}'") from None
+
+    def all(self) -> list[Proposal]:
+        if not self.proposals_dir.is_dir():
+            return []
+        return [Proposal.from_json(json.loads(path.read_text(encoding="utf-8")))
+                for path in sorted(self.proposals_dir.glob("*.json"))]
+
+    def pending_overlaps(self, excluding: str | None = None) -> list[OtherProposal]:
+
+        return [OtherProposal(p.id, p.description, frozenset(p.nodes)) for p in self.all()
+                if p.status == PENDING and p.id != excluding]
+
+    # the change log
+
+    def sequences(self) -> list[int]:
+        return self.log.sequences()
+
+    def snapshot_sequence(self) -> int:
+        """The last change set in the log (0: none yet): the graph proposals are made on."""
+        return self.log.last()
+
+    def history(self) -> Dataset:
+        """Every change set: PROV records in the default graph, triples in named graphs."""
+        return self.log.history()
+
+
+# --- The workflow -----------------------------------------------------------------------------
+
+
+class Workflow:
+    """Propose, check, withdraw, reject, approve and revert structure changes."""
+
+    def __init__(self, settings: Settings, store: Any, *, checker: ChangeChecker | None = None,
+                 directory: Path | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.base_iri = settings.base_iri
+        self.files = ProposalStore(directory or settings.state_dir)
+        self._checker = checker
+        self._checker_lock = threading.Lock()
+        #: called with each step of an approval as it is reached (APPROVAL_STEPS): where the
+        #: crash tests stop or kill the process
+        self.on_step: Callable[[str], None] | None = None
+        #: Why this workflow cannot record changes (its state folder is read-only), if so.
+        self.read_only_reason: str | None = None
+        #: the last proposals' checks, by id: (request as JSON, report), for their approval
+        self._checked: OrderedDict[str, tuple[dict[str, Any], CheckReport]] = OrderedDict()
+
+    @property
+    def checker(self) -> ChangeChecker:
+        """The change checker over the store (made on first use: it reads the shapes)."""
+        with self._checker_lock:
+            if self._checker is None:
+                from govgraph.changes.checker import ChangeChecker
+
+                self._checker = ChangeChecker.from_settings(self.settings, self.store)
+            return self._checker
+
+    @classmethod
+    def open(cls, settings: Settings, store: Any, **options: Any) -> Workflow:
+        """A workflow over `store`, after recovering from any interrupted approval."""
+        workflow = cls(settings, store, **options)
+        workflow.recover()
+        return workflow
+
+    # reading and checking
+
+    def check(self, request: ChangeRequest, *, exclude: str | None = None,
+              source: str = "the proposal") -> CheckReport:
+        """Check a change against the current graph (nothing is stored)."""
+        return self.checker.check(request, others=self.files.pending_overlaps(exclude),
+                                  source=source)
+
+    def get(self, proposal_id: str) -> Proposal:
+        return self.files.get(proposal_id)
+
+    def proposals(self, status: str | None = None) -> list[Proposal]:
+        if status is not None and status not in STATUSES:
+            raise ParameterError("status", f"'{status}' is not one of {', '.join(STATUSES)}")
+        return [p for p in self.files.all() if status is None or p.status == status]
+
+    def change_sets(self) -> list[ChangeSet]:
+        """Every change set in the log, in order."""
+        return self._read_change_sets(self.files.sequences())
+
+    def _read_change_sets(self, sequences: list[int]) -> list[ChangeSet]:
+        sets = []
+        for sequence in sequences:
+            dataset = self.files.log.read(sequence)
+            record = dataset.default_context
+            for activity in record.subjects(RDF.type, PROV.Activity):
+                identifier = record.value(activity, DCT.identifier)
+                if identifier is None:
+                    continue
+                agents = [a for a in record.objects(activity, PROV.wasAssociatedWith)
+                          if (a, RDF.type, PROV.Agent) in record]
+                event = next((g for g in record.objects(activity, PROV.generated)
+                              if not str(g).startswith(str(activity))), None)
+                sets.append(ChangeSet(
+                    sequence=int(identifier), iri=str(activity),
+                    proposal=str(record.value(record.value(activity, PROV.used), DCT.identifier)),
+                    description=str(record.value(activity, DCT.description) or ""),
+                    approver=str(record.value(agents[0], RDFS.label)) if agents else "",
+                    approved_by=str(record.value(activity, PROV.wasInfluencedBy) or ""),
+                    date=str(record.value(activity, DCT.date) or ""),
+                    applied=str(record.value(activity, PROV.endedAtTime) or ""),
+                    added=len(dataset.graph(URIRef(f"{activity}/added"))),
+                    removed=len(dataset.graph(URIRef(f"{activity}/removed"))),
+                    change_event=str(event) if event is not None else None,
+                ))
+        return sorted(sets, key=lambda s: s.sequence)
+
+    # writing
+
+    @collector_paused()
+    def propose(self, request: ChangeRequest, author: str, *, revert_of: int | None = None
+                ) -> tuple[Proposal, CheckReport]:
+        """Check `request` and store it as a pending proposal (even if it would not conform:
+        the report says so, and approval will refuse it until it does)."""
+        self._refuse_if_read_only()
+        created = datetime.now(UTC)
+        proposal_id = f"{created:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+        request = request.for_proposal(proposal_id, author, created.isoformat(timespec="seconds"))
+        report = self.check(request)
+        signature = report.diff.signature()
+        proposal = Proposal(
+            id=proposal_id,
+            status=PENDING, author=author, description=request.description,
+            created=created.isoformat(timespec="seconds"), request=request,
+            graph_version=report.graph_version, sequence=self.files.snapshot_sequence(),
+            check=_check_summary(report), nodes=sorted(str(n) for n in report.diff.nodes()),
+            signature={"added": signature[0], "removed": signature[1]},
+            events=[{"action": "proposed", "by": author, "at": _now()}], revert_of=revert_of,
+        )
+        with self._writing("storing the proposal"), self.files.locked():
+            self.files.save(proposal)
+        self._checked[proposal.id] = (request.to_json(), report)
+        while len(self._checked) > KEPT_CHECKS:
+            self._checked.popitem(last=False)
+        logger.info("proposal %s created by %s: %s (+%d/-%d triples, conforms=%s)", proposal.id,
+                    author, request.description or "no description", len(report.diff.added),
+                    len(report.diff.removed), report.conforms)
+        return proposal, report
+
+    def withdraw(self, proposal_id: str, by: str, reason: str = "") -> Proposal:
+        return self._close(proposal_id, WITHDRAWN, by, reason)
+
+    def reject(self, proposal_id: str, by: str, reason: str = "") -> Proposal:
+        return self._close(proposal_id, REJECTED, by, reason)
+
+    def _close(self, proposal_id: str, status: str, by: str, reason: str) -> Proposal:
+        with self._writing(f"recording that the proposal is {status}"), self.files.locked():
+            proposal = self.files.get(proposal_id)
+            if proposal.status != PENDING:
+                raise Conflict(f"proposal {proposal_id} is {proposal.status}; only a pending "
+                               f"proposal can be {status}")
+            proposal.status = status
+            proposal.events.append({"action": status, "by": by, "at": _now(),
+                                    "reason": reason})
+            self.files.save(proposal)
+        logger.info("proposal %s %s by %s%s", proposal_id, status, by,
+                    f": {reason}" if reason else "")
+        return proposal
+
+    @collector_paused()
+    def approve(self, proposal_id: str, approver: str, approved_by: str, on: str) -> Proposal:
+        """Re-check the proposal against the current graph and apply it, atomically.
+
+        `approved_by` is the IRI of the approving body, meeting or decision, `on` the date
+        (YYYY-MM-DD); while the graph has no body (a new project's first structure) it may be
+        empty, and the approval records who approved it and when. Raises Conflict (409) with
+        reasons if the proposal is not pending, if the graph has moved on so that the change no
+        longer applies as checked, or if it would introduce violations.
+        """
+        approval_date = _parse_date(on)
+        with self._writing("recording the approval"), self.files.locked():
+            self._step("locked")
+            self._recover_locked()
+            proposal = self.files.get(proposal_id)
+            if proposal.status != PENDING:
+                raise Conflict(f"proposal {proposal_id} is {proposal.status}; only a pending "
+                               "proposal can be approved")
+            # A store others may write to: the version checked against, so that a write by
+            # another server before this one's lands is refused (StoreConflict), not lost.
+            checked_version = (self.store.version()
+                               if getattr(self.store, "stable_version", True) is False else None)
+            approving = self._approving_resource(approved_by)
+            sequence = max([self.files.snapshot_sequence(), *self.files.sequences()]) + 1
+            change_set = URIRef(f"{self.base_iri}change-set/{sequence:06d}")
+            event_iri = URIRef(f"{self.base_iri}change/{approval_date}-change-set-{sequence:06d}")
+            report, event = self._recheck(proposal, approving, approval_date, event_iri,
+                                          change_set)
+            diff = report.diff
+            journal = {"proposal": proposal.id, "sequence": sequence, "approver": approver,
+                       "approvedBy": approved_by, "date": approval_date, "at": _now(),
+                       "changeSet": str(change_set),
+                       "changeEvent": _first_event(event, diff)}
+            self._step("checked")
+            if sequence == 1:
+                self._keep_base_snapshot()
+            record = self._change_set_record(
+                proposal, journal, diff, event, change_set,
+                self.checker.types_of(approving) if approving is not None else set())
+            staged = self.files.log.stage(sequence, record)
+            approved = _approved(proposal, journal)
+            try:
+                staged_proposal = self.files.stage(approved)
+            except BaseException:
+                staged.unlink(missing_ok=True)
+                raise
+            self._step("changeset-staged")
+            try:
+                self.files.log.commit(staged, sequence)
+            except BaseException:
+                staged.unlink(missing_ok=True)
+                staged_proposal.unlink(missing_ok=True)
+                raise
+            self._step("committed")
+            self._apply_committed(diff, sequence, staged_proposal, checked_version)
+            self.checker.advance(None, report, self.store.version())
+            self._step("store-updated")
+            proposal = self.files.install(staged_proposal, approved)
+            self._step("proposal-updated")
+        logger.info("proposal %s approved by %s (%s on %s): change set %d, +%d/-%d triples",
+                    proposal.id, approver, approved_by, approval_date, sequence, len(diff.added),
+                    len(diff.removed))
+        self._snapshot_if_due(sequence)
+        return proposal
+
+    def revert(self, sequence: int, author: str, description: str | None = None
+               ) -> tuple[Proposal, CheckReport]:
+        """A new proposal that undoes change set `sequence` (its change event is kept)."""
+        from govgraph.changes.checker import ChangeRequest
+
+        if sequence not in self.files.sequences():
+            raise UnknownProposal(f"no change set {sequence}")
+        history = self.files.history()
+        activity = URIRef(f"{self.base_iri}change-set/{sequence:06d}")
+        added = history.graph(URIRef(f"{activity}/added"))
+        removed = history.graph(URIRef(f"{activity}/removed"))
+        event = history.graph(URIRef(f"{activity}/event"))
+        undo_remove = [t for t in added if t not in event]
+        old_description = history.default_context.value(activity, DCT.description) or ""
+        request = ChangeRequest(
+            add="\n".join(diff_triple_lines(removed)),
+            remove="\n".join(diff_triple_lines(undo_remove)),
+            description=description or f"Revert change set {sequence}: {old_description}")
+        return self.propose(request, author, revert_of=sequence)
+
+    # approval internals
+
+    def _step(self, step: str) -> None:
+        if self.on_step is not None:
+            self.on_step(step)
+
+    def _approving_resource(self, approved_by: str) -> URIRef | None:
+        iri = URIRef(approved_by.strip()) if approved_by and approved_by.strip() else None
+        if iri is None and not self._graph_has_bodies():
+            return None  # nothing yet could approve it: the record names who and when
+        if iri is None or not str(iri).startswith(("http://", "https://", "urn:")):
+            raise ParameterError("approvedBy", "give the IRI of the approving body, meeting or "
+                                 "decision")
+        kinds = self.checker.types_of(iri)
+        if not kinds & {*BODY_CLASSES, GG.Meeting, GG.Decision, ORG.Organization}:
+            raise ParameterError("approvedBy", f"<{iri}> is not a body, meeting or decision "
+                                 "in the graph")
+        return iri
+
+    def _graph_has_bodies(self) -> bool:
+        kinds = " ".join(f"<{cls}>" for cls in (*BODY_CLASSES, ORG.Organization))
+        rows = self.store.query(f"SELECT ?body WHERE {{ VALUES ?kind {{ {kinds} }} "
+                                "?body a ?kind } LIMIT 1").rows
+        return bool(rows)
+
+    def _recheck(self, proposal: Proposal, approving: URIRef | None, on: str, event_iri: URIRef,
+                 change_set: URIRef) -> tuple[CheckReport, frozenset[tuple[Any, Any, Any]]]:
+        """The proposal checked again, with the triples the approval records (its change
+        event, or the decision of the events the proposal brings)."""
+        from govgraph.changes.checker import ChangeError
+
+        recorded: set[tuple[Any, Any, Any]] = set()
+
+        # with no approving body (a new project's first structure) the event cites the proposal
+        cited = approving if approving is not None else URIRef(
+            f"{self.base_iri}proposal/{proposal.id}")
+
+        def with_event(diff: Diff, graph: Graph) -> Diff:
+            if approving is None and diff.compiled:
+                event: frozenset[tuple[Any, Any, Any]] = frozenset()  # its events cite it
+            else:
+                event = _change_event(graph, diff, event_iri, cited, on, proposal.description,
+                                      change_set)
+            recorded.update(event - diff.added)
+            return replace(diff, added=diff.added | event)
+
+        try:
+            report = self._reuse_check(proposal, with_event)
+            if report is None:
+                report = self.checker.check(proposal.request, extra=with_event,
+                                            others=self.files.pending_overlaps(proposal.id))
+        except ChangeError as exc:
+            raise Conflict(f"proposal {proposal.id} no longer applies to the current graph",
+                           [exc.message]) from None
+        if report.graph_version != proposal.graph_version:
+            added, removed = report.diff.signature()
+            event_lines = set(replace(report.diff, added=frozenset(recorded)).signature()[0])
+            added = [line for line in added if line not in event_lines]
+            before_added, before_removed = proposal.signature["added"], \
+                proposal.signature["removed"]
+            if added != before_added or removed != before_removed:
+                reasons = [f"it would now add {line}" for line in sorted(set(added)
+                           - set(before_added))][:5]
+                reasons += [f"it would no longer add {line}" for line in sorted(
+                    set(before_added) - set(added))][:5]
+                reasons += [f"it would now remove {line}" for line in sorted(
+                    set(removed) - set(before_removed))][:5]
+                reasons += [f"it would no longer remove {line}" for line in sorted(
+                    set(before_removed) - set(removed))][:5]
+                raise Conflict(f"the graph has changed since proposal {proposal.id} was checked "
+                               "and the change would now do something different; check it "
+                               "again and propose it anew", reasons)
+        if report.introduces_violations:
+            reasons = [f"{r.focus_label}: {r.message}" for r in report.introduced
+                       if r.severity == "Violation"]
+            raise Conflict(f"proposal {proposal.id} would introduce violations", reasons)
+        return report, frozenset(recorded)
+
+    def _reuse_check(self, proposal: Proposal, with_event: Callable[[Diff, Graph], Diff]
+                     ) -> CheckReport | None:
+        """The proposal's check, when it still holds exactly: the graph is at the version it
+        was checked against and the change mints no random IRIs, so evaluating it again would
+        give the same diff. With nothing for the approval to record, the check's report is the
+        recheck's; else only the diff with the approval's triples is validated again. None:
+        check it all again."""
+        kept = self._checked.pop(proposal.id, None)
+        if kept is None:
+            return None
+        request, report = kept
+        if (report.diff.fresh or report.graph_version != self.store.version()
+                or request != proposal.request.to_json()):
+            return None
+        diff = report.diff
+        if not diff.compiled:  # the approval's change event is worked out from the graph
+            return None
+        extended = with_event(diff, Graph())
+        if extended.added == diff.added:
+            return report
+        return self.checker.check_diff(extended,
+                                       others=self.files.pending_overlaps(proposal.id))
+
+    def _change_set_record(self, proposal: Proposal, journal: dict[str, Any], diff: Diff,
+                           event: set[tuple[Any, Any, Any]], change_set: URIRef,
+                           approving_types: set[Any]) -> bytes:
+        """The change set's N-Quads: its PROV record and the triples added, removed and
+        recorded as the change event (docs/STATE.md)."""
+        record = Graph()
+        agent = URIRef(f"{self.base_iri}agent/{journal['approver']}")
+        author = URIRef(f"{self.base_iri}agent/{proposal.author}")
+        proposal_iri = URIRef(f"{self.base_iri}proposal/{proposal.id}")
+        approving = URIRef(journal["approvedBy"]) if journal["approvedBy"] else None
+        started = Literal(journal["at"], datatype=XSD.dateTime)
+        record.add((change_set, RDF.type, PROV.Activity))
+        record.add((change_set, RDFS.label, Literal(
+            f"Change set {journal['sequence']}: {proposal.description or proposal.id}", lang="en")))
+        record.add((change_set, DCT.identifier, Literal(str(journal["sequence"]))))
+        record.add((change_set, DCT.description, Literal(proposal.description)))
+        record.add((change_set, DCT.date, Literal(journal["date"], datatype=XSD.date)))
+        record.add((change_set, PROV.startedAtTime, started))
+        record.add((change_set, PROV.endedAtTime, started))
+        record.add((change_set, PROV.wasAssociatedWith, agent))
+        if approving is not None:
+            record.add((change_set, PROV.wasInfluencedBy, approving))
+        if approving_types & {*BODY_CLASSES, ORG.Organization}:
+            record.add((change_set, PROV.wasAssociatedWith, approving))
+        if GG.Meeting in approving_types:
+            record.add((change_set, PROV.wasInformedBy, approving))
+        record.add((change_set, PROV.used, proposal_iri))
+        record.add((proposal_iri, RDF.type, PROV.Entity))
+        record.add((proposal_iri, DCT.identifier, Literal(proposal.id)))
+        record.add((proposal_iri, DCT.creator, author))
+        record.add((proposal_iri, DCT.created, Literal(proposal.created, datatype=XSD.dateTime)))
+        for who, name in ((agent, journal["approver"]), (author, proposal.author)):
+            record.add((who, RDF.type, PROV.Agent))
+            record.add((who, RDFS.label, Literal(name)))
+        added_graph = URIRef(f"{change_set}/added")
+        removed_graph = URIRef(f"{change_set}/removed")
+        event_graph = URIRef(f"{change_set}/event")
+        record.add((change_set, PROV.generated, added_graph))
+        record.add((change_set, PROV.invalidated, removed_graph))
+        if journal.get("changeEvent"):
+            record.add((change_set, PROV.generated, URIRef(journal["changeEvent"])))
+        return change_set_nquads(record, [(added_graph, diff.quads(diff.added - event)),
+                                          (removed_graph, diff.quads(diff.removed)),
+                                          (event_graph, diff.quads(event))])
+
+    def _apply_committed(self, diff: Diff, sequence: int, staged_proposal: Path,
+                         checked_version: str | None = None) -> None:
+        """Apply committed change set `sequence` to the store. If the store refuses it, the
+        change set is taken out of the log again, so the history never lists a change the
+        graph lacks, and the approval fails with a readable error."""
+        try:
+            apply_change(self.store, diff.added, diff.removed, sequence,
+                         expected_version=checked_version, to_quads=diff.quads)
+        except Exception as exc:  # noqa: BLE001 — any refusal of the store undoes the commit
+            staged_proposal.unlink(missing_ok=True)
+            if not isinstance(exc, StoreConflict):  # a conflict wrote nothing: nothing to undo
+                with suppress(Exception):  # undo what was made, if the store took part of it
+                    apply_change(self.store, diff.removed, diff.added, sequence - 1,
+                                 to_quads=diff.quads)
+            self.files.log.withdraw(sequence)
+            logger.error("change set %d taken out of the log again: the store could not apply "
+                         "it: %s", sequence, exc)
+            raise _store_error(exc) from None
+
+    def _keep_base_snapshot(self) -> None:
+        """Before the first change set, keep the graph it applies to when the store forgets
+        everything on a restart (in memory): recovery replays the log onto it."""
+        if getattr(self.store, "path", True) is None and not self.files.log.snapshots():
+            self.files.log.write_snapshot(0, self.store.ntriples())
+
+    def snapshot(self) -> tuple[int, Path]:
+        """Write the current graph as the snapshot after the last change set; returns
+        (change set, file). Recovery replays the log from the latest snapshot a store lacks."""
+        with self._writing("writing a snapshot"), self.files.locked():
+            self._recover_locked()
+            sequence = self.files.log.last()
+            path = self.files.log.write_snapshot(sequence, self.store.ntriples())
+        logger.info("snapshot of the graph after change set %d written to %s", sequence, path)
+        return sequence, path
+
+    def _snapshot_if_due(self, sequence: int) -> None:
+        every = getattr(self.settings, "snapshot_every", 0)
+        if every and sequence % every == 0:
+            try:
+                self.snapshot()
+            except GovgraphError as exc:  # the change is recorded; the snapshot can wait
+                logger.warning("no snapshot after change set %d: %s", sequence, exc.message)
+
+    @contextmanager
+    def _writing(self, doing: str) -> Iterator[None]:
+        """Refuse at once on a read-only state folder; report a failed write readably."""
+        self._refuse_if_read_only()
+        with writing(self.files.directory, doing):
+            yield
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only_reason is not None:
+            raise StateFolderError(self.read_only_reason, 503)
+
+    def _mark_approved(self, proposal: Proposal, journal: dict[str, Any]) -> Proposal:
+        proposal = _approved(proposal, journal)
+        self.files.save(proposal)
+        return proposal
+
+    # recovery
+
+    def recover(self) -> str | None:
+        """Remove what an interrupted approval staged, bring the store up to the log, mark the
+        last change set's proposal approved. Returns what was done, if anything (nothing at
+        all without a state folder). On a read-only folder the store is still brought up to
+        the log, and the workflow refuses writes (`read_only_reason`)."""
+        if not self.files.directory.is_dir():
+            return None
+        try:
+            with self.files.locked():
+                return self._recover_locked()
+        except OSError as exc:
+            self.read_only_reason = state_folder_error(exc, self.files.directory,
+                                                       "opening it").message
+            logger.warning("%s — proposals and approvals answer 503 until it is writable",
+                           self.read_only_reason.split(";")[0])
+            return self._catch_up_store()
+
+    def _recover_locked(self) -> str | None:
+        for leftover in self.files.directory.rglob(".*.tmp"):  # staged, never committed
+            leftover.unlink()
+        done = [self._catch_up_store()]
+        last = self.files.log.last()
+        if last:
+            change_set = self._read_change_sets([last])[0]
+            try:
+                proposal = self.files.get(change_set.proposal)
+            except UnknownProposal:
+                proposal = None
+            if proposal is not None and proposal.status == PENDING:
+                self._mark_approved(proposal, change_set.approval())
+                done.append(f"completed the approval of proposal {proposal.id}")
+        done_text = "; ".join(d for d in done if d) or None
+        if done_text:
+            logger.warning("recovery: %s", done_text)
+        return done_text
+
+    def _catch_up_store(self) -> str | None:
+        """Replay onto the store the change sets it lacks (from the latest snapshot if it
+        holds none); what was done, or None."""
+        last = self.files.log.last()
+        applied = applied_sequence(self.store)
+        if (applied or 0) == last:
+            return None
+        if applied is not None and applied > last:
+            logger.error("the store holds change sets up to %d but the log ends at %d: the "
+                         "state folder is not the one this store was kept with", applied, last)
+            return None
+        start, snapshot = applied, None
+        if start is None:
+            snapshot = self.files.log.latest_snapshot(last)
+            start = 0
+            if snapshot is not None:
+                start, path = snapshot
+                load_snapshot(self.store, path, start)
+        patches = {sequence: self.files.log.patch(sequence) for sequence in range(start + 1,
+                                                                                  last + 1)}
+        if applied is None and snapshot is None:
+            _refuse_blank_node_replay(patches)
+            logger.warning("the store records no change set and there is no snapshot: the "
+                           "change log is replayed onto the graph it holds")
+        for sequence, (added, removed) in patches.items():
+            apply_change(self.store, added, removed, sequence)
+        return f"brought the store from change set {start} up to {last}"
+
+
+def _approved(proposal: Proposal, journal: dict[str, Any]) -> Proposal:
+    """A copy of `proposal` marked approved as `journal` (the approval's record) says (what
+    it does not change, such as a whole structure's request, is shared, not copied)."""
+    return replace(
+        proposal, status=APPROVED,
+        approval={"approver": journal["approver"], "approvedBy": journal["approvedBy"],
+                  "date": journal["date"], "at": journal["at"],
+                  "changeSet": journal["sequence"], "changeSetIri": journal["changeSet"],
+                  "changeEvent": journal["changeEvent"]},
+        events=[*proposal.events, {"action": APPROVED, "by": journal["approver"],
+                                   "at": journal["at"], "approvedBy": journal["approvedBy"],
+                                   "date": journal["date"]}])
+
+
+def _refuse_blank_node_replay(patches: dict[int, tuple[set[Any], set[Any]]]) -> None:
+    """A change set naming the blank nodes of the store it was approved on cannot be replayed
+    onto a graph loaded afresh (its blank nodes have other labels): say so, change nothing."""
+    for sequence, (added, removed) in patches.items():
+        if any(is_skolem(term) for triple in added | removed for term in triple):
+            raise GovgraphError(
+                f"change set {sequence} names blank nodes of the store it was approved on, and "
+                "this store holds none of the log and there is no snapshot to replay it onto: "
+                "open the store the log was kept with, or restore a snapshot into snapshots/ "
+                "(`govgraph snapshot` writes one)")
+
+
+def _store_error(exc: Exception) -> GovgraphError:
+    """The readable error for a store that refused a committed change (then withdrawn)."""
+    text = str(exc)
+    if isinstance(exc, OSError) or "No space" in text or "Read-only" in text:
+        status = 507 if "No space" in text or getattr(exc, "errno", None) == 28 else 503
+        return StateFolderError(f"the store could not record the change ({text}); nothing was "
+                                "changed", status)
+    if isinstance(exc, GovgraphError):
+        return exc
+    return GovgraphError(f"the store could not apply the change ({text}); nothing was changed")
+
+
+def _parse_date(text: str) -> str:
+    try:
+        return date.fromisoformat(str(text).strip()).isoformat()
+    except ValueError:
+        raise ParameterError("date", f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _check_summary(report: CheckReport) -> dict[str, Any]:
+    return {"conforms": report.conforms,
+            "introducedViolations": sum(r.severity == "Violation" for r in report.introduced),
+            "fixed": len(report.fixed), "added": len(report.diff.added),
+            "removed": len(report.diff.removed), "summary": report.summary()}
+
+
+def _first_event(recorded: frozenset[tuple[Any, Any, Any]], diff: Diff) -> str | None:
+    """The change event an approval names: the one it records, or the first of those the
+    change brings."""
+    events = sorted({s for s, _, _ in recorded if (s, RDF.type, ORG.ChangeEvent) in diff.added})
+    return str(events[0]) if events else None
+
+
+def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on: str,
+                  description: str, change_set: URIRef) -> frozenset[tuple[Any, Any, Any]]:
+    """The org:ChangeEvent an approval records when the change alters the structure (and
+    brings no change event of its own): kinds, bodies affected, date, deciding resource.
+    The change events structure operations compile are decided by the approving resource."""
+    brought = {s for s, p, o in diff.added if p == RDF.type and o == ORG.ChangeEvent}
+    if diff.compiled:  # and the proposal, their source, records its acceptance
+        sources = {s for s, p, o in diff.added if p == DCT.type and str(o) == "proposal"}
+        return frozenset({(e, GG.decidedBy, approving) for e in brought}
+                         | {(source, DCT.dateAccepted, Literal(on, datatype=XSD.date))
+                            for source in sources}
+                         | {(source, PROV.wasInfluencedBy, approving) for source in sources})
+    if brought:
+        return frozenset()
+    body_types = set(BODY_CLASSES)
+    was_body = {s for cls in BODY_CLASSES for s in graph.subjects(RDF.type, cls)}
+    kinds: set[URIRef] = set()
+    affected: set[Any] = set()
+    original: set[Any] = set()
+    resulting: set[Any] = set()
+    memberships = set(graph.subjects(RDF.type, ORG.Membership)) | {
+        s for s, p, o in diff.added if p == RDF.type and o == ORG.Membership}
+    for s, p, o in diff.added | diff.removed:
+        if p == RDF.type and o in body_types and s not in was_body and (s, p, o) in diff.added:
+            kinds.add(CK.established)
+            affected.add(s)
+            resulting.add(s)
+        elif p == SKOS.prefLabel and s in was_body:
+            kinds.add(CK.renamed)
+            affected.add(s)
+        elif p == GG.replacedBy and (s, p, o) in diff.added:
+            kinds.add(CK.replaced)
+            affected.update((s, o))
+            original.add(s)
+            resulting.add(o)
+        elif p == ORG.reportsTo or p in (GG.fromBody, GG.toBody):
+            affected.add(o)
+            if p == ORG.reportsTo:
+                affected.add(s)
+        elif s in memberships:
+            kinds.add(CK["membership-changed"])
+            body = graph.value(s, ORG.organization) or next(
+                (o2 for s2, p2, o2 in diff.added if s2 == s and p2 == ORG.organization), None)
+            if body is not None:
+                affected.add(body)
+    affected = {a for a in affected if isinstance(a, URIRef)}
+    if not kinds and not affected:
+        return frozenset()
+    triples = {(event, RDF.type, ORG.ChangeEvent),
+               (event, DCT.date, Literal(on, datatype=XSD.date)),
+               (event, DCT.description, Literal(description or "Structure change approved")),
+               (event, PROV.wasDerivedFrom, approving),
+               (event, PROV.wasGeneratedBy, change_set)}
+    triples.update((event, GG.changeKind, kind) for kind in kinds)
+    triples.update((event, GG.affectsBody, body) for body in affected)
+    triples.update((event, ORG.originalOrganization, body) for body in original)
+    triples.update((event, ORG.resultingOrganization, body) for body in resulting)
+    triples.add((event, GG.decidedBy, approving))
+    return frozenset(triples)
+
+
+def current_store(settings: Settings) -> Any:
+    """A store holding the current graph, for one-off checks (`govgraph change check`): the
+    persisted store opened read-only when no server holds it, else an in-memory copy of the
+    last snapshot with the log replayed (so a server holding the store is never disturbed)."""
+    from dataclasses import replace
+
+    from govgraph.store import EmbeddedStore, open_store
+
+    if settings.store == "sparql":
+        return open_store(settings)
+    if settings.store == "oxigraph" and settings.store_path is not None \
+            and settings.store_path.is_dir():
+        try:
+            store = EmbeddedStore(settings.store_path, read_only=True)
+        except GovgraphError:
+            store = None  # a server holds it
+        if store is not None:
+            if applied_sequence(store) == ProposalStore.for_settings(settings).log.last():
+                return store
+            store.close()
+    store = open_store(replace(settings, store="memory", store_path=None))
+    Workflow(settings, store)._catch_up_store()
+    return store
+
+
+# --- The command line: govgraph change check -----------------------------------------------
+
+
+def check_change_file(path: str | Path, settings: Settings, *, as_json: bool = False
+                      ) -> tuple[int, str]:
+    """`govgraph change check FILE`: (exit code, text). 0 would conform, 1 would not,
+    2 malformed or refused (the message names file and line, or the triple)."""
+    from govgraph.changes.checker import ChangeChecker, read_change_file
+
+    try:
+        request = read_change_file(path)
+        store = current_store(settings)
+        checker = ChangeChecker.from_settings(settings, store)
+        others = ProposalStore.for_settings(settings).pending_overlaps()
+        report = checker.check(request, others=others, source=str(path))
+    except InputError as exc:
+        if as_json:
+            return 2, json.dumps({"error": exc.message}, indent=2)
+        return 2, f"error: {exc.message}"
+    if as_json:
+        return (0 if report.conforms else 1), json.dumps(report.to_json(), indent=2)
+    text = report.summary()
+    compiled = report.to_json().get("compiled")
+    if compiled:
+        text += ("\n\nCompiled to Turtle (added):\n" + compiled["add"].strip()
+                 + ("\n\nRemoved:\n" + compiled["remove"].strip() if report.diff.removed
+                    else ""))
+    return (0 if report.conforms else 1), text
