@@ -1152,9 +1152,16 @@ class ChangeChecker:
 
     @collector_paused()
     def check_diff(self, diff: Diff, *, others: Iterable[OtherProposal] = (),
-                   scoped: bool = True) -> CheckReport:
+                   scoped: bool = True, extra: Callable[[Diff, Graph], Diff] | None = None
+                   ) -> CheckReport:
+        """Check a diff worked out already against the current graph (`extra` as in `check`:
+        given the graph as it is without the change)."""
         with self._lock, self._changing():
-            return self._check_diff(self._current(), diff, others, scoped)
+            working = self._current()
+            if extra is not None:
+                diff = extra(diff, working.graph)
+                refuse_protected(diff, self.vocabulary, self.base_iri)
+            return self._check_diff(working, diff, others, scoped)
 
     def _check_diff(self, working: _Working, diff: Diff, others: Iterable[OtherProposal],
                     scoped: bool, made: bool = False) -> CheckReport:

@@ -583,8 +583,9 @@ class Workflow:
         """The proposal's check, when it still holds exactly: the graph is at the version it
         was checked against and the change mints no random IRIs, so evaluating it again would
         give the same diff. With nothing for the approval to record, the check's report is the
-        recheck's; else only the diff with the approval's triples is validated again. None:
-        check it all again."""
+        recheck's; else only the diff with the approval's triples (its change event, worked
+        out from the graph for a change not compiled from operations) is validated again.
+        None: check it all again."""
         kept = self._checked.pop(proposal.id, None)
         if kept is None:
             return None
@@ -593,13 +594,13 @@ class Workflow:
                 or request != proposal.request.to_json()):
             return None
         diff = report.diff
+        others = self.files.pending_overlaps(proposal.id)
         if not diff.compiled:  # the approval's change event is worked out from the graph
-            return None
+            return self.checker.check_diff(diff, others=others, extra=with_event)
         extended = with_event(diff, Graph())
         if extended.added == diff.added:
             return report
-        return self.checker.check_diff(extended,
-                                       others=self.files.pending_overlaps(proposal.id))
+        return self.checker.check_diff(extended, others=others)
 
     def _change_set_record(self, proposal: Proposal, journal: dict[str, Any], diff: Diff,
                            event: set[tuple[Any, Any, Any]], change_set: URIRef,
@@ -846,19 +847,27 @@ def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on
     if brought:
         return frozenset()
     body_types = set(BODY_CLASSES)
-    was_body = {s for cls in BODY_CLASSES for s in graph.subjects(RDF.type, cls)}
     kinds: set[URIRef] = set()
     affected: set[Any] = set()
     original: set[Any] = set()
     resulting: set[Any] = set()
-    memberships = set(graph.subjects(RDF.type, ORG.Membership)) | {
-        s for s, p, o in diff.added if p == RDF.type and o == ORG.Membership}
+    new_memberships = {s for s, p, o in diff.added if p == RDF.type and o == ORG.Membership}
+    types: dict[Any, set[Any]] = {}  # each subject's types in the graph, asked once
+
+    def types_of(node: Any) -> set[Any]:
+        if node not in types:
+            types[node] = set(graph.objects(node, RDF.type))
+        return types[node]
+
+    def was_body(node: Any) -> bool:
+        return not body_types.isdisjoint(types_of(node))
+
     for s, p, o in diff.added | diff.removed:
-        if p == RDF.type and o in body_types and s not in was_body and (s, p, o) in diff.added:
+        if p == RDF.type and o in body_types and not was_body(s) and (s, p, o) in diff.added:
             kinds.add(CK.established)
             affected.add(s)
             resulting.add(s)
-        elif p == SKOS.prefLabel and s in was_body:
+        elif p == SKOS.prefLabel and was_body(s):
             kinds.add(CK.renamed)
             affected.add(s)
         elif p == GG.replacedBy and (s, p, o) in diff.added:
@@ -870,7 +879,7 @@ def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on
             affected.add(o)
             if p == ORG.reportsTo:
                 affected.add(s)
-        elif s in memberships:
+        elif s in new_memberships or ORG.Membership in types_of(s):
             kinds.add(CK["membership-changed"])
             body = graph.value(s, ORG.organization) or next(
                 (o2 for s2, p2, o2 in diff.added if s2 == s and p2 == ORG.organization), None)
