@@ -65,7 +65,7 @@ def generated_case(size: int, workdir: Path) -> tuple[Any, dict[str, Any]]:
     import operations as ops_bench
 
     from govgraph.config import Settings
-    from govgraph.store import EmbeddedStore
+    from govgraph.store.embedded import EmbeddedStore
 
     path, _, _ = bench.generate(size, workdir)
     store = EmbeddedStore(timeout=3600, result_limit=10**8)

@@ -30,7 +30,8 @@ from govgraph.publishing.calendar import meetings_calendar  # noqa: E402
 from govgraph.publishing.dump import DUMP_FILES, Downloads  # noqa: E402
 from govgraph.publishing.popolo import popolo  # noqa: E402
 from govgraph.publishing.void import describe_dataset  # noqa: E402
-from govgraph.store import EmbeddedStore, open_store  # noqa: E402
+from govgraph.store import open_store  # noqa: E402
+from govgraph.store.embedded import EmbeddedStore  # noqa: E402
 
 
 def best(action: Callable[[], object], reps: int = 3) -> float:

@@ -96,7 +96,7 @@ def pick(store: Any, p: Mapping[str, str]) -> tuple[list[str], tuple[str, str], 
 def measure(label: str, size: int, reps: int, workdir: Path) -> dict[str, Any]:
     from govgraph.changes.checker import ChangeChecker
     from govgraph.config import Settings
-    from govgraph.store import EmbeddedStore
+    from govgraph.store.embedded import EmbeddedStore
 
     settings = Settings(project_root=bench.ROOT)
     folder = workdir / label

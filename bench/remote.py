@@ -45,7 +45,9 @@ from govgraph.queries.library import (  # noqa: E402
     query_text,
     run_saved_query,
 )
-from govgraph.store import SparqlStore, bind_values, open_store  # noqa: E402
+from govgraph.sparql.binding import bind_values  # noqa: E402
+from govgraph.store import open_store  # noqa: E402
+from govgraph.store.remote import SparqlStore  # noqa: E402
 
 #: saved queries that take Virtuoso 7.2.5 down (see VIRTUOSO_CRASHES in the tests)
 VIRTUOSO_CRASHES = {"memberships-of"}

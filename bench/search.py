@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from generate import TOPICS, write  # noqa: E402
 
 from govgraph.queries.library import QueryLibrary, run_saved_query  # noqa: E402
-from govgraph.store import EmbeddedStore  # noqa: E402
+from govgraph.store.embedded import EmbeddedStore  # noqa: E402
 
 PREFIXES = """PREFIX gg: <https://w3id.org/govgraph/def#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

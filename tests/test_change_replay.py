@@ -34,7 +34,7 @@ from govgraph.changes.checker import ChangeRequest, read_change_file
 from govgraph.config import Settings
 from govgraph.rdf.loading import load_graph
 from govgraph.rdf.namespaces import CK, DCT, GG, ORG, SKOS, TIME
-from govgraph.store import EmbeddedStore
+from govgraph.store.embedded import EmbeddedStore
 from govgraph.workflow.proposals import Workflow
 
 ROOT = Path(__file__).resolve().parents[1]

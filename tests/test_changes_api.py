@@ -168,6 +168,17 @@ def test_withdraw_then_withdraw_again_is_a_409(client):
     assert again.status_code == 409
 
 
+def test_another_drafter_cannot_withdraw_a_proposal(tmp_path):
+    other = {"Authorization": "Bearer another-drafter-000"}
+    client = create_app(Settings(project_root=ROOT, data_files=[FIXTURE], store="memory",
+                                 tokens={**TOKENS, "another-drafter-000": "drafter"},
+                                 state_dir=tmp_path / "state")).test_client()
+    proposal = propose(client)
+    refused = client.post(f"/api/changes/{proposal}/withdraw", headers=other)
+    assert refused.status_code == 403 and "author" in refused.json["error"]
+    assert client.get(f"/api/changes/{proposal}").json["status"] == "pending"
+
+
 def test_approval_applies_the_change_and_history_shows_it(client):
     proposal = propose(client)
     response = client.post(f"/api/changes/{proposal}/approve", json=APPROVAL, headers=APPROVER)

@@ -21,7 +21,8 @@ from govgraph.changes.checker import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.publishing.void import VOID
-from govgraph.store import EmbeddedStore, open_store
+from govgraph.store import open_store
+from govgraph.store.embedded import EmbeddedStore
 from govgraph.web import context_of, create_app
 
 ROOT = Path(__file__).resolve().parents[1]

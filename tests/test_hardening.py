@@ -434,14 +434,15 @@ def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path, persisted
     import pyoxigraph as ox
 
     from fixtures.example import RUNAWAY_TRIPLES, UNENDING_QUERY
-    from govgraph.store import EmbeddedStore
+    from govgraph.store.embedded import EmbeddedStore
 
     store = EmbeddedStore(tmp_path / "store" if persisted else None, timeout=1.0,
                           query_processes=2)
     try:
         store._store.bulk_extend(
             ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
-                    ox.Literal(str(i))) for i in range(RUNAWAY_TRIPLES))
+                    ox.Literal(str(i)), ox.NamedNode(store.graph_iri))
+            for i in range(RUNAWAY_TRIPLES))
         store.update("INSERT DATA { <http://example.org/new> <http://example.org/p> 1 }")
         for _ in range(4):
             with pytest.raises(QueryTimeout, match="was stopped"):
@@ -492,7 +493,7 @@ def test_brackets_inside_what_reads_as_an_iri_still_count(server):
 def test_snapshots_of_a_killed_process_are_removed(tmp_path, monkeypatch):
     import tempfile
 
-    from govgraph.store import SNAPSHOTS, EmbeddedStore
+    from govgraph.store.embedded import SNAPSHOTS, EmbeddedStore
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     dead = subprocess_pid_that_ended()

@@ -29,7 +29,7 @@ from fixtures.example import (
 )
 from fixtures.server import served
 from govgraph.queries.library import QueryLibrary, run_saved_query
-from govgraph.store import SparqlStore
+from govgraph.store.remote import SparqlStore
 
 PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 EXECUTIVE_LABEL = f"SELECT ?l WHERE {{ <{BODY}example-executive> <{PREF}> ?l }}"

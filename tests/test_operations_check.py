@@ -13,7 +13,7 @@ import pytest
 from fixtures.operations import ALAN, BOARD, ESTABLISH, IMAG, MEETING, NEWG, RCWG, SSOG
 from govgraph.changes.checker import ChangeChecker, ChangeRequest
 from govgraph.config import Settings
-from govgraph.store import EmbeddedStore
+from govgraph.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
 

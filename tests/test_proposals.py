@@ -29,6 +29,7 @@ from govgraph.config import Settings
 from govgraph.errors import ParameterError
 from govgraph.rdf.namespaces import CK, DCT, GG, ORG, PROV, SKOS
 from govgraph.store import open_store
+from govgraph.workflow.auth import Forbidden
 from govgraph.workflow.proposals import (
     APPROVAL_STEPS,
     APPROVED,
@@ -114,6 +115,14 @@ def test_withdraw_and_reject_close_a_pending_proposal_once(workflow):
         workflow.approve(second.id, "a", BOARD, "2010-01-01")
     assert [e["action"] for e in workflow.get(first.id).events] == ["proposed", "withdrawn"]
     assert workflow.get(second.id).events[-1]["reason"] == "no"
+
+
+def test_only_its_author_withdraws_a_proposal(workflow):
+    proposal, _ = workflow.propose(NEW_GROUP, author="drafter-1")
+    with pytest.raises(Forbidden, match="drafter-1"):
+        workflow.withdraw(proposal.id, "drafter-2")
+    assert workflow.get(proposal.id).status == PENDING
+    assert workflow.withdraw(proposal.id, "drafter-1").status == WITHDRAWN
 
 
 def test_unknown_proposal_ids_are_reported(workflow):

@@ -17,7 +17,7 @@ from govgraph.config import Settings
 from govgraph.errors import ParameterError, ParseError, UnknownQuery
 from govgraph.queries.library import QueryLibrary, read_query_file, run_saved_query
 from govgraph.rdf.loading import load_ontology
-from govgraph.store import EmbeddedStore
+from govgraph.store.embedded import EmbeddedStore
 
 QUERIES = PROJECT_ROOT / "queries"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

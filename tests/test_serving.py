@@ -24,7 +24,8 @@ from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, NEW_GROUP
 from govgraph.cli import build_parser
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParseError, ReadOnly
-from govgraph.store import EmbeddedStore, open_store
+from govgraph.store import open_store
+from govgraph.store.embedded import EmbeddedStore
 from govgraph.web import create_app
 from govgraph.web.cache import VersionedCache
 

@@ -20,7 +20,10 @@ from fixtures.example import (
     synthetic_store,
 )
 from govgraph.errors import ParseError, QueryError, QueryTimeout, ResultTooLarge
-from govgraph.store import EmbeddedStore, bind_values, iri_problem, open_store, sparql_term
+from govgraph.sparql.binding import bind_values
+from govgraph.sparql.terms import iri_problem, sparql_term
+from govgraph.store import open_store
+from govgraph.store.embedded import EmbeddedStore
 
 SKOS_PREF = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
 

@@ -16,7 +16,8 @@ import pytest
 
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError
-from govgraph.store import SparqlStore, open_store
+from govgraph.store import open_store
+from govgraph.store.remote import SparqlStore
 
 USER, PASSWORD, REALM, NONCE = "govgraph", "s3cret", "SPARQL", "abc123"
 

@@ -54,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; each subcommand's `run` function is set as its default, and the
+    accounts, init, import, export and record commands come from their own modules."""
     parser = argparse.ArgumentParser(
         prog="govgraph",
         description="A governance knowledge graph: validate it, serve it, query it.",
@@ -156,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    """`govgraph validate`: exit 0 if the graph (or the given files) conforms, 1 if it has
+    violations."""
     from govgraph.rdf.loading import load_graph
     from govgraph.validation.validate import load_shapes, validate
 
@@ -200,6 +204,7 @@ def human_report(report: ValidationReport) -> str:
 
 
 def plural(count: int, noun: str) -> str:
+    """`count` and `noun`, with an 's' unless the count is one."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
@@ -207,6 +212,8 @@ def plural(count: int, noun: str) -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    """`govgraph serve`: one process on waitress, or read-only gunicorn workers with `--workers N`;
+    raises GovgraphError if the port cannot be bound."""
     from waitress import serve
 
     from govgraph.web import create_app
@@ -251,7 +258,8 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
     from gunicorn.app.base import BaseApplication
 
     from govgraph.files import folder_lock
-    from govgraph.store import EmbeddedStore, open_store
+    from govgraph.store import open_store
+    from govgraph.store.embedded import EmbeddedStore
     from govgraph.web import create_app
     from govgraph.workflow.proposals import Workflow
 
@@ -320,6 +328,7 @@ def start_prevalidation(app: Any) -> threading.Thread:
 
 
 def run_query(args: argparse.Namespace) -> int:
+    """`govgraph query [NAME]`: list the saved queries, or run one and print its answer."""
     from govgraph.queries.library import QueryLibrary, run_saved_query
     from govgraph.sparql import results
     from govgraph.store import open_store
@@ -355,6 +364,8 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def run_change_check(args: argparse.Namespace) -> int:
+    """`govgraph change check FILE`: the check's report and impact; the exit code says whether the
+    change would conform."""
     from govgraph.workflow.proposals import check_change_file
 
     code, text = check_change_file(args.file, Settings.from_env(), as_json=args.format == "json")

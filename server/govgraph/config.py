@@ -131,7 +131,7 @@ class Settings:
     store_user: str | None = None
     store_password: str | None = None
     store_auth: str = "basic"
-    store_graph: str = ""  # the named graph of govgraph's data in a remote store ("": base + graph)
+    store_graph: str = ""  # the named graph of govgraph's data in the store ("": base + graph)
     graph_store_endpoint: str | None = None  # SPARQL 1.1 Graph Store HTTP Protocol, if offered
     query_timeout: float = 5.0
     result_limit: int = 10000

@@ -1,8 +1,10 @@
-"""Errors users can read: one type per kind of failure, each with a plain `.message`, the HTTP
-`status` and command-line `exit_code` it means, and the `details` a JSON answer carries.
+"""Errors users can read: one type per kind of failure, with its HTTP status and exit code.
 
-The web app renders every one of them through one function (govgraph.web.errors) and the
-command line prints the message and exits with the code: neither decides statuses itself."""
+Each carries a plain `.message`, the HTTP `status` and command-line `exit_code` it means, and the
+`details` a JSON answer carries. The web app renders every one of them through one function
+(govgraph.web.errors) and the command line prints the message and exits with the code: neither
+decides statuses itself.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ class GovgraphError(Exception):
         self.message = message
 
     def __str__(self) -> str:
+        """The message alone, as users see it."""
         return self.message
 
     def details(self) -> dict[str, object]:
@@ -57,6 +60,7 @@ class ParameterError(InputError):
         super().__init__(f"parameter '{parameter}': {message}")
 
     def details(self) -> dict[str, object]:
+        """Adds the parameter's name, so a client can point at the field."""
         return {**super().details(), "parameter": self.parameter}
 
 
@@ -72,6 +76,7 @@ class UnknownQuery(InputError):
         super().__init__(f"no saved query named '{name}' (known: {known_text})")
 
     def details(self) -> dict[str, object]:
+        """Adds the names of the saved queries there are."""
         return {**super().details(), "queries": sorted(self.known)}
 
 
@@ -99,6 +104,7 @@ class StoreError(GovgraphError):
         super().__init__(message)
 
     def details(self) -> dict[str, object]:
+        """Adds the request the store refused, when there was one."""
         return {**super().details(), **({"query": self.request} if self.request else {})}
 
 
@@ -140,4 +146,5 @@ class ChangeTooLarge(ChangeError):
         super().__init__(message)
 
     def details(self) -> dict[str, object]:
+        """Adds the limit the proposal went over."""
         return {**super().details(), "limit": self.limit}

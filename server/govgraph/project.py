@@ -63,6 +63,7 @@ def init_project(folder: Path, name: str, base: str = DEFAULT_BASE) -> Path:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
+    """Add `govgraph init DIR --name NAME [--base IRI]`."""
     init = commands.add_parser(
         "init",
         help="make a project for a partnership of your own",
@@ -83,6 +84,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    """`govgraph init`: make the project and print how to serve it and fill it."""
     folder = init_project(args.folder, args.name, args.base)
     print(f"govgraph: made the project '{args.name.strip()}' in {folder}\n"
           f"  serve it:  govgraph serve --root {folder}\n"

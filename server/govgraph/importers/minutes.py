@@ -160,6 +160,8 @@ class NoMeeting(InputError):
 
 @dataclass(frozen=True)
 class Line:
+    """One line of the minutes, with its 1-based number so every note can cite it."""
+
     number: int
     text: str
 
@@ -178,9 +180,12 @@ class Entry:
     """Statuses held besides `status` (chair, observer, substitute)."""
 
     def key(self) -> str:
+        """Who this is, for merging lines about one person: the matched IRI, else the
+        folded name."""
         return self.match.iri or fold(self.match.name)
 
     def to_json(self) -> dict[str, Any]:
+        """The attendee as the record-meeting operation writes it (several statuses as a list)."""
         statuses = list(dict.fromkeys([self.status, *self.also]))
         entry: dict[str, Any] = {"person": self.match.person,
                                  "status": statuses[0] if len(statuses) == 1 else statuses}
@@ -195,6 +200,8 @@ class Entry:
 
 @dataclass
 class Minute:
+    """A numbered minute as read: its number, title, first line and the lines under it."""
+
     number: str
     title: str
     line: int
@@ -211,6 +218,7 @@ class Draft:
     description: str
 
     def to_json(self) -> dict[str, Any]:
+        """The contract's draft form: description, operations, unmatched, warnings."""
         return {"description": self.description, "operations": [self.operation],
                 "unmatched": self.unmatched, "warnings": self.warnings}
 
@@ -329,6 +337,8 @@ class _Reader:
     # --- the whole document -------------------------------------------------------------
 
     def read(self, lines: list[Line], body: str | None) -> Draft:
+        """The draft for the whole document; raises NoMeeting when nothing in it looks like a
+        meeting."""
         minutes, first_minute = self._minutes(lines)
         head, foot = lines[:first_minute], []
         meeting: dict[str, Any] = {"op": "record-meeting", "body": body, "date": None}

@@ -1,5 +1,7 @@
-"""`govgraph import minutes`: the minutes of a meeting read into a draft proposal (nothing is
-applied)."""
+"""`govgraph import minutes`: the minutes of a meeting read into a draft proposal.
+
+Nothing is applied: the draft is printed for a person to review and propose.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ def add_parser(kinds: Any) -> None:
 
 
 def run_import_minutes(args: argparse.Namespace) -> int:
+    """`govgraph import minutes`: print the draft; an unreadable file or one with no meeting is an
+    InputError (exit 2)."""
     from govgraph.config import Settings
     from govgraph.importers.minutes import import_minutes
     from govgraph.importers.reading import read_document

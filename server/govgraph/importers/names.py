@@ -94,6 +94,8 @@ class PeopleDirectory:
     _known: dict[tuple[str, frozenset[str]], Match] = field(default_factory=dict, repr=False)
 
     def add(self, iri: str, name: str, primary: bool = False) -> None:
+        """Index a person under one of their names; `primary` makes it the label shown. Forgets the
+        matches already made, since they may now differ."""
         self._known.clear()
         folded = fold(strip_titles(name))
         if not folded:
@@ -104,6 +106,7 @@ class PeopleDirectory:
         self.by_surname[folded.split()[-1]].add(iri)
 
     def candidate(self, iri: str) -> Ref:
+        """The person as a candidate a reviewer can choose, by label."""
         return Ref(iri, self.labels.get(iri, iri), "person")
 
     def match(self, name: str, prefer: frozenset[str] = frozenset()) -> Match:
@@ -172,6 +175,7 @@ class BodyDirectory:
     by_name: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def add(self, iri: str, name: str, primary: bool = False) -> None:
+        """Index a body under one of its names; `primary` makes it the label shown."""
         if primary or iri not in self.labels:
             self.labels[iri] = name
         self.by_name[fold(name)].add(iri)

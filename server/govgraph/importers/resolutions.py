@@ -1,5 +1,8 @@
-"""Resolutions as minutes write them: "It was AGREED that:- (i) … (ii) …", one decision per
-sub-item, its kind (a decision-kind concept of ontology/vocab.ttl) read from its verb."""
+"""Resolutions as minutes write them, read into one decision per sub-item.
+
+"It was AGREED that:- (i) … (ii) …": each sub-item is a decision, its kind (a decision-kind concept
+of ontology/vocab.ttl) read from its verb.
+"""
 
 from __future__ import annotations
 
@@ -71,6 +74,8 @@ class Resolution:
     style: str | None = None
 
     def add(self, text: str) -> None:
+        """Add a line: a marked sub-item ((i), a), 1), ii.) starts a new item, anything else
+        continues the last."""
         item = ITEM.match(text) or _ITEM_DOTTED.match(text)
         if item and (self.style is None or _style(item.group("marker"), self.style) == self.style):
             self.style = self.style or _style(item.group("marker"))
@@ -97,6 +102,8 @@ class Resolution:
         return False
 
     def decisions(self) -> list[dict[str, Any]]:
+        """One decision per sub-item: its number, its text without the leading "that", and
+        its kind."""
         result = []
         for marker, text in self.items:
             clean = _END_MARK.sub("", text.strip())
@@ -115,4 +122,5 @@ def _style(marker: str, current: str | None = None) -> str:
 
 
 def strip_that(text: str) -> str:
+    """The text without a leading "that", "that:-" or "that -"."""
     return _THAT.sub("", text.strip()).strip()

@@ -20,6 +20,7 @@ def _root_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_parser(kinds: argparse._SubParsersAction) -> None:
+    """Add `govgraph import spreadsheet FILE... [--format] [--with-problems]`."""
     parser = kinds.add_parser(
         "spreadsheet",
         help="a draft proposal from a structure kept in a spreadsheet",
@@ -39,6 +40,7 @@ def add_parser(kinds: argparse._SubParsersAction) -> None:
 
 
 def add_export_parser(kinds: argparse._SubParsersAction) -> None:
+    """Add `govgraph export spreadsheet FILE.xlsx [--date] [--body]`."""
     parser = kinds.add_parser(
         "spreadsheet",
         help="the structure as a workbook (the layout `import spreadsheet` reads)",
@@ -56,6 +58,8 @@ def add_export_parser(kinds: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    """`govgraph import spreadsheet`: the draft on stdout, its problems on stderr; exit 2 when
+    nothing usable remains."""
     from govgraph.importers.spreadsheet import import_spreadsheet, read_files
     from govgraph.workflow.proposals import current_store
 
@@ -73,6 +77,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """`govgraph export spreadsheet`: write the workbook atomically; a bad --date or a name not
+    ending in .xlsx is an InputError."""
     from govgraph.exporters.spreadsheet import export_spreadsheet
     from govgraph.files import write_atomically
     from govgraph.workflow.proposals import current_store

@@ -34,16 +34,21 @@ MONTHS = {name: number for number, names in enumerate(
 
 @dataclass(frozen=True)
 class Cell:
+    """A cell's value and its column letter, kept so a problem can name where it is."""
+
     value: Any
     column: str  # the column letter, A, B, …
 
 
 @dataclass
 class Row:
+    """A data row: its number in the sheet and its cells by canonical column name."""
+
     number: int  # as the spreadsheet numbers it (1-based, header included)
     cells: dict[str, Cell]  # canonical column name -> cell
 
     def text(self, column: str) -> str:
+        """The cell as text, whitespace collapsed ("" if empty; 3.0 written 3)."""
         cell = self.cells.get(column)
         if cell is None or cell.value is None:
             return ""
@@ -53,12 +58,15 @@ class Row:
         return " ".join(str(value).split())
 
     def letter(self, column: str) -> str:
+        """The column letter the cell came from, for problems ("" if the row lacks it)."""
         cell = self.cells.get(column)
         return cell.column if cell else ""
 
 
 @dataclass
 class Sheet:
+    """One sheet read: its rows, the columns found (by canonical name) and those ignored."""
+
     name: str  # bodies | memberships
     source: str  # the file (and sheet) it came from
     rows: list[Row] = field(default_factory=list)
@@ -292,6 +300,7 @@ class BoundedDay(date):
     text: str
 
     def isoformat(self) -> str:  # type: ignore[override]
+        """The bounds as they were written, not a single day."""
         return self.text
 
 

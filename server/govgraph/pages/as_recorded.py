@@ -1,7 +1,9 @@
-"""A person's page as the documents recorded it: each membership's body under the name it bore
-when the membership began, and the meetings and events the documents only mention
-(gg:MentionedEvent) that the person took part in, each dated no more exactly than the documents
-date it."""
+"""A person's page as the documents recorded it, not as the graph names things today.
+
+Each membership's body is shown under the name it bore when the membership began, with the
+meetings and events the documents only mention (gg:MentionedEvent) that the person took part in,
+each dated no more exactly than the documents date it.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from govgraph.store import Store
 
 @dataclass(frozen=True)
 class MentionedEventRow:
+    """An event the documents only mention, dated no more exactly than they date it."""
+
     event: Ref
     when: str  # "2 Sep 2009", "between 1 Nov and 30 Nov 2006", or "" when no date is given
     first_day: date | None  # for sorting: the earliest day it can have been

@@ -1,10 +1,10 @@
-"""The change builder's form as structure operations: what each operation asks for, and the
-typed form read back into operations (CONTRACT.md "Structure operations").
+"""The change builder's form as structure operations (CONTRACT.md "Structure operations").
 
-People type names, not IRIs: a body, person or post is written as its name and found in the
-label index (a full IRI is accepted too); a body established earlier in the same proposal is
-named by its label and becomes its key. What cannot be found is reported against the
-operation's number and field, and the form keeps everything typed. Free of Flask.
+What each operation asks for, and the typed form read back into operations. People type names,
+not IRIs: a body, person or post is written as its name and found in the label index (a full IRI
+is accepted too); a body established earlier in the same proposal is named by its label and
+becomes its key. What cannot be found is reported against the operation's number and field, and
+the form keeps everything typed. Free of Flask.
 """
 
 from __future__ import annotations
@@ -104,10 +104,12 @@ class Row:
 
     @property
     def title(self) -> str:
+        """The operation's name as the form heads it."""
         return OPERATIONS[self.op][0]
 
     @property
     def fields(self) -> tuple[Field, ...]:
+        """The fields the operation asks for, in the form's order."""
         return OPERATIONS[self.op][1]
 
 
@@ -120,10 +122,14 @@ class Draft:
     errors: dict[str, str] = field(default_factory=dict)  # input name -> message
 
     def input_name(self, index: int, name: str) -> str:
+        """The form input of field `name` of operation `index` (op-INDEX-NAME), which `read_form`
+        reads back."""
         return f"op-{index}-{name}"
 
 
 def slug(text: str) -> str:
+    """The key a body established in this proposal gets from its label ("body" if nothing is
+    left)."""
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "body"
 
 
@@ -152,6 +158,8 @@ class Names:
 
     @classmethod
     def of(cls, labels: Mapping[str, str], kinds: Mapping[str, str]) -> Names:
+        """The typeable names from the label index; a post's label is taken where a person is asked
+        for, and a person's wins a clash."""
         found: dict[str, dict[str, str]] = {"body": {}, "person": {}, "post": {}}
         for iri, label in labels.items():
             kind = kinds.get(iri, "")

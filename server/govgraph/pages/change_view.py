@@ -1,6 +1,7 @@
-"""A checked change as people read it: the structure before and after as pictures, the
-problems with advice on putting them right, and the impact — for the change pages and the
-board paper alike. Free of Flask: links are made by the `href` the caller passes.
+"""A checked change as people read it, for the change pages and the board paper alike.
+
+The structure before and after as pictures, the problems with advice on putting them right, and
+the impact. Free of Flask: links are made by the `href` the caller passes.
 """
 
 from __future__ import annotations

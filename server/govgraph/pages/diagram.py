@@ -50,6 +50,8 @@ COLOURS = {
 
 @dataclass(frozen=True)
 class Box:
+    """Where a body's box is drawn (SVG units) and the layout row it sits in."""
+
     iri: str
     x: int
     y: int
@@ -58,6 +60,9 @@ class Box:
 
 @dataclass
 class Layout:
+    """The placed boxes, the bodies in each row, the row of the foot band (None: no band), and the
+    picture's size."""
+
     boxes: dict[str, Box]
     rows: list[list[str]]
     band_row: int | None

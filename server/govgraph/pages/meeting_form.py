@@ -1,11 +1,10 @@
-"""The "record a meeting" form as data: filled from the body's members, from an imported
-draft, or from a posted form, and read back into one `record-meeting` operation.
+"""The "record a meeting" form as data, read back into one `record-meeting` operation.
 
-People type names, not IRIs (as in the change builder,
-`govgraph.pages.change_form.Names`). A name the importer matched only loosely carries its
-candidates and must be confirmed before the record can be checked or proposed: the reviewer
-chooses who it is, or "a new person". Problems are sentences a committee officer can act on,
-keyed by the input they are about.
+The form is filled from the body's members, from an imported draft, or from a posted form. People
+type names, not IRIs (as in the change builder, `govgraph.pages.change_form.Names`). A name the
+importer matched only loosely carries its candidates and must be confirmed before the record can
+be checked or proposed: the reviewer chooses who it is, or "a new person". Problems are sentences
+a committee officer can act on, keyed by the input they are about.
 """
 
 from __future__ import annotations
@@ -45,13 +44,18 @@ class PersonField:
 
     @property
     def needs_review(self) -> bool:
+        """Whether the name has candidates and the reviewer has not yet chosen one."""
         return bool(self.choices) and not self.chosen
 
     def encode_choices(self) -> str:
+        """The candidates as one hidden input (a line of IRI, tab, label each), so they survive a
+        round trip through the form."""
         return "\n".join(f"{ref.iri}\t{ref.label}" for ref in self.choices)
 
     @staticmethod
     def read(form: Mapping[str, str], name: str) -> PersonField:
+        """The person field called `name` back from a posted form, with its candidates and the
+        choice made."""
         choices = [Ref(*line.split("\t", 1), "person")
                    for line in form.get(f"{name}-choices", "").splitlines() if "\t" in line]
         return PersonField(form.get(name, "").strip(), bool(form.get(f"{name}-new")), choices,
@@ -61,6 +65,8 @@ class PersonField:
 
 @dataclass
 class Attendee:
+    """One line of the attendance list; `seat` names the membership the person attends in."""
+
     person: PersonField = field(default_factory=PersonField)
     status: str = "present"
     stood_in_for: PersonField = field(default_factory=PersonField)
@@ -71,6 +77,8 @@ class Attendee:
 
 @dataclass
 class Decision:
+    """A decision under a minute: its number, text and decision kind."""
+
     number: str = ""
     text: str = ""
     kind: str = "agreed"
@@ -78,6 +86,8 @@ class Decision:
 
 @dataclass
 class Action:
+    """An action under a minute: what, who, by when, and the body to report back to."""
+
     text: str = ""
     assignee: PersonField = field(default_factory=PersonField)
     due: str = ""
@@ -86,6 +96,8 @@ class Action:
 
 @dataclass
 class MinuteRow:
+    """One numbered minute with who introduced it, its decisions and its actions."""
+
     number: str = ""
     title: str = ""
     text: str = ""
@@ -96,6 +108,9 @@ class MinuteRow:
 
 @dataclass
 class MeetingForm:
+    """The whole form: the meeting, its attendance and minutes, notes for the reviewer, and problems
+    keyed by input name."""
+
     body: str = ""
     date: str = ""
     place: str = ""
@@ -110,6 +125,8 @@ class MeetingForm:
 
     @property
     def review_count(self) -> int:
+        """How many names still wait for the reviewer to say who they are; the record cannot be
+        checked until none do."""
         people = [a.person for a in self.attendees] + [a.stood_in_for for a in self.attendees]
         for minute in self.minutes:
             people += [minute.introduced_by, *(a.assignee for a in minute.actions)]

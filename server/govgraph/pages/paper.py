@@ -1,6 +1,8 @@
-"""A proposal as a board paper: the HTML page printed to PDF by WeasyPrint, and the structure
-picture as PNG (CairoSVG). Nothing is fetched: WeasyPrint may read only the package's own
-static files, so a paper never reaches the network on a reader's behalf.
+"""A proposal as a board paper in PDF, and the structure picture as PNG.
+
+The paper is the HTML page printed by WeasyPrint; the picture is converted by CairoSVG. Nothing is
+fetched: WeasyPrint may read only the package's own static files, so a paper never reaches the
+network on a reader's behalf.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from urllib.parse import urlsplit
 from govgraph.errors import InputError
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
-#: the largest picture turned into PNG (the whole structure is ~300 kB of SVG)
+#: the largest picture turned into PNG (well above the whole structure's SVG)
 MAX_SVG_BYTES = 5_000_000
 
 

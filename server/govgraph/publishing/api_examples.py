@@ -1,6 +1,9 @@
-"""Examples for the API documentation, taken from the data: for each saved query, values of its
-parameters that give a non-empty answer (a body that has meetings, a person who attended one,
-a documented date…), found by running the query on candidates from the graph."""
+"""Examples for the API documentation, taken from the data, so that trying one gives an answer.
+
+For each saved query, values of its parameters that give a non-empty answer (a body that has
+meetings, a person who attended one, a documented date…), found by running the query on
+candidates from the graph.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Meetings as iCalendar (RFC 5545): every meeting with a known date, of every body or of one,
-timed in Europe/London when the minutes give times, otherwise as an all-day event."""
+"""Meetings as iCalendar (RFC 5545), for people's own calendars.
+
+Every meeting with a known date, of every body or of one, timed in Europe/London when the minutes
+give times, otherwise as an all-day event.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""`govgraph export open-data [DIR]`: the downloads the server publishes under /data/ (the
-graph as N-Triples, Turtle and JSON-LD, the change sets with their provenance, Popolo JSON and
-the VoID/DCAT description) written to DIR/open-data/."""
+"""`govgraph export open-data [DIR]`: the downloads the server publishes, written to a folder.
+
+The files served under /data/ (the graph as N-Triples, Turtle and JSON-LD, the change sets with
+their provenance, Popolo JSON and the VoID/DCAT description), written to DIR/open-data/.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ def add_export_parser(kinds: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """`govgraph export open-data`: write the files from the current graph and print each with its
+    size."""
     from govgraph.workflow.proposals import current_store
 
     settings = Settings.from_env()

@@ -1,6 +1,8 @@
-"""The whole graph to take away: N-Triples (gzipped), Turtle, JSON-LD, and the change sets with
-their provenance as N-Quads; made once per graph version and kept, or written to a folder by
-`govgraph export --data`."""
+"""The whole graph to take away, made once per graph version and kept.
+
+N-Triples (gzipped), Turtle, JSON-LD, and the change sets with their provenance as N-Quads; served
+under /data/ or written to a folder by `govgraph export open-data`.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from govgraph.store import Store
 
 @dataclass(frozen=True)
 class DumpFile:
+    """One download: its file name, media type and title."""
+
     name: str
     media_type: str
     title: str
@@ -97,7 +101,7 @@ class Downloads:
         if name not in BY_NAME:
             raise KeyError(name)
         with self._lock:
-            if name == "govgraph.nt.gz":  # Oxigraph's writer: twenty times rdflib's speed
+            if name == "govgraph.nt.gz":  # Oxigraph's writer: much faster than rdflib's
                 self._check_version()
                 if name not in self._files:
                     self._files[name] = gzip.compress(self.store.ntriples(), mtime=0)
@@ -108,11 +112,14 @@ class Downloads:
             return self._files[name]
 
     def graph_and_history(self) -> tuple[Graph, Dataset, str]:
+        """The current graph, its change history and the version they were made for, made once per
+        version."""
         with self._lock:
             graph, history = self._current()
             return graph, history, self._made_for or ""
 
     def sizes(self) -> dict[str, int]:
+        """Each download's size in bytes, making those not made yet."""
         return {f.name: len(self.file(f.name)) for f in DUMP_FILES}
 
 

@@ -1,6 +1,8 @@
 """Atom feeds (made with feedgen): decisions, structure changes, actions due and proposals.
+
 Each entry links to its page (rel="alternate") and to the document it comes from
-(rel="related"); an entry's time is the date the documents give it."""
+(rel="related"); an entry's time is the date the documents give it.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ PageUrl = Callable[[str], str]
 
 @dataclass(frozen=True)
 class Entry:
+    """One Atom entry: the thing's IRI as its id, its page, the date the documents give it (undated:
+    1970) and the documents it comes from."""
+
     id: str
     title: str
     summary: str
@@ -47,6 +52,7 @@ def _sources(sources: Iterable[pages.Source], page_url: PageUrl) -> tuple[tuple[
 
 
 def decision_entries(store: Store, page_url: PageUrl) -> list[Entry]:
+    """The decisions register as feed entries, headed by body and minute."""
     return [Entry(row.decision,
                   f"{row.body.label + ': ' if row.body else ''}{row.minute_title or row.minute}",
                   row.text, page_url(row.decision), _moment(row.day),
@@ -55,6 +61,7 @@ def decision_entries(store: Store, page_url: PageUrl) -> list[Entry]:
 
 
 def change_entries(store: Store, page_url: PageUrl) -> list[Entry]:
+    """The structure changes as feed entries, each naming the bodies it touched."""
     return [Entry(change.iri, change.description or change.kind,
                   f"{change.kind}: " + ", ".join(b.label for b in change.bodies),
                   page_url(change.iri), _moment(change.day), _sources(change.sources, page_url))

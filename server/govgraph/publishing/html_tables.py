@@ -1,6 +1,8 @@
-"""The tables of a rendered page read back as rows: what a page's CSV and JSON links give, so
-every table can be taken away with exactly the rows shown. A cell is its text; a column whose
-cells link somewhere gets a second column, "NAME link", with the address."""
+"""The tables of a rendered page read back as rows, for the page's CSV and JSON links.
+
+Every table can thus be taken away with exactly the rows shown. A cell is its text; a column whose
+cells link somewhere gets a second column, "NAME link", with the address.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from urllib.parse import urljoin
 
 @dataclass
 class Table:
+    """One table of a page: its caption, header, and rows of (text, link) cells."""
+
     caption: str = ""
     header: list[str] = field(default_factory=list)
     rows: list[list[tuple[str, str]]] = field(default_factory=list)  # (text, link)
@@ -55,6 +59,8 @@ class _Reader(HTMLParser):
         self._row_all_th = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open a table, row or cell; only top-level tables are read, and visually-hidden spans are
+        left out."""
         attributes = dict(attrs)
         if tag == "table":
             self._depth += 1
@@ -77,6 +83,8 @@ class _Reader(HTMLParser):
             self._hidden += 1
 
     def handle_endtag(self, tag: str) -> None:
+        """Close a cell or row; a first row of header cells (or one in <thead>) becomes the
+        header."""
         if tag == "table":
             self._depth -= 1
             return
@@ -100,6 +108,7 @@ class _Reader(HTMLParser):
             self._hidden -= 1
 
     def handle_data(self, data: str) -> None:
+        """Text inside a caption or a cell of a top-level table."""
         if self._depth != 1:
             return
         if self._in_caption:

@@ -1,5 +1,7 @@
-"""The ontology and its vocabularies as documentation and as data under `/def/…`: every class,
-property and concept with the labels and comments the ontology itself gives."""
+"""The ontology and its vocabularies as documentation and as data under `/def/…`.
+
+Every class, property and concept with the labels and comments the ontology itself gives.
+"""
 
 from __future__ import annotations
 

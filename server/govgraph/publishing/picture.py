@@ -1,5 +1,7 @@
-"""The structure picture as a PDF sized for an A4 page (landscape when the picture is wider
-than it is tall), its title above it, made by WeasyPrint from the SVG."""
+"""The structure picture as a PDF for an A4 page, made by WeasyPrint from the SVG.
+
+Landscape when the picture is wider than it is tall, with its title above it.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""Popolo JSON (https://www.popoloproject.com), the civic-tech exchange format: organizations
-with their parents, persons, memberships with roles and dates, posts, and meetings as events
-with their attendees. The graph records no votes, so there are no vote events."""
+"""Popolo JSON (https://www.popoloproject.com), the civic-tech exchange format.
+
+Organizations with their parents, persons, memberships with roles and dates, posts, and meetings
+as events with their attendees. The graph records no votes, so there are no vote events.
+"""
 
 from __future__ import annotations
 

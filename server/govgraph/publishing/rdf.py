@@ -1,5 +1,7 @@
-"""RDF for clients: the formats offered by content negotiation, the description of one
-resource, and the published JSON-LD `@context` mapping the project's terms to short keys."""
+"""RDF for clients: the formats content negotiation offers, and one resource described.
+
+Also the published JSON-LD `@context`, mapping the project's terms to short keys.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The wording a published file carries: the partnership's name, a description, the licence and
-a contact, from the settings (`govgraph.toml` or GOVGRAPH_* variables) where they are given."""
+"""The wording a published file carries, from the settings where they give it.
+
+The partnership's name, a description, the licence and a contact, from `govgraph.toml` or
+GOVGRAPH_* variables.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ DEFAULT_DESCRIPTION = ("The bodies, reporting lines, memberships, meetings and d
 
 @dataclass(frozen=True)
 class Wording:
+    """What the published files say about the graph: its name, description, licence and contact."""
+
     name: str
     description: str
     licence: str
@@ -20,6 +25,7 @@ class Wording:
 
     @property
     def title(self) -> str:
+        """The title of the published graph: the partnership's name and what it is."""
         return f"{self.name}: governance graph"
 
 

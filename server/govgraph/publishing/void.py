@@ -1,5 +1,8 @@
-"""The VoID and DCAT description of the published graph: title and licence from the settings,
-size, last change, SPARQL endpoint, example resources, vocabularies, and each download."""
+"""The VoID and DCAT description of the published graph, for catalogues and crawlers.
+
+Title and licence from the settings, size, last change, SPARQL endpoint, example resources,
+vocabularies, and each download.
+"""
 
 from __future__ import annotations
 

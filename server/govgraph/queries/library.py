@@ -46,7 +46,9 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from govgraph.errors import ParameterError, ParseError, QueryTimeout, UnknownQuery
-from govgraph.store import QueryResult, Store, iri_problem
+from govgraph.sparql.results import QueryResult
+from govgraph.sparql.terms import iri_problem
+from govgraph.store import Store
 
 ParameterType = TypingLiteral["iri", "date", "integer", "string", "literal_en"]
 

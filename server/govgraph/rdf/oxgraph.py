@@ -1,9 +1,9 @@
 """An rdflib Graph whose triples live in an in-memory Oxigraph store.
 
-The change checker works on its own copy of the whole graph, read with rdflib's API and
-validated by the shapes compiled to SPARQL. In rdflib's memory store that copy takes about a
-minute and gigabytes at a million triples; in Oxigraph it takes seconds and a fraction of the
-memory, and it is the same store the shapes run in, so a change is made once, not twice.
+The change checker works on its own copy of the whole graph, read with rdflib's API and validated
+by the shapes compiled to SPARQL. Oxigraph holds that copy in far less time and memory than
+rdflib's memory store, and it is the same store the shapes run in, so a change is made once, not
+twice.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from govgraph.store import from_oxigraph, to_oxigraph
+from govgraph.rdf.convert import from_oxigraph, to_oxigraph
 
 Triple = tuple[Node, Node, Node]
 _DEFAULT = ox.DefaultGraph()
@@ -51,13 +51,17 @@ class OxigraphTriples(Memory):
         self.oxigraph = store if store is not None else ox.Store()
 
     def add(self, triple: Triple, context: Any = None, quoted: bool = False) -> None:
+        """Add to Oxigraph's default graph; rdflib's context and quoting are ignored."""
         self.oxigraph.add(ox.Quad(*(to_oxigraph(t) for t in triple), _DEFAULT))
 
     def addN(self, quads: Any) -> None:  # noqa: N802 — rdflib's name
+        """Add each quad's triple, its graph ignored: the copy has only one."""
         for s, p, o, _ in quads:
             self.add((s, p, o))
 
     def remove(self, triple: Any, context: Any = None) -> None:
+        """Remove a triple, or every triple a pattern with None matches; a triple RDF cannot hold is
+        simply absent."""
         if None in triple:
             for found, _ in list(self.triples(triple)):
                 self.remove(found)
@@ -66,6 +70,8 @@ class OxigraphTriples(Memory):
 
     def triples(self, triple_pattern: Any, context: Any = None
                 ) -> Iterator[tuple[Triple, Iterator[Any]]]:
+        """The triples matching the pattern, in rdflib's (triple, contexts) form; nothing for a
+        pattern no RDF triple can match."""
         s, p, o = triple_pattern
         if isinstance(s, Literal) or (p is not None and not isinstance(p, URIRef)):
             return  # no such triple in RDF (rdflib may ask, e.g. following a path)
@@ -94,9 +100,11 @@ class OxigraphTriples(Memory):
         return [from_oxigraph(q.subject) for q in quads]
 
     def __len__(self, context: Any = None) -> int:
+        """How many triples there are (across all graphs)."""
         return len(self.oxigraph)
 
     def contexts(self, triple: Any = None) -> Iterator[Any]:
+        """None: the store is not context-aware."""
         return iter(())
 
 

@@ -1,5 +1,7 @@
-"""The terms of a change: skolem IRIs for blank nodes, IRIs minted for new ones, the model's
-own vocabulary, and terms and triples as short text for people.
+"""The terms of a change, and terms and triples as short text for people.
+
+Skolem IRIs for blank nodes, IRIs minted for new ones, and the model's own vocabulary (which a
+change may use but not describe).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ VOCABULARY_NAMESPACES = tuple(
 
 
 def is_skolem(term: Node) -> bool:
+    """Whether `term` is an IRI standing for a blank node (under SKOLEM_BASE)."""
     return isinstance(term, URIRef) and str(term).startswith(SKOLEM_BASE)
 
 
@@ -83,10 +86,13 @@ def minted(base_iri: str = DEFAULT_BASE) -> URIRef:
 
 
 def is_minted(term: Node, base_iri: str = DEFAULT_BASE) -> bool:
+    """Whether `term` is an IRI minted for a new node (under BASE/genid/)."""
     return isinstance(term, URIRef) and str(term).startswith(f"{base_iri}genid/")
 
 
 def is_vocabulary_term(term: Node) -> bool:
+    """Whether `term` belongs to the model itself (VOCABULARY_NAMESPACES), which a change may use
+    but not describe."""
     return isinstance(term, URIRef) and str(term).startswith(VOCABULARY_NAMESPACES)
 
 
@@ -110,6 +116,7 @@ def term_text(term: Node, base_iri: str = DEFAULT_BASE) -> str:
 
 
 def triple_text(triple: Triple, base_iri: str = DEFAULT_BASE) -> str:
+    """A triple as one line of short text, as `term_text` writes each term."""
     return " ".join(term_text(t, base_iri) for t in triple) + " ."
 
 

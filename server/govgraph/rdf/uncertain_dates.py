@@ -1,10 +1,9 @@
-"""Dates the documents only bound, said as bounds: one home for their wording and for
-"certainly / possibly in force" on a day.
+"""Dates the documents only bound: one home for their wording and for "in force" on a day.
 
 A start or end instant has an exact day (time:inXSDDate) or bounds (gg:notBefore /
-gg:notAfter). An end is the first day no longer in force. Nothing here prints a bounded
-date as if it were exact: "by 2 Sep 2009", "on or after 10 Jun 2009",
-"between 10 Jun and 2 Sep 2009".
+gg:notAfter). An end is the first day no longer in force. With bounds, an interval is certainly
+or only possibly in force on a day, and a bounded date is never printed as if it were exact: "by
+2 Sep 2009", "on or after 10 Jun 2009", "between 10 Jun and 2 Sep 2009".
 """
 
 from __future__ import annotations

@@ -15,34 +15,20 @@ import re
 from dataclasses import dataclass
 
 from govgraph.errors import InputError, QueryError
+from govgraph.sparql.lexer import scanner
 
 DEFAULT_MAX_QUERY_CHARS = 100_000
 DEFAULT_MAX_DEPTH = 64
 DEFAULT_MAX_JSON_DEPTH = 64
 
-# What brackets, keywords and `;` inside do not count in: comments, strings, IRIs, variables,
-# and a character escaped in a prefixed name (`ex:a\#b` starts no comment).
-SPARQL_LITERALS = r"""
-      (?P<comment>\#[^\n]*)
-    | '''(?:[^'\\]|\\.|'(?!''))*'''
-    | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-    | '(?:[^'\\\n]|\\.)*'
-    | "(?:[^"\\\n]|\\.)*"
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | [?$]\w+
-    | \\[^uU]
-"""
-# Then brackets, SERVICE, and codepoint escapes (\u0053ERVICE: SPARQL allows them anywhere,
-# so they could hide a word).
-_SPARQL_TOKENS = re.compile(
-    SPARQL_LITERALS + r"""
-    | (?P<open>[{(\[])
+# Brackets, SERVICE, and codepoint escapes (\u0053ERVICE: SPARQL allows them anywhere, so they
+# could hide a word), outside the atoms of govgraph.sparql.lexer.
+_SPARQL_TOKENS = scanner(r"""
+      (?P<open>[{(\[])
     | (?P<close>[})\]])
     | (?P<service>(?<![\w:\-])SERVICE(?![\w:\-]))
     | (?P<escape>\\[uU])
-    """,
-    re.VERBOSE | re.DOTALL | re.IGNORECASE,
-)
+    """, re.IGNORECASE)
 _BRACKET = re.compile(r"[(\[]")
 _AFTER_SERVICE = re.compile(r"(?:\s|\#[^\n]*\n)*(?:SILENT\b(?:\s|\#[^\n]*\n)*)?(\S+)",
                             re.IGNORECASE)

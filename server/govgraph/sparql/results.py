@@ -12,7 +12,8 @@ import io
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal as TypingLiteral
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -22,7 +23,24 @@ from rdflib.term import Node
 from govgraph.errors import QueryError
 from govgraph.rdf.namespaces import prefixed
 from govgraph.rdf.uncertain_dates import dated_columns, row_date_text
-from govgraph.store import QueryResult, escape_string, sparql_term
+from govgraph.sparql.terms import escape_string, sparql_term
+
+QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT"]
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query: a table (SELECT), a boolean (ASK) or a graph (CONSTRUCT/DESCRIBE).
+
+    `rows` maps variable names (without `?`) to rdflib terms; an unbound variable is absent.
+    """
+
+    kind: QueryKind
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
 
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 ASK_COLUMN = "_askResult"

@@ -25,16 +25,13 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from govgraph.errors import ChangeError, ChangeTooLarge, ParseError
-from govgraph.sparql.limits import SPARQL_LITERALS
+from govgraph.sparql.lexer import scanner
 
-_TOKENS = re.compile(
-    SPARQL_LITERALS + r"""
-    | (?P<open>[{(\[])
+_TOKENS = scanner(r"""
+      (?P<open>[{(\[])
     | (?P<close>[})\]])
     | (?P<semicolon>;)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    """)
 _SPACE = r"(?:\s|\#[^\n]*(?:\n|$))*"
 _DECLARATION = re.compile(
     _SPACE + r"(PREFIX\s+[^\s:]*:\s*<[^<>\s]*>|BASE\s*<[^<>\s]*>)", re.IGNORECASE)

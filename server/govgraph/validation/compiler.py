@@ -23,7 +23,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from govgraph.errors import GovgraphError, InputError
-from govgraph.store import to_oxigraph
+from govgraph.rdf.convert import to_oxigraph
 from govgraph.validation.sparql_constraints import lateral_optionals, sparql_problem, substitute
 
 
@@ -88,11 +88,13 @@ class Site:
     path_text: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
+        """Write the path as SPARQL once, for every constraint of the shape."""
         if self.path is not None:
             self.path_text = path_text(self.compiler.shapes, self.path)
 
     @property
     def graph(self) -> Graph:
+        """The shapes graph the shape is read from."""
         return self.compiler.shapes
 
     @property
@@ -101,6 +103,7 @@ class Site:
         return shape_name(self.shape, self.owner, self.graph)
 
     def value(self, predicate: URIRef) -> Node | None:
+        """The shape's one value of `predicate` (None if it has none)."""
         return self.graph.value(self.shape, predicate)
 
     def values(self, variable: str = "?value") -> str:
@@ -123,12 +126,15 @@ class Site:
                 f"{self.focus} ?this {self.path_text} ?__v }} }} }} }}")
 
     def require_path(self, what: str) -> str:
+        """The path as SPARQL; raises InvalidShapes if the shape has none, as `what` needs one."""
         if self.path is None:
             raise InvalidShapes(f"{self.name}: {what} belongs on a property shape (sh:path)")
         return self.path_text
 
     def check(self, component: URIRef, query: str, *, rule: Rule | None = None,
               substitutes: bool = False, messages: tuple[Literal, ...] | None = None) -> Check:
+        """The Check for `component` at this site; the query is parsed now, so a malformed one fails
+        at compile time naming the shape."""
         text = f"{PREAMBLE}{query}"
         syntax_check(self.name, text)
         return Check(shape=self.owner, source_shape=self.shape, component=component,
@@ -537,6 +543,7 @@ def path_text(shapes: Graph, path: Node) -> str:
 
 
 def iri(term: Node | None, what: str) -> str:
+    """An IRI as SPARQL text; raises InvalidShapes naming `what` for anything else."""
     if not isinstance(term, URIRef):
         raise InvalidShapes(f"{what} must be an IRI, not {term!r}")
     return str(ox.NamedNode(str(term)))
@@ -550,6 +557,7 @@ def term_text(term: Node) -> str:
 
 
 def shape_name(shape: Node, owner: Node, shapes: Graph) -> str:
+    """A shape as messages name it: its IRI, or a blank node by its owner and path."""
     if isinstance(shape, URIRef) or shape == owner:
         return str(shape)
     path = shapes.value(shape, SH.path)
@@ -562,23 +570,28 @@ def is_true(term: Node | None) -> bool:
 
 
 def number(site: Site, term: Node) -> int:
+    """An integer constraint value; raises InvalidShapes for anything else."""
     if not (isinstance(term, Literal) and isinstance(term.toPython(), int)):
         raise InvalidShapes(f"{site.name}: {term!r} is not an integer")
     return int(term.toPython())
 
 
 def members(site: Site, head: Node) -> list[Node]:
+    """The members of an RDF list; raises InvalidShapes if `head` is not one."""
     if head != RDF.nil and (head, RDF.first, None) not in site.graph:
         raise InvalidShapes(f"{site.name}: {head!r} is not an RDF list")
     return list(Collection(site.graph, head))
 
 
 def messages_of(shapes: Graph, node: Node) -> tuple[Literal, ...]:
+    """The sh:message literals of a shape or constraint, in a stable order."""
     return tuple(sorted((m for m in shapes.objects(node, SH.message) if isinstance(m, Literal)),
                         key=lambda m: (str(m), m.language or "")))
 
 
 def declared_prefixes(shapes: Graph, constraint: Node) -> str:
+    """PREFIX lines for a SPARQL constraint's sh:prefixes (and what they owl:import); raises
+    InvalidShapes for a half declaration."""
     lines = []
     sources = list(shapes.objects(constraint, SH.prefixes))
     for source in sources:  # and what they owl:import, as SHACL asks

@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from govgraph.store import from_oxigraph, to_oxigraph
+from govgraph.rdf.convert import from_oxigraph, to_oxigraph
 from govgraph.validation.compiler import (
     FUNCTIONS,
     PREAMBLE,
@@ -114,6 +114,8 @@ class _Evaluation:
         self._failing: dict[tuple[int, str], set[Node]] = {}
 
     def rows(self, check: Check, focus: str) -> list[Row]:
+        """The violations of `check` as rows of rdflib terms, its focus and type placeholders filled
+        in, decided by its Rule when it has one."""
         query = check.template.replace("{focus}", focus)
         for placeholder, members in self.types.items():
             query = query.replace(placeholder, members)
@@ -240,6 +242,7 @@ def to_rdflib(term: OxTerm) -> Node:
 
 
 def quad(triple: tuple[Node, Node, Node]) -> ox.Quad:
+    """A triple as a quad in Oxigraph's default graph."""
     s, p, o = triple
     return ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.DefaultGraph())
 

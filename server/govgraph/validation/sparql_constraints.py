@@ -1,9 +1,9 @@
-"""SPARQL-based constraints (sh:sparql / sh:select): what SHACL forbids in them, and rewriting
-them so that Oxigraph evaluates them with `$this` pre-bound as SHACL means.
+"""SPARQL-based constraints (sh:sparql): what SHACL forbids in them, and `$this` pre-bound.
 
-SHACL (section 5.2.1.1) requires a processor to reject a constraint whose query uses MINUS,
-SERVICE or VALUES, binds a pre-bound variable with `AS`, or has a sub-query that does not
-return `$this`: such a query would not mean the same with the variable pre-bound.
+Each is rewritten so that Oxigraph evaluates it with `$this` pre-bound as SHACL means. SHACL
+(section 5.2.1.1) requires a processor to reject a constraint whose query uses MINUS, SERVICE or
+VALUES, binds a pre-bound variable with `AS`, or has a sub-query that does not return `$this`:
+such a query would not mean the same with the variable pre-bound.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from typing import Any
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
+
+from govgraph.sparql.lexer import scanner
 
 # What each forbidden algebra node is called in rdflib's parse, said the way the spec says it.
 _FORBIDDEN = {"Minus": "MINUS", "ServiceGraphPattern": "SERVICE", "values": "VALUES"}
@@ -79,9 +81,7 @@ def _in_scope(node: Any) -> set[Variable]:
     return found
 
 
-_TOKEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
-                    r'|#[^\n]*|\bOPTIONAL\b|[{}]', re.IGNORECASE)
+_TOKEN = scanner(r"(?P<optional>\bOPTIONAL\b) | (?P<open>\{) | (?P<close>\})", re.IGNORECASE)
 
 
 def lateral_optionals(text: str) -> str:
@@ -118,12 +118,12 @@ def lateral_optionals(text: str) -> str:
 
 def substitute(text: str, variable: str, replacement: str) -> str:
     """`$variable` (and `?variable`) replaced outside strings, IRIs and comments."""
-    pattern = re.compile(rf"[?$]{variable}\b")
     out: list[str] = []
     position = 0
     for match in _TOKEN.finditer(text):
-        out.append(pattern.sub(lambda _: replacement, text[position:match.start()]))
-        out.append(match.group(0))
+        out.append(text[position:match.start()])
+        token = match.group(0)
+        out.append(replacement if match.lastgroup == "var" and token[1:] == variable else token)
         position = match.end()
-    out.append(pattern.sub(lambda _: replacement, text[position:]))
+    out.append(text[position:])
     return "".join(out)

@@ -76,13 +76,16 @@ class ValidationReport:
     results: list[ValidationResult] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
+        """How many results have this severity ("Violation", "Warning", "Info")."""
         return sum(1 for result in self.results if result.severity == severity)
 
     @property
     def failing_shapes(self) -> set[str]:
+        """The shapes with at least one result, of any severity."""
         return {result.shape for result in self.results}
 
     def to_json(self) -> dict[str, Any]:
+        """The verdict and every result, as `govgraph validate --format json` prints them."""
         return {"conforms": self.conforms, "results": [r.to_json() for r in self.results]}
 
 
@@ -94,6 +97,8 @@ class PreparedQueryGraph(Graph):
     """
 
     def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Run a query text through its cached parse (unless it brings its own namespaces or
+        base)."""
         if isinstance(query_object, str) and not kwargs.get("initNs") and not kwargs.get("base"):
             query_object = _prepared(query_object)
         return super().query(query_object, *args, **kwargs)

@@ -1,13 +1,12 @@
-"""The W3C SHACL test suite: its manifests read, and an engine's report compared with the one
-each test expects.
+"""The W3C SHACL test suite: its manifests read, and an engine's report compared with each.
 
 A manifest (mf:Manifest) includes others (mf:include) and lists entries (mf:entries) of type
 sht:Validate: a data graph and a shapes graph (often the test file itself), and the expected
-result, an sh:ValidationReport or sht:Failure (the shapes must be rejected). Reports are
-compared as the suite means: `sh:conforms` and the results as a set of (focus node, path, value,
-source shape, constraint component, severity), messages and details aside. Blank nodes keep
-their identity when the graphs come from the test file itself; from another file they match any
-blank node.
+result, an sh:ValidationReport or sht:Failure (the shapes must be rejected). Reports are compared
+as the suite means: `sh:conforms` and the results as a set of (focus node, path, value, source
+shape, constraint component, severity), messages and details aside. Blank nodes keep their
+identity when the graphs come from the test file itself; from another file they match any blank
+node.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from govgraph.store import to_oxigraph
+from govgraph.rdf.convert import to_oxigraph
 from govgraph.validation.compiler import InvalidShapes, path_text
 from govgraph.validation.engine import Finding
 
@@ -149,6 +148,7 @@ def _as_stored(literal: Literal) -> str:
 
 
 def finding_key(finding: Finding, shapes: Graph, exact: bool) -> ResultKey:
+    """An engine's finding as comparable text, like a result of the expected report."""
     return result_key(shapes, finding.focus, finding.path, finding.value, finding.source_shape,
                       finding.component, finding.severity, exact)
 

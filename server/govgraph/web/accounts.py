@@ -1,11 +1,11 @@
 """Signing in to the pages: sessions and the CSRF protection of every form.
 
-Accounts and their hashed passwords are govgraph.workflow.accounts'. The session cookie is
-signed with the state folder's secret (govgraph.workflow.accounts.session_secret), HttpOnly,
-SameSite=Lax and Secure
-(GOVGRAPH_INSECURE_COOKIES=1 drops Secure for a plain-HTTP server reached by another name than
-localhost). Every form post outside the token-authenticated API (govgraph.web.auth.TOKEN_PATHS)
-must carry the session's CSRF token (Flask-WTF), else it is refused with 400.
+Accounts and their hashed passwords are govgraph.workflow.accounts'. The session cookie is signed
+with the state folder's secret (govgraph.workflow.accounts.session_secret), HttpOnly, SameSite=Lax
+and Secure (GOVGRAPH_INSECURE_COOKIES=1 drops Secure for a plain-HTTP server reached by another
+name than localhost). Every form post outside the token-authenticated API
+(govgraph.web.auth.TOKEN_PATHS) must carry the session's CSRF token (Flask-WTF), else it is
+refused with 400.
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ def _safe_next(target: str | None) -> str:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
+    """The sign-in form, and signing in: a fresh session on success, 401 with the form again on a
+    wrong name or password."""
     target = request.values.get("next", "")
     if request.method == "GET":
         return render_template("login.html", page_title="Sign in", name="", next=target)
@@ -102,6 +104,7 @@ def login():
 
 @blueprint.post("/logout")
 def logout():
+    """Sign out (a POST, so it carries the CSRF token) and go home."""
     name = session.get("account")
     session.clear()
     if name:

@@ -1,11 +1,11 @@
 """Saved-query answers served again without entering Flask, while the graph has not changed.
 
 A WSGI middleware in front of the app: a GET of /api/queries/… whose answer was cacheable (the
-view marks it with `X-Cache`; only on a store whose version moves with every change) is kept
-with its headers, keyed by path, query string, Accept and Host, in a `VersionedCache`: the
-next identical request gets the same bytes (`X-Cache: hit`) or, with a matching
-If-None-Match, a 304 — for about a third of the CPU a request through Flask costs. Any change
-of the graph version (an approved change) empties the cache.
+view marks it with `X-Cache`; only on a store whose version moves with every change) is kept with
+its headers, keyed by path, query string, Accept and Host, in a `VersionedCache`: the next
+identical request gets the same bytes (`X-Cache: hit`) or, with a matching If-None-Match, a 304,
+at a fraction of the cost of a request through Flask. Any change of the graph version (an
+approved change) empties the cache.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ class AnswerCache:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
+        """Answer a repeated saved-query GET from the cache; pass everything else to the app,
+        keeping what it marks cacheable."""
         if environ.get("REQUEST_METHOD") != "GET" or not environ.get(
                 "PATH_INFO", "").startswith(PREFIX):
             return self.app(environ, start_response)

@@ -1,5 +1,8 @@
-"""API documentation people can try: Swagger UI (vendored, offline) at `/api/docs` over
-`/api/openapi.json`, whose saved-query parameters carry examples taken from the data."""
+"""API documentation people can try: Swagger UI at `/api/docs` over `/api/openapi.json`.
+
+Swagger UI is vendored, so the page works offline; the saved-query parameters carry examples
+taken from the data.
+"""
 
 from __future__ import annotations
 
@@ -40,4 +43,5 @@ def with_examples(document: dict[str, Any]) -> dict[str, Any]:
 
 @blueprint.get("/api/docs")
 def docs():
+    """The Swagger UI page over /api/openapi.json."""
     return render_template("api_docs.html", page_title="API documentation")

@@ -1,8 +1,8 @@
-"""Propose a change (`/changes/new`): build structure operations in a form, check them against
-the current graph, and propose them; `/changes/pick` is the type-ahead for its name fields.
+"""Propose a change (`/changes/new`): structure operations built in a form, checked, proposed.
 
-Works without JavaScript (every button is a form submission and the server re-renders the form
-with what was typed); with it, the name fields become comboboxes fed by `/changes/pick`.
+`/changes/pick` is the type-ahead for its name fields. Works without JavaScript (every button is a
+form submission and the server re-renders the form with what was typed); with it, the name fields
+become comboboxes fed by `/changes/pick`.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def _render(draft: Draft, status: int = 200, **context: Any):
 @blueprint.route("/changes/new", methods=["GET", "POST"])
 @requires("drafter")
 def new_change():
+    """The change builder: the form, and its actions (add a step, check, propose); a failed check
+    answers 422 with the form as typed."""
     if request.method == "GET":
         return _render(Draft(rows=[Row(request.args.get("op", "establish-body")
                                        if request.args.get("op") in OPERATIONS

@@ -60,4 +60,5 @@ class VersionedCache(Generic[Value]):
                 self._bytes -= dropped
 
     def __len__(self) -> int:
+        """How many answers are kept."""
         return len(self._entries)

@@ -81,12 +81,14 @@ def revert(sequence: int) -> tuple[Response, int, dict[str, str]]:
 
 @blueprint.get("/<proposal_id>")
 def show(proposal_id: str) -> Response:
+    """One proposal as JSON (404 if there is none by that id)."""
     return jsonify(govgraph().workflow.get(proposal_id).to_json())
 
 
 @blueprint.post("/<proposal_id>/withdraw")
 @requires("drafter")
 def withdraw(proposal_id: str) -> Response:
+    """Withdraw a pending proposal, with an optional reason."""
     reason = str(_json_body().get("reason") or "")
     return jsonify(govgraph().workflow.withdraw(proposal_id, g.principal.name, reason).to_json())
 
@@ -94,6 +96,7 @@ def withdraw(proposal_id: str) -> Response:
 @blueprint.post("/<proposal_id>/reject")
 @requires("approver")
 def reject(proposal_id: str) -> Response:
+    """Reject a pending proposal, with an optional reason."""
     reason = str(_json_body().get("reason") or "")
     return jsonify(govgraph().workflow.reject(proposal_id, g.principal.name, reason).to_json())
 

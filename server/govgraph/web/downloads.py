@@ -1,6 +1,9 @@
-"""The whole graph to take away: `/data/` (the downloads, described in VoID and DCAT), each
-download under `/data/NAME`, `/.well-known/void`, and Popolo JSON at `/data/popolo.json`.
-Everything is made from the current graph version and kept until an approval changes it."""
+"""The whole graph to take away: `/data/`, its downloads, the VoID and Popolo JSON.
+
+`/data/` lists the downloads (described in VoID and DCAT, also at `/.well-known/void`), each at
+`/data/NAME`, and Popolo JSON is at `/data/popolo.json`. Everything is made from the current
+graph version and kept until an approval changes it.
+"""
 
 from __future__ import annotations
 
@@ -93,6 +96,7 @@ def popolo_json() -> Response:
 
 @blueprint.get("/data/<name>")
 def download(name: str) -> Response:
+    """One download by name (404 if none); the graph version is its ETag, so a repeat gets 304."""
     if name not in BY_NAME:
         abort(404, description=f"there is no download '{name}'; see /data/")
     downloads = downloads_for(current_app)

@@ -1,6 +1,8 @@
-"""Calendars and feeds: the meetings page (`/meetings`, by month and body), iCalendar feeds
-(`/meetings.ics`, `/body/SLUG/meetings.ics`) and Atom feeds (`/feeds/NAME.atom`), each made
-once per graph version."""
+"""Calendars and feeds of the meetings and the graph's news, made once per graph version.
+
+The meetings page (`/meetings`, by month and body), iCalendar feeds (`/meetings.ics`,
+`/body/SLUG/meetings.ics`) and Atom feeds (`/feeds/NAME.atom`).
+"""
 
 from __future__ import annotations
 
@@ -52,6 +54,7 @@ def _ics(data: bytes, name: str) -> Response:
 
 @blueprint.get("/meetings.ics")
 def all_meetings_ics() -> Response:
+    """Every body's meetings as one iCalendar feed."""
     name = f"{wording(govgraph().settings).name}: meetings"
     return _ics(_kept(("ics",), lambda: meetings_calendar(govgraph().store, name, _page_url)),
                 "meetings.ics")
@@ -59,6 +62,7 @@ def all_meetings_ics() -> Response:
 
 @blueprint.get("/body/<slug>/meetings.ics")
 def body_meetings_ics(slug: str) -> Response:
+    """One body's meetings as an iCalendar feed."""
     iri = _body_iri(slug)
     name = f"{pages.index(govgraph().store).label(iri)}: meetings"
     return _ics(_kept(("ics", iri), lambda: meetings_calendar(govgraph().store, name, _page_url,
@@ -81,6 +85,7 @@ def _entries(name: str) -> list[feeds.Entry]:
 
 @blueprint.get("/feeds/<name>.atom")
 def atom_feed(name: str) -> Response:
+    """An Atom feed by name (decisions, structure-changes, actions, proposals)."""
     if name not in feeds.FEEDS:
         abort(404, description=f"there is no feed '{name}'; feeds: {', '.join(feeds.FEEDS)}")
     words = wording(govgraph().settings)

@@ -1,9 +1,9 @@
-"""What every request and response goes through before any view: size and depth limits on the
-body (refused before any work, naming the limit), and the security headers of every response.
+"""What every request and response goes through before any view: limits and security headers.
 
-Pages load scripts and styles only from this server (YASGUI is vendored), so the
-Content-Security-Policy allows 'self' and nothing inline but the one fixed `<style>` element
-the vendored YASGUI adds (allowed by its hash); no page may be framed.
+The body's size and depth are limited, and refused before any work, naming the limit. Pages load
+scripts and styles only from this server (YASGUI is vendored), so the Content-Security-Policy
+allows 'self' and nothing inline but the one fixed `<style>` element the vendored YASGUI adds
+(allowed by its hash); no page may be framed.
 """
 
 from __future__ import annotations

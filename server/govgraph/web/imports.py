@@ -20,6 +20,8 @@ blueprint = Blueprint("imports", __name__, url_prefix="/api/import")
 @blueprint.post("/minutes")
 @requires("drafter")
 def minutes() -> Response:
+    """The draft from posted minutes (text or an uploaded file); `?body=IRI` names the body when the
+    heading does not."""
     name, data = uploaded_document()
     draft = import_minutes(govgraph().store, document_text(data, name),
                            body=request.args.get("body") or None, source=name)

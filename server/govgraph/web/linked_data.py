@@ -1,8 +1,11 @@
-"""Linked data: `/id/…` IRIs dereference by content negotiation (303 See Other to the HTML page
-or to the data document `/doc/PATH.EXT`, `Vary: Accept`), the data documents themselves with a
-`Link: rel="alternate"` per format, the JSON-LD context at `/ns/context.jsonld`, and the
-ontology and vocabularies under `/def/…`. HTML pages get `<link rel="alternate">` and
-schema.org JSON-LD through the `data_links` template helper."""
+"""Linked data: `/id/…` IRIs that dereference, their data documents, the context, `/def/…`.
+
+`/id/…` IRIs dereference by content negotiation (303 See Other to the HTML page or to the data
+document `/doc/PATH.EXT`, `Vary: Accept`); the data documents carry a `Link: rel="alternate"` per
+format; the JSON-LD context is at `/ns/context.jsonld`, the ontology and vocabularies under
+`/def/…`. HTML pages get `<link rel="alternate">` and schema.org JSON-LD through the `data_links`
+template helper.
+"""
 
 from __future__ import annotations
 
@@ -111,6 +114,7 @@ def document(path: str, suffix: str) -> Response:
 
 @blueprint.get("/ns/context.jsonld")
 def context() -> Response:
+    """The JSON-LD @context of the project's terms."""
     response = jsonify(jsonld_context())
     response.mimetype = "application/ld+json"
     return response

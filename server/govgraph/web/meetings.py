@@ -1,9 +1,9 @@
-"""Record a meeting (`/meetings/new`): choose the body and date, tick who came, add minutes,
-decisions and actions, check, and propose; or start from minutes pasted or uploaded.
+"""Record a meeting (`/meetings/new`), from scratch or from minutes pasted or uploaded.
 
+Choose the body and date, tick who came, add minutes, decisions and actions, check, and propose.
 Thin: the form is `govgraph.pages.meeting_form`, the draft from minutes `govgraph.importers`, the
-check and the proposal the change `Workflow`. Works without JavaScript (every button submits
-the form); with it, name fields get suggestions (builder.js, `/changes/pick`).
+check and the proposal the change `Workflow`. Works without JavaScript (every button submits the
+form); with it, name fields get suggestions (builder.js, `/changes/pick`).
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ def _render(meeting: MeetingForm, status: int = 200, **context: Any):
 @blueprint.route("/meetings/new", methods=["GET", "POST"])
 @requires("drafter")
 def new_meeting():
+    """The record-a-meeting form and its actions (start from minutes, fill from members, add rows,
+    check, propose)."""
     if request.method == "GET":
         return _render(MeetingForm(body=request.args.get("body", ""),
                                    date=request.args.get("date", "")))

@@ -28,7 +28,7 @@ from govgraph.pages.change_view import structure_with_change
 from govgraph.pages.diagram import KIND_TEXT, render_svg
 from govgraph.queries.library import Parameter, run_saved_query
 from govgraph.rdf.namespaces import GG
-from govgraph.store import QueryResult
+from govgraph.sparql.results import QueryResult
 from govgraph.web import context_of, govgraph
 from govgraph.web.registers import decisions_download
 from govgraph.web.tables import download_links, facet_url, wanted_format

@@ -1,6 +1,8 @@
-"""The board paper of a proposal (`/changes/ID/paper`, printable, and `.pdf`) and the structure
-picture on its own as SVG, PNG or an A4 PDF (`/structure.svg|png|pdf`,
-`/body/SLUG/structure.svg|png|pdf`)."""
+"""The board paper of a proposal, and the structure picture on its own, as files to print.
+
+The paper at `/changes/ID/paper` (printable) and `/changes/ID/paper.pdf`; the picture as SVG, PNG
+or an A4 PDF (`/structure.svg|png|pdf`, `/body/SLUG/structure.svg|png|pdf`).
+"""
 
 from __future__ import annotations
 
@@ -48,11 +50,13 @@ def _sources(store: Any, proposal: Proposal) -> list[pages.Source]:
 
 @blueprint.get("/changes/<proposal_id>/paper")
 def paper(proposal_id: str):
+    """The board paper of a proposal as a printable page."""
     return _paper_html(govgraph().workflow.get(proposal_id))
 
 
 @blueprint.get("/changes/<proposal_id>/paper.pdf")
 def paper_pdf(proposal_id: str) -> Response:
+    """The board paper as a PDF, shown inline."""
     proposal = govgraph().workflow.get(proposal_id)
     pdf = pdf_from_html(_paper_html(proposal), request.url_root)
     name = f"board-paper-{proposal.id}.pdf"
@@ -79,6 +83,7 @@ def _day() -> date | None:
 
 @blueprint.get("/structure.<any(svg, png, pdf):suffix>")
 def structure_picture(suffix: str) -> Response:
+    """The whole structure (as at `?date=`) as SVG, PNG or an A4 PDF."""
     view = pages.overview(govgraph().store, _day())
     day = f" as at {pages.format_date(view.day)}" if view.day else ""
     name = f"structure-{view.day.isoformat()}" if view.day else "structure"

@@ -1,6 +1,8 @@
-"""Proposals in the browser: the list by status, one proposal with its check against the
-current graph, approve / reject / withdraw by role, and the history of applied changes with
-revert. Thin: every action is a `Workflow` call (govgraph.workflow.proposals), as the API's are.
+"""Proposals in the browser: review, approve, reject, withdraw, and the history of changes.
+
+The list by status, one proposal with its check against the current graph, approve / reject /
+withdraw by role, and the history of applied changes with revert. Thin: every action is a
+`Workflow` call (govgraph.workflow.proposals), as the API's are.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from govgraph.rdf.namespaces import ORG
 from govgraph.web import govgraph
 from govgraph.web.auth import current_principal, requires
 from govgraph.web.pages import href
-from govgraph.workflow.auth import Forbidden, Principal
+from govgraph.workflow.auth import Principal
 from govgraph.workflow.proposals import APPROVED, PENDING, STATUSES, Conflict, Proposal, Workflow
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ def _proposal_helpers() -> dict[str, Any]:
 
 @blueprint.get("/changes")
 def proposals():
+    """The proposals with one status (`?status=`, pending by default), with the count of each and
+    the applied changes."""
     status = request.args.get("status") or PENDING
     if status not in STATUSES:
         abort(404)
@@ -133,6 +137,7 @@ def operations_of(proposal: Proposal) -> list[dict[str, Any]]:
 
 @blueprint.get("/changes/<proposal_id>")
 def proposal(proposal_id: str):
+    """One proposal with its check against the current graph."""
     return render_proposal(_workflow().get(proposal_id))
 
 
@@ -145,6 +150,8 @@ def _conflict_page(proposal_id: str, error: Conflict, form: dict[str, str]):
 @blueprint.post("/changes/<proposal_id>/approve")
 @requires("approver")
 def approve(proposal_id: str):
+    """Approve a proposal (by whom and when, from the form); a conflict or bad input re-renders the
+    page saying why."""
     form = {key: request.form.get(key, "").strip() for key in ("approvedBy", "date")}
     try:
         _workflow().approve(proposal_id, g.principal.name, form["approvedBy"], form["date"])
@@ -159,6 +166,7 @@ def approve(proposal_id: str):
 @blueprint.post("/changes/<proposal_id>/reject")
 @requires("approver")
 def reject(proposal_id: str):
+    """Reject a proposal; a reason is required."""
     reason = request.form.get("reason", "").strip()
     if not reason:
         return render_proposal(_workflow().get(proposal_id), status=400,
@@ -173,9 +181,7 @@ def reject(proposal_id: str):
 @blueprint.post("/changes/<proposal_id>/withdraw")
 @requires("drafter")
 def withdraw(proposal_id: str):
-    proposal = _workflow().get(proposal_id)
-    if not can_withdraw(proposal, g.principal) and proposal.status == PENDING:
-        raise Forbidden("only the proposal's drafter can withdraw it")
+    """Withdraw a proposal (the workflow lets only its author withdraw one)."""
     try:
         _workflow().withdraw(proposal_id, g.principal.name, request.form.get("reason", "").strip())
     except Conflict as error:

@@ -1,5 +1,7 @@
-"""The decisions register and the bodies list (`/bodies`) as downloadable tables: the
-register's CSV/JSON columns; the bodies' facets (kind, partnership, year established)."""
+"""The decisions register and the bodies list (`/bodies`) as downloadable tables.
+
+The register's CSV/JSON columns; the bodies' facets (kind, partnership, year established).
+"""
 
 from __future__ import annotations
 
@@ -44,6 +46,8 @@ blueprint = Blueprint("registers", __name__, template_folder="templates")
 
 @dataclass(frozen=True)
 class BodyLine:
+    """One row of the bodies list: the body, its kinds, partnerships and period."""
+
     body: Ref
     kinds: tuple[str, ...]
     partnerships: tuple[Ref, ...]

@@ -25,8 +25,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from govgraph.errors import GovgraphError, QueryError
-from govgraph.sparql.results import Format, format_by_name, formats_for
-from govgraph.store import QueryResult
+from govgraph.sparql.results import Format, QueryResult, format_by_name, formats_for
 from govgraph.web import best_media_type, govgraph
 from govgraph.web.auth import authorise
 

@@ -1,10 +1,11 @@
-"""Spreadsheets in and out: `POST /api/import/spreadsheet`, the "Start from a spreadsheet" page
-and the workbook downloads (`/spreadsheet.xlsx`, `/body/SLUG/spreadsheet.xlsx`).
+"""Spreadsheets in and out: a draft proposal from a workbook, and the structure as one.
 
-Thin: the importer and exporter do the work. Importing needs the drafter role (it reads what
-the graph names, and its draft is meant to be proposed): by bearer token on the API, by the
-signed-in account on the page, whose script posts to the page's own routes with the session's
-CSRF token in a header. Downloads are public like the pages.
+`POST /api/import/spreadsheet`, the "Start from a spreadsheet" page and the workbook downloads
+(`/spreadsheet.xlsx`, `/body/SLUG/spreadsheet.xlsx`). Thin: the importer and exporter do the work.
+Importing needs the drafter role (it reads what the graph names, and its draft is meant to be
+proposed): by bearer token on the API, by the signed-in account on the page, whose script posts
+to the page's own routes with the session's CSRF token in a header. Downloads are public like the
+pages.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def _draft_answer() -> Response:
 @blueprint.get("/changes/new/spreadsheet")
 @requires("drafter")
 def start_from_spreadsheet():
+    """The page for uploading a workbook to start a proposal from."""
     return render_template("spreadsheet_import.html", page_title="Start from a spreadsheet")
 
 

@@ -1,5 +1,7 @@
-"""Attendance statistics on the person and body pages: the saved query
-`attendance-statistics` for one person or one body, with the same rows as CSV and JSON."""
+"""Attendance statistics on the person and body pages, with the same rows as CSV and JSON.
+
+From the saved query `attendance-statistics`, for one person or one body.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ QUERY = "attendance-statistics"
 
 @dataclass(frozen=True)
 class AttendanceLine:
+    """Attendance counts of one person at one body's meetings."""
+
     other: pages.Ref  # the body (on a person's page) or the person (on a body's page)
     meetings: int
     attended: int
@@ -27,6 +31,8 @@ class AttendanceLine:
 
 @dataclass(frozen=True)
 class AttendanceTable:
+    """The attendance lines of a page, with the addresses of the same rows as CSV and JSON."""
+
     lines: list[AttendanceLine]
     csv_url: str
     json_url: str

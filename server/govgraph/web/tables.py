@@ -1,6 +1,8 @@
-"""Tables people can take away: a page's table as CSV or JSON (`?format=csv|json` on the page
-itself, so the download has exactly the rows shown, filters and date applied), and the links
-and facets that go with it."""
+"""Tables people can take away: a page's table as CSV or JSON, with its links and facets.
+
+`?format=csv|json` on the page itself, so the download has exactly the rows shown, filters and
+date applied.
+"""
 
 from __future__ import annotations
 

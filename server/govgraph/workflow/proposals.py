@@ -53,6 +53,7 @@ from govgraph.errors import GovgraphError, InputError, ParameterError, StoreConf
 from govgraph.files import install, stage, write_atomically
 from govgraph.rdf.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS
 from govgraph.rdf.terms import diff_triple_lines, is_skolem
+from govgraph.workflow.auth import Forbidden
 from govgraph.workflow.record.log import (
     ChangeLog,
     StateFolderError,
@@ -396,6 +397,11 @@ class Workflow:
         return proposal, report
 
     def withdraw(self, proposal_id: str, by: str, reason: str = "") -> Proposal:
+        """Withdraw a pending proposal: only its author may (an approver rejects instead)."""
+        author = self.files.get(proposal_id).author
+        if by != author:
+            raise Forbidden(f"only the proposal's author ({author}) can withdraw it; an approver "
+                            "can reject it")
         return self._close(proposal_id, WITHDRAWN, by, reason)
 
     def reject(self, proposal_id: str, by: str, reason: str = "") -> Proposal:
@@ -469,7 +475,11 @@ class Workflow:
                 staged_proposal.unlink(missing_ok=True)
                 raise
             self._step("committed")
-            self._apply_committed(diff, sequence, staged_proposal, checked_version)
+            try:
+                self._apply_committed(diff, sequence, staged_proposal, checked_version)
+            except GovgraphError as exc:
+                self._note_failed_approval(proposal, approver, exc)
+                raise
             self.checker.advance(None, report, self.store.version())
             self._step("store-updated")
             proposal = self.files.install(staged_proposal, approved)
@@ -654,17 +664,27 @@ class Workflow:
         graph lacks, and the approval fails with a readable error."""
         try:
             apply_change(self.store, diff.added, diff.removed, sequence,
-                         expected_version=checked_version, to_quads=diff.quads)
+                         expected_version=checked_version)
         except Exception as exc:  # noqa: BLE001 — any refusal of the store undoes the commit
             staged_proposal.unlink(missing_ok=True)
             if not isinstance(exc, StoreConflict):  # a conflict wrote nothing: nothing to undo
                 with suppress(Exception):  # undo what was made, if the store took part of it
-                    apply_change(self.store, diff.removed, diff.added, sequence - 1,
-                                 to_quads=diff.quads)
+                    apply_change(self.store, diff.removed, diff.added, sequence - 1)
             self.files.log.withdraw(sequence)
             logger.error("change set %d taken out of the log again: the store could not apply "
                          "it: %s", sequence, exc)
             raise _store_error(exc) from None
+
+    def _note_failed_approval(self, proposal: Proposal, approver: str,
+                              error: GovgraphError) -> None:
+        """Keep on the still pending proposal why the store did not take its change (the
+        store's own message), so the history of the proposal says what happened."""
+        proposal.events.append({"action": "approval-failed", "by": approver, "at": _now(),
+                                "reason": error.message})
+        try:
+            self.files.save(proposal)
+        except (GovgraphError, OSError) as exc:  # the store's refusal is the error to report
+            logger.warning("proposal %s: the failed approval was not noted: %s", proposal.id, exc)
 
     def _keep_base_snapshot(self) -> None:
         """Before the first change set, keep the graph it applies to when the store forgets
@@ -907,14 +927,15 @@ def current_store(settings: Settings) -> Any:
     last snapshot with the log replayed (so a server holding the store is never disturbed)."""
     from dataclasses import replace
 
-    from govgraph.store import EmbeddedStore, open_store
+    from govgraph.store import open_store
+    from govgraph.store.embedded import EmbeddedStore
 
     if settings.store == "sparql":
         return open_store(settings)
     if settings.store == "oxigraph" and settings.store_path is not None \
             and settings.store_path.is_dir():
         try:
-            store = EmbeddedStore(settings.store_path, read_only=True)
+            store = EmbeddedStore(settings.store_path, read_only=True, graph=settings.store_graph)
         except GovgraphError:
             store = None  # a server holds it
         if store is not None:

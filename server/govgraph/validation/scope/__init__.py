@@ -1,2 +1,4 @@
-"""The scope of a change check: which focus nodes a change can reach, worked out from the
-constraints' own SPARQL."""
+"""The scope of a change check: which focus nodes a change can reach.
+
+Worked out from the constraints' own SPARQL, so that only those nodes are validated again.
+"""

@@ -107,6 +107,7 @@ class Neighbours:
         return self._steps[key]
 
     def pairs(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
+        """Every (subject, object) of `predicate`, in the graph and in the removed triples."""
         yield from self.graph.subject_objects(predicate)
         yield from ((s, o) for s, p, o in self.extra if p == predicate)
 

@@ -77,6 +77,8 @@ class _Scope:
         self.prefix = prefix
 
     def node(self, term: Node) -> Var | Const:
+        """A term of a triple pattern: a variable shared with the groups around or renamed apart
+        (blank nodes too), or a constant."""
         if isinstance(term, Variable | BNode):
             name = str(term) if isinstance(term, Variable) else f"_:{term}"
             return self.shared.get(name) or Var(f"?{self.prefix}.{name}")
@@ -114,6 +116,8 @@ class Seed:
 
     @classmethod
     def of(cls, edge: Edge, conjunct: Conjunct) -> Seed:
+        """The seed at `edge`: the edges of `conjunct` joined to it through variables, transitively,
+        and whether the focus is among them."""
         joined = {node for node in (edge.subject, edge.object) if isinstance(node, Var)}
         rest = [e for e in conjunct if e is not edge]
         kept: list[Edge] = []
@@ -283,9 +287,11 @@ class _Reader:
         self._fresh = count()
 
     def scope(self, outer: _Scope, certain: set[str]) -> _Scope:
+        """A new scope for an EXISTS, its own variables named apart."""
         return outer.inner(certain, f"e{next(self._fresh)}")
 
     def var(self) -> Var:
+        """A fresh variable for an inner node of a property path."""
         return Var(f"?_p{next(self._fresh)}")
 
     # what a part needs
@@ -330,6 +336,7 @@ class _Reader:
             raise Unsupported(f"property path {path!r}")
 
     def triples(self, part: CompValue, scope: _Scope) -> list[tuple[Any, Var | Const, Var | Const]]:
+        """The triple patterns of a BGP, their terms as this scope names them."""
         return [(p, scope.node(s), scope.node(o)) for s, p, o in part["triples"]]
 
     def need(self, part: CompValue, scope: _Scope, certain: set[str]) -> Dnf:

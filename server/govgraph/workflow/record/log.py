@@ -21,10 +21,10 @@ from rdflib import Dataset, Graph
 
 from govgraph.errors import GovgraphError
 from govgraph.files import install, remove, stage
+from govgraph.rdf.convert import from_oxigraph
 from govgraph.rdf.namespaces import bind_prefixes
 from govgraph.rdf.oxgraph import quads
 from govgraph.rdf.terms import SKOLEM_BASE
-from govgraph.store import from_oxigraph
 
 Triple = tuple
 #: The suffixes of change-set files: N-Quads, and TriG as written before the log existed.

@@ -10,16 +10,12 @@ whole (removing a removed triple or adding an added one changes nothing).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from itertools import chain
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
-from govgraph.rdf.oxgraph import quads
 from govgraph.rdf.terms import deskolemise, is_skolem
-from govgraph.store import META_GRAPH
+from govgraph.store.common import META_GRAPH
 from govgraph.workflow.record.log import read_snapshot, snapshot_quads
 
 APPLIED_PROPERTY = "https://w3id.org/govgraph/def#appliedChangeSet"
@@ -44,20 +40,17 @@ def marker_update(sequence: int) -> str:
 
 
 def apply_change(store: Any, added: Iterable[Triple], removed: Iterable[Triple],
-                 sequence: int, *, expected_version: str | None = None,
-                 to_quads: Callable[[Iterable[Triple]], list[ox.Quad]] = quads) -> None:
+                 sequence: int, *, expected_version: str | None = None) -> None:
     """Apply change set `sequence` (skolemised triples) to the store and mark it applied.
 
     A remote store keeps blank nodes as these same skolem IRIs (`SparqlStore`), so one SPARQL
     Update names them; with `expected_version` (the graph version the change was checked
-    against) it is written only if no one else wrote since, else StoreConflict. An embedded
-    store takes Oxigraph quads, made by `to_quads` (`Diff.quads`: converted once)."""
+    against) it is written only if no one else wrote since, else StoreConflict."""
     added, removed = set(added), set(removed)
     if hasattr(store, "patch") and (
             len(added) + len(removed) > PATCH_FROM  # a whole structure: by terms, not text
-            or any(_names_blank_node(triple) for triple in chain(added, removed))):
-        store.patch(_store_form(removed, to_quads), _store_form(added, to_quads),
-                    then=marker_update(sequence))
+            or any(is_skolem(term) for triple in added | removed for term in triple)):
+        store.patch(_store_form(removed), _store_form(added), then=marker_update(sequence))
         return
     text = update_text(added, removed)
     marked = (text + " ;\n" if text else "") + marker_update(sequence)
@@ -92,14 +85,5 @@ def update_text(added: set[Triple], removed: set[Triple]) -> str:
     return " ;\n".join(parts)
 
 
-def _names_blank_node(triple: Triple) -> bool:
-    return is_skolem(triple[0]) or is_skolem(triple[2])  # a predicate is never a blank node
-
-
-def _store_form(triples: set[Triple], to_quads: Callable[[Iterable[Triple]], list[ox.Quad]]
-                ) -> list[ox.Quad]:
-    """The quads the store holds: skolem IRIs turned back into its blank nodes."""
-    blank = [triple for triple in triples if _names_blank_node(triple)]
-    plain = triples.difference(blank) if blank else triples
-    return [*to_quads(plain), *quads(tuple(deskolemise(term) for term in triple)
-                                     for triple in blank)]
+def _store_form(triples: set[Triple]) -> set[Triple]:
+    return {tuple(deskolemise(term) for term in triple) for triple in triples}

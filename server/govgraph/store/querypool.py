@@ -119,7 +119,7 @@ class QueryPool:
         multiprocessing's spawn, which would import the server's main module again)."""
         ours, theirs = socket.socketpair()
         process = subprocess.Popen(
-            [sys.executable, "-m", "govgraph.querypool", str(theirs.fileno())],
+            [sys.executable, "-m", "govgraph.store.querypool", str(theirs.fileno())],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
         theirs.close()
         connection = Connection(ours.detach())
@@ -186,6 +186,6 @@ class QueryPool:
             worker.process.wait(timeout=5)
 
 
-if __name__ == "__main__":  # a worker: python -m govgraph.querypool FD
+if __name__ == "__main__":  # a worker: python -m govgraph.store.querypool FD
     os.nice(WORKER_NICENESS)
     _serve(Connection(int(sys.argv[1])))
