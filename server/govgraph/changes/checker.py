@@ -1125,13 +1125,17 @@ class ChangeChecker:
         refuse_protected(diff, self.vocabulary, self.base_iri)
         return diff
 
-    @collector_paused()
     def check(self, request: ChangeRequest, *, others: Iterable[OtherProposal] = (),
               scoped: bool = True, extra: Callable[[Diff, Graph], Diff] | None = None,
               source: str = "the proposal") -> CheckReport:
         """Check a proposal against the current graph: violations introduced / fixed /
         remaining, and its impact. `extra` may extend the diff (e.g. with the change event an
         approval records) before it is validated."""
+        with collector_paused(request.imported is not None):  # a whole structure
+            return self._check(request, others, scoped, extra, source)
+
+    def _check(self, request: ChangeRequest, others: Iterable[OtherProposal], scoped: bool,
+               extra: Callable[[Diff, Graph], Diff] | None, source: str) -> CheckReport:
         parsed = self.parse(request, source)
         options = {"base_iri": self.base_iri, "max_triples": self._limit(request),
                    "source": source, "where": self.where}
@@ -1150,13 +1154,12 @@ class ChangeChecker:
             report.description = request.description
             return report
 
-    @collector_paused()
     def check_diff(self, diff: Diff, *, others: Iterable[OtherProposal] = (),
                    scoped: bool = True, extra: Callable[[Diff, Graph], Diff] | None = None
                    ) -> CheckReport:
         """Check a diff worked out already against the current graph (`extra` as in `check`:
         given the graph as it is without the change)."""
-        with self._lock, self._changing():
+        with collector_paused(len(diff) > SCOPED_UP_TO), self._lock, self._changing():
             working = self._current()
             if extra is not None:
                 diff = extra(diff, working.graph)

@@ -1,4 +1,4 @@
-"""Python's cycle collector held off while a change is checked or approved.
+"""Python's cycle collector held off while a whole structure is checked or approved.
 
 Checking a whole structure (an imported workbook: hundreds of thousands of triples) makes
 millions of small objects that live until the check ends; the collector walks all of them
@@ -20,10 +20,15 @@ _was_enabled = True
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """Hold off automatic cycle collection inside the block (nested and threaded uses count:
-    the collector runs again when the last block ends, if it ran before the first began)."""
+def collector_paused(when: bool = True) -> Iterator[None]:
+    """Hold off automatic cycle collection inside the block, `when` it holds (a whole
+    structure: for a small change the garbage kept meanwhile would cost more memory than
+    collecting it costs time). Nested and threaded uses count: the collector runs again when
+    the last block ends, if it ran before the first began."""
     global _holders, _was_enabled
+    if not when:
+        yield
+        return
     with _lock:
         if _holders == 0:
             _was_enabled = gc.isenabled()

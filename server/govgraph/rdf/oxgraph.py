@@ -25,7 +25,7 @@ _DEFAULT = ox.DefaultGraph()
 #: the Oxigraph terms of the terms lookups name (the same predicates, classes and nodes are
 #: asked for again and again: a dictionary lookup costs a tenth of converting); bounded
 _PATTERN_TERMS: dict[Node, Any] = {}
-PATTERN_TERMS_KEPT = 100_000
+PATTERN_TERMS_KEPT = 4096
 
 
 def pattern_term(term: Node) -> Any:

@@ -37,7 +37,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -366,11 +366,15 @@ class Workflow:
 
     # writing
 
-    @collector_paused()
     def propose(self, request: ChangeRequest, author: str, *, revert_of: int | None = None
                 ) -> tuple[Proposal, CheckReport]:
         """Check `request` and store it as a pending proposal (even if it would not conform:
         the report says so, and approval will refuse it until it does)."""
+        with collector_paused(request.imported is not None):  # a whole structure
+            return self._propose(request, author, revert_of)
+
+    def _propose(self, request: ChangeRequest, author: str, revert_of: int | None
+                 ) -> tuple[Proposal, CheckReport]:
         self._refuse_if_read_only()
         created = datetime.now(UTC)
         proposal_id = f"{created:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
@@ -421,7 +425,6 @@ class Workflow:
                     f": {reason}" if reason else "")
         return proposal
 
-    @collector_paused()
     def approve(self, proposal_id: str, approver: str, approved_by: str, on: str) -> Proposal:
         """Re-check the proposal against the current graph and apply it, atomically.
 
@@ -432,10 +435,12 @@ class Workflow:
         longer applies as checked, or if it would introduce violations.
         """
         approval_date = _parse_date(on)
-        with self._writing("recording the approval"), self.files.locked():
+        with self._writing("recording the approval"), self.files.locked(), ExitStack() as paused:
             self._step("locked")
             self._recover_locked()
-            proposal = self.files.get(proposal_id)
+            with collector_paused():  # a whole structure's proposal is many objects to read
+                proposal = self.files.get(proposal_id)
+            paused.enter_context(collector_paused(proposal.request.imported is not None))
             if proposal.status != PENDING:
                 raise Conflict(f"proposal {proposal_id} is {proposal.status}; only a pending "
                                "proposal can be approved")
