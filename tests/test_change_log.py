@@ -30,7 +30,7 @@ from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError
 from govgraph.rdf.loading import load_ontology
-from govgraph.rdf.namespaces import SKOS
+from govgraph.rdf.namespaces import DCT, SKOS
 from govgraph.store import open_store
 from govgraph.web import create_app
 from govgraph.workflow.proposals import APPROVED, PENDING, Workflow
@@ -98,6 +98,34 @@ def test_an_approval_appends_one_change_set_and_rewrites_no_graph(tmp_path):
             Literal("Delivery Group", lang="en")) in history.graph(
                 URIRef(LT + "change-set/000002/added"))
     store.close()
+
+
+def test_a_change_set_reads_back_as_exactly_the_triples_added_and_removed(tmp_path):
+    # literals that N-Quads must escape: line breaks, quotes, backslashes, " ." before a break
+    awkward = ChangeRequest(add=r"""
+<body/board> skos:altLabel "Line one .\nline two"@en-GB ;
+    skos:altLabel "A \"quoted\" name \\ with a backslash" ;
+    skos:altLabel "Zoë's board – of Łódź ."@pl ;
+    dct:description "Ends with a dot .\n" .
+""", description="Awkward labels .\n and a break")
+    workflow = Workflow.open(settings_for(), open_store(settings_for()), directory=tmp_path)
+    proposal, report = workflow.propose(awkward, author="drafter")
+    approve(workflow, RENAME)  # removes a triple too
+    workflow.approve(proposal.id, "approver", BOARD, "2010-01-06")
+    for sequence in (1, 2):
+        added, removed = workflow.files.log.patch(sequence)
+        change_set = workflow.files.log.read(sequence)
+        name = URIRef(f"{LT}change-set/{sequence:06d}")
+        record = change_set.default_graph
+        assert record.value(name, DCT.identifier) == Literal(str(sequence))
+        event = set(change_set.graph(URIRef(f"{name}/event")))
+        assert event <= added
+    assert removed == set()
+    assert added - event == set(report.diff.added)
+    assert len(report.diff.added) == 4
+    assert record.value(name, DCT.description) == Literal(awkward.description)
+    assert workflow.files.log.patch(1)[1] == {(URIRef(LT + "body/working-group"),
+                                               SKOS.prefLabel, Literal("Working Group", lang="en"))}
 
 
 @pytest.mark.slow

@@ -184,6 +184,29 @@ def test_after_an_approval_the_checker_answers_as_a_fresh_one(workflow):
     assert [b["label"] for b in moved_on["impact"]["leftWithoutLineToTop"]] == ["Task Group"]
 
 
+@pytest.mark.parametrize(("change", "kind"), [
+    (NEW_GROUP, CK.established), (RENAME, CK.renamed),
+    (ChangeRequest(update="DELETE DATA { <membership/ssog--bob-member> org:role role:member } ;"
+                          "INSERT DATA { <membership/ssog--bob-member> org:role role:chair }",
+                   description="Bob chairs"), CK["membership-changed"])])
+def test_an_approval_reusing_its_check_records_what_checking_afresh_would(tmp_path, change,
+                                                                          kind):
+    patches = []
+    for afresh in (False, True):
+        settings = make_settings()
+        state = tmp_path / f"state-{afresh}"
+        workflow = Workflow.open(settings, open_store(settings), directory=state)
+        proposal, _ = workflow.propose(change, author="d")
+        if afresh:  # as another process would: nothing kept of the proposal's check
+            workflow = Workflow.open(settings, workflow.store, directory=state)
+        workflow.approve(proposal.id, "a", BOARD, "2010-01-01")
+        patches.append(workflow.files.log.patch(1))
+    assert patches[0] == patches[1]
+    added, _ = patches[0]
+    [event] = [s for s, p, o in added if o == ORG.ChangeEvent]
+    assert (event, GG.changeKind, kind) in added
+
+
 def test_approval_is_refused_when_the_change_introduces_violations(workflow):
     proposal, _ = workflow.propose(CYCLE, author="d")
     with pytest.raises(Conflict) as caught:

@@ -361,3 +361,38 @@ def test_once_bodies_exist_an_approval_must_name_who_approved_it(tmp_path):
     proposal, _ = workflow.propose(ChangeRequest.from_json(second.proposal()), "tester")
     with pytest.raises(Exception, match="approving body"):
         workflow.approve(proposal.id, "approver", "", "2026-12-07")
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_naming_the_limit(
+        tmp_path, capsys, monkeypatch):
+    # a zip bomb in small: a few kilobytes of .xlsx whose parts inflate to megabytes
+    filler = [[f"Group {n}" + " of the Anyshire partnership" * 400, "Board", "2026-04-01"]
+              for n in range(200)]
+    bomb = workbook({"bodies": [["name", "kind", "from"], *filler]})
+    assert len(bomb) < 100_000
+    settings = new_project(tmp_path)
+    monkeypatch.setenv("GOVGRAPH_ROOT", str(settings.project_root))
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(bomb)
+    monkeypatch.setenv("GOVGRAPH_MAX_WORKBOOK_BYTES", "1000000")
+    assert main(["import", "spreadsheet", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "bomb.xlsx: the workbook unpacks to" in err
+    assert "the limit is 1,000,000 bytes" in err and "GOVGRAPH_MAX_WORKBOOK_BYTES" in err
+    monkeypatch.delenv("GOVGRAPH_MAX_WORKBOOK_BYTES")  # the default limit takes it
+    assert main(["import", "spreadsheet", str(path)]) == 0
+    assert len(json.loads(capsys.readouterr().out)["operations"]) == 200
+    # over HTTP: a 400 naming the limit set in the settings file, and nothing stored
+    toml = settings.project_root / "govgraph.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[limits]\n", "[limits]\nmax_workbook_bytes = 500000\n"), encoding="utf-8")
+    limited = Settings.from_env({}, project_root=settings.project_root, store="memory",
+                                state_dir=tmp_path / "state", tokens=TOKENS)
+    assert limited.max_workbook_bytes == 500_000
+    client = create_app(limited).test_client()
+    answer = client.post("/api/import/spreadsheet",
+                         headers={"Authorization": "Bearer drafter-token"},
+                         data={"file": (io.BytesIO(bomb), "bomb.xlsx")})
+    assert answer.status_code == 400
+    assert "the limit is 500,000 bytes" in answer.get_data(as_text=True)
+    assert not (tmp_path / "state" / "proposals").exists()

@@ -50,7 +50,7 @@ def read_settings_file(root: Path) -> dict[str, Any]:
     """The project's govgraph.toml as Settings fields ({} when there is none).
 
     Top level: name, base (IRI), licence, contact, description; `[limits]`: query_timeout,
-    result_limit, max_change_triples, max_import_triples.
+    result_limit, max_change_triples, max_import_triples, max_workbook_bytes.
     """
     path = root / SETTINGS_FILE
     if not path.is_file():
@@ -86,7 +86,8 @@ def read_settings_file(root: Path) -> dict[str, Any]:
 WORDING: dict[str, str] = {"name": "govgraph", "description": "", "licence": "", "contact": "",
                            "base_iri": DEFAULT_BASE}
 LIMITS: dict[str, type] = {"query_timeout": float, "result_limit": int,
-                           "max_change_triples": int, "max_import_triples": int}
+                           "max_change_triples": int, "max_import_triples": int,
+                           "max_workbook_bytes": int}
 
 
 def parse_tokens(text: str, source: str = "GOVGRAPH_TOKENS") -> dict[str, str]:
@@ -138,6 +139,7 @@ class Settings:
     state_dir: Path | None = None
     max_change_triples: int = 5000
     max_import_triples: int = 500000  # a proposal made by an importer (a whole structure)
+    max_workbook_bytes: int = 100_000_000  # an .xlsx unpacked (its parts inflated: zip bombs)
     prevalidate: bool = False  # serve: validate the graph in the background at start
     secret_key: str | None = None  # signs session cookies (None: a key kept in the state folder)
     insecure_cookies: bool = False  # session cookie without Secure (plain HTTP, not localhost)
@@ -193,7 +195,8 @@ class Settings:
             raise InputError("the response cache size must be 0 (off) or a number of answers")
         if self.max_change_triples <= 0 or self.max_import_triples <= 0:
             raise InputError("the change size limits must be positive numbers of triples")
-        for name in ("max_request_bytes", "max_query_chars", "max_query_depth", "max_json_depth"):
+        for name in ("max_request_bytes", "max_query_chars", "max_query_depth", "max_json_depth",
+                     "max_workbook_bytes"):
             if getattr(self, name) <= 0:
                 raise InputError(f"GOVGRAPH_{name.upper()} must be a positive number")
         if self.query_processes < 0:
@@ -300,6 +303,7 @@ ENVIRONMENT: tuple[tuple[str, str, Callable[[Mapping[str, str], str], Any]], ...
     ("GOVGRAPH_STATE_DIR", "state_dir", _path),
     ("GOVGRAPH_MAX_CHANGE_TRIPLES", "max_change_triples", _integer),
     ("GOVGRAPH_MAX_IMPORT_TRIPLES", "max_import_triples", _integer),
+    ("GOVGRAPH_MAX_WORKBOOK_BYTES", "max_workbook_bytes", _integer),
     ("GOVGRAPH_RESPONSE_CACHE", "response_cache", _integer),
     ("GOVGRAPH_MAX_REQUEST_BYTES", "max_request_bytes", _integer),
     ("GOVGRAPH_MAX_QUERY_CHARS", "max_query_chars", _integer),

@@ -38,7 +38,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from pyparsing.exceptions import ParseBaseException
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.sparql.evaluate import evalBGP, evalPart
 from rdflib.plugins.sparql.evalutils import _fillTemplate
@@ -47,6 +47,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.term import Node
 
+from govgraph.changes.collector import collector_paused
 from govgraph.changes.impact import Impact, OtherProposal, StructureView, assess_impact
 from govgraph.config import Settings
 from govgraph.errors import (
@@ -477,6 +478,10 @@ class Diff:
     consequences: tuple[Any, ...] = ()
     #: the diff was compiled from structure operations (the check then shows it as Turtle)
     compiled: bool = False
+    #: each triple's Oxigraph quad, converted once (`quads`): a whole structure passes through
+    #: the checker's copy, the store and the log, and converting a term costs more than
+    #: storing it; shared by the diffs `replace` makes of this one
+    quad_of: dict[Triple, ox.Quad] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.added) + len(self.removed)
@@ -495,10 +500,30 @@ class Diff:
                     found.add(term)
         return found
 
+    def quads(self, triples: Iterable[Triple]) -> list[ox.Quad]:
+        """`triples` (this diff's) as quads of the default graph, each converted only once."""
+        known = self.quad_of
+        found = []
+        for triple in triples:
+            quad = known.get(triple)
+            if quad is None:
+                quad = known[triple] = quads((triple,))[0]
+            found.append(quad)
+        return found
+
     def signature(self) -> tuple[list[str], list[str]]:
         """The diff as comparable text; the change's own new blank nodes are all written _:new."""
+        texts: dict[Any, str] = {}  # each term written once (a whole structure shares many)
+
+        def text(term: Node) -> str:
+            key = (term, term.language) if isinstance(term, Literal) else term  # tags' case
+            found = texts.get(key)
+            if found is None:
+                found = texts[key] = "_:new" if term in self.fresh else term.n3()
+            return found
+
         def line(triple: Triple) -> str:
-            return " ".join("_:new" if t in self.fresh else t.n3() for t in triple) + " ."
+            return f"{text(triple[0])} {text(triple[1])} {text(triple[2])} ."
         return sorted(map(line, self.added)), sorted(map(line, self.removed))
 
 
@@ -513,13 +538,17 @@ class _Recorder:
         self.already_present = 0
         # the checker's copy: triples added straight to Oxigraph, not through rdflib's Graph
         self._oxigraph = oxigraph_of(graph)
+        self.quad_of: dict[Triple, ox.Quad] = {}  # handed on to the diff (`Diff.quads`)
+        self._terms: dict[Node, Any] = {}  # each term converted once
 
     def add(self, triple: Triple) -> None:
         if triple in self.added:
             self.already_present += 1
             return
         if self._oxigraph is not None:
-            quad = quads((triple,))[0]
+            quad = self.quad_of.get(triple)
+            if quad is None:
+                quad = self.quad_of[triple] = quads((triple,), self._terms)[0]
             if quad in self._oxigraph:
                 self.already_present += 1
                 return
@@ -554,8 +583,8 @@ class _Recorder:
 
     def undo(self) -> None:
         if self._oxigraph is not None:
-            for quad in quads(self.added):
-                self._oxigraph.remove(quad)
+            for triple in self.added:
+                self._oxigraph.remove(self.quad_of[triple])
             self._oxigraph.extend(quads(self.removed))
             return
         for triple in self.added:
@@ -626,6 +655,18 @@ def evaluate(request: ChangeRequest | ParsedChange, graph: Graph, *,
     Raises ParseError (line named), ChangeError, MissingTriples, ChangeTooLarge, or
     QueryTimeout / ResultTooLarge when a WHERE part runs over `where`'s bounds.
     """
+    with applied(request, graph, base_iri=base_iri, max_triples=max_triples, source=source,
+                 where=where) as diff:
+        return diff
+
+
+@contextmanager
+def applied(request: ChangeRequest | ParsedChange, graph: Graph, *,
+            base_iri: str = DEFAULT_BASE, max_triples: int = DEFAULT_MAX_TRIPLES,
+            source: str = "the proposal", where: WhereLimits | None = None) -> Iterator[Diff]:
+    """`evaluate`, with the change left made to `graph` inside the block (undone after it):
+    a check validates the graph with the change made, and a whole structure costs seconds to
+    make again."""
     parsed = (request if isinstance(request, ParsedChange)
               else parse_request(request, base_iri=base_iri, max_triples=max_triples,
                                  source=source))
@@ -647,11 +688,12 @@ def evaluate(request: ChangeRequest | ParsedChange, graph: Graph, *,
         else:
             _apply_turtle(parsed, recorder, fresh, base_iri, source)
         diff = Diff(frozenset(recorder.added), frozenset(recorder.removed),
-                    frozenset(fresh & {t for tr in recorder.added for t in tr}),
-                    recorder.already_present, consequences, structure is not None)
+                    frozenset(fresh & {t for tr in recorder.added for t in tr}) if fresh
+                    else frozenset(), recorder.already_present, consequences,
+                    structure is not None, recorder.quad_of)
+        yield diff
     finally:
         recorder.undo()
-    return diff
 
 
 class _BoundedGraph:
@@ -768,13 +810,18 @@ def _apply_turtle(parsed: ParsedChange, recorder: _Recorder, fresh: set[URIRef],
 def refuse_protected(diff: Diff, vocabulary: frozenset[Node], base_iri: str = DEFAULT_BASE
                      ) -> None:
     """Raise ProtectedTerms if the diff describes model terms (ontology, vocabularies, shapes)."""
+    model_predicates = (str(SH), str(OWL))
+    model_classes = (str(OWL), str(RDFS), str(SH))
+    triples = diff.triples
+    # each subject and predicate looked at once (a whole structure repeats them)
+    subjects = {s for s in {t[0] for t in triples} if is_vocabulary_term(s) or s in vocabulary}
+    predicates = {p for p in {t[1] for t in triples}
+                  if str(p).startswith(model_predicates) or p in SCHEMA_PREDICATES}
     bad = [
-        triple for triple in diff.triples
-        if is_vocabulary_term(triple[0]) or triple[0] in vocabulary
-        or str(triple[1]).startswith(str(SH)) or triple[1] in SCHEMA_PREDICATES
-        or str(triple[1]).startswith(str(OWL))
+        triple for triple in triples
+        if triple[0] in subjects or triple[1] in predicates
         or (triple[1] == RDF.type and isinstance(triple[2], URIRef)
-            and str(triple[2]).startswith((str(OWL), str(RDFS), str(SH))))
+            and str(triple[2]).startswith(model_classes))
     ]
     if bad:
         raise ProtectedTerms(bad, base_iri)
@@ -1048,9 +1095,9 @@ class ChangeChecker:
             view = None
             if old is not None and old.version == report.graph_version:
                 store = old.oxigraph
-                for quad in quads(report.diff.removed):  # then in step with `graph`
+                for quad in report.diff.quads(report.diff.removed):  # then in step with `graph`
                     store.remove(quad)
-                store.extend(quads(report.diff.added))
+                store.extend(report.diff.quads(report.diff.added))
                 if report.view is not None:  # made by the check against this version
                     view = report.view
                 elif old._view is not None:
@@ -1084,25 +1131,45 @@ class ChangeChecker:
         """Check a proposal against the current graph: violations introduced / fixed /
         remaining, and its impact. `extra` may extend the diff (e.g. with the change event an
         approval records) before it is validated."""
+        with collector_paused(request.imported is not None):  # a whole structure
+            return self._check(request, others, scoped, extra, source)
+
+    def _check(self, request: ChangeRequest, others: Iterable[OtherProposal], scoped: bool,
+               extra: Callable[[Diff, Graph], Diff] | None, source: str) -> CheckReport:
         parsed = self.parse(request, source)
+        options = {"base_iri": self.base_iri, "max_triples": self._limit(request),
+                   "source": source, "where": self.where}
         with self._lock, self._changing():
             working = self._current()
-            diff = evaluate(parsed, working.graph, base_iri=self.base_iri,
-                            max_triples=self._limit(request), source=source, where=self.where)
-            if extra is not None:
-                diff = extra(diff, working.graph)
-            refuse_protected(diff, self.vocabulary, self.base_iri)
-            report = self._check_diff(working, diff, others, scoped)
+            if extra is not None:  # worked out from the graph as it is without the change
+                diff = extra(evaluate(parsed, working.graph, **options), working.graph)
+                refuse_protected(diff, self.vocabulary, self.base_iri)
+                report = self._check_diff(working, diff, others, scoped)
+            else:
+                self._baseline(working)  # both of the graph before the change
+                self._view(working)
+                with applied(parsed, working.graph, **options) as diff:
+                    refuse_protected(diff, self.vocabulary, self.base_iri)
+                    report = self._check_diff(working, diff, others, scoped, made=True)
             report.description = request.description
             return report
 
     def check_diff(self, diff: Diff, *, others: Iterable[OtherProposal] = (),
-                   scoped: bool = True) -> CheckReport:
-        with self._lock, self._changing():
-            return self._check_diff(self._current(), diff, others, scoped)
+                   scoped: bool = True, extra: Callable[[Diff, Graph], Diff] | None = None
+                   ) -> CheckReport:
+        """Check a diff worked out already against the current graph (`extra` as in `check`:
+        given the graph as it is without the change)."""
+        with collector_paused(len(diff) > SCOPED_UP_TO), self._lock, self._changing():
+            working = self._current()
+            if extra is not None:
+                diff = extra(diff, working.graph)
+                refuse_protected(diff, self.vocabulary, self.base_iri)
+            return self._check_diff(working, diff, others, scoped)
 
     def _check_diff(self, working: _Working, diff: Diff, others: Iterable[OtherProposal],
-                    scoped: bool) -> CheckReport:
+                    scoped: bool, made: bool = False) -> CheckReport:
+        """Check `diff` against the working graph; `made`: the caller has made the change to
+        it already (and takes it out again), with the baseline and view made before."""
         started = time.perf_counter()
         baseline = self._baseline(working)
         old_view = self._view(working)
@@ -1110,8 +1177,10 @@ class ChangeChecker:
         if scoped and len(diff.added) + len(diff.removed) > SCOPED_UP_TO:
             scoped = False  # a whole structure (an import): validating it all costs less
         store = working.oxigraph
-        removed = [q for q in quads(diff.removed) if q in store]
-        added = [q for q in quads(diff.added) if q not in store]
+        removed, added = [], []
+        if not made:
+            removed = [q for q in diff.quads(diff.removed) if q in store]
+            added = [q for q in diff.quads(diff.added) if q not in store]
         for quad in removed:
             store.remove(quad)
         store.extend(added)

@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from govgraph.rdf.loading import label_of
 from govgraph.rdf.namespaces import BODY_CLASSES, DEFAULT_BASE, FOAF, GG, LK, ORG, RDF, TIME
+from govgraph.rdf.oxgraph import value
 from govgraph.rdf.terms import describe, is_vocabulary_term, term_text
 
 if TYPE_CHECKING:
@@ -154,22 +155,22 @@ def _line(graph: Graph, line: Node) -> tuple[Node, Node, Node] | None:
     """A reporting line in force as (from, to, kind), or None."""
     if _ended(graph, line, GG.during):
         return None
-    start, end = graph.value(line, GG.fromBody), graph.value(line, GG.toBody)
-    kind = graph.value(line, GG.lineKind) or LK.hierarchical
+    start, end = value(graph, line, GG.fromBody), value(graph, line, GG.toBody)
+    kind = value(graph, line, GG.lineKind) or LK.hierarchical
     return (start, end, kind) if start is not None and end is not None else None
 
 
 def _membership(graph: Graph, m: Node) -> _MembershipState:
     return _MembershipState(
-        member=graph.value(m, ORG.member), body=graph.value(m, ORG.organization),
-        role=graph.value(m, ORG.role),
-        started=graph.value(graph.value(m, ORG.memberDuring), TIME.hasBeginning) is not None,
+        member=value(graph, m, ORG.member), body=value(graph, m, ORG.organization),
+        role=value(graph, m, ORG.role),
+        started=value(graph, value(graph, m, ORG.memberDuring), TIME.hasBeginning) is not None,
         ended=_ended(graph, m, ORG.memberDuring))
 
 
 def _ended(graph: Graph, node: Node, interval_property: URIRef) -> bool:
-    interval = graph.value(node, interval_property)
-    return interval is not None and graph.value(interval, TIME.hasEnd) is not None
+    interval = value(graph, node, interval_property)
+    return interval is not None and value(graph, interval, TIME.hasEnd) is not None
 
 
 @dataclass(frozen=True)

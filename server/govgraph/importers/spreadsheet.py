@@ -22,6 +22,7 @@ from typing import Any
 
 from govgraph.errors import InputError
 from govgraph.importers.tables import (
+    MAX_WORKBOOK_BYTES,
     Row,
     Sheet,
     dated_names,
@@ -221,12 +222,13 @@ def read_files(paths: Iterable[Path]) -> list[tuple[str, bytes]]:
     return files
 
 
-def import_spreadsheet(files: list[tuple[str, bytes]], store: Any) -> Draft:
+def import_spreadsheet(files: list[tuple[str, bytes]], store: Any, *,
+                       max_workbook_bytes: int = MAX_WORKBOOK_BYTES) -> Draft:
     """The draft proposal for the spreadsheet files (name, content), matched against the
-    graph in `store`."""
+    graph in `store` (a workbook unpacking to more than `max_workbook_bytes` is refused)."""
     if not files:
         raise InputError("give a workbook (.xlsx) or the bodies.csv and memberships.csv files")
-    sheets = read_tables(files, LAYOUTS)
+    sheets = read_tables(files, LAYOUTS, max_workbook_bytes=max_workbook_bytes)
     if not sheets:
         raise InputError(f"{', '.join(name for name, _ in files)}: no sheet named 'bodies' or "
                          "'memberships'")

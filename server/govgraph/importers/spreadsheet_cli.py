@@ -64,7 +64,8 @@ def run_import(args: argparse.Namespace) -> int:
     from govgraph.workflow.proposals import current_store
 
     settings = Settings.from_env(project_root=args.root)
-    draft = import_spreadsheet(read_files(args.files), current_store(settings))
+    draft = import_spreadsheet(read_files(args.files), current_store(settings),
+                               max_workbook_bytes=settings.max_workbook_bytes)
     for problem in draft.problems:
         print(f"govgraph: {problem}", file=sys.stderr)
     if not draft.usable:

@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from govgraph.changes.operations.model import parse_bounds
+from govgraph.config import Settings
 from govgraph.errors import InputError
 
 HEADER_SEARCH_ROWS = 10  # the header is within the first rows (title rows may come first)
 MAX_ROWS = 200_000
+MAX_WORKBOOK_BYTES = Settings.max_workbook_bytes  # the default; a project may set its own
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's leap-year bug included)
 MONTHS = {name: number for number, names in enumerate(
     (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
@@ -92,14 +94,16 @@ def column_letter(index: int) -> str:
 
 
 def read_tables(files: Iterable[tuple[str, bytes]],
-                layouts: Mapping[str, Mapping[str, str]]) -> dict[str, Sheet]:
+                layouts: Mapping[str, Mapping[str, str]], *,
+                max_workbook_bytes: int = MAX_WORKBOOK_BYTES) -> dict[str, Sheet]:
     """The sheets named in `layouts` (sheet -> {header key: canonical column}) from the files
-    (name, content): an .xlsx workbook's sheets by name, a .csv file by its name (bodies.csv)."""
+    (name, content): an .xlsx workbook's sheets by name, a .csv file by its name (bodies.csv).
+    A workbook whose parts unpack to more than `max_workbook_bytes` is refused unread."""
     sheets: dict[str, Sheet] = {}
     for name, data in files:
         suffix = Path(name).suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
-            for title, grid in _workbook_grids(name, data):
+            for title, grid in _workbook_grids(name, data, max_workbook_bytes):
                 layout = _layout_for(title, layouts)
                 if layout is not None:
                     _add(sheets, _sheet(layout, f"{name}, sheet '{title}'", grid,
@@ -165,12 +169,14 @@ def _layout_for(name: str, layouts: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _workbook_grids(path: str, data: bytes) -> list[tuple[str, list[list[Any]]]]:
+def _workbook_grids(path: str, data: bytes, max_bytes: int = MAX_WORKBOOK_BYTES
+                    ) -> list[tuple[str, list[list[Any]]]]:
     """Each sheet as a grid of values, merged ranges filled from their top-left cell."""
     import zipfile
 
     from openpyxl import load_workbook
 
+    _refuse_zip_bomb(path, data, max_bytes)
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
@@ -187,6 +193,21 @@ def _workbook_grids(path: str, data: bytes) -> list[tuple[str, list[list[Any]]]]
                     grid[r][c] = top
         grids.append((worksheet.title, grid))
     return grids
+
+
+def _refuse_zip_bomb(path: str, data: bytes, max_bytes: int) -> None:
+    """Refuse a workbook whose parts unpack to more than `max_bytes` (a few kilobytes of
+    .xlsx can inflate to gigabytes). The sizes its directory declares are what reading yields:
+    Python's zipfile stops each part there (and a part that inflates further fails its check)."""
+    import zipfile
+
+    try:
+        unpacked = sum(part.file_size for part in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    if unpacked > max_bytes:
+        raise InputError(f"{path}: the workbook unpacks to {unpacked:,} bytes; the limit is "
+                         f"{max_bytes:,} bytes (max_workbook_bytes, GOVGRAPH_MAX_WORKBOOK_BYTES)")
 
 
 def _csv_grid(path: str, data: bytes) -> list[list[Any]]:

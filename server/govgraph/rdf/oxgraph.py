@@ -22,6 +22,22 @@ Triple = tuple[Node, Node, Node]
 _DEFAULT = ox.DefaultGraph()
 
 
+#: the Oxigraph terms of the terms lookups name (the same predicates, classes and nodes are
+#: asked for again and again: a dictionary lookup costs a tenth of converting); bounded
+_PATTERN_TERMS: dict[Node, Any] = {}
+PATTERN_TERMS_KEPT = 4096
+
+
+def pattern_term(term: Node) -> Any:
+    """`to_oxigraph(term)`, kept for the next lookup naming it."""
+    found = _PATTERN_TERMS.get(term)
+    if found is None:
+        if len(_PATTERN_TERMS) >= PATTERN_TERMS_KEPT:
+            _PATTERN_TERMS.clear()
+        found = _PATTERN_TERMS[term] = to_oxigraph(term)
+    return found
+
+
 class OxigraphTriples(Memory):
     """rdflib's store interface over a pyoxigraph Store: triples are added to its default
     graph and read from all its graphs (a lookup naming the default graph is several times
@@ -60,8 +76,8 @@ class OxigraphTriples(Memory):
         if isinstance(s, Literal) or (p is not None and not isinstance(p, URIRef)):
             return  # no such triple in RDF (rdflib may ask, e.g. following a path)
         quads = self.oxigraph.quads_for_pattern(
-            None if s is None else to_oxigraph(s), None if p is None else to_oxigraph(p),
-            None if o is None else to_oxigraph(o))
+            None if s is None else pattern_term(s), None if p is None else pattern_term(p),
+            None if o is None else pattern_term(o))
         for q in quads:
             # the terms asked for are given back as they are: cheaper than converting them
             yield ((from_oxigraph(q.subject) if s is None else s,
@@ -74,13 +90,13 @@ class OxigraphTriples(Memory):
         if isinstance(subject, Literal):
             return []
         quads = self.oxigraph.quads_for_pattern(
-            to_oxigraph(subject), None if predicate is None else to_oxigraph(predicate), None)
+            pattern_term(subject), None if predicate is None else pattern_term(predicate), None)
         return [from_oxigraph(q.object) for q in quads]
 
     def subjects_of(self, predicate: Node | None, obj: Node) -> list[Node]:
         """The subjects of `predicate` (any, for None) triples into `obj`."""
         quads = self.oxigraph.quads_for_pattern(
-            None, None if predicate is None else to_oxigraph(predicate), to_oxigraph(obj))
+            None, None if predicate is None else pattern_term(predicate), pattern_term(obj))
         return [from_oxigraph(q.subject) for q in quads]
 
     def __len__(self, context: Any = None) -> int:
@@ -97,11 +113,34 @@ def oxigraph_graph(store: ox.Store | None = None) -> Graph:
     return Graph(store=OxigraphTriples(store))
 
 
-def quads(triples: Iterable[Triple]) -> list[ox.Quad]:
+def quads(triples: Iterable[Triple], terms: dict[Node, Any] | None = None) -> list[ox.Quad]:
     """Triples as quads of the default graph, for Oxigraph's bulk calls (a whole structure is
-    changed in one call, not triple by triple through rdflib's Graph)."""
-    return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _DEFAULT)
-            for s, p, o in triples]
+    changed in one call, not triple by triple through rdflib's Graph). `terms` keeps each
+    term converted, for a caller converting many triples that share terms."""
+    if terms is None:
+        return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _DEFAULT)
+                for s, p, o in triples]
+
+    def term(value: Node) -> Any:
+        found = terms.get(value)
+        if found is None:
+            found = terms[value] = to_oxigraph(value)
+        return found
+
+    return [ox.Quad(term(s), term(p), term(o), _DEFAULT) for s, p, o in triples]
+
+
+def value(graph: Graph, subject: Node | None, predicate: URIRef) -> Node | None:
+    """`graph.value(subject, predicate)`, the first object, read straight from Oxigraph when
+    `graph` is over it: without rdflib's Graph in between, a whole structure's memberships
+    are read several times faster."""
+    store = graph.store
+    if subject is None or isinstance(subject, Literal) or not isinstance(store, OxigraphTriples):
+        return graph.value(subject, predicate)
+    for quad in store.oxigraph.quads_for_pattern(pattern_term(subject), pattern_term(predicate),
+                                                 None):
+        return from_oxigraph(quad.object)
+    return None
 
 
 def oxigraph_of(graph: Graph) -> ox.Store | None:

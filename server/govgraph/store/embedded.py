@@ -341,13 +341,23 @@ class EmbeddedStore:
         (SPARQL Update cannot name a blank node already stored), then run the update `then` and
         move the version on. Not one transaction: `then` runs last, so whatever it records (the
         change log's marker) says whether the patch was made whole; making it again is harmless."""
+        graph, terms = self._graph, {}  # each term converted once (a structure shares many)
+
+        def quad(triple: tuple[Node, Node, Node]) -> ox.Quad:
+            converted = []
+            for term in triple:
+                found = terms.get(term)
+                if found is None:
+                    found = terms[term] = to_oxigraph(term)
+                converted.append(found)
+            return ox.Quad(*converted, graph)
+
         self._check_writable()
         with self._write_lock:
             try:
                 for triple in remove:
-                    self._store.remove(ox.Quad(*map(to_oxigraph, triple), self._graph))
-                self._store.extend([ox.Quad(*map(to_oxigraph, triple), self._graph)
-                                    for triple in add])
+                    self._store.remove(quad(triple))
+                self._store.extend([quad(triple) for triple in add])
                 self._store.update((then + "\n;\n" if then else "") + self._bump())
             except (RuntimeError, ValueError, OSError) as exc:
                 raise GovgraphError(f"the change could not be applied to the store: {exc}"

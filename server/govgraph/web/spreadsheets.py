@@ -58,7 +58,7 @@ def _draft_answer() -> Response:
                   upload.read(MAX_UPLOAD_BYTES + 1)) for upload in uploads]
         if any(len(data) > MAX_UPLOAD_BYTES for _, data in files):
             raise InputError(f"a file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-        draft = draft_of(files, store)
+        draft = draft_of(files, store, max_workbook_bytes=govgraph().settings.max_workbook_bytes)
     answer = draft.to_json()
     answer["usable"] = draft.usable
     return jsonify(answer)

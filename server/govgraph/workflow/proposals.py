@@ -37,7 +37,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -46,14 +46,21 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from govgraph.changes.collector import collector_paused
 from govgraph.changes.impact import OtherProposal
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError, InputError, ParameterError, StoreConflict
 from govgraph.files import install, stage, write_atomically
-from govgraph.rdf.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS, bind_prefixes
+from govgraph.rdf.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS
 from govgraph.rdf.terms import diff_triple_lines, is_skolem
 from govgraph.workflow.auth import Forbidden
-from govgraph.workflow.record.log import ChangeLog, StateFolderError, state_folder_error, writing
+from govgraph.workflow.record.log import (
+    ChangeLog,
+    StateFolderError,
+    change_set_nquads,
+    state_folder_error,
+    writing,
+)
 from govgraph.workflow.record.sync import applied_sequence, apply_change, load_snapshot
 
 # govgraph.changes.checker (pyshacl, rdflib's SPARQL parser) is imported on first use
@@ -221,7 +228,11 @@ class ProposalStore:
         return self.proposals_dir / f"{proposal_id}.json"
 
     def _proposal_bytes(self, proposal: Proposal) -> bytes:
-        return json.dumps(proposal.to_json(), indent=1, ensure_ascii=False).encode("utf-8")
+        """The proposal's JSON, a field a line (each written by the C encoder: indenting
+        makes Python's own encode every value, seconds for an imported structure)."""
+        fields = [f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
+                  for key, value in proposal.to_json().items()]
+        return ("{\n" + ",\n".join(fields) + "\n}\n").encode("utf-8")
 
     def save(self, proposal: Proposal) -> None:
         write_atomically(self._proposal_path(proposal.id), self._proposal_bytes(proposal))
@@ -230,10 +241,10 @@ class ProposalStore:
         """The proposal written beside its file, to be renamed into place (`install`)."""
         return stage(self._proposal_path(proposal.id), self._proposal_bytes(proposal))
 
-    def install(self, staged: Path, proposal_id: str) -> Proposal:
-        """A staged proposal renamed into place; returns it as stored."""
-        install(staged, self._proposal_path(proposal_id))
-        return self.get(proposal_id)
+    def install(self, staged: Path, proposal: Proposal) -> Proposal:
+        """A staged proposal (`stage(proposal)`) renamed into place; returns it."""
+        install(staged, self._proposal_path(proposal.id))
+        return proposal
 
     def get(self, proposal_id: str) -> Proposal:
         path = self._proposal_path(proposal_id)
@@ -359,6 +370,11 @@ class Workflow:
                 ) -> tuple[Proposal, CheckReport]:
         """Check `request` and store it as a pending proposal (even if it would not conform:
         the report says so, and approval will refuse it until it does)."""
+        with collector_paused(request.imported is not None):  # a whole structure
+            return self._propose(request, author, revert_of)
+
+    def _propose(self, request: ChangeRequest, author: str, revert_of: int | None
+                 ) -> tuple[Proposal, CheckReport]:
         self._refuse_if_read_only()
         created = datetime.now(UTC)
         proposal_id = f"{created:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
@@ -419,10 +435,12 @@ class Workflow:
         longer applies as checked, or if it would introduce violations.
         """
         approval_date = _parse_date(on)
-        with self._writing("recording the approval"), self.files.locked():
+        with self._writing("recording the approval"), self.files.locked(), ExitStack() as paused:
             self._step("locked")
             self._recover_locked()
-            proposal = self.files.get(proposal_id)
+            with collector_paused():  # a whole structure's proposal is many objects to read
+                proposal = self.files.get(proposal_id)
+            paused.enter_context(collector_paused(proposal.request.imported is not None))
             if proposal.status != PENDING:
                 raise Conflict(f"proposal {proposal_id} is {proposal.status}; only a pending "
                                "proposal can be approved")
@@ -448,8 +466,9 @@ class Workflow:
                 proposal, journal, diff, event, change_set,
                 self.checker.types_of(approving) if approving is not None else set())
             staged = self.files.log.stage(sequence, record)
+            approved = _approved(proposal, journal)
             try:
-                staged_proposal = self.files.stage(_approved(proposal, journal))
+                staged_proposal = self.files.stage(approved)
             except BaseException:
                 staged.unlink(missing_ok=True)
                 raise
@@ -468,7 +487,7 @@ class Workflow:
                 raise
             self.checker.advance(None, report, self.store.version())
             self._step("store-updated")
-            proposal = self.files.install(staged_proposal, proposal.id)
+            proposal = self.files.install(staged_proposal, approved)
             self._step("proposal-updated")
         logger.info("proposal %s approved by %s (%s on %s): change set %d, +%d/-%d triples",
                     proposal.id, approver, approved_by, approval_date, sequence, len(diff.added),
@@ -579,8 +598,9 @@ class Workflow:
         """The proposal's check, when it still holds exactly: the graph is at the version it
         was checked against and the change mints no random IRIs, so evaluating it again would
         give the same diff. With nothing for the approval to record, the check's report is the
-        recheck's; else only the diff with the approval's triples is validated again. None:
-        check it all again."""
+        recheck's; else only the diff with the approval's triples (its change event, worked
+        out from the graph for a change not compiled from operations) is validated again.
+        None: check it all again."""
         kept = self._checked.pop(proposal.id, None)
         if kept is None:
             return None
@@ -589,20 +609,20 @@ class Workflow:
                 or request != proposal.request.to_json()):
             return None
         diff = report.diff
+        others = self.files.pending_overlaps(proposal.id)
         if not diff.compiled:  # the approval's change event is worked out from the graph
-            return None
+            return self.checker.check_diff(diff, others=others, extra=with_event)
         extended = with_event(diff, Graph())
         if extended.added == diff.added:
             return report
-        return self.checker.check_diff(extended,
-                                       others=self.files.pending_overlaps(proposal.id))
+        return self.checker.check_diff(extended, others=others)
 
     def _change_set_record(self, proposal: Proposal, journal: dict[str, Any], diff: Diff,
                            event: set[tuple[Any, Any, Any]], change_set: URIRef,
-                           approving_types: set[Any]) -> Dataset:
-        dataset = Dataset()
-        bind_prefixes(dataset, self.base_iri)
-        record = dataset.default_context
+                           approving_types: set[Any]) -> bytes:
+        """The change set's N-Quads: its PROV record and the triples added, removed and
+        recorded as the change event (docs/STATE.md)."""
+        record = Graph()
         agent = URIRef(f"{self.base_iri}agent/{journal['approver']}")
         author = URIRef(f"{self.base_iri}agent/{proposal.author}")
         proposal_iri = URIRef(f"{self.base_iri}proposal/{proposal.id}")
@@ -636,14 +656,11 @@ class Workflow:
         event_graph = URIRef(f"{change_set}/event")
         record.add((change_set, PROV.generated, added_graph))
         record.add((change_set, PROV.invalidated, removed_graph))
-        for name, triples in ((added_graph, diff.added - event), (removed_graph, diff.removed),
-                              (event_graph, event)):
-            graph = dataset.graph(name)  # once per graph: it costs more than adding a triple
-            for triple in triples:
-                graph.add(triple)
         if journal.get("changeEvent"):
             record.add((change_set, PROV.generated, URIRef(journal["changeEvent"])))
-        return dataset
+        return change_set_nquads(record, [(added_graph, diff.quads(diff.added - event)),
+                                          (removed_graph, diff.quads(diff.removed)),
+                                          (event_graph, diff.quads(event))])
 
     def _apply_committed(self, diff: Diff, sequence: int, staged_proposal: Path,
                          checked_version: str | None = None) -> None:
@@ -782,17 +799,17 @@ class Workflow:
 
 
 def _approved(proposal: Proposal, journal: dict[str, Any]) -> Proposal:
-    """A copy of `proposal` marked approved as `journal` (the approval's record) says."""
-    proposal = Proposal.from_json(proposal.to_json())
-    proposal.status = APPROVED
-    proposal.approval = {"approver": journal["approver"], "approvedBy": journal["approvedBy"],
-                         "date": journal["date"], "at": journal["at"],
-                         "changeSet": journal["sequence"], "changeSetIri": journal["changeSet"],
-                         "changeEvent": journal["changeEvent"]}
-    proposal.events.append({"action": APPROVED, "by": journal["approver"],
-                            "at": journal["at"], "approvedBy": journal["approvedBy"],
-                            "date": journal["date"]})
-    return proposal
+    """A copy of `proposal` marked approved as `journal` (the approval's record) says (what
+    it does not change, such as a whole structure's request, is shared, not copied)."""
+    return replace(
+        proposal, status=APPROVED,
+        approval={"approver": journal["approver"], "approvedBy": journal["approvedBy"],
+                  "date": journal["date"], "at": journal["at"],
+                  "changeSet": journal["sequence"], "changeSetIri": journal["changeSet"],
+                  "changeEvent": journal["changeEvent"]},
+        events=[*proposal.events, {"action": APPROVED, "by": journal["approver"],
+                                   "at": journal["at"], "approvedBy": journal["approvedBy"],
+                                   "date": journal["date"]}])
 
 
 def _refuse_blank_node_replay(patches: dict[int, tuple[set[Any], set[Any]]]) -> None:
@@ -855,19 +872,27 @@ def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on
     if brought:
         return frozenset()
     body_types = set(BODY_CLASSES)
-    was_body = {s for cls in BODY_CLASSES for s in graph.subjects(RDF.type, cls)}
     kinds: set[URIRef] = set()
     affected: set[Any] = set()
     original: set[Any] = set()
     resulting: set[Any] = set()
-    memberships = set(graph.subjects(RDF.type, ORG.Membership)) | {
-        s for s, p, o in diff.added if p == RDF.type and o == ORG.Membership}
+    new_memberships = {s for s, p, o in diff.added if p == RDF.type and o == ORG.Membership}
+    types: dict[Any, set[Any]] = {}  # each subject's types in the graph, asked once
+
+    def types_of(node: Any) -> set[Any]:
+        if node not in types:
+            types[node] = set(graph.objects(node, RDF.type))
+        return types[node]
+
+    def was_body(node: Any) -> bool:
+        return not body_types.isdisjoint(types_of(node))
+
     for s, p, o in diff.added | diff.removed:
-        if p == RDF.type and o in body_types and s not in was_body and (s, p, o) in diff.added:
+        if p == RDF.type and o in body_types and not was_body(s) and (s, p, o) in diff.added:
             kinds.add(CK.established)
             affected.add(s)
             resulting.add(s)
-        elif p == SKOS.prefLabel and s in was_body:
+        elif p == SKOS.prefLabel and was_body(s):
             kinds.add(CK.renamed)
             affected.add(s)
         elif p == GG.replacedBy and (s, p, o) in diff.added:
@@ -879,7 +904,7 @@ def _change_event(graph: Graph, diff: Diff, event: URIRef, approving: URIRef, on
             affected.add(o)
             if p == ORG.reportsTo:
                 affected.add(s)
-        elif s in memberships:
+        elif s in new_memberships or ORG.Membership in types_of(s):
             kinds.add(CK["membership-changed"])
             body = graph.value(s, ORG.organization) or next(
                 (o2 for s2, p2, o2 in diff.added if s2 == s and p2 == ORG.organization), None)

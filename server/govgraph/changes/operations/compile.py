@@ -120,6 +120,7 @@ class Compilation:
     events: dict[str, URIRef] = field(default_factory=dict)
     consequences: list[Consequence] = field(default_factory=list)
     moved: dict[tuple[str, str], int] = field(default_factory=dict)
+    parts_described: set[URIRef] = field(default_factory=set)
     index: int = 0
 
     @property
@@ -181,10 +182,12 @@ class Compilation:
     def cited(self) -> URIRef:
         """The part of the proposal the current operation is (each fact derives from it)."""
         part = URIRef(f"{self.source}/operation-{self.index + 1}")
-        if (part, RDF.type, GG.DocumentPart) not in self.graph:
+        if part not in self.parts_described and (part, RDF.type, GG.DocumentPart) \
+                not in self.graph:
             self.add(part, RDF.type, GG.DocumentPart)
             self.add(part, DCT.isPartOf, self.source)
             self.add(part, GG.locator, Literal(f"Operation {self.index + 1} ({self.op})"))
+        self.parts_described.add(part)  # operations never remove a part: no need to ask again
         return part
 
     def derive(self, node: Node, source: Node | None = None) -> None:
@@ -410,9 +413,10 @@ class Compilation:
     # change events
 
     def event(self, kind: str, when: Literal, body: URIRef, *, role: str = "affects",
-              description: str) -> URIRef:
+              description: str | Callable[[], str]) -> URIRef:
         """The structure change of `kind` on `when` for `body` (one per body, kind and date in
-        a proposal); `role` says how the body takes part: resulting, original or affects."""
+        a proposal); `role` says how the body takes part: resulting, original or affects.
+        `description` may be given as a function, called only for a new event."""
         key = f"{when}-{self.slug_of(body)}-{kind}"
         event = self.events.get(key)
         if event is None:
@@ -421,7 +425,8 @@ class Compilation:
             self.add(event, RDF.type, ORG.ChangeEvent)
             self.add(event, GG.changeKind, CK[kind])
             self.add(event, DCT.date, when)
-            self.add(event, DCT.description, Literal(description))
+            self.add(event, DCT.description, Literal(
+                description() if callable(description) else description))
         self.derive(event)
         predicate = {"resulting": ORG.resultingOrganization,
                      "original": ORG.originalOrganization}.get(role, GG.affectsBody)

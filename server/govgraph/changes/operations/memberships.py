@@ -24,7 +24,8 @@ def role_concept(compilation: Compilation, value: str) -> URIRef:
 
 def membership_event(compilation: Compilation, body: URIRef, when: Literal) -> None:
     compilation.event("membership-changed", when, body,
-                      description=f"The membership of {compilation.label(body)} changed.")
+                      description=lambda: f"The membership of {compilation.label(body)} "
+                      "changed.")
 
 
 def appoint(compilation: Compilation, operation: dict[str, Any]) -> None:
