@@ -104,7 +104,7 @@ def timed_approval(workflow: Any, state: Path, request: Any, approver: str) -> d
 
 
 def child_approve(store_path: Path, state: Path) -> dict[str, Any]:
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
     from govgraph.files import write_atomically
     from govgraph.rdf.oxgraph import ntriples
 
@@ -157,7 +157,7 @@ def child_restart(store_path: Path, state: Path) -> dict[str, Any]:
     started = time.perf_counter()
     workflow = Workflow.open(settings, store)
     figures["recovery"] = time.perf_counter() - started
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
 
     request = ChangeRequest.from_json(json.loads((state / "bench-proposal.json").read_text(
         encoding="utf-8")))  # picked in step 1: picking it here would count in the RSS

@@ -43,7 +43,7 @@ GOAL_SECONDS = 0.060
 def operations(p: Mapping[str, str], members: list[str], in_force: tuple[str, str],
                renamed: str, start: str) -> Any:
     """Ten operations on the generated graph (see the module docstring), dated `start`."""
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
 
     ops: list[dict[str, Any]] = [
         {"op": "establish-body", "key": "g", "label": "Bench Review Task and Finish Group",

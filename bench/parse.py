@@ -14,7 +14,7 @@ import time
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 
-from govgraph.changes.checker import parse_update
+from govgraph.changes.parse import parse_update
 
 
 def insert_data(triples: int) -> str:

@@ -294,7 +294,7 @@ def proposal(p: Mapping[str, str], members: list[str], broken: bool) -> Any:
 
     The broken variant has a membership dated before the group was set up and no direct
     org:reportsTo beside its reporting line: two violations a check must find."""
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
 
     group = f"<{BENCH}body/bench-new-group>"
     life = f"<{BENCH}body/bench-new-group/life>"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from govgraph.changes.checker import ChangeRequest
+from govgraph.changes.request import ChangeRequest
 from govgraph.config import Settings
 from govgraph.importers.spreadsheet import COLUMNS, import_spreadsheet
 from govgraph.project import init_project

@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from fixtures.workflow import APPROVER, DRAFTER, FIXTURE, LT, RENAME_UPDATE, call
-from govgraph.changes.checker import ChangeRequest
+from govgraph.changes.request import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.errors import GovgraphError

@@ -57,7 +57,7 @@ def client(app: Flask) -> FlaskClient:
 
 def propose_turtle(app: Flask, drafter: Credentials) -> str:
     """A pending proposal (Turtle) made through the workflow the pages use."""
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
     from govgraph.web import context_of
 
     with app.app_context():
@@ -323,7 +323,7 @@ def test_a_proposal_is_checked_again_once_the_graph_has_moved_on(app: Flask, acc
 
 
 def test_a_proposal_that_no_longer_applies_says_so(app: Flask, accounts) -> None:
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
     from govgraph.web import context_of
 
     removal = ChangeRequest.from_json({"remove": "<body/oversight> gg:takesDecisions false .",

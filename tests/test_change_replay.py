@@ -30,7 +30,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from govgraph.changes.checker import ChangeRequest, read_change_file
+from govgraph.changes.request import ChangeRequest, read_change_file
 from govgraph.config import Settings
 from govgraph.rdf.loading import load_graph
 from govgraph.rdf.namespaces import CK, DCT, GG, ORG, SKOS, TIME

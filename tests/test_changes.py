@@ -20,20 +20,12 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from govgraph.changes.checker import (
-    ChangeChecker,
-    ChangeError,
-    ChangeRequest,
-    ChangeTooLarge,
-    Diff,
-    MissingTriples,
-    ProtectedTerms,
-    compare_reports,
-    read_request,
-)
+from govgraph.changes.checker import ChangeChecker, compare_reports
+from govgraph.changes.diff import Diff, MissingTriples, ProtectedTerms
 from govgraph.changes.impact import OtherProposal, StructureView, assess_impact
+from govgraph.changes.request import ChangeRequest, read_request
 from govgraph.config import Settings
-from govgraph.errors import ParseError
+from govgraph.errors import ChangeError, ChangeTooLarge, ParseError
 from govgraph.rdf.namespaces import GG, LK, ORG, SKOS, TIME
 from govgraph.rdf.terms import is_skolem
 from govgraph.store import open_store

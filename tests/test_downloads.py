@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF
 from fixtures.open_data import bundled_server as _open_data_server  # noqa: F401 (a fixture)
 from fixtures.open_data import get
 from fixtures.workflow import FIXTURE, NEW_GROUP
-from govgraph.changes.checker import ChangeRequest
+from govgraph.changes.request import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.publishing.void import VOID

@@ -20,7 +20,7 @@ from fixtures.open_data import bundled_server as _open_data_server  # noqa: F401
 from fixtures.open_data import get
 from fixtures.workflow import FIXTURE, NEW_GROUP
 from govgraph import pages
-from govgraph.changes.checker import ChangeRequest
+from govgraph.changes.request import ChangeRequest
 from govgraph.config import Settings
 from govgraph.store import open_store
 from govgraph.web import context_of, create_app

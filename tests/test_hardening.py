@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.workflow import DRAFTER, FIXTURE
-from govgraph.changes.checker import ChangeChecker, ChangeRequest
+from govgraph.changes.checker import ChangeChecker
+from govgraph.changes.request import ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import (
     ChangeTooLarge,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from govgraph.changes.checker import ChangeRequest
+from govgraph.changes.request import ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import InputError
 from govgraph.project import init_project

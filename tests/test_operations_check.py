@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.operations import ALAN, BOARD, ESTABLISH, IMAG, MEETING, NEWG, RCWG, SSOG
-from govgraph.changes.checker import ChangeChecker, ChangeRequest
+from govgraph.changes.checker import ChangeChecker
+from govgraph.changes.request import ChangeRequest
 from govgraph.config import Settings
 from govgraph.store.embedded import EmbeddedStore
 

@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from govgraph.changes.checker import parse_turtle
+from govgraph.changes.parse import parse_turtle
 from govgraph.config import Settings
 from govgraph.errors import ParseError
 from govgraph.rdf.loading import load_files

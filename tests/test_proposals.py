@@ -24,7 +24,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from fixtures.workflow import RENAME_UPDATE
-from govgraph.changes.checker import ChangeChecker, ChangeRequest
+from govgraph.changes.checker import ChangeChecker
+from govgraph.changes.request import ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import ParameterError
 from govgraph.rdf.namespaces import CK, DCT, GG, ORG, PROV, SKOS

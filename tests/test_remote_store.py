@@ -43,7 +43,7 @@ from fixtures.stores import (
     stop,
     wait_for,
 )
-from govgraph.changes.checker import ChangeRequest
+from govgraph.changes.request import ChangeRequest
 from govgraph.config import Settings
 from govgraph.errors import QueryError, StoreConflict, StoreError
 from govgraph.queries.library import QueryLibrary

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from govgraph.changes.checker import ChangeRequest
+from govgraph.changes.request import ChangeRequest
 from govgraph.cli import main
 from govgraph.config import Settings
 from govgraph.exporters.spreadsheet import export_spreadsheet

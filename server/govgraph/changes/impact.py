@@ -19,7 +19,7 @@ from govgraph.rdf.oxgraph import value
 from govgraph.rdf.terms import describe, is_vocabulary_term, term_text
 
 if TYPE_CHECKING:
-    from govgraph.changes.checker import Diff
+    from govgraph.changes.diff import Diff
 
 
 # the properties from a membership, line or body to its interval

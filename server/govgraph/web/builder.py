@@ -86,7 +86,7 @@ def new_change():
     operations = to_operations(draft, _names())
     if draft.errors:
         return _render(draft, 400, error="Some fields need correcting (marked below).")
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
 
     try:
         change = ChangeRequest.from_json({"description": draft.description,

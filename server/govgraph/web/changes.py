@@ -20,7 +20,7 @@ blueprint = Blueprint("changes", __name__, url_prefix="/api/changes")
 
 
 def _change_request() -> Any:
-    from govgraph.changes.checker import read_request
+    from govgraph.changes.request import read_request
 
     return read_request(request.get_data(cache=False), request.content_type,
                         description=request.args.get("description"))

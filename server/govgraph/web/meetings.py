@@ -78,7 +78,7 @@ def new_meeting():
     operation = to_operation(meeting, _names())
     if meeting.errors:
         return _render(meeting, 400, error="Some entries need attention (listed below).")
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
 
     description = f"Record the meeting of {meeting.body} on {meeting.date}"
     try:

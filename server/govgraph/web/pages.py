@@ -38,7 +38,7 @@ from govgraph.web.registers import decisions_download
 from govgraph.web.tables import download_links, facet_url, paging_url, wanted_format
 
 if TYPE_CHECKING:
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
 
 blueprint = Blueprint(
     "pages",
@@ -510,7 +510,7 @@ def check_change():
 
 
 def _change_request(form: Mapping[str, str]) -> ChangeRequest:
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
 
     description = form.get("description", "").strip()
     if form.get("update", "").strip():

@@ -177,7 +177,7 @@ def _update(update: str) -> Response:
     principal = authorise("approver")
     if not update.strip():
         raise QueryError("the update is empty")
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
 
     workflow = govgraph().workflow
     change = ChangeRequest(update=update, description=request.values.get("description", ""))

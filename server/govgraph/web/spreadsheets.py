@@ -87,7 +87,7 @@ def check_for_page() -> Response:
 
 
 def _page_request():
-    from govgraph.changes.checker import ChangeRequest
+    from govgraph.changes.request import ChangeRequest
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict):

@@ -49,7 +49,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from govgraph.changes.collector import collector_paused
 from govgraph.changes.impact import OtherProposal
 from govgraph.config import Settings
-from govgraph.errors import GovgraphError, InputError, ParameterError, StoreConflict
+from govgraph.errors import ChangeError, GovgraphError, InputError, ParameterError, StoreConflict
 from govgraph.files import install, stage, write_atomically
 from govgraph.rdf.namespaces import BODY_CLASSES, CK, DCT, GG, ORG, PROV, SKOS
 from govgraph.rdf.terms import diff_triple_lines, is_skolem
@@ -65,7 +65,9 @@ from govgraph.workflow.record.sync import applied_sequence, apply_change, load_s
 
 # govgraph.changes.checker (pyshacl, rdflib's SPARQL parser) is imported on first use
 if TYPE_CHECKING:
-    from govgraph.changes.checker import ChangeChecker, ChangeRequest, CheckReport, Diff
+    from govgraph.changes.checker import ChangeChecker, CheckReport
+    from govgraph.changes.diff import Diff
+    from govgraph.changes.request import ChangeRequest
 
 logger = logging.getLogger("govgraph.changes")
 
@@ -154,7 +156,7 @@ class Proposal:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Proposal:
-        from govgraph.changes.checker import ChangeRequest
+        from govgraph.changes.request import ChangeRequest
 
         return cls(
             id=data["id"], status=data["status"], author=data["author"],
@@ -498,7 +500,7 @@ class Workflow:
     def revert(self, sequence: int, author: str, description: str | None = None
                ) -> tuple[Proposal, CheckReport]:
         """A new proposal that undoes change set `sequence` (its change event is kept)."""
-        from govgraph.changes.checker import ChangeRequest
+        from govgraph.changes.request import ChangeRequest
 
         if sequence not in self.files.sequences():
             raise UnknownProposal(f"no change set {sequence}")
@@ -544,8 +546,6 @@ class Workflow:
                  change_set: URIRef) -> tuple[CheckReport, frozenset[tuple[Any, Any, Any]]]:
         """The proposal checked again, with the triples the approval records (its change
         event, or the decision of the events the proposal brings)."""
-        from govgraph.changes.checker import ChangeError
-
         recorded: set[tuple[Any, Any, Any]] = set()
 
         # with no approving body (a new project's first structure) the event cites the proposal
@@ -959,7 +959,8 @@ def check_change_file(path: str | Path, settings: Settings, *, as_json: bool = F
                       ) -> tuple[int, str]:
     """`govgraph change check FILE`: (exit code, text). 0 would conform, 1 would not,
     2 malformed or refused (the message names file and line, or the triple)."""
-    from govgraph.changes.checker import ChangeChecker, read_change_file
+    from govgraph.changes.checker import ChangeChecker
+    from govgraph.changes.request import read_change_file
 
     try:
         request = read_change_file(path)
