@@ -74,7 +74,7 @@ def peak_rss_bytes() -> int:
 def open_workflow(store_path: Path, state: Path) -> tuple[Any, Any, Any]:
     from govgraph.config import Settings
     from govgraph.store import open_store
-    from govgraph.workflow.proposals import Workflow
+    from govgraph.workflow.workflow import Workflow
 
     settings = Settings(project_root=ROOT, store="oxigraph", store_path=store_path,
                         state_dir=state, query_timeout=3600, result_limit=10**8)
@@ -152,7 +152,7 @@ def child_restart(store_path: Path, state: Path) -> dict[str, Any]:
     store = open_store(settings)
     store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the store's pages read once
     figures: dict[str, Any] = {"open": time.perf_counter() - started, "store rss": rss_bytes()}
-    from govgraph.workflow.proposals import Workflow
+    from govgraph.workflow.workflow import Workflow
 
     started = time.perf_counter()
     workflow = Workflow.open(settings, store)

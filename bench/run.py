@@ -766,7 +766,7 @@ def run_check(result: ScaleResult, store: Any, params: Mapping[str, str], settin
 
     from govgraph.changes.checker import ChangeChecker
     from govgraph.validation.validate import load_shapes, validate_store
-    from govgraph.workflow.proposals import Workflow
+    from govgraph.workflow.workflow import Workflow
 
     members = [str(row["p"]) for row in store.query(
         PICK_PREFIXES + f"""SELECT DISTINCT ?p WHERE {{ ?m org:organization <{params['theme']}> ;

@@ -28,7 +28,7 @@ from govgraph.config import Settings
 from govgraph.importers.spreadsheet import COLUMNS, import_spreadsheet
 from govgraph.project import init_project
 from govgraph.store import open_store
-from govgraph.workflow.proposals import Workflow
+from govgraph.workflow.workflow import Workflow
 
 KINDS = ("Working Group", "Task and Finish Group", "Advisory Group", "Network")
 ROLES = ("Member", "Member", "Member", "Member", "Vice-Chair", "Observer", "Officer in support")

@@ -33,8 +33,9 @@ from govgraph.rdf.loading import load_ontology
 from govgraph.rdf.namespaces import DCT, SKOS
 from govgraph.store import open_store
 from govgraph.web import create_app
-from govgraph.workflow.proposals import APPROVED, PENDING, Workflow
+from govgraph.workflow.proposals import APPROVED, PENDING
 from govgraph.workflow.record.log import ChangeLog, StateFolderError
+from govgraph.workflow.workflow import Workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 BOARD = LT + "body/board"

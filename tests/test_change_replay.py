@@ -35,7 +35,7 @@ from govgraph.config import Settings
 from govgraph.rdf.loading import load_graph
 from govgraph.rdf.namespaces import CK, DCT, GG, ORG, SKOS, TIME
 from govgraph.store.embedded import EmbeddedStore
-from govgraph.workflow.proposals import Workflow
+from govgraph.workflow.workflow import Workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 REPLAY = ROOT / "tests" / "fixtures" / "changes" / "replay"

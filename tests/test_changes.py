@@ -30,7 +30,7 @@ from govgraph.rdf.namespaces import GG, LK, ORG, SKOS, TIME
 from govgraph.rdf.terms import is_skolem
 from govgraph.store import open_store
 from govgraph.validation.validate import validate
-from govgraph.workflow.proposals import check_change_file
+from govgraph.workflow.workflow import check_change_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "changes"

@@ -15,7 +15,7 @@ from govgraph.project import init_project
 from govgraph.queries.library import QueryLibrary
 from govgraph.queries.running import run_saved_query
 from govgraph.store import open_store
-from govgraph.workflow.proposals import Workflow
+from govgraph.workflow.workflow import Workflow
 
 OPERATIONS = [
     {"op": "establish-body", "key": "board", "label": "Anyshire Board", "kind": "board",

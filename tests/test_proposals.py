@@ -32,15 +32,14 @@ from govgraph.rdf.namespaces import CK, DCT, GG, ORG, PROV, SKOS
 from govgraph.store import open_store
 from govgraph.workflow.auth import Forbidden
 from govgraph.workflow.proposals import (
-    APPROVAL_STEPS,
     APPROVED,
     PENDING,
     REJECTED,
     WITHDRAWN,
     Conflict,
     UnknownProposal,
-    Workflow,
 )
+from govgraph.workflow.workflow import APPROVAL_STEPS, Workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "changes" / "structure.ttl"
@@ -360,7 +359,7 @@ CHILD = """
 import sys
 from pathlib import Path
 from govgraph.config import Settings
-from govgraph.workflow.proposals import Workflow
+from govgraph.workflow.workflow import Workflow
 from govgraph.store import open_store
 from fixtures.crash import install_from_env
 

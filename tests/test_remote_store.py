@@ -386,7 +386,8 @@ NEW_GROUP = ChangeRequest(
 
 
 def test_an_approved_change_is_written_to_the_remote_store(tmp_path: Path):
-    from govgraph.workflow.proposals import APPROVED, Workflow
+    from govgraph.workflow.proposals import APPROVED
+    from govgraph.workflow.workflow import Workflow
 
     server = start_oxigraph(tmp_path / "oxigraph")
     try:
@@ -529,7 +530,8 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
     writes: the approval is refused (StoreConflict, 409), the proposal stays pending, the
     history gains no change set and the store keeps only the other's change; approved again,
     it is checked against the store as it now is and lands."""
-    from govgraph.workflow.proposals import APPROVED, PENDING, Workflow
+    from govgraph.workflow.proposals import APPROVED, PENDING
+    from govgraph.workflow.workflow import Workflow
 
     server = start_oxigraph(tmp_path / "ox") if kind == "oxigraph" else start_virtuoso(
         tmp_path / "virtuoso")
@@ -579,7 +581,7 @@ def test_an_approval_meeting_another_writer_stays_pending(kind, tmp_path: Path, 
 APPROVE_IN_A_CHILD = """
 import sys
 from govgraph.config import Settings
-from govgraph.workflow.proposals import Workflow
+from govgraph.workflow.workflow import Workflow
 from govgraph.store import open_store
 from fixtures.crash import install_from_env
 settings = Settings.from_env()
@@ -596,7 +598,8 @@ def test_an_app_killed_mid_approval_restarts_with_store_and_history_agreeing(
     """govgraph killed at each step of an approval on Virtuoso: after a restart (recovery
     re-checks the store's record of the last change set it holds) either the change is in the
     history, the store and the proposal is approved, or it is in none and still pending."""
-    from govgraph.workflow.proposals import APPROVED, PENDING, Workflow
+    from govgraph.workflow.proposals import APPROVED, PENDING
+    from govgraph.workflow.workflow import Workflow
 
     graph = f"https://w3id.org/govgraph/id/killed-at-{step}"
     settings = virtuoso.settings(store_graph=graph)

@@ -23,7 +23,7 @@ from govgraph.queries.library import QueryLibrary
 from govgraph.queries.running import run_saved_query
 from govgraph.store import open_store
 from govgraph.web import create_app
-from govgraph.workflow.proposals import Workflow
+from govgraph.workflow.workflow import Workflow
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

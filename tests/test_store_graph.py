@@ -23,7 +23,7 @@ from govgraph.sparql.binding import names_dataset
 from govgraph.store import open_store
 from govgraph.store.common import DEFAULT_STORE_GRAPH, META_GRAPH, VERSION_PROPERTY
 from govgraph.store.embedded import EmbeddedStore
-from govgraph.workflow.proposals import Workflow
+from govgraph.workflow.workflow import Workflow
 from test_proposals import BOARD, NEW_GROUP, make_settings
 from test_remote_store import CASES, SSOG, _key, _order_keys, _rows
 

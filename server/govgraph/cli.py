@@ -263,7 +263,7 @@ def serve_replicas(settings: Settings, host: str, port: int, workers: int) -> in
     from govgraph.store import open_store
     from govgraph.store.embedded import EmbeddedStore
     from govgraph.web import create_app
-    from govgraph.workflow.proposals import Workflow
+    from govgraph.workflow.workflow import Workflow
 
     if settings.store != "oxigraph" or settings.store_path is None:
         raise InputError("--workers needs a persisted store: --store oxigraph --store-path DIR "
@@ -374,7 +374,7 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
 def run_change_check(args: argparse.Namespace) -> int:
     """`govgraph change check FILE`: the check's report and impact; the exit code says whether the
     change would conform."""
-    from govgraph.workflow.proposals import check_change_file
+    from govgraph.workflow.workflow import check_change_file
 
     code, text = check_change_file(args.file, Settings.from_env(), as_json=args.format == "json")
     print(text, file=sys.stderr if code == EXIT_BAD_INPUT and args.format != "json" else sys.stdout)

@@ -61,7 +61,7 @@ def run_import(args: argparse.Namespace) -> int:
     """`govgraph import spreadsheet`: the draft on stdout, its problems on stderr; exit 2 when
     nothing usable remains."""
     from govgraph.importers.spreadsheet import import_spreadsheet, read_files
-    from govgraph.workflow.proposals import current_store
+    from govgraph.workflow.workflow import current_store
 
     settings = Settings.from_env(project_root=args.root)
     draft = import_spreadsheet(read_files(args.files), current_store(settings),
@@ -81,7 +81,7 @@ def run_export(args: argparse.Namespace) -> int:
     ending in .xlsx is an InputError."""
     from govgraph.exporters.spreadsheet import export_spreadsheet
     from govgraph.files import write_atomically
-    from govgraph.workflow.proposals import current_store
+    from govgraph.workflow.workflow import current_store
 
     settings = Settings.from_env(project_root=args.root)
     day = None

@@ -32,7 +32,7 @@ def add_export_parser(kinds: argparse._SubParsersAction) -> None:  # type: ignor
 def run_export(args: argparse.Namespace) -> int:
     """`govgraph export open-data`: write the files from the current graph and print each with its
     size."""
-    from govgraph.workflow.proposals import current_store
+    from govgraph.workflow.workflow import current_store
 
     settings = Settings.from_env()
     store = current_store(settings)

@@ -18,7 +18,7 @@ from govgraph.config import Settings
 from govgraph.queries.library import QueryLibrary
 from govgraph.sparql.limits import TextLimits
 from govgraph.store import Store, open_store
-from govgraph.workflow.proposals import Workflow
+from govgraph.workflow.workflow import Workflow
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",

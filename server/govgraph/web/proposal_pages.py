@@ -28,7 +28,8 @@ from govgraph.web import govgraph
 from govgraph.web.auth import current_principal, requires
 from govgraph.web.pages import href
 from govgraph.workflow.auth import Principal
-from govgraph.workflow.proposals import APPROVED, PENDING, STATUSES, Conflict, Proposal, Workflow
+from govgraph.workflow.proposals import APPROVED, PENDING, STATUSES, Conflict, Proposal
+from govgraph.workflow.workflow import Workflow
 
 if TYPE_CHECKING:
     from govgraph.changes.checker import CheckReport

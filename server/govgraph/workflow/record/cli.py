@@ -33,7 +33,7 @@ def add_export_parser(kinds: argparse._SubParsersAction) -> None:  # type: ignor
 
 def run_snapshot(args: argparse.Namespace) -> int:
     from govgraph.store import open_store
-    from govgraph.workflow.proposals import Workflow
+    from govgraph.workflow.workflow import Workflow
 
     settings = Settings.from_env()
     store = open_store(settings)
@@ -48,9 +48,9 @@ def run_snapshot(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from govgraph.rdf.loading import load_ontology
-    from govgraph.workflow.proposals import current_store
     from govgraph.workflow.record.export import export_turtle
     from govgraph.workflow.record.log import writing
+    from govgraph.workflow.workflow import current_store
 
     settings = Settings.from_env()
     store = current_store(settings)
