@@ -38,6 +38,7 @@ from govgraph.rdf.namespaces import (
     XSD,
 )
 from govgraph.rdf.terms import Triple
+from govgraph.rdf.uncertain_dates import in_force as certainty_on
 
 DRAFT_ID = "draft"
 
@@ -392,23 +393,23 @@ class Compilation:
         self._instant(interval, TIME.hasEnd, URIRef(name), on)
 
     def in_force(self, owner: Node, predicate: Node, on: date) -> bool:
-        """Whether `owner`'s period (as far as its dates and bounds tell) includes `on`: not
-        certainly started after it, not certainly ended on or before it."""
+        """Whether `owner`'s period may include `on`, certainly or possibly (the one rule of
+        govgraph.rdf.uncertain_dates, read from its dates and their bounds)."""
         interval = self.graph.value(owner, predicate)
         if interval is None:
             return True
-        day = on.isoformat()
-        for start in self.graph.objects(interval, TIME.hasBeginning):
-            for prop in (TIME.inXSDDate, GG.notBefore):
-                value = self.graph.value(start, prop)
-                if value is not None and str(value) > day:
-                    return False
-        for end in self.graph.objects(interval, TIME.hasEnd):
-            for prop in (TIME.inXSDDate, GG.notAfter):
-                value = self.graph.value(end, prop)
-                if value is not None and str(value) <= day:
-                    return False
-        return True
+        return certainty_on(self._instant_bounds(interval, TIME.hasBeginning),
+                            self._instant_bounds(interval, TIME.hasEnd), on) is not None
+
+    def _instant_bounds(self, interval: Node, edge: Node
+                        ) -> tuple[date | None, date | None, date | None] | None:
+        """(exact, not before, not after) of an interval's beginning or end; None if it has
+        none."""
+        instant = self.graph.value(interval, edge)
+        if instant is None:
+            return None
+        return tuple(_day(self.graph.value(instant, prop))  # type: ignore[return-value]
+                     for prop in (TIME.inXSDDate, GG.notBefore, GG.notAfter))
 
     # change events
 
@@ -475,3 +476,7 @@ def turtle(triples: Iterable[Triple], base_iri: str = DEFAULT_BASE) -> str:
     for triple in triples:
         graph.add(triple)
     return graph.serialize(format="turtle")
+
+
+def _day(value: Node | None) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value is not None else None
