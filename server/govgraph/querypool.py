@@ -46,9 +46,11 @@ class _Capped(io.RawIOBase):
         self.limit = limit
 
     def writable(self) -> bool:
+        """Always True: the sink takes writes."""
         return True
 
     def write(self, data: Any) -> int:
+        """Write `data`, raising OverflowError when it would pass the limit."""
         if self.buffer.tell() + len(data) > self.limit:
             raise OverflowError(f"the answer is larger than {self.limit:,} bytes")
         return self.buffer.write(data)

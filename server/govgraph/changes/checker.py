@@ -107,9 +107,11 @@ class CheckReport:
 
     @property
     def introduces_violations(self) -> bool:
+        """Whether the change brings a new Violation: approval refuses it (a Warning does not)."""
         return any(r.severity == "Violation" for r in self.introduced)
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON form the API returns (each result with its value's label)."""
         def results(items: list[ValidationResult]) -> list[dict[str, Any]]:
             return [{**r.to_json(), "valueLabel": self.value_labels.get(r.value or "")}
                     for r in items]
@@ -217,6 +219,7 @@ class ChangeChecker:
 
     @classmethod
     def from_settings(cls, settings: Settings, store: Any) -> ChangeChecker:
+        """A checker for `store`, with the model, limits and validation scope the settings give."""
         shapes, vocabulary, reach = _model(settings)
         return cls(store, shapes, vocabulary, base_iri=settings.base_iri,
                    max_triples=settings.max_change_triples,

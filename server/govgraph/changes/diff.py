@@ -92,6 +92,7 @@ class Diff:
 
     @property
     def triples(self) -> frozenset[Triple]:
+        """Every triple the change adds or removes."""
         return self.added | self.removed
 
     def nodes(self) -> set[URIRef]:
@@ -146,6 +147,7 @@ class _Recorder:
         self._terms: dict[Node, Any] = {}  # each term converted once
 
     def add(self, triple: Triple) -> None:
+        """Add a triple now, kept in the net difference (one already there is only counted)."""
         if triple in self.added:
             self.already_present += 1
             return
@@ -169,6 +171,7 @@ class _Recorder:
         self._check_size()
 
     def remove(self, triple: Triple) -> None:
+        """Remove a triple now (nothing if absent); removing one this change added forgets it."""
         if triple not in self.graph:
             return
         self.graph.remove(triple)
@@ -186,6 +189,7 @@ class _Recorder:
                                  "proposals", self.limit)
 
     def undo(self) -> None:
+        """Put the graph back as it was before the first `add` or `remove`."""
         if self._oxigraph is not None:
             for triple in self.added:
                 self._oxigraph.remove(self.quad_of[triple])
@@ -279,11 +283,13 @@ class _BoundedGraph:
         self._deadline = time.monotonic() + limits.seconds
 
     def tick(self) -> None:
+        """Raise QueryTimeout once the WHERE part has run past its time limit."""
         if time.monotonic() > self._deadline:
             raise QueryTimeout(f"the WHERE part did not finish within {self._limits.seconds:g} "
                                "seconds (GOVGRAPH_QUERY_TIMEOUT); narrow its patterns")
 
     def triples(self, pattern: Any) -> Iterable[Triple]:
+        """The graph's triples matching `pattern`, checking the deadline before each."""
         self.tick()
         for triple in self._graph.triples(pattern):
             self.tick()

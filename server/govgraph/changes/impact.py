@@ -64,6 +64,7 @@ class StructureView:
 
     @classmethod
     def of(cls, graph: Graph) -> StructureView:
+        """Read from all of `graph`: bodies, reporting lines (direct and qualified), memberships."""
         bodies: dict[Node, str] = {}
         for cls_ in BODY_CLASSES:
             for body in graph.subjects(RDF.type, cls_):
@@ -147,6 +148,7 @@ class StructureView:
         return levels
 
     def reaches_top(self, body: Node) -> bool:
+        """Whether `body` is top-level or has a chain of reporting lines up to a top-level body."""
         return body in self.top_level or any(
             node in self.top_level for level in self.chain(body) for node in level)
 
@@ -200,6 +202,7 @@ class Impact:
     overlapping_proposals: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON form the API returns."""
         return {
             "reportingLinesAdded": self.lines_added,
             "reportingLinesRemoved": self.lines_removed,

@@ -180,6 +180,7 @@ def parse_request(request: ChangeRequest, *, base_iri: str = DEFAULT_BASE,
 
 
 def refuse_oversized_data(operations: list[CompValue | DataOperation], limit: int) -> None:
+    """Raise ChangeTooLarge when the data operations hold more than `limit` triples."""
     size = sum(len(op.triples if isinstance(op, DataOperation)
                    else compvalue_field(op, "triples") or [])
                for op in operations if op.name in ("InsertData", "DeleteData"))

@@ -43,11 +43,13 @@ class ChangeRequest:
 
     @property
     def kind(self) -> str:
+        """The form the proposal was written in: "operations", "sparql-update" or "turtle"."""
         if self.operations is not None:
             return "operations"
         return "sparql-update" if self.update is not None else "turtle"
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON form the API returns (and the proposal file keeps)."""
         data: dict[str, Any] = {"description": self.description}
         if self.operations is not None:
             data["operations"] = self.operations

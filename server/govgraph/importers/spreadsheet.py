@@ -81,6 +81,8 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "cllr", "councillor", "prof", "pr
 
 @dataclass(frozen=True)
 class Problem:
+    """Something wrong in the workbook, by sheet, row and column (the row is left out)."""
+
     sheet: str
     row: int | None
     column: str | None  # canonical name
@@ -88,6 +90,7 @@ class Problem:
     message: str
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON form the API returns (with the cell, as `B7`)."""
         return {"sheet": self.sheet, "row": self.row, "column": self.column,
                 "cell": f"{self.letter}{self.row}" if self.letter and self.row else None,
                 "message": self.message}
@@ -114,6 +117,7 @@ class Draft:
 
     @property
     def usable(self) -> bool:
+        """Whether any row became an operation (a draft with none is not worth proposing)."""
         return bool(self.operations)
 
     def proposal(self) -> dict[str, Any]:
@@ -122,6 +126,7 @@ class Draft:
                 "import": {"kind": "spreadsheet", "file": self.source["file"]}}
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON form the API returns: the proposal, its problems and which rows made what."""
         return {**self.proposal(), "source": self.source,
                 "problems": [p.to_json() for p in self.problems],
                 "ignoredColumns": self.ignored_columns,
@@ -177,6 +182,7 @@ NAME_QUERIES = {
 
 
 def name_key(text: str) -> str:
+    """A name as compared: lower case, punctuation and repeated spaces gone (as headers)."""
     return header_key(text)
 
 
@@ -242,6 +248,7 @@ def import_rows(data: Any, store: Any, source: str = "the corrected rows") -> Dr
 
 def draft_from_sheets(sheets: dict[str, Sheet], names: Names, source_files: list[str]
                       ) -> Draft:
+    """The draft the `bodies` and `memberships` sheets make, names matched by `names`."""
     builder = _Builder(names)
     for name, required in (("bodies", ("name",)), ("memberships", ("body", "role"))):
         sheet = sheets.get(name)
@@ -301,6 +308,7 @@ class _Builder:
 
     def problem(self, sheet: str, row: Row | None, column: str | None, letter: str | None,
                 message: str) -> None:
+        """Record a problem (the column's letter looked up in the row when not given)."""
         if row is not None and column and not letter:
             letter = row.letter(column) or None
         self.problems.append(Problem(sheet, row.number if row else None, column, letter,
@@ -336,6 +344,7 @@ class _Builder:
     # bodies
 
     def bodies(self, rows: list[Row]) -> None:
+        """Read the `bodies` rows into establish-body and end-body operations, keyed by name."""
         sheet = "bodies"
         seen: dict[str, tuple[int, tuple[str, ...]]] = {}
         candidates: list[_BodyRow] = []
@@ -491,6 +500,7 @@ class _Builder:
     # memberships
 
     def memberships(self, rows: list[Row]) -> None:
+        """Read the `memberships` rows into appoint and end-membership operations."""
         sheet = "memberships"
         seen: dict[tuple[str, ...], int] = {}
         for row in rows:
@@ -588,6 +598,7 @@ class _Builder:
         into.append((sheet, row.number, op))
 
     def operations(self) -> list[dict[str, Any]]:
+        """The operations in order: establishments, appointments, then the ends by date."""
         # by date; on one day a membership's own end comes before its body's, which would
         # otherwise end it first and leave the row's end-membership nothing to end
         ends = sorted(self.ends, key=lambda item: (parse_day(item[2]["on"]),

@@ -37,6 +37,7 @@ def from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, *,
 
 
 def rdflib_triple(triple: ox.Triple | ox.Quad) -> tuple[Node, Node, Node]:
+    """An Oxigraph triple or quad as an rdflib triple (the graph name dropped)."""
     return (from_oxigraph(triple.subject), from_oxigraph(triple.predicate),
             from_oxigraph(triple.object))
 

@@ -59,17 +59,23 @@ class Store(Protocol):
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         isolated: bool = False,
-    ) -> QueryResult: ...
+    ) -> QueryResult:
+        """A query's answer from govgraph's graph (the class docstring explains the arguments)."""
 
-    def update(self, sparql_update: str) -> None: ...
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update on govgraph's graph (the version moves on)."""
 
-    def graph(self) -> Graph: ...
+    def graph(self) -> Graph:
+        """The whole of govgraph's graph as an rdflib Graph."""
 
-    def ntriples(self) -> bytes: ...
+    def ntriples(self) -> bytes:
+        """The whole of govgraph's graph as N-Triples."""
 
-    def load(self, graph: Graph) -> None: ...
+    def load(self, graph: Graph) -> None:
+        """Replace govgraph's graph with `graph` (other graphs are left as they are)."""
 
-    def version(self) -> str: ...
+    def version(self) -> str:
+        """An opaque token that changes whenever the graph changes."""
 
 
 def open_store(settings: Settings) -> Store:

@@ -28,6 +28,7 @@ DEFAULT_STORE_GRAPH = f"{DEFAULT_BASE}graph"
 
 
 def too_large(limit: int, what: str) -> str:
+    """The message for a result over the row limit, saying how to narrow it."""
     return f"the result has more than {limit} {what}, the limit; add a LIMIT or narrow the query"
 
 
@@ -47,6 +48,7 @@ def data_graph_record(graph: str) -> str:
 
 
 def read_version(query: QueryFunction) -> str:
+    """The version token stored in the meta graph ("0" when none is recorded)."""
     result = query(
         f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{VERSION_PROPERTY}> ?v }} }}"
     )
@@ -54,6 +56,8 @@ def read_version(query: QueryFunction) -> str:
 
 
 class QueryFunction(Protocol):
+    """A query callable as both stores have it, for reading the meta graph."""
+
     def __call__(self, sparql: str) -> QueryResult: ...
 
 

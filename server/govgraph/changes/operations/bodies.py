@@ -52,6 +52,7 @@ def new_body(compilation: Compilation, label: str, kind: str, start: Literal, *,
 
 
 def establish_body(compilation: Compilation, operation: dict[str, Any]) -> None:
+    """`establish-body`: a new body from `from`, with its kind, optional parent and partnership."""
     start = compilation.date("from")
     body = new_body(compilation, operation["label"], operation["kind"], start,
                     reports_to=operation.get("reportsTo"),
@@ -83,6 +84,7 @@ def establish_body(compilation: Compilation, operation: dict[str, Any]) -> None:
 
 
 def rename_body(compilation: Compilation, operation: dict[str, Any]) -> None:
+    """`rename-body`: the new preferred label from `from`, the old one kept as an alternative."""
     body = compilation.body("body")
     when = compilation.date("from")
     label = " ".join(operation["label"].split())
@@ -162,6 +164,7 @@ def _ended_bodies(compilation: Compilation, operation: dict[str, Any]) -> list[U
 
 
 def replace_bodies(compilation: Compilation, operation: dict[str, Any]) -> None:
+    """`replace-bodies`: end the bodies `on` a day, with `by` named as their successor."""
     on = compilation.date("on")
     bodies = _ended_bodies(compilation, operation)
     successor = compilation.body("by")
@@ -179,6 +182,7 @@ def replace_bodies(compilation: Compilation, operation: dict[str, Any]) -> None:
 
 
 def merge_bodies(compilation: Compilation, operation: dict[str, Any]) -> None:
+    """`merge-bodies`: end the bodies `on` a day, merged into an existing body or a new one."""
     on = compilation.date("on")
     bodies = _ended_bodies(compilation, operation)
     into = operation["into"]

@@ -48,9 +48,11 @@ class Writer(Protocol):
 
     graph: Graph
 
-    def add(self, triple: Triple) -> None: ...
+    def add(self, triple: Triple) -> None:
+        """Apply a triple to the working graph at once."""
 
-    def remove(self, triple: Triple) -> None: ...
+    def remove(self, triple: Triple) -> None:
+        """Remove a triple from the working graph at once."""
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,13 @@ class Consequence:
     moved_by: int | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON form the API returns."""
         return {"operation": self.operation, "op": self.op, "message": self.message,
                 "node": self.node, "movedBy": self.moved_by}
 
     @property
     def text(self) -> str:
+        """The consequence as one line, naming the operation by its index."""
         moved = f" (operations[{self.moved_by}] moves it)" if self.moved_by is not None else ""
         return f"operations[{self.operation}] ({self.op}): {self.message}{moved}"
 
@@ -88,6 +92,7 @@ class BoundedDate(Literal):
 
     @classmethod
     def of(cls, not_before: date | None, not_after: date | None) -> BoundedDate:
+        """An xsd:date literal for the known bound (the later one if both), carrying both bounds."""
         day = not_after or not_before
         assert day is not None
         bounded = cls(day.isoformat(), datatype=XSD.date)
@@ -102,6 +107,7 @@ def slug(text: str) -> str:
 
 
 def local_name(iri: Node) -> str:
+    """The last segment of an IRI's path or its fragment (for slugs and fallback labels)."""
     return re.split(r"[/#]", str(iri).rstrip("/"))[-1]
 
 
@@ -126,24 +132,30 @@ class Compilation:
 
     @property
     def graph(self) -> Graph:
+        """The working graph, as the earlier operations left it."""
         return self.writer.graph
 
     @property
     def op(self) -> str:
+        """The name of the operation being compiled (`establish-body`, …)."""
         return str(self.operations[self.index]["op"])
 
     def fail(self, field_name: str | None, message: str) -> OperationError:
+        """An OperationError naming this operation and `field_name` (for the caller to raise)."""
         return OperationError(self.index, self.op, field_name, message)
 
     # writing
 
     def add(self, subject: Node, predicate: Node, obj: Node) -> None:
+        """Add a triple through the writer (the working graph sees it at once)."""
         self.writer.add((subject, predicate, obj))
 
     def remove(self, subject: Node, predicate: Node, obj: Node) -> None:
+        """Remove a triple through the writer."""
         self.writer.remove((subject, predicate, obj))
 
     def note(self, node: Node, message: str, about: tuple[str, Node] | None = None) -> None:
+        """Record a consequence of the current operation on `node` (`about`: what it moves)."""
         self.consequences.append(Consequence(
             self.index, self.op, message, str(node),
             (about[0], str(about[1])) if about is not None else None))
@@ -155,6 +167,7 @@ class Compilation:
     # minting
 
     def exists(self, iri: URIRef) -> bool:
+        """Whether `iri` is used in the graph as a subject or an object."""
         graph = self.graph
         return (iri, None, None) in graph or (None, None, iri) in graph
 
@@ -178,6 +191,7 @@ class Compilation:
 
     @property
     def source(self) -> URIRef:
+        """The IRI of the proposal as a source document (`proposal/ID`, or the draft's)."""
         return URIRef(f"{self.base_iri}proposal/{self.proposal.get('id') or DRAFT_ID}")
 
     def cited(self) -> URIRef:
@@ -192,9 +206,11 @@ class Compilation:
         return part
 
     def derive(self, node: Node, source: Node | None = None) -> None:
+        """Record that `node` derives from `source` (by default the current operation's part)."""
         self.add(node, PROV.wasDerivedFrom, source if source is not None else self.cited())
 
     def describe_source(self) -> None:
+        """Describe the proposal as a gg:SourceDocument (title, id, date, author, imported file)."""
         source = self.source
         proposal = self.proposal
         self.add(source, RDF.type, GG.SourceDocument)
@@ -217,6 +233,7 @@ class Compilation:
     # reading fields
 
     def date(self, field_name: str, value: Any = None) -> Literal:
+        """The field's xsd:date; "by D", "not before D", "between D1 and D2" give a BoundedDate."""
         value = self.operations[self.index].get(field_name) if value is None else value
         parsed = parse_date(value)
         if parsed is None:
@@ -297,6 +314,7 @@ class Compilation:
         return iri
 
     def new_post(self, field_name: str, value: dict[str, Any]) -> URIRef:
+        """A new org:Post with its label; with a `holder`, who holds it (and when attested)."""
         iri = self._labelled("post", ORG.Post, value["label"], self.new_posts)
         if value.get("holder") is not None:
             holder = self.person(f"{field_name}.holder", value["holder"])
@@ -347,6 +365,7 @@ class Compilation:
         return f" (it is a {', '.join(sorted(local_name(t) for t in types))})"
 
     def label(self, iri: Node) -> str:
+        """The resource's preferred label or name, or the end of its IRI (for messages)."""
         found = self.graph.value(iri, SKOS.prefLabel) or self.graph.value(iri, FOAF.name)
         return str(found) if found is not None else local_name(iri)
 
@@ -441,6 +460,7 @@ Handler = Callable[[Compilation, dict[str, Any]], None]
 
 
 def handlers() -> dict[str, Handler]:
+    """Every operation's handler by name (imported here: the groups import this module)."""
     from govgraph.changes.operations import bodies, lines, meeting, memberships
 
     return {**bodies.HANDLERS, **lines.HANDLERS, **memberships.HANDLERS, **meeting.HANDLERS}

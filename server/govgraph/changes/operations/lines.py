@@ -66,6 +66,7 @@ def stop_line(compilation: Compilation, line: URIRef, on: Literal) -> None:
 
 
 def set_reporting_line(compilation: Compilation, operation: dict[str, Any]) -> None:
+    """`set-reporting-line`: a line of its kind from `from`, ending the line it replaces."""
     body = compilation.body("body")
     parent = compilation.body("reportsTo")
     start = compilation.date("from")
@@ -101,6 +102,8 @@ def set_reporting_line(compilation: Compilation, operation: dict[str, Any]) -> N
 
 
 def end_reporting_line(compilation: Compilation, operation: dict[str, Any]) -> None:
+    """`end-reporting-line`: end the body's lines in force `on` a day (with `reportsTo`,
+    only the one to it)."""
     body = compilation.body("body")
     on = compilation.date("on")
     current = lines_in_force(compilation, body, on.toPython())

@@ -113,6 +113,7 @@ class _Record:
 
 
 def record_meeting(compilation: Compilation, operation: dict[str, Any]) -> None:
+    """`record-meeting`: the meeting, its attendance, minutes, decisions and actions."""
     c = compilation
     record = _Record(c, operation)
     meeting = record.meeting

@@ -23,12 +23,14 @@ def role_concept(compilation: Compilation, value: str) -> URIRef:
 
 
 def membership_event(compilation: Compilation, body: URIRef, when: Literal) -> None:
+    """The body's membership-changed event on `when` (one per body and day)."""
     compilation.event("membership-changed", when, body,
                       description=lambda: f"The membership of {compilation.label(body)} "
                       "changed.")
 
 
 def appoint(compilation: Compilation, operation: dict[str, Any]) -> None:
+    """`appoint`: a person or post made a member of a body in a role, from a date."""
     body = compilation.body("body")
     role = role_concept(compilation, operation["role"])
     start = compilation.date("from")
@@ -59,6 +61,7 @@ def appoint(compilation: Compilation, operation: dict[str, Any]) -> None:
 
 
 def end_membership(compilation: Compilation, operation: dict[str, Any]) -> None:
+    """`end-membership`: end a membership `on` a day, named by IRI or by body and member."""
     on = compilation.date("on")
     graph = compilation.graph
     if operation.get("membership") is not None:

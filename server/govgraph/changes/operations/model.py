@@ -43,6 +43,7 @@ class OperationError(ChangeError):
         super().__init__(f"{where}: {message}")
 
     def details(self) -> dict[str, object]:
+        """The error's fields for the API: the operation's index, its name and the field."""
         return {**super().details(), "operation": self.operation, "op": self.op,
                 "field": self.field}
 
@@ -57,6 +58,8 @@ class OperationError(ChangeError):
 
 @dataclass(frozen=True)
 class Operation:
+    """One operation of the table: its name, its fields and a line saying what it does."""
+
     name: str
     required: tuple[str, ...]
     optional: tuple[str, ...]
@@ -64,6 +67,7 @@ class Operation:
 
     @property
     def fields(self) -> tuple[str, ...]:
+        """Every field the operation takes, required first."""
         return (*self.required, *self.optional)
 
 
