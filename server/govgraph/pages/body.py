@@ -59,6 +59,8 @@ from govgraph.store import Store
 
 @dataclass(frozen=True)
 class LineFact:
+    """A reporting line from or to the body, with its period and sources."""
+
     other: Ref
     kind: str
     period: Period
@@ -83,6 +85,8 @@ class MemberFact:
 
 @dataclass(frozen=True)
 class MeetingRow:
+    """A meeting in a list: its day, its status (held, scheduled…) and its body."""
+
     meeting: Ref
     day: date | None
     status: str
@@ -91,12 +95,16 @@ class MeetingRow:
 
 @dataclass(frozen=True)
 class TermsItem:
+    """One numbered item of terms of reference."""
+
     number: str
     text: str
 
 
 @dataclass(frozen=True)
 class Terms:
+    """A body's terms of reference: the items, who approved them and where they are written."""
+
     iri: str
     title: str
     approved_by: tuple[Ref, ...]
@@ -106,6 +114,8 @@ class Terms:
 
 @dataclass
 class BodyPage:
+    """Everything a body's page shows, on a day when one is chosen."""
+
     body: Ref
     day: date | None
     kinds: list[str]

@@ -94,6 +94,7 @@ class Source:
 
     @property
     def label(self) -> str:
+        """The document's title with the locator (minute, page) when there is one."""
         return f"{self.document_title}, {self.locator}" if self.locator else self.document_title
 
     @property
@@ -134,10 +135,12 @@ class Period:
         return self.certainty(day) is not None
 
     def certainly_covers(self, day: date) -> bool:
+        """Whether the period surely covers `day`, bounded dates included."""
         return self.certainty(day) == CERTAIN
 
     @property
     def is_empty(self) -> bool:
+        """Whether nothing is known of the period."""
         return self == Period()
 
     def describe(self) -> str:
@@ -163,6 +166,8 @@ class Facet:
 
 @dataclass(frozen=True)
 class AltName:
+    """Another name a resource bore, with where it is written."""
+
     text: str
     sources: tuple[Source, ...] = ()
 
@@ -211,10 +216,12 @@ class Index:
         self.sources: Mapping[str, Source] = _Lazy(self, "sources")  # type: ignore[assignment]
 
     def label(self, iri: str | Node) -> str:
+        """The resource's label, or a short form of its IRI."""
         text = str(iri)
         return self.labels.get(text) or _short(text)
 
     def kind(self, iri: str | Node) -> str:
+        """The kind the pages show for a resource (body, person…), the first in search order."""
         kinds = {KIND_OF_CLASS[t] for t in self.types.get(str(iri), ()) if t in KIND_OF_CLASS}
         for kind in (*SEARCH_KIND_ORDER, "organisation"):
             if kind in kinds:
@@ -222,9 +229,11 @@ class Index:
         return sorted(kinds)[0] if kinds else ""
 
     def ref(self, iri: str | Node) -> Ref:
+        """A link to the resource: IRI, label and kind."""
         return Ref(str(iri), self.label(iri), self.kind(iri))
 
     def source(self, iri: str | Node) -> Source:
+        """The source document or part an IRI names (its IRI as title when not described)."""
         text = str(iri)
         return self.sources.get(text) or Source(text, text, self.label(text))
 
@@ -498,6 +507,7 @@ def select_rows(
     body: str,
     bindings: Mapping[str, Node] | list[dict[str, Node]] | None = None,
 ) -> list[dict]:
+    """The rows of a page query (the project prefixes added), bounded to READ_MODEL_ROWS."""
     return store.query(
         f"{PREFIX_HEADER}\n{body}", bindings or None, result_limit=READ_MODEL_ROWS
     ).rows

@@ -31,6 +31,7 @@ def parse_date(text: str | None, parameter: str = "date") -> date | None:
 
 
 def as_date(value: Node | None) -> date | None:
+    """The day an xsd:date or dateTime names, or None when it names none."""
     if value is None:
         return None
     text = str(value)
@@ -77,6 +78,7 @@ def _values(group: list[dict], name: str) -> list[Node]:
 
 
 def local_part(iri: str) -> str:
+    """The last segment of an IRI's path or its fragment."""
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
 
 
@@ -95,6 +97,7 @@ def _capitalised(text: str) -> str:
 
 
 def shorten_text(text: str, width: int = 90) -> str:
+    """`text` cut at a word to at most `width` characters, with an ellipsis."""
     return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 

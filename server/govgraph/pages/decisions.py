@@ -31,6 +31,8 @@ from govgraph.store import Store
 
 @dataclass(frozen=True)
 class DecisionRow:
+    """One decision in the register, with its minute, meeting and body."""
+
     decision: str
     text: str
     kind: str
@@ -48,6 +50,8 @@ class DecisionRow:
 
 @dataclass(frozen=True)
 class ActionRow:
+    """An action from the minutes: who, by when, its status and whom to report to."""
+
     action: str
     text: str
     assignees: tuple[Ref, ...]
@@ -432,6 +436,7 @@ def actions_of(
     meeting: str | None = None,
     assignees: Iterable[str] = (),
 ) -> list[ActionRow]:
+    """The actions of a body or a meeting, or of given people, in minute order."""
     idx = index(store)
     results: dict[str, list[dict]] = {}
     queries = []

@@ -18,6 +18,8 @@ Key = Callable[[Row], Iterable[tuple[str, str]]]
 
 @dataclass(frozen=True)
 class Dimension(Generic[Row]):
+    """One way to narrow the rows: its URL parameter, title and the key each row has."""
+
     name: str  # the URL parameter
     title: str
     key: Key
@@ -25,6 +27,8 @@ class Dimension(Generic[Row]):
 
 @dataclass(frozen=True)
 class FacetValue:
+    """A value of a facet, with how many rows choosing it would show."""
+
     value: str
     label: str
     count: int
@@ -33,6 +37,8 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Facet:
+    """A dimension's values as the page lists them."""
+
     name: str
     title: str
     values: tuple[FacetValue, ...]

@@ -32,6 +32,8 @@ from govgraph.store import Store
 
 @dataclass(frozen=True)
 class MinuteFact:
+    """A minute of the meeting: its number, title, texts, decisions and actions."""
+
     iri: str
     anchor: str
     number: str
@@ -47,6 +49,8 @@ class MinuteFact:
 
 @dataclass
 class MeetingPage:
+    """Everything a meeting's page shows."""
+
     meeting: Ref
     body: Ref | None
     day: date | None

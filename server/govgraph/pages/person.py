@@ -36,6 +36,8 @@ from govgraph.store import Store
 
 @dataclass(frozen=True)
 class PostFact:
+    """A post the person holds, with its organisation and when that was attested."""
+
     post: Ref
     organisation: Ref | None
     attested: date | None
@@ -44,6 +46,8 @@ class PostFact:
 
 @dataclass(frozen=True)
 class PersonMembership:
+    """A membership of the person (directly or through a post), with its period."""
+
     body: Ref
     role: str
     period: Period
@@ -70,11 +74,14 @@ class AttendanceFact:
 
     @property
     def sent_apologies(self) -> bool:
+        """Whether the person sent apologies to the meeting."""
         return "apologies" in self.statuses
 
 
 @dataclass
 class PersonPage:
+    """Everything a person's page shows."""
+
     person: Ref
     titles: list[str]
     alt_names: list[AltName]

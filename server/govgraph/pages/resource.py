@@ -28,6 +28,8 @@ class Value:
 
 @dataclass
 class ResourcePage:
+    """What a resource page shows: types, properties, what points to it, and its source."""
+
     resource: Ref
     types: list[Ref]
     properties: list[tuple[Ref, list[Value]]]

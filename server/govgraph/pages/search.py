@@ -17,6 +17,8 @@ from govgraph.store import Store
 
 @dataclass(frozen=True)
 class SearchHit:
+    """A resource found, with the name or text that matched and how well."""
+
     ref: Ref
     matched: str
     detail: str = ""
@@ -50,6 +52,7 @@ class SearchIndex:
 
     @classmethod
     def read(cls, store: Store) -> SearchIndex:
+        """The index of the store's names and texts, read in two queries."""
         names = [
             (str(row["s"]), str(row["name"]))
             for row in select_rows(

@@ -33,6 +33,8 @@ from govgraph.store import Store
 
 @dataclass(frozen=True)
 class StructureNode:
+    """A body as the structure picture draws it."""
+
     iri: str
     label: str
     kinds: tuple[str, ...] = ()
@@ -58,6 +60,7 @@ class StructureEdge:
 
     @property
     def key(self) -> tuple[str, str, str]:
+        """The line's identity in a comparison: from, to and kind."""
         return (self.source, self.target, self.kind)
 
 
@@ -70,12 +73,15 @@ class Structure:
     edges: list[StructureEdge]
 
     def node(self, iri: str) -> StructureNode | None:
+        """The body drawn for `iri`, or None."""
         return next((node for node in self.nodes if node.iri == iri), None)
 
     def parents(self, iri: str) -> list[str]:
+        """The bodies `iri` reports to (oversight lines left out)."""
         return [e.target for e in self.edges if e.source == iri and e.kind != "oversight"]
 
     def children(self, iri: str) -> list[str]:
+        """The bodies reporting to `iri` (oversight lines left out)."""
         return [e.source for e in self.edges if e.target == iri and e.kind != "oversight"]
 
     def chain_up(self, iri: str) -> list[tuple[str, int]]:
@@ -107,6 +113,8 @@ def _walk(start: str, step) -> list[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class BodyRecord:
+    """A body with the facts the structure is drawn from, for any day."""
+
     iri: str
     kinds: tuple[str, ...]
     top_level: bool
@@ -344,6 +352,7 @@ def partnerships(store: Store) -> list[Facet]:
 
 
 def latest_date(store: Store) -> date | None:
+    """The latest day the documents describe (scheduled meetings left out), or None."""
     dates = documented_dates(store)
     return dates[-1] if dates else None
 
@@ -359,6 +368,7 @@ class StructureDiff:
 
     @property
     def is_empty(self) -> bool:
+        """Whether the two structures are the same."""
         return not (
             self.added_lines or self.removed_lines or self.added_bodies or self.removed_bodies
         )

@@ -161,6 +161,7 @@ def _day_arg(name: str = "date") -> date | None:
 
 @blueprint.get("/")
 def home():
+    """The home page: the reporting structure on a day, as a picture."""
     store = _store()
     view = pages.overview(store, _day_arg(), request.args.get("partnership") or None)
     title = "Reporting structure" + (f" as at {pages.format_date(view.day)}" if view.day else "")
@@ -175,6 +176,7 @@ def home():
 
 @blueprint.get("/search")
 def search_page():
+    """Search results for `q`, grouped by kind."""
     text = request.args.get("q", "").strip()
     results = pages.search(_store(), text) if text else {}
     total = sum(len(hits) for hits in results.values())
@@ -193,6 +195,7 @@ def _data_iri(kind: str, slug: str) -> str:
 
 @blueprint.get("/body/<slug>")
 def body(slug: str):
+    """A body's page, on a day when `date` is given."""
     store = _store()
     page = pages.body_page(
         store, _data_iri("body", slug), _day_arg(),
@@ -212,6 +215,7 @@ def body(slug: str):
 
 @blueprint.get("/person/<slug>")
 def person(slug: str):
+    """A person's page."""
     page = pages.person_page(_store(), _data_iri("person", slug),
                              page_number(request.args.get(ATTENDED_PAGE), ATTENDED_PAGE))
     if page is None:
@@ -227,6 +231,7 @@ def person(slug: str):
 
 @blueprint.get("/meeting/<slug>")
 def meeting(slug: str):
+    """A meeting's page."""
     page = pages.meeting_page(_store(), _data_iri("meeting", slug))
     if page is None:
         return _not_found(f"There is no meeting '{slug}' in the graph.")
@@ -235,6 +240,7 @@ def meeting(slug: str):
 
 @blueprint.get("/id/<path:path>")
 def resource_path(path: str):
+    """Any resource under the base IRI, or a redirect to its readable route."""
     iri = govgraph().settings.base_iri + path
     own = href(iri)
     if not own.startswith(url_for("pages.resource_path", path="")):
@@ -244,6 +250,7 @@ def resource_path(path: str):
 
 @blueprint.get("/resource")
 def resource():
+    """Any resource by its IRI (`?iri=`), under the base or not."""
     iri = request.args.get("iri", "").strip()
     if not iri:
         raise InputError("give the IRI of a resource: /resource?iri=…")
@@ -268,6 +275,7 @@ def _describe(iri: str):
 
 @blueprint.get("/decisions")
 def decisions():
+    """The decisions register, filtered and faceted."""
     store = _store()
     filters = {key: request.args.get(key, "").strip() for key in ("body", "from", "to", "text")}
     chosen = {
@@ -317,12 +325,14 @@ def _page_arg() -> int:
 
 @blueprint.get("/queries")
 def query_list():
+    """The saved queries."""
     library = govgraph().library
     return render_template("queries.html", page_title="Saved queries", queries=library.all())
 
 
 @blueprint.get("/queries/<name>")
 def query_page(name: str):
+    """A saved query's form and, when asked to run (or it needs no parameters), its answer."""
     app = govgraph()
     query = app.library.get(name)
     values = {p.name: request.args.get(p.name, "").strip() for p in query.parameters}
@@ -436,6 +446,7 @@ ORDER BY ?parentLabel ?bodyLabel
 
 @blueprint.get("/sparql-editor")
 def sparql_editor():
+    """The SPARQL editor, with the answer to `query` when one is given."""
     text = request.args.get("query", "")
     result: QueryResult | None = None
     error = ""
@@ -485,6 +496,7 @@ def _warm_checker_in_background() -> None:
 
 @blueprint.route("/changes/check", methods=["GET", "POST"])
 def check_change():
+    """The change checker: a form, and on POST the check of the change it holds."""
     form = {key: request.form.get(key, "") for key in ("description", "add", "remove", "update")}
     context: dict[str, Any] = {"form": form}
     status = 200

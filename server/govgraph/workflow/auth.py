@@ -28,6 +28,7 @@ class Principal:
     role: str
 
     def can(self, role: str) -> bool:
+        """Whether the principal may act as `role` (a higher role may do what a lower one may)."""
         return RANK[self.role] >= RANK[role]
 
 

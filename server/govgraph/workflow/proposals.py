@@ -90,6 +90,7 @@ class Conflict(GovgraphError):
         super().__init__(text)
 
     def details(self) -> dict[str, object]:
+        """The error's fields for the API, with the reasons."""
         return {**super().details(), "reasons": self.reasons}
 
 
@@ -118,6 +119,7 @@ class Proposal:
     revert_of: int | None = None
 
     def to_json(self, *, full: bool = True) -> dict[str, Any]:
+        """The JSON form the API returns (request, nodes, events and signature only if `full`)."""
         data: dict[str, Any] = {
             "id": self.id,
             "status": self.status,
@@ -138,6 +140,7 @@ class Proposal:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Proposal:
+        """A proposal as its file holds it."""
         from govgraph.changes.request import ChangeRequest
 
         return cls(
@@ -168,6 +171,7 @@ class ChangeSet:
     change_event: str | None
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON form the API returns."""
         return {"changeSet": self.sequence, "iri": self.iri, "proposal": self.proposal,
                 "description": self.description, "approver": self.approver,
                 "approvedBy": self.approved_by, "date": self.date, "applied": self.applied,
@@ -191,6 +195,7 @@ class ProposalStore:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> ProposalStore:
+        """The proposals in the settings' state folder."""
         return cls(settings.state_dir)
 
     @contextmanager
@@ -219,6 +224,7 @@ class ProposalStore:
         return ("{\n" + ",\n".join(fields) + "\n}\n").encode("utf-8")
 
     def save(self, proposal: Proposal) -> None:
+        """Write the proposal's file atomically."""
         write_atomically(self._proposal_path(proposal.id), self._proposal_bytes(proposal))
 
     def stage(self, proposal: Proposal) -> Path:
@@ -231,6 +237,7 @@ class ProposalStore:
         return proposal
 
     def get(self, proposal_id: str) -> Proposal:
+        """The proposal with that id; UnknownProposal when there is none."""
         path = self._proposal_path(proposal_id)
         try:
             return Proposal.from_json(json.loads(path.read_text(encoding="utf-8")))
@@ -238,12 +245,14 @@ class ProposalStore:
             raise UnknownProposal(f"no proposal '{proposal_id}'") from None
 
     def all(self) -> list[Proposal]:
+        """Every proposal, by id."""
         if not self.proposals_dir.is_dir():
             return []
         return [Proposal.from_json(json.loads(path.read_text(encoding="utf-8")))
                 for path in sorted(self.proposals_dir.glob("*.json"))]
 
     def pending_overlaps(self, excluding: str | None = None) -> list[OtherProposal]:
+        """The pending proposals (but `excluding`) with the nodes they touch, for overlaps."""
 
         return [OtherProposal(p.id, p.description, frozenset(p.nodes)) for p in self.all()
                 if p.status == PENDING and p.id != excluding]
@@ -251,6 +260,7 @@ class ProposalStore:
     # the change log
 
     def sequences(self) -> list[int]:
+        """The numbers of the change sets in the log, in order."""
         return self.log.sequences()
 
     def snapshot_sequence(self) -> int:

@@ -109,9 +109,11 @@ class Workflow:
                                   source=source)
 
     def get(self, proposal_id: str) -> Proposal:
+        """The proposal with that id; UnknownProposal when there is none."""
         return self.files.get(proposal_id)
 
     def proposals(self, status: str | None = None) -> list[Proposal]:
+        """The proposals, or those with one status; ParameterError for an unknown status."""
         if status is not None and status not in STATUSES:
             raise ParameterError("status", f"'{status}' is not one of {', '.join(STATUSES)}")
         return [p for p in self.files.all() if status is None or p.status == status]
@@ -192,6 +194,7 @@ class Workflow:
         return self._close(proposal_id, WITHDRAWN, by, reason)
 
     def reject(self, proposal_id: str, by: str, reason: str = "") -> Proposal:
+        """Close a pending proposal as rejected, recording who and why."""
         return self._close(proposal_id, REJECTED, by, reason)
 
     def _close(self, proposal_id: str, status: str, by: str, reason: str) -> Proposal:

@@ -32,6 +32,7 @@ def add_export_parser(kinds: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def run_snapshot(args: argparse.Namespace) -> int:
+    """`govgraph snapshot`: write the graph as it is now as a snapshot of the log."""
     from govgraph.store import open_store
     from govgraph.workflow.workflow import Workflow
 
@@ -47,6 +48,7 @@ def run_snapshot(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    """`govgraph export turtle [DIR]`: the graph's data written as Turtle files in DIR."""
     from govgraph.rdf.loading import load_ontology
     from govgraph.workflow.record.export import export_turtle
     from govgraph.workflow.record.log import writing

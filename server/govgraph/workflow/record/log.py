@@ -85,6 +85,7 @@ class ChangeLog:
         return self.changesets / f"{sequence:06d}.nq"
 
     def sequences(self) -> list[int]:
+        """The numbers of the change sets in the log, in order."""
         if not self.changesets.is_dir():
             return []
         return sorted({int(p.stem) for p in self.changesets.iterdir()
@@ -111,6 +112,7 @@ class ChangeLog:
         remove(self.path(sequence))
 
     def read(self, sequence: int) -> Dataset:
+        """Change set `sequence` as a dataset (its record and its named graphs)."""
         dataset = Dataset()
         path = self.path(sequence)
         dataset.parse(path, format="nquads" if path.suffix == ".nq" else "trig")
@@ -140,6 +142,7 @@ class ChangeLog:
     # snapshots
 
     def snapshot_path(self, sequence: int) -> Path:
+        """Where the snapshot after change set `sequence` is (or would be) kept."""
         return self.snapshots_dir / f"{sequence:06d}.nt"
 
     def snapshots(self) -> list[tuple[int, Path]]:
@@ -154,10 +157,12 @@ class ChangeLog:
         return sorted(found)
 
     def latest_snapshot(self, at_most: int) -> tuple[int, Path] | None:
+        """The newest snapshot at or before change set `at_most`, or None."""
         usable = [(sequence, path) for sequence, path in self.snapshots() if sequence <= at_most]
         return usable[-1] if usable else None
 
     def write_snapshot(self, sequence: int, ntriples: bytes) -> Path:
+        """Write the snapshot after change set `sequence` atomically; return its path."""
         path = self.snapshot_path(sequence)
         install(stage(path, ntriples), path)
         return path

@@ -34,6 +34,7 @@ PATCH_FROM = 5000
 
 
 def marker_update(sequence: int) -> str:
+    """The update that records `sequence` as the last change set the store holds."""
     return (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{APPLIED_PROPERTY}> ?n }} }}"
             f" ;\nINSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{APPLIED_PROPERTY}> "
             f"{int(sequence)} }} }}")
