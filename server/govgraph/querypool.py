@@ -4,12 +4,12 @@ Oxigraph has no query timeout and a thread blocked inside it cannot be interrupt
 that runs over its limit would go on using a core (and memory) after the client got its 503.
 Here each query someone wrote (/sparql, the editor; the server's own saved queries and pages
 stay in threads, so hostile queries only ever compete with each other) goes to an idle worker
-process holding the persisted store open read-only; if
-no answer comes within the limit the worker is killed (SIGKILL) and a fresh one started in the
-background, so the capacity is free again at once. A worker opens a *snapshot* the writer makes
-with `Store.backup` (hard links: cheap) for each graph version, never the folder the writer is
-changing (pyoxigraph: reading a store another process writes is undefined). Answers come back
-serialised (SPARQL JSON results, or N-Triples for graphs), at most `max_bytes` of them.
+process holding the persisted store open read-only; if no answer comes within the limit the
+worker is killed (SIGKILL) and a fresh one started in the background, so the capacity is free
+again at once. A worker opens a *snapshot* the writer makes with `Store.backup` (hard links:
+cheap) for each graph version, never the folder the writer is changing (pyoxigraph: reading a
+store another process writes is undefined). Answers come back serialised (SPARQL JSON results,
+or N-Triples for graphs), at most `max_bytes` of them.
 """
 
 from __future__ import annotations

@@ -3,10 +3,9 @@
 The operator adds accounts (`govgraph users add NAME --role drafter`, the password typed or
 piped in, never an argument); there are no default accounts or passwords, so with none
 configured nobody can sign in. Accounts live in `accounts.json` in the state folder, written
-atomically; passwords are stored only as scrypt hashes (werkzeug.security). Roles are the
-API's
-(govgraph.workflow.auth): a signed-in account acts as a `Principal` with its name and role, so a
-proposal's author or approver reads the same whether it came by token or by session.
+atomically; passwords are stored only as scrypt hashes (werkzeug.security). Roles are the API's
+(govgraph.workflow.auth): a signed-in account acts as a `Principal` with its name and role, so
+a proposal's author or approver reads the same whether it came by token or by session.
 """
 
 from __future__ import annotations
@@ -54,6 +53,7 @@ class Account:
 
     @property
     def principal(self) -> Principal:
+        """The account as whom a request acts."""
         return Principal(self.name, self.role)
 
 
@@ -65,6 +65,7 @@ class AccountBook:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> AccountBook:
+        """The accounts file in the settings' state folder."""
         return cls(settings.state_dir)
 
     def _read(self) -> dict[str, dict[str, str]]:
@@ -82,9 +83,11 @@ class AccountBook:
         os.chmod(self.path, 0o600)
 
     def accounts(self) -> list[Account]:
+        """Every account, sorted by name."""
         return [Account(name, entry["role"]) for name, entry in sorted(self._read().items())]
 
     def get(self, name: str) -> Account | None:
+        """The account called `name`, or None (also when its role is not one we know)."""
         entry = self._read().get(name)
         return Account(name, entry["role"]) if entry and entry.get("role") in RANK else None
 
@@ -108,6 +111,7 @@ class AccountBook:
         return Account(name, role)
 
     def remove(self, name: str) -> None:
+        """Remove an account; InputError when there is none by that name."""
         accounts = self._read()
         if name not in accounts:
             raise InputError(f"no account '{name}'")

@@ -1,7 +1,7 @@
 """From operations to triples: the shared machinery every operation group uses.
 
-`compile_operations` runs the operations in order against the checker's working graph
-through a `Writer` (changes.py's recorder: it applies each triple at once and keeps the net
+`compile_operations` runs the operations in order against the checker's working graph through a
+`Writer` (changes/diff.py's recorder: it applies each triple at once and keeps the net
 difference), so a later operation sees what an earlier one did: the body a key names, a line
 already ended. `Compilation` holds what the groups share: resolving a body, person, post or
 key; minting readable IRIs that never collide with a resource already in the graph; dated
@@ -44,7 +44,7 @@ DRAFT_ID = "draft"
 
 
 class Writer(Protocol):
-    """Where compiled triples go (changes.py's recorder): applied at once, undone later."""
+    """Where compiled triples go (changes/diff.py's recorder): applied at once, undone later."""
 
     graph: Graph
 
