@@ -165,13 +165,17 @@ def home():
     store = _store()
     view = pages.overview(store, _day_arg(), request.args.get("partnership") or None)
     title = "Reporting structure" + (f" as at {pages.format_date(view.day)}" if view.day else "")
-    svg = pages.index(store).recent(
-        ("home-picture", view.day, request.args.get("partnership")),
-        lambda: render_svg(view.structure, href, title=title),
+    partnership = request.args.get("partnership")
+    # The picture and the tables below it are the same for everyone who asks for this day
+    # and partnership of this graph version: rendered once, not on every request.
+    structure_html = pages.index(store).recent(
+        ("home-structure", view.day, partnership),
+        lambda: render_template(
+            "_home_structure.html", view=view, partnership=partnership, region=pages.REGION,
+            svg=render_svg(view.structure, href, title=title)),
     )
-    return render_template(
-        "home.html", page_title="The structure", view=view, svg=svg, region=pages.REGION
-    )
+    return render_template("home.html", page_title="The structure", view=view,
+                           structure_html=structure_html, region=pages.REGION)
 
 
 @blueprint.get("/search")
