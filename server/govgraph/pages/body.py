@@ -25,12 +25,12 @@ from govgraph.pages.common import (
 )
 from govgraph.pages.dates import (
     _capitalised,
-    _group,
-    _natural,
-    _status_text,
-    _texts,
-    _values,
     as_date,
+    distinct_values,
+    group_by,
+    literal_texts,
+    natural_order,
+    status_text,
 )
 from govgraph.pages.decisions import (
     ActionRow,
@@ -205,8 +205,8 @@ def body_page(
         kinds=[
             _capitalised(idx.labels.get(str(GG[k]), k)) for k in (record.kinds if record else ())
         ],
-        descriptions=_texts(props, DCT.description),
-        comments=_texts(props, RDFS.comment),
+        descriptions=literal_texts(props, DCT.description),
+        comments=literal_texts(props, RDFS.comment),
         alt_names=alt_names(store, iri),
         active=record.active if record else None,
         takes_decisions=record.takes_decisions if record else None,
@@ -280,17 +280,17 @@ def _terms_of_reference(store: Store, iri: str) -> list[Terms]:
         {"_s": URIRef(iri)},
     )
     result = []
-    for tor, group in _group(rows, "tor").items():
+    for tor, group in group_by(rows, "tor").items():
         items = {(str(r.get("number", "")), str(r["text"])) for r in group if "text" in r}
         result.append(
             Terms(
                 iri=tor,
                 title=str(group[0].get("title") or idx.label(tor)),
-                approved_by=tuple(idx.ref(a) for a in _values(group, "approved")),
+                approved_by=tuple(idx.ref(a) for a in distinct_values(group, "approved")),
                 items=tuple(
-                    TermsItem(n, t) for n, t in sorted(items, key=lambda i: _natural(i[0]))
+                    TermsItem(n, t) for n, t in sorted(items, key=lambda i: natural_order(i[0]))
                 ),
-                sources=tuple(idx.source(s) for s in _values(group, "source")),
+                sources=tuple(idx.source(s) for s in distinct_values(group, "source")),
             )
         )
     return result
@@ -342,7 +342,7 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
     )
     holders = _post_holders(store, body)
     current, other, proposed, possible = [], [], [], []
-    for membership, group in _group(rows, "m").items():
+    for membership, group in group_by(rows, "m").items():
         first = group[0]
         member = str(first["member"])
         fact = MemberFact(
@@ -350,13 +350,13 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
             member=idx.ref(member),
             role=str(first.get("role") or "Member"),
             period=_period_from(first, "p"),
-            representing=tuple(sorted(str(v) for v in _values(group, "repText"))),
+            representing=tuple(sorted(str(v) for v in distinct_values(group, "repText"))),
             representing_refs=tuple(
-                idx.ref(v) for v in _values(group, "rep") if isinstance(v, URIRef)
+                idx.ref(v) for v in distinct_values(group, "rep") if isinstance(v, URIRef)
             ),
-            link_with=tuple(idx.ref(v) for v in _values(group, "link")),
+            link_with=tuple(idx.ref(v) for v in distinct_values(group, "link")),
             holders=tuple(holders.get(member, ())),
-            sources=tuple(idx.source(s) for s in _values(group, "source")),
+            sources=tuple(idx.source(s) for s in distinct_values(group, "source")),
             proposed="type" in first,
         )
         if fact.proposed:
@@ -446,7 +446,7 @@ def _meetings(store: Store, body: str | None, only: Iterable[str] | None) -> lis
         str(row["meeting"]): MeetingRow(
             meeting=idx.ref(row["meeting"]),
             day=as_date(row.get("date")),
-            status=_status_text(row.get("status")),
+            status=status_text(row.get("status")),
             body=idx.ref(row["body"]) if "body" in row else None,
         )
         for row in rows

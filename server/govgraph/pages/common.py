@@ -18,7 +18,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import FOAF, RDFS, SKOS
 from rdflib.term import Node
 
-from govgraph.pages.dates import _month_text, _short, as_date, format_date, shorten_text
+from govgraph.pages.dates import as_date, fallback_label, format_date, month_text, shorten_text
 from govgraph.rdf.namespaces import BODY_CLASSES as BODY_CLASS_IRIS
 from govgraph.rdf.namespaces import DCT, GG, ORG, PREFIXES
 from govgraph.rdf.uncertain_dates import CERTAIN, bounded_text, in_force
@@ -218,7 +218,7 @@ class Index:
     def label(self, iri: str | Node) -> str:
         """The resource's label, or a short form of its IRI."""
         text = str(iri)
-        return self.labels.get(text) or _short(text)
+        return self.labels.get(text) or fallback_label(text)
 
     def kind(self, iri: str | Node) -> str:
         """The kind the pages show for a resource (body, person…), the first in search order."""
@@ -452,11 +452,11 @@ class Index:
             sources[part] = Source(
                 iri=part,
                 document=doc,
-                document_title=str(row.get("title") or _short(doc)),
+                document_title=str(row.get("title") or fallback_label(doc)),
                 locator=str(row.get("locator") or ""),
                 document_date=day,
                 document_type=str(row.get("type") or ""),
-                date_text=f"{day.day} {day:%b %Y}" if day else _month_text(row.get("date")),
+                date_text=f"{day.day} {day:%b %Y}" if day else month_text(row.get("date")),
             )
         return sources
 

@@ -41,7 +41,7 @@ def as_date(value: Node | None) -> date | None:
         return None
 
 
-def _month_text(value: Node | None) -> str:
+def month_text(value: Node | None) -> str:
     """'March 2007' for an xsd:gYearMonth '2007-03'; '' for anything else."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", str(value or ""))
     if not match or not 1 <= int(match.group(2)) <= 12:
@@ -53,26 +53,30 @@ def _time_text(value: Node | None) -> str:
     return str(value)[:5] if value is not None else ""
 
 
-def _truthy(value: Node | None) -> bool:
+def truthy(value: Node | None) -> bool:
+    """An xsd:boolean as the stores write it ("true", or Virtuoso's 1)."""
     return value is not None and str(value).lower() in ("true", "1")
 
 
-def _status_text(value: Node | None) -> str:
+def status_text(value: Node | None) -> str:
+    """The local name of a status IRI ('present' for att:present); '' for none."""
     return local_part(str(value)) if value is not None else ""
 
 
-def _texts(props: Mapping[str, list[Node]], prop: URIRef) -> list[str]:
+def literal_texts(props: Mapping[str, list[Node]], prop: URIRef) -> list[str]:
+    """The distinct literal values of `prop` among a resource's properties, sorted."""
     return sorted({str(v) for v in props.get(str(prop), []) if isinstance(v, Literal)})
 
 
-def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
+def group_by(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    """Rows grouped by the value of `key`, in the order they came."""
     grouped: dict[str, list[dict]] = {}
     for row in rows:
         grouped.setdefault(str(row[key]), []).append(row)
     return grouped
 
 
-def _values(group: list[dict], name: str) -> list[Node]:
+def distinct_values(group: list[dict], name: str) -> list[Node]:
     """The distinct values of a variable across grouped rows, in a stable order."""
     return sorted({row[name] for row in group if name in row}, key=str)
 
@@ -82,7 +86,7 @@ def local_part(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
 
 
-def _short(iri: str) -> str:
+def fallback_label(iri: str) -> str:
     """A fallback label: a prefixed name, or the path of a data IRI ('membership/ssog--x')."""
     short = prefixed(iri, data=False)
     if short != iri:
@@ -101,11 +105,12 @@ def shorten_text(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _literal_text(value: Node) -> str:
+def literal_text(value: Node) -> str:
+    """A literal as the pages show it: its lexical form."""
     return str(value)
 
 
-def _natural(text: str) -> tuple:
+def natural_order(text: str) -> tuple:
     """A sort key that puts '2' before '10' and '2a' after '2'."""
     return tuple(
         (int(part), "") if part.isdigit() else (10**9, part)
@@ -128,5 +133,5 @@ _ROMAN = {
 
 
 def _roman_or_natural(text: str) -> tuple:
-    return (_ROMAN[text.lower()], "") if text.lower() in _ROMAN else (100, *_natural(text))
+    return (_ROMAN[text.lower()], "") if text.lower() in _ROMAN else (100, *natural_order(text))
 

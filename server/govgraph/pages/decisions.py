@@ -14,12 +14,12 @@ from rdflib.term import Node
 from govgraph.errors import ParameterError
 from govgraph.pages.common import Ref, Source, index, select_rows
 from govgraph.pages.dates import (
-    _group,
-    _natural,
     _roman_or_natural,
-    _status_text,
-    _values,
     as_date,
+    distinct_values,
+    group_by,
+    natural_order,
+    status_text,
 )
 from govgraph.pages.facets import Facet, FacetValue
 from govgraph.pages.search import words
@@ -382,7 +382,7 @@ def _decision_rows(store: Store, iris: list[str]) -> list[DecisionRow]:
         }""",
         [{"decision": URIRef(iri)} for iri in iris],
     )
-    groups = _group(rows, "decision")
+    groups = group_by(rows, "decision")
     idx.prefetch(
         value
         for group in groups.values()
@@ -407,9 +407,9 @@ def _decision_rows(store: Store, iris: list[str]) -> list[DecisionRow]:
             meeting=idx.ref(first["meeting"]),
             body=body,
             day=day,
-            changes=tuple(idx.ref(c) for c in _values(group, "change")),
-            concerns=tuple(idx.ref(c) for c in _values(group, "about")),
-            sources=tuple(idx.source(s) for s in _values(group, "source")),
+            changes=tuple(idx.ref(c) for c in distinct_values(group, "change")),
+            concerns=tuple(idx.ref(c) for c in distinct_values(group, "about")),
+            sources=tuple(idx.source(s) for s in distinct_values(group, "source")),
             body_then=then if then and body and then != body.label else "",
         )
     return [result[iri] for iri in iris if iri in result]
@@ -423,7 +423,7 @@ def _order_key(row: dict) -> tuple:
         day,
         str(row["meeting"]),
         int(order) if order is not None else 0,
-        _natural(number),
+        natural_order(number),
         _roman_or_natural(str(row.get("item") or "")),
         str(row["decision"]),
     )
@@ -471,29 +471,29 @@ def actions_of(
             }}""",
             {"_x": URIRef(value)},
         )
-        for iri, group in _group(rows, "action").items():
+        for iri, group in group_by(rows, "action").items():
             results.setdefault(iri, []).extend(group)
     actions = []
     for iri, group in results.items():
         first = group[0]
-        due_parts = [
-            d.strftime("%-d %B %Y") for d in (as_date(v) for v in _values(group, "dueDate")) if d
-        ]
-        due_parts += [str(v) for v in _values(group, "dueText")]
-        due_parts += [idx.label(v) for v in _values(group, "dueMeeting")]
+        due_days = (as_date(v) for v in distinct_values(group, "dueDate"))
+        due_parts = [d.strftime("%-d %B %Y") for d in due_days if d]
+        due_parts += [str(v) for v in distinct_values(group, "dueText")]
+        due_parts += [idx.label(v) for v in distinct_values(group, "dueMeeting")]
         actions.append(
             ActionRow(
                 action=iri,
                 text=str(first.get("text") or ""),
-                assignees=tuple(idx.ref(a) for a in _values(group, "assignee")),
+                assignees=tuple(idx.ref(a) for a in distinct_values(group, "assignee")),
                 due="; ".join(dict.fromkeys(due_parts)),
-                status=_status_text(first.get("status")),
-                report_to=tuple(idx.ref(r) for r in _values(group, "reportTo")),
+                status=status_text(first.get("status")),
+                report_to=tuple(idx.ref(r) for r in distinct_values(group, "reportTo")),
                 arises_from=idx.ref(first["from"]) if "from" in first else None,
                 meeting=idx.ref(first["meeting"]) if "meeting" in first else None,
-                sources=tuple(idx.source(s) for s in _values(group, "source")),
+                sources=tuple(idx.source(s) for s in distinct_values(group, "source")),
             )
         )
-    return sorted(actions, key=lambda a: (a.meeting.iri if a.meeting else "", _natural(a.action)))
+    return sorted(actions,
+                  key=lambda a: (a.meeting.iri if a.meeting else "", natural_order(a.action)))
 
 

@@ -13,16 +13,16 @@ from rdflib.term import Node
 
 from govgraph.pages.common import _MINUTE_TAIL, ATTENDANCE_GROUPS, Ref, Source, index, select_rows
 from govgraph.pages.dates import (
-    _group,
-    _natural,
-    _status_text,
-    _texts,
     _time_text,
-    _values,
     as_date,
+    distinct_values,
+    group_by,
+    literal_texts,
+    natural_order,
+    status_text,
 )
 from govgraph.pages.decisions import ActionRow, DecisionRow, actions_of, decisions_register
-from govgraph.pages.person import AttendanceFact, _attendance
+from govgraph.pages.person import AttendanceFact, attendance_facts
 from govgraph.pages.structure import ChangeEntry, name_on, names_in_use, structure_changes
 from govgraph.rdf.namespaces import DCT, GG, PROV
 from govgraph.store import Store
@@ -81,7 +81,7 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
         values = props.get(str(prop), [])
         return sorted(values)[0] if values else None
 
-    attendance = _attendance(store, meeting=iri)
+    attendance = attendance_facts(store, meeting=iri)
     groups = []
     for title, statuses in ATTENDANCE_GROUPS:
         members = [a for a in attendance if set(a.statuses) & set(statuses)]
@@ -114,7 +114,7 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
         subject,
     )
     minutes = []
-    for minute, group in _group(minute_rows, "minute").items():
+    for minute, group in group_by(minute_rows, "minute").items():
         head = group[0]
         order = head.get("order")
         number = str(head.get("number") or "")
@@ -127,19 +127,19 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
         )
         minutes.append(
             (
-                (int(order) if order is not None else 10**6, _natural(number), minute),
+                (int(order) if order is not None else 10**6, natural_order(number), minute),
                 MinuteFact(
                     iri=minute,
                     anchor=anchor_for(minute),
                     number=number,
                     title=str(head.get("title") or ""),
-                    descriptions=tuple(str(v) for v in _values(group, "description")),
-                    comments=tuple(str(v) for v in _values(group, "comment")),
-                    reports=tuple(idx.ref(v) for v in _values(group, "report")),
-                    introduced_by=tuple(idx.ref(v) for v in _values(group, "intro")),
+                    descriptions=tuple(str(v) for v in distinct_values(group, "description")),
+                    comments=tuple(str(v) for v in distinct_values(group, "comment")),
+                    reports=tuple(idx.ref(v) for v in distinct_values(group, "report")),
+                    introduced_by=tuple(idx.ref(v) for v in distinct_values(group, "intro")),
                     decisions=minute_decisions,
                     actions=minute_actions,
-                    sources=tuple(idx.source(s) for s in _values(group, "source")),
+                    sources=tuple(idx.source(s) for s in distinct_values(group, "source")),
                 ),
             )
         )
@@ -159,13 +159,13 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
         meeting=idx.ref(iri),
         body=body_ref,
         day=as_date(day),
-        place="; ".join(_texts(props, GG.place)),
+        place="; ".join(literal_texts(props, GG.place)),
         start_time=_time_text(first(GG.startTime)),
         end_time=_time_text(first(GG.endTime)),
-        status=_status_text(first(GG.meetingStatus)),
-        title="; ".join(_texts(props, DCT.title)),
+        status=status_text(first(GG.meetingStatus)),
+        title="; ".join(literal_texts(props, DCT.title)),
         chairs=[idx.ref(v) for v in props.get(str(GG.chairedBy), [])],
-        comments=_texts(props, RDFS.comment),
+        comments=literal_texts(props, RDFS.comment),
         groups=groups,
         minutes=[m for _, m in sorted(minutes, key=lambda pair: pair[0])],
         changes=changes,

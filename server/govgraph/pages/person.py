@@ -25,7 +25,15 @@ from govgraph.pages.common import (
     index,
     select_rows,
 )
-from govgraph.pages.dates import _group, _natural, _short, _status_text, _texts, _values, as_date
+from govgraph.pages.dates import (
+    as_date,
+    distinct_values,
+    fallback_label,
+    group_by,
+    literal_texts,
+    natural_order,
+    status_text,
+)
 from govgraph.pages.decisions import ActionRow, actions_of
 from govgraph.pages.paging import Paged, page_of
 from govgraph.rdf.namespaces import GG, PROV
@@ -126,22 +134,22 @@ def person_page(store: Store, iri: str, attended_page: int = 1) -> PersonPage | 
         subject,
     )
     posts = []
-    for post, group in _group(post_rows, "post").items():
-        attested = [d for d in (as_date(v) for v in _values(group, "attested")) if d]
+    for post, group in group_by(post_rows, "post").items():
+        attested = [d for d in (as_date(v) for v in distinct_values(group, "attested")) if d]
         org = group[0].get("org")
         posts.append(
             PostFact(
                 post=idx.ref(post),
                 organisation=idx.ref(org) if org is not None else None,
                 attested=min(attested) if attested else None,
-                sources=tuple(idx.source(s) for s in _values(group, "source")),
+                sources=tuple(idx.source(s) for s in distinct_values(group, "source")),
             )
         )
     posts.sort(key=lambda p: (p.attested or date.min, p.post.label))
     post_iris = [p.post.iri for p in posts]
 
-    attendance = _attendance(store, person=iri)
-    stood_in_by = _attendance(store, substitute_for=iri)
+    attendance = attendance_facts(store, person=iri)
+    stood_in_by = attendance_facts(store, substitute_for=iri)
     chaired_iris = {
         str(r["m"]) for r in select_rows(store, "SELECT ?m WHERE { ?m gg:chairedBy ?_s }", subject)
     }
@@ -156,9 +164,9 @@ def person_page(store: Store, iri: str, attended_page: int = 1) -> PersonPage | 
     ]
     return PersonPage(
         person=idx.ref(iri),
-        titles=_texts(props, FOAF.title),
+        titles=literal_texts(props, FOAF.title),
         alt_names=alt_names(store, iri),
-        comments=_texts(props, RDFS.comment),
+        comments=literal_texts(props, RDFS.comment),
         affiliations=[idx.ref(v) for v in props.get(str(GG.affiliation), [])],
         posts=posts,
         memberships=_person_memberships(store, iri, post_iris),
@@ -168,7 +176,7 @@ def person_page(store: Store, iri: str, attended_page: int = 1) -> PersonPage | 
         stood_in_for=[a for a in attendance if a.substitute_for],
         stood_in_by=stood_in_by,
         chaired=chaired,
-        introduced=sorted(introduced, key=lambda pair: (pair[1].iri, _natural(pair[0].iri))),
+        introduced=sorted(introduced, key=lambda pair: (pair[1].iri, natural_order(pair[0].iri))),
         actions=actions_of(store, assignees=[iri, *post_iris]),
         sources=[idx.source(s) for s in props.get(str(PROV.wasDerivedFrom), [])],
     )
@@ -191,10 +199,10 @@ def _person_memberships(store: Store, person: str, posts: list[str]) -> list[Per
             }}""",
             {"_member": URIRef(member)},
         )
-        for _, group in _group(rows, "m").items():
+        for _, group in group_by(rows, "m").items():
             first = group[0]
-            representing = [str(v) for v in _values(group, "repText")]
-            representing += [idx.label(v) for v in _values(group, "rep")]
+            representing = [str(v) for v in distinct_values(group, "repText")]
+            representing += [idx.label(v) for v in distinct_values(group, "rep")]
             found.append(
                 PersonMembership(
                     body=idx.ref(first["body"]),
@@ -202,14 +210,14 @@ def _person_memberships(store: Store, person: str, posts: list[str]) -> list[Per
                     period=_period_from(first, "p"),
                     via_post=idx.ref(via) if via else None,
                     representing=tuple(representing),
-                    sources=tuple(idx.source(s) for s in _values(group, "source")),
+                    sources=tuple(idx.source(s) for s in distinct_values(group, "source")),
                     proposed="proposed" in first,
                 )
             )
     return sorted(found, key=lambda m: (m.period.known_start or date.min, m.body.label, m.role))
 
 
-def _attendance(
+def attendance_facts(
     store: Store,
     *,
     person: str | None = None,
@@ -246,17 +254,17 @@ def _attendance(
         {"_x": URIRef(value)},
     )
     facts = []
-    for iri, group in _group(rows, "a").items():
+    for iri, group in group_by(rows, "a").items():
         first = group[0]
-        statuses = sorted({str(v) for v in _values(group, "status")}, key=_status_order)
+        statuses = sorted({str(v) for v in distinct_values(group, "status")}, key=_status_order)
         labels = {
             str(r["status"]): str(r.get("statusLabel") or r["status"])
             for r in group
             if "status" in r
         }
-        representing = [str(v) for v in _values(group, "repText")]
-        representing += [idx.label(v) for v in _values(group, "rep")]
-        minutes = [_minute_number(str(v), idx) for v in _values(group, "minute")]
+        representing = [str(v) for v in distinct_values(group, "repText")]
+        representing += [idx.label(v) for v in distinct_values(group, "rep")]
+        minutes = [_minute_number(str(v), idx) for v in distinct_values(group, "minute")]
         facts.append(
             AttendanceFact(
                 attendance=iri,
@@ -264,16 +272,16 @@ def _attendance(
                 meeting=MeetingRow(
                     meeting=idx.ref(first["meeting"]),
                     day=as_date(first.get("date")),
-                    status=_status_text(first.get("mstatus")),
+                    status=status_text(first.get("mstatus")),
                     body=idx.ref(first["body"]) if "body" in first else None,
                 ),
                 statuses=tuple(statuses),
                 status_labels=tuple(labels[s] for s in statuses),
-                capacity=tuple(idx.ref(v) for v in _values(group, "capacity")),
+                capacity=tuple(idx.ref(v) for v in distinct_values(group, "capacity")),
                 representing=tuple(dict.fromkeys(representing)),
-                substitute_for=tuple(idx.ref(v) for v in _values(group, "for")),
+                substitute_for=tuple(idx.ref(v) for v in distinct_values(group, "for")),
                 for_minute=tuple(minutes),
-                sources=tuple(idx.source(s) for s in _values(group, "source")),
+                sources=tuple(idx.source(s) for s in distinct_values(group, "source")),
             )
         )
     return sorted(
@@ -288,6 +296,6 @@ def _status_order(status: str) -> int:
 
 def _minute_number(iri: str, idx: Index) -> str:
     match = _MINUTE_TAIL.search(iri)
-    return idx.labels.get(iri) or (f"minute {match.group(1)}" if match else _short(iri))
+    return idx.labels.get(iri) or (f"minute {match.group(1)}" if match else fallback_label(iri))
 
 

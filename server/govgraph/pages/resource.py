@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from govgraph.pages.common import PREFIX_HEADER, Ref, Source, index, select_rows
-from govgraph.pages.dates import _literal_text
+from govgraph.pages.dates import literal_text
 from govgraph.rdf.namespaces import prefixed
 from govgraph.store import Store
 
@@ -78,14 +78,14 @@ def resource_page(store: Store, iri: str, limit: int = 500) -> ResourcePage | No
             for value in sorted(values):
                 if isinstance(value, BNode):
                     inner = "; ".join(
-                        f"{prefixed(p)} {', '.join(_literal_text(v) for v in sorted(vs))}"
+                        f"{prefixed(p)} {', '.join(literal_text(v) for v in sorted(vs))}"
                         for p, vs in sorted(nested[str(value)].items())
                         if p != str(RDF.type)
                     )
                     shown.append(f"[{inner}]")
                 else:
                     shown.append(
-                        idx.label(value) if isinstance(value, URIRef) else _literal_text(value)
+                        idx.label(value) if isinstance(value, URIRef) else literal_text(value)
                     )
             parts.append(f"{prefixed(prop)} {', '.join(shown)}")
         return "; ".join(parts) or "(blank node)"

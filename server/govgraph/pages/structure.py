@@ -24,7 +24,7 @@ from govgraph.pages.common import (
     page_query,
     select_rows,
 )
-from govgraph.pages.dates import _group, _truthy, _values, as_date, local_part
+from govgraph.pages.dates import as_date, distinct_values, group_by, local_part, truthy
 from govgraph.rdf.uncertain_dates import bounded_text
 from govgraph.store import Store
 
@@ -160,9 +160,9 @@ def _read_body_records(store: Store, within: str | None) -> dict[str, BodyRecord
         records[iri] = BodyRecord(
             iri=iri,
             kinds=tuple(sorted({local_part(str(row["type"])) for row in group} - {"Body"})),
-            top_level=_truthy(first.get("top")),
-            takes_decisions=None if first.get("decides") is None else _truthy(first["decides"]),
-            proposed_only=_truthy(first.get("proposed")),
+            top_level=truthy(first.get("top")),
+            takes_decisions=None if first.get("decides") is None else truthy(first["decides"]),
+            proposed_only=truthy(first.get("proposed")),
             active=_period_from(first, "a") if has_period else None,
         )
     return records
@@ -457,7 +457,7 @@ def structure_changes(
         if name in row
     )
     entries = []
-    for iri, group in _group(rows, "change").items():
+    for iri, group in group_by(rows, "change").items():
         first = group[0]
         exact = as_date(first.get("date")) or as_date(first.get("whenDate"))
         not_before, not_after = as_date(first.get("whenNB")), as_date(first.get("whenNA"))
@@ -475,10 +475,10 @@ def structure_changes(
                 day=day,
                 day_text=bounded_text(exact, not_before, not_after) or "date not recorded",
                 description=str(first.get("description") or ""),
-                bodies=tuple(idx.ref(b) for b in _values(group, "affected")),
+                bodies=tuple(idx.ref(b) for b in distinct_values(group, "affected")),
                 decision=idx.ref(decision) if decision is not None else None,
                 meeting=idx.ref(meeting) if meeting is not None else None,
-                sources=tuple(idx.source(s) for s in _values(group, "source")),
+                sources=tuple(idx.source(s) for s in distinct_values(group, "source")),
             )
         )
     return sorted(entries, key=lambda e: (e.day or date.max, e.iri))

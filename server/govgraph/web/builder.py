@@ -46,7 +46,7 @@ def pick():
     return jsonify([{"iri": iri, "label": label} for iri, label in matches(labels, text)])
 
 
-def _names() -> Names:
+def names_index() -> Names:
     store = govgraph().store
 
     def make() -> Names:
@@ -83,7 +83,7 @@ def new_change():
         return _render(draft, focus=draft.input_name(last, draft.rows[last].fields[0].name))
     if not draft.rows:
         return _render(draft, 400, error="Add at least one operation.")
-    operations = to_operations(draft, _names())
+    operations = to_operations(draft, names_index())
     if draft.errors:
         return _render(draft, 400, error="Some fields need correcting (marked below).")
     from govgraph.changes.request import ChangeRequest

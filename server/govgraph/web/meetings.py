@@ -33,7 +33,7 @@ from govgraph.pages.meeting_form import (
 )
 from govgraph.web import govgraph
 from govgraph.web.auth import requires
-from govgraph.web.builder import _names
+from govgraph.web.builder import names_index
 from govgraph.web.pages import href
 
 blueprint = Blueprint("meetings", __name__, template_folder="templates")
@@ -75,7 +75,7 @@ def new_meeting():
             else:
                 minute.actions.append(Action())
         return _render(meeting)
-    operation = to_operation(meeting, _names())
+    operation = to_operation(meeting, names_index())
     if meeting.errors:
         return _render(meeting, 400, error="Some entries need attention (listed below).")
     from govgraph.changes.request import ChangeRequest
@@ -98,7 +98,7 @@ def new_meeting():
 
 def _with_members(meeting: MeetingForm):
     """The body's members in force on the date, each a row to tick."""
-    body = _names().bodies.get(meeting.body.casefold()) or (
+    body = names_index().bodies.get(meeting.body.casefold()) or (
         meeting.body if meeting.body.startswith(("http://", "https://")) else None)
     day = pages.parse_date(meeting.date or None)
     if body is None or day is None:
@@ -125,7 +125,7 @@ def _start_from_minutes():
     if not data.strip():
         return _render(MeetingForm(), 400,
                        error="Paste the text of the minutes, or choose a file, first.")
-    body = _names().bodies.get(request.form.get("body", "").strip().casefold())
+    body = names_index().bodies.get(request.form.get("body", "").strip().casefold())
     try:
         draft = import_minutes(govgraph().store, document_text(data, name), body=body,
                                source=name)
