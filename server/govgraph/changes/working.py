@@ -1,9 +1,9 @@
 """The change checker's working copy kept on disk beside a persisted store, across restarts.
 
-The checker needs its own copy of the graph with blank nodes skolemised (changes/checker.py says why).
-Made in memory, it is rebuilt at every start: at 1M triples the first check then copies the
-whole store (a 165 MB dump, seconds of loading) and validates it in full, and the process holds
-the copy in memory. Kept in an Oxigraph folder `<store>.checker/` instead, with the full
+The checker needs its own copy of the graph with blank nodes skolemised (changes/checker.py
+says why). Made in memory, it is rebuilt at every start: the first check then copies the whole
+store and validates it in full, and the process holds the copy in memory. Kept in an
+Oxigraph folder `<store>.checker/` instead, with the full
 validation (`baseline.json`) and structure view (`view.pickle`) of its version, a restart
 reopens it at once and holds little of it in memory.
 
