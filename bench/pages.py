@@ -179,12 +179,12 @@ def server(root: Path, base: str | None, store_path: Path, log: Path) -> Iterato
 def wait_for_page_data(store_path: Path, limit: float = 300.0) -> bool:
     """Wait until the server has kept the pages' data of the graph version beside the store
     (govgraph.pages.prepared), as a server that has run for a while has."""
-    from govgraph.pages.prepared import folder_beside
+    from govgraph.pages.prepared import code_digest, folder_beside
 
     folder = folder_beside(store_path)
     deadline = time.perf_counter() + limit
-    while time.perf_counter() < deadline:
-        if folder is not None and any(folder.glob("*.pickle")):
+    while time.perf_counter() < deadline:  # kept by this code (a file of other code is stale)
+        if folder is not None and any(folder.glob(f"*-{code_digest()}.pickle")):
             return True
         time.sleep(0.2)
     return False

@@ -65,11 +65,11 @@ def prepare(store: Store) -> None:
 def _file(folder: Path, version: str) -> Path:
     """The file of a graph version, as kept by this code of the read models (what other code
     kept may hold other shapes of the same data, so it is not taken back)."""
-    return folder / (re.sub(r"[^A-Za-z0-9-]", "_", version) + f"-{_code()}.pickle")
+    return folder / (re.sub(r"[^A-Za-z0-9-]", "_", version) + f"-{code_digest()}.pickle")
 
 
 @functools.cache
-def _code() -> str:
+def code_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
