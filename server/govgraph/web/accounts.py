@@ -68,7 +68,7 @@ def _csrf_refused(error: CSRFError):
     logger.warning("%s %s refused: %s", request.method, request.path, error.description)
     message = ("The form had expired or did not come from this site, so nothing was done. "
                "Go back, reload the page and send it again.")
-    return error_page("Form refused", message, 400), 400
+    return error_page("Form refused", message), 400
 
 
 def _safe_next(target: str | None) -> str:

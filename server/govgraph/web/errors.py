@@ -44,14 +44,14 @@ def render_error(error: GovgraphError) -> Response | tuple[Response | str, int, 
         heading = ("You cannot do that" if isinstance(error, Forbidden)
                    else "That request cannot be answered" if status < 500
                    else "The store could not answer")
-        return error_page(heading, error.message, status), status, {}
+        return error_page(heading, error.message), status, {}
     headers = {"WWW-Authenticate": 'Bearer realm="govgraph"'} if status == 401 else {}
     if form == "text":
         return Response(error.message + "\n", mimetype="text/plain"), status, headers
     return jsonify(error.details()), status, headers
 
 
-def error_page(heading: str, message: str, status: int) -> str:
+def error_page(heading: str, message: str) -> str:
     """The HTML of an error page (also for refusals not raised as errors, e.g. CSRF)."""
     return render_template("error.html", page_title=heading, heading=heading, message=message)
 
@@ -69,7 +69,7 @@ def _http_error(error: HTTPException) -> tuple[Response | str, int, dict[str, st
     headers = {"Allow": ", ".join(error.valid_methods)} \
         if getattr(error, "valid_methods", None) else {}  # a 405 says which methods are allowed
     if _form() == "page":
-        return error_page(error.name, error.description or "", code), code, headers
+        return error_page(error.name, error.description or ""), code, headers
     return jsonify({"error": f"{error.name}: {error.description}"}), code, headers
 
 
