@@ -118,10 +118,16 @@ def search_index(store: Store) -> SearchIndex:
 
 def search(store: Store, text: str, limit: int = 50) -> dict[str, list[SearchHit]]:
     """Anything whose names, or whose text (resolutions, minutes, actions, terms of reference
-    items, comments), contain every word of `text`; names first, grouped by kind."""
+    items, comments), contain every word of `text`; names first, grouped by kind. The last
+    few searches are kept for the graph version (the same words are often asked again)."""
     terms = words(text)
     if not terms:
         return {}
+    return index(store).recent(("search", tuple(terms), limit),
+                               lambda: _search(store, terms, limit))
+
+
+def _search(store: Store, terms: list[str], limit: int) -> dict[str, list[SearchHit]]:
     idx = index(store)
     found = search_index(store)
     named = [found.names[i] for i in found.matching(found.name_words, terms)]

@@ -111,8 +111,29 @@ TABLE_FIELDS = ("meeting", "label", "date", "status", "body", "bodyLabel")
 
 
 def _meeting_rows(body: str | None, year: str) -> list[pages.MeetingRow]:
-    rows = pages.meetings_of(govgraph().store, body)
-    return [r for r in rows if not year or (r.day and str(r.day.year) == year)]
+    """The meetings of a body (or every body) in a year (or every year); the last few asked
+    for are kept for the graph version (a region holds thousands of meetings)."""
+    store = govgraph().store
+
+    def rows() -> list[pages.MeetingRow]:
+        every = pages.meetings_of(store, body)
+        return [r for r in every if not year or (r.day and str(r.day.year) == year)]
+
+    return pages.index(store).recent(("meetings-page-rows", body, year), rows)
+
+
+def _meeting_filters() -> tuple[list[str], list[pages.Ref]]:
+    """The years that have meetings and the bodies that meet, once per graph version."""
+    store = govgraph().store
+    idx = pages.index(store)
+
+    def filters() -> tuple[list[str], list[pages.Ref]]:
+        all_rows = pages.meetings_of(store)
+        meeting_bodies = {r.body.iri for r in all_rows if r.body}
+        return (sorted({str(r.day.year) for r in all_rows if r.day}),
+                [b for b in idx.of_kind("body") if b.iri in meeting_bodies])
+
+    return idx.memo(("meetings-page-filters",), filters)
 
 
 @blueprint.get("/meetings")
@@ -137,10 +158,7 @@ def meetings_page():
     months: OrderedDict[str, list[pages.MeetingRow]] = OrderedDict()
     for row in shown:  # a region holds thousands: a page of them at a time
         months.setdefault(f"{row.day:%B %Y}" if row.day else "Date not known", []).append(row)
-    all_rows = pages.meetings_of(store)
-    years = sorted({str(r.day.year) for r in all_rows if r.day})
-    meeting_bodies = {r.body.iri for r in all_rows if r.body}
-    bodies = [b for b in idx.of_kind("body") if b.iri in meeting_bodies]
+    years, bodies = _meeting_filters()
     params = {k: v for k, v in (("body", slug), ("year", year)) if v}
     return render_template(
         "meetings.html", page_title="Meetings", months=months, bodies=bodies, years=years,
