@@ -166,15 +166,17 @@ def home():
     view = pages.overview(store, _day_arg(), request.args.get("partnership") or None)
     title = "Reporting structure" + (f" as at {pages.format_date(view.day)}" if view.day else "")
     partnership = request.args.get("partnership")
+    # what the page's links keep: the partnership shown, or the whole region when asked for
+    scope = view.within.iri if view.within else (
+        pages.REGION if partnership == pages.REGION else None)
     # The picture and the tables below it are the same for everyone who asks for this day
     # and partnership of this graph version: rendered once, not on every request.
     structure_html = pages.index(store).recent(
         ("home-structure", view.day, partnership),
-        lambda: render_template(
-            "_home_structure.html", view=view, partnership=partnership, region=pages.REGION,
-            svg=render_svg(view.structure, href, title=title)),
+        lambda: render_template("_home_structure.html", view=view, scope=scope,
+                                svg=render_svg(view.structure, href, title=title)),
     )
-    return render_template("home.html", page_title="The structure", view=view,
+    return render_template("home.html", page_title="The structure", view=view, scope=scope,
                            structure_html=structure_html, region=pages.REGION)
 
 
