@@ -499,4 +499,8 @@ def turtle(triples: Iterable[Triple], base_iri: str = DEFAULT_BASE) -> str:
 
 
 def _day(value: Node | None) -> date | None:
-    return date.fromisoformat(str(value)[:10]) if value is not None else None
+    """An instant's date or bound (None if absent, or not a day the shapes would accept)."""
+    try:
+        return date.fromisoformat(str(value)[:10]) if value is not None else None
+    except ValueError:
+        return None
