@@ -94,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args(argv)
     (label, size), = bench.parse_sizes(args.size)
-    reps = {"min_reps": 3, "max_reps": 10, "budget": 1.0} if args.quick else {
-        "min_reps": 5, "max_reps": 50, "budget": 3.0}
+    reps = bench.repetitions(args.quick)
     command = " ".join(["python bench/remote.py", *(argv or sys.argv[1:])])
     print(f"govgraph remote-store benchmark: {command}")
     print(bench.environment())

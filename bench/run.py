@@ -119,6 +119,13 @@ def repeat(run: Callable[[], Any], *, min_reps: int, max_reps: int, budget: floa
     return timing, result
 
 
+def repetitions(quick: bool) -> dict[str, Any]:
+    """`repeat`'s settings for a saved-query case: fewer and shorter with --quick."""
+    if quick:
+        return {"min_reps": 3, "max_reps": 10, "budget": 1.0}
+    return {"min_reps": 5, "max_reps": 50, "budget": 3.0}
+
+
 def timed(run: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = run()

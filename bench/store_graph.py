@@ -45,8 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args(argv)
     (label, size), = bench.parse_sizes(args.size)
-    reps = {"min_reps": 3, "max_reps": 10, "budget": 1.0} if args.quick else {
-        "min_reps": 5, "max_reps": 50, "budget": 3.0}
+    reps = bench.repetitions(args.quick)
     print(f"govgraph named-graph benchmark: python bench/store_graph.py "
           f"{' '.join(argv or sys.argv[1:])}")
     print(bench.environment())
