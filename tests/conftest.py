@@ -86,9 +86,34 @@ def serve_app() -> Callable[[Callable], AbstractContextManager[str]]:
     return served
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--runslow", action="store_true",
+                     help="also run the tests marked slow (the full suite, as CI runs it)")
+
+
+def _slow_asked_for(config: pytest.Config) -> bool:
+    """Slow tests run when asked for: `--runslow`, a `-m` naming `slow`, or a test's node id."""
+    return (config.getoption("--runslow") or "slow" in (config.getoption("markexpr") or "")
+            or any("::" in arg for arg in config.args))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say at the top of a run whether the slow tests are in it."""
+    if _slow_asked_for(config):
+        return "slow tests: included"
+    return "slow tests: left out (the full suite is `pytest --runslow`)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test that drives the browser carries the `browser` marker, however it reaches
-    the fixture, so `-m "not browser"` leaves out exactly those."""
+    the fixture, so `-m "not browser"` leaves out exactly those. The tests marked `slow` (a
+    few seconds each) are left out unless asked for, so the quick loop stays quick."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    if _slow_asked_for(config):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]

@@ -55,6 +55,7 @@ def test_broken_and_fixed_fixtures_same_as_pyshacl(case, make_graph, shapes_grap
     assert assert_same(make_graph(BASE, case.fixed), shapes_graph) == set()
 
 
+@pytest.mark.slow
 def test_focus_nodes_same_as_pyshacl(make_graph, shapes_graph):
     graph = make_graph(BASE, *(case.broken for case in CASES))
     everything = assert_same(graph, shapes_graph)

@@ -70,7 +70,7 @@ class _Endpoint(BaseHTTPRequestHandler):
 def endpoint(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
     handler = type("Handler", (_Endpoint,), {"scheme": request.param})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/sparql-auth", request.param
     server.shutdown()

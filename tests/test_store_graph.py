@@ -82,6 +82,7 @@ def shared_and_plain(tmp_path_factory) -> tuple[EmbeddedStore, EmbeddedStore]:
     shared.close()
 
 
+@pytest.mark.slow
 def test_other_graphs_do_not_make_the_store_look_loaded(shared_and_plain):
     shared, plain = shared_and_plain
     assert shared.query(f"ASK {{ <{SSOG}> ?p ?o }}").boolean is True  # the bundle was loaded
