@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -112,6 +113,20 @@ def test_the_meetings_page_downloads_exactly_its_rows(bundled_server):
     html = get(f"{url}/meetings?body=ssog&year=2009")[0].decode()
     assert all(m.meeting.label in html for m in expected)
     assert "/body/ssog/meetings.ics" in html
+
+
+def test_the_meetings_choices_count_what_choosing_them_shows(bundled_server):
+    url, _ = bundled_server
+    page = get(f"{url}/meetings")[0].decode()
+    assert 'id="f-partnership"' not in page  # one partnership: nothing to choose
+    years = re.findall(r'<option value="(\d{4})"[^>]*>\d{4} \((\d+)\)</option>', page)
+    assert len(years) > 1
+    for year, count in years:
+        shown = get(f"{url}/meetings?year={year}&format=json")[0]
+        assert len(json.loads(shown)["rows"]) == int(count)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        get(f"{url}/meetings?year=last")
+    assert answer.value.code == 400 and "year" in answer.value.read().decode()
 
 
 def test_an_unknown_feed_or_body_is_not_found(bundled_server):

@@ -1,6 +1,7 @@
 """In headless Chromium, over a generated region of two partnerships (100k triples): choosing a
 partnership on the home page, stepping through the decisions register a page at a time,
-narrowing it to a body, and searching; each page checked with axe-core."""
+narrowing it to a body, the meetings of a partnership and of a body, and searching; each page
+checked with axe-core."""
 
 from __future__ import annotations
 
@@ -55,6 +56,21 @@ def test_an_officer_picks_a_partnership_and_pages_through_its_decisions(page, se
     count = re.search(r"\((\d+)\)", option.text_content()).group(1)
     expect(page.locator("main")).to_contain_text(f"{count} resolution")
 
+    # the meetings of one partnership, then of one of its bodies: the choices narrow each other
+    page.goto(server + "/meetings")
+    partnership = page.get_by_role("combobox", name="Partnership")
+    shire = partnership.locator("option", has_text=re.compile(r"^Shire 1 Partnership \(")).first
+    partnership.select_option(value=shire.get_attribute("value"))
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("h1")).to_have_text("Meetings in Shire 1 Partnership")
+    body = page.get_by_role("combobox", name="Body")
+    option = body.locator("option", has_text=re.compile(r"^Community Safety Board 1 \(")).first
+    count = re.search(r"\((\d+)\)", option.text_content()).group(1)
+    body.select_option(value=option.get_attribute("value"))
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("main")).to_contain_text(f"{count} meeting")
+    screenshot(page, "region-03-meetings")
+
     page.goto(server + "/search?q=budget")
     expect(page.locator("main")).to_contain_text("budget")
-    screenshot(page, "region-03-search")
+    screenshot(page, "region-04-search")

@@ -3,6 +3,7 @@ every page answers, small enough to send, one partnership at a time, long lists 
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import re
@@ -95,22 +96,23 @@ def test_decisions_come_in_pages_with_the_bodies_counted(region_server: str) -> 
                         facets)
     assert len(shires) == 2 and sum(int(n) for *_, n in shires) == total
     # until a partnership is chosen the region's bodies are too many to list: the busiest
-    assert len(_options(first)) == 30 and "and " in facets and " more" in facets
+    assert len(_options(first, "body")) == 30 and "and " in facets and " more" in facets
     link, name, count = shires[1]
     status, chosen = get(region_server + html.unescape(link))
     assert status == 200 and re.search(rf"<p>{count} resolutions", chosen)
     assert f"<strong>{name}</strong> ({count})" in chosen
-    bodies = _options(chosen)
+    bodies = [n for _, n in _options(chosen, "body")]
     assert len(bodies) > 30 and sum(bodies) == int(count)  # every body of the partnership
     for bad in ("0", "x", str(pages + 1)):
         status, text = get(region_server + f"/decisions?page={bad}")
         assert status == 400 and "page" in text, bad
 
 
-def _options(page: str) -> list[int]:
-    """The counts beside the body filter's choices."""
-    select = page.split('<select id="f-body"', 1)[1].split("</select>", 1)[0]
-    return [int(n) for n in re.findall(r"<option value=\"[^\"]+\"[^>]*>[^<]+ \((\d+)\)", select)]
+def _options(text: str, name: str) -> list[tuple[str, int]]:
+    """A choice's values with their counts, from a page's filter form."""
+    select = re.search(rf'<select id="f-{name}" name="{name}"[^>]*>(.*?)</select>', text, re.S)
+    return [(html.unescape(value), int(count)) for value, count in
+            re.findall(r'<option value="([^"]+)"[^>]*>[^<]*\((\d+)\)</option>', select.group(1))]
 
 
 def test_search_finds_names_and_written_texts(region_server: str) -> None:
@@ -212,3 +214,39 @@ def test_the_meetings_of_a_region_come_a_page_at_a_time(region_server: str) -> N
     assert len(seen) == count == len(set(seen))
     status, text = get(region_server + f"/meetings?page={pages + 1}")
     assert status == 400 and "page" in text
+
+
+def _meetings_count(text: str) -> int:
+    return int(re.search(r"<p>(\d+) meetings?, past and scheduled", text).group(1))
+
+
+def test_the_meetings_choices_narrow_by_partnership_and_count_what_they_show(
+    region_server: str,
+) -> None:
+    status, text = get(region_server + "/meetings")
+    assert status == 200
+    partnerships = _options(text, "partnership")
+    assert [value for value, _ in partnerships] == [f"{REGION_BASE}body/p0",
+                                                    f"{REGION_BASE}body/p1"]
+    assert sum(n for _, n in partnerships) == _meetings_count(text)
+    # until a partnership is chosen the region's bodies are too many to list: the busiest
+    assert len(_options(text, "body")) == 30 and "choose a partnership to narrow them" in text
+    chosen, expected = partnerships[1]
+    status, text = get(region_server + "/meetings?" + urllib.parse.urlencode(
+        {"partnership": chosen}))
+    assert status == 200 and _meetings_count(text) == expected
+    assert "Meetings in Shire 1 Partnership" in text
+    bodies = _options(text, "body")
+    assert bodies and all(value.startswith("p1") for value, _ in bodies)
+    assert sum(n for _, n in bodies) == expected  # each meeting is of one body
+    status, table = get(region_server + "/meetings?" + urllib.parse.urlencode(
+        {"partnership": chosen, "format": "csv"}))
+    assert status == 200
+    assert {row["body"].rsplit("/", 1)[1][:2] for row in
+            csv.DictReader(io.StringIO(table))} == {"p1"}
+    body, count = bodies[0]
+    status, text = get(region_server + f"/meetings?partnership={chosen}&body={body}")
+    assert status == 200 and _meetings_count(text) == count
+    status, text = get(region_server + "/meetings?" + urllib.parse.urlencode(
+        {"partnership": f"{REGION_BASE}body/nowhere"}))
+    assert status == 400 and "partnership" in text

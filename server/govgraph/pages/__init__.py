@@ -39,6 +39,7 @@ from govgraph.pages.decisions import (
     decisions_register,
 )
 from govgraph.pages.meeting import MeetingPage, anchor_for, meeting_page
+from govgraph.pages.meetings import MeetingsList, meetings_list
 from govgraph.pages.person import PersonMembership, PersonPage, person_page
 from govgraph.pages.resource import ResourcePage, resource_page
 from govgraph.pages.search import SearchHit, search
@@ -74,6 +75,7 @@ __all__ = [
     "Index",
     "MeetingPage",
     "MeetingRow",
+    "MeetingsList",
     "MemberFact",
     "Overview",
     "PAGE_SIZE",
@@ -105,6 +107,7 @@ __all__ = [
     "latest_date",
     "local_part",
     "meeting_page",
+    "meetings_list",
     "meetings_of",
     "name_on",
     "names_in_use",

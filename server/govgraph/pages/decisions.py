@@ -23,7 +23,7 @@ from govgraph.pages.dates import (
 )
 from govgraph.pages.facets import Facet, FacetValue
 from govgraph.pages.search import words
-from govgraph.pages.structure import bodies_within, name_on, names_in_use, partnerships
+from govgraph.pages.structure import name_on, names_in_use, partnership_of
 from govgraph.store import Store
 
 # --- decisions and actions --------------------------------------------------------------
@@ -209,16 +209,6 @@ def _facets(
         )
         facets.append(Facet(name, title, tuple(values), len(counts) - len(shown)))
     return facets
-
-
-def partnership_of(store: Store) -> dict[str, str]:
-    """The partnership each body is part of (a partnership: itself); read once per version."""
-
-    def read() -> dict[str, str]:
-        return {body: facet.ref.iri for facet in partnerships(store)
-                for body in bodies_within(store, facet.ref.iri)}
-
-    return index(store).memo(("partnership-of",), read)
 
 
 def _facet_counts(

@@ -351,6 +351,16 @@ def partnerships(store: Store) -> list[Facet]:
     return index(store).memo(("partnerships",), read)
 
 
+def partnership_of(store: Store) -> dict[str, str]:
+    """The partnership each body is part of (a partnership: itself); read once per version."""
+
+    def read() -> dict[str, str]:
+        return {body: facet.ref.iri for facet in partnerships(store)
+                for body in bodies_within(store, facet.ref.iri)}
+
+    return index(store).memo(("partnership-of",), read)
+
+
 def latest_date(store: Store) -> date | None:
     """The latest day the documents describe (scheduled meetings left out), or None."""
     dates = documented_dates(store)

@@ -110,43 +110,14 @@ def _proposals_state() -> str:
 TABLE_FIELDS = ("meeting", "label", "date", "status", "body", "bodyLabel")
 
 
-def _meeting_rows(body: str | None, year: str) -> list[pages.MeetingRow]:
-    """The meetings of a body (or every body) in a year (or every year); the last few asked
-    for are kept for the graph version (a region holds thousands of meetings)."""
-    store = govgraph().store
-
-    def rows() -> list[pages.MeetingRow]:
-        every = pages.meetings_of(store, body)
-        return [r for r in every if not year or (r.day and str(r.day.year) == year)]
-
-    return pages.index(store).recent(("meetings-page-rows", body, year), rows)
-
-
-def _meeting_filters() -> tuple[list[str], list[pages.Ref]]:
-    """The years that have meetings and the bodies that meet, once per graph version."""
-    store = govgraph().store
-    idx = pages.index(store)
-
-    def filters() -> tuple[list[str], list[pages.Ref]]:
-        all_rows = pages.meetings_of(store)
-        meeting_bodies = {r.body.iri for r in all_rows if r.body}
-        return (sorted({str(r.day.year) for r in all_rows if r.day}),
-                [b for b in idx.of_kind("body") if b.iri in meeting_bodies])
-
-    return idx.memo(("meetings-page-filters",), filters)
-
-
 @blueprint.get("/meetings")
 def meetings_page():
-    """Meetings by month, of every body or one, past and scheduled; the table as CSV or JSON."""
+    """Meetings by month, narrowed by partnership, body and year; the table as CSV or JSON."""
     store = govgraph().store
-    idx = pages.index(store)
-    slug = request.args.get("body", "").strip()
-    year = request.args.get("year", "").strip()
-    body = _body_iri(slug) if slug else None
-    if year and not (year.isdigit() and len(year) == 4):
-        abort(400, description=f"year: '{year}' is not a year such as 2009")
-    rows = _meeting_rows(body, year)
+    args = {name: request.args.get(name, "").strip() for name in ("partnership", "body", "year")}
+    body = _body_iri(args["body"]) if args["body"] else None
+    found = pages.meetings_list(store, **args)
+    rows = found.rows
     fmt = request.args.get("format", "")
     if fmt in ("csv", "json"):  # every row, not only a page's
         table = [{"meeting": r.meeting.iri, "label": r.meeting.label,
@@ -158,13 +129,14 @@ def meetings_page():
     months: OrderedDict[str, list[pages.MeetingRow]] = OrderedDict()
     for row in shown:  # a region holds thousands: a page of them at a time
         months.setdefault(f"{row.day:%B %Y}" if row.day else "Date not known", []).append(row)
-    years, bodies = _meeting_filters()
-    params = {k: v for k, v in (("body", slug), ("year", year)) if v}
+    params = {k: v for k, v in args.items() if v}
+    idx = pages.index(store)
     return render_template(
-        "meetings.html", page_title="Meetings", months=months, bodies=bodies, years=years,
-        slug=slug, year=year, body=idx.ref(body) if body else None, count=len(rows),
-        view=shown, page_url=paging_url("page"),
+        "meetings.html", page_title="Meetings", months=months, found=found, args=args,
+        body=idx.ref(body) if body else None,
+        partnership=idx.ref(args["partnership"]) if args["partnership"] else None,
+        count=len(rows), view=shown, page_url=paging_url("page"),
         csv_url=url_for("feeds.meetings_page", **params, format="csv"),
         json_url=url_for("feeds.meetings_page", **params, format="json"),
-        ics_url=url_for("feeds.body_meetings_ics", slug=slug) if slug
+        ics_url=url_for("feeds.body_meetings_ics", slug=args["body"]) if body
         else url_for("feeds.all_meetings_ics"))
