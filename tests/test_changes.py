@@ -149,6 +149,17 @@ def test_delete_where_removes_every_match(checker):
     assert diff.removed == {(lt("body/ssog"), SKOS.altLabel, Literal("SSOG", lang="en"))}
 
 
+def test_a_template_triple_left_unbound_or_with_a_literal_subject_is_left_out(checker):
+    # SPARQL 1.1 Update 3.1.3: such triples are not inserted, and the rest of the solution is
+    diff = checker.diff(update("""
+        INSERT { ?label skos:note "a literal cannot be a subject" .
+                 ?body skos:note ?missing .
+                 ?body skos:note "kept" }
+        WHERE { ?body skos:altLabel ?label FILTER(?body = <body/ssog>) }"""))
+    assert diff.added == {(lt("body/ssog"), SKOS.note, Literal("kept"))}
+    assert diff.removed == set()
+
+
 def test_blank_nodes_written_by_a_proposal_get_permanent_iris(checker):
     diff = checker.diff(turtle(add="""<line/imag--ssog> gg:during [ time:hasBeginning [
         time:inXSDDate "2006-06-13"^^xsd:date ] ] ."""))

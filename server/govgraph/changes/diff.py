@@ -14,10 +14,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql.evaluate import evalBGP, evalPart
-from rdflib.plugins.sparql.evalutils import _fillTemplate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import QueryContext
-from rdflib.term import Node
+from rdflib.term import Node, Variable
 
 from govgraph.changes.parse import ParsedChange, parse_request
 from govgraph.changes.request import DEFAULT_MAX_TRIPLES, ChangeRequest
@@ -299,6 +298,20 @@ class _BoundedGraph:
         return getattr(self._graph, name)
 
 
+def instantiate(template: Iterable[Triple], solution: Any) -> Iterator[Triple]:
+    """The template's triples with a solution's values, as SPARQL 1.1 Update says (§3.1.3): a
+    triple with an unbound variable, or a literal as subject or a non-IRI as predicate, is
+    left out; each blank node of the template is a new one for each solution."""
+    blank: dict[BNode, BNode] = {}
+    for pattern in template:
+        s, p, o = (blank.setdefault(term, BNode()) if isinstance(term, BNode)
+                   else solution.get(term) if isinstance(term, Variable) else term
+                   for term in pattern)
+        if s is None or o is None or isinstance(s, Literal) or not isinstance(p, URIRef):
+            continue
+        yield s, p, o
+
+
 def _solutions(found: Iterable[Any], graph: _BoundedGraph, limits: WhereLimits) -> list[Any]:
     """The WHERE part's solutions, at most `limits.rows` of them, within the deadline."""
     solutions = []
@@ -335,7 +348,7 @@ def _apply_operation(operation: CompValue | DataOperation, recorder: _Recorder,
     context.prologue = operation.prologue
     if name == "DeleteWhere":
         solutions = _solutions(evalBGP(context, operation.triples), bounded, limits)
-        doomed = [t for s in solutions for t in _fillTemplate(operation.triples, s)]
+        doomed = [t for s in solutions for t in instantiate(operation.triples, s)]
         for triple in doomed:
             recorder.remove(triple)
         return
@@ -350,11 +363,11 @@ def _apply_operation(operation: CompValue | DataOperation, recorder: _Recorder,
     insertions: list[Triple] = []
     for solution in solutions:
         if operation.delete:
-            deletions.extend(_fillTemplate(operation.delete.triples, solution))
+            deletions.extend(instantiate(operation.delete.triples, solution))
         if operation.insert:
             fresh_triple = _fresh_mapper(fresh, base_iri)
             insertions.extend(fresh_triple(t)
-                              for t in _fillTemplate(operation.insert.triples, solution))
+                              for t in instantiate(operation.insert.triples, solution))
     for triple in deletions:
         recorder.remove(triple)
     for triple in insertions:
