@@ -86,6 +86,23 @@ def test_atom_feeds_parse_and_link_each_entry_to_its_page_and_source(bundled_ser
     assert page
 
 
+@pytest.mark.parametrize("name", ["decisions", "actions"])
+def test_an_undated_entry_is_timed_by_the_document_that_records_it_and_says_so(
+        bundled_server, name):
+    # the LAA Steering Group's last meeting before 13 June 2006: the documents give no day
+    url, _ = bundled_server
+    feed = feedparser.parse(get(f"{url}/feeds/{name}.atom")[0])
+    assert all(entry.updated_parsed.tm_year > 2000 for entry in feed.entries)
+    undated = [e for e in feed.entries if "Date not known" in e.summary]
+    assert undated
+    for entry in undated:
+        recorded = re.search(r"recorded by (\d{1,2} \w+ \d{4})", entry.summary).group(1)
+        assert datetime.strptime(recorded, "%d %B %Y").date() == date(*entry.updated_parsed[:3])
+    if name == "decisions":
+        laa = [e for e in undated if "laa-steering-group-last-before-2006-06-13" in e.id]
+        assert laa and all(e.updated.startswith("2006-06-13") for e in laa)
+
+
 def test_the_proposals_feed_shows_a_new_proposal(serve_app, tmp_path):
     settings = Settings(project_root=ROOT, data_files=[FIXTURE], store="memory",
                         state_dir=tmp_path / "state")

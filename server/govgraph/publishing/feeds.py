@@ -1,7 +1,9 @@
 """Atom feeds (made with feedgen): decisions, structure changes, actions due and proposals.
 
 Each entry links to its page (rel="alternate") and to the document it comes from
-(rel="related"); an entry's time is the date the documents give it.
+(rel="related"); an entry's time is the date the documents give it. Atom needs a time on every
+entry, so an undated one takes the date of the first document that records it (else the
+latest date the documents describe: the record held it by then), and its summary says so.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ PageUrl = Callable[[str], str]
 
 @dataclass(frozen=True)
 class Entry:
-    """One Atom entry: the thing's IRI as its id, its page, the date the documents give it (undated:
-    1970) and the documents it comes from."""
+    """One Atom entry: the thing's IRI as its id, its page, its time (`dated`) and the
+    documents it comes from."""
 
     id: str
     title: str
@@ -39,11 +41,21 @@ FEEDS = {
     "proposals": "Proposed changes",
 }
 ATOM = "http://www.w3.org/2005/Atom"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _moment(day: date | None) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else _EPOCH
+def dated(day: date | None, sources: Iterable[pages.Source], store: Store, summary: str
+          ) -> tuple[datetime, str]:
+    """An entry's time and summary: the day the documents give it; else the day of the first
+    document that records it, or the latest day the documents describe, said in the summary
+    (Atom requires a time; a made-up one would read as the day it happened)."""
+    if day:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC), summary
+    recorded = sorted(s.document_date for s in sources if s.document_date)
+    known_by = recorded[0] if recorded else pages.latest_date(store)
+    if known_by is None:
+        return datetime(1970, 1, 1, tzinfo=UTC), f"{summary} Date not known."
+    return (datetime(known_by.year, known_by.month, known_by.day, tzinfo=UTC),
+            f"{summary} Date not known; recorded by {pages.format_date(known_by)}.")
 
 
 def _sources(sources: Iterable[pages.Source], page_url: PageUrl) -> tuple[tuple[str, str], ...]:
@@ -55,17 +67,20 @@ def decision_entries(store: Store, page_url: PageUrl) -> list[Entry]:
     """The decisions register as feed entries, headed by body and minute."""
     return [Entry(row.decision,
                   f"{row.body.label + ': ' if row.body else ''}{row.minute_title or row.minute}",
-                  row.text, page_url(row.decision), _moment(row.day),
-                  _sources(row.sources, page_url))
-            for row in pages.decisions_register(store)]
+                  summary, page_url(row.decision), when, _sources(row.sources, page_url))
+            for row in pages.decisions_register(store)
+            for when, summary in [dated(row.day, row.sources, store, row.text)]]
 
 
 def change_entries(store: Store, page_url: PageUrl) -> list[Entry]:
     """The structure changes as feed entries, each naming the bodies it touched."""
-    return [Entry(change.iri, change.description or change.kind,
-                  f"{change.kind}: " + ", ".join(b.label for b in change.bodies),
-                  page_url(change.iri), _moment(change.day), _sources(change.sources, page_url))
-            for change in pages.structure_changes(store)]
+    entries = []
+    for change in pages.structure_changes(store):
+        when, summary = dated(change.day, change.sources, store,
+                              f"{change.kind}: " + ", ".join(b.label for b in change.bodies))
+        entries.append(Entry(change.iri, change.description or change.kind, summary,
+                             page_url(change.iri), when, _sources(change.sources, page_url)))
+    return entries
 
 
 def action_entries(store: Store, page_url: PageUrl) -> list[Entry]:
@@ -75,11 +90,11 @@ def action_entries(store: Store, page_url: PageUrl) -> list[Entry]:
         for action in pages.actions_of(store, meeting=meeting.meeting.iri):
             who = ", ".join(a.label for a in action.assignees) or "unassigned"
             due = f" Due: {action.due}." if action.due else ""
+            when, summary = dated(meeting.day, action.sources, store,
+                                  f"{action.text}{due} Status: {action.status or 'open'}.")
             entries[action.action] = Entry(
-                action.action, f"{who}: {pages.shorten_text(action.text, 80)}",
-                f"{action.text}{due} Status: {action.status or 'open'}.",
-                page_url(action.action), _moment(meeting.day),
-                _sources(action.sources, page_url))
+                action.action, f"{who}: {pages.shorten_text(action.text, 80)}", summary,
+                page_url(action.action), when, _sources(action.sources, page_url))
     return list(entries.values())
 
 
@@ -108,7 +123,7 @@ def atom(feed_id: str, title: str, author: str, self_url: str, home_url: str,
     generator.link(href=home_url, rel="alternate", type="text/html")
     generator.language("en")
     ordered = sorted(entries, key=lambda e: (e.when, e.id))
-    generator.updated(ordered[-1].when if ordered else _EPOCH)
+    generator.updated(ordered[-1].when if ordered else datetime(1970, 1, 1, tzinfo=UTC))
     for item in ordered:  # feedgen puts each new entry first
         entry = generator.add_entry()
         entry.id(item.id)
