@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import BNode
@@ -163,11 +164,10 @@ def _binding_places(sparql: str) -> tuple[int, int, Places, Places]:
             raise QueryError("the CONSTRUCT query has no WHERE group")
         where = groups[1]
     open_at, close_at, _ = where
-    group = sparql[open_at + 1 : close_at]
+    outer, inner, wheres = _group_places(sparql[open_at + 1 : close_at])
     return (open_at, close_at,
-            tuple((at, frozenset(names)) for at, names in _union_branches(group)),
-            tuple((at, frozenset(names)) for at, names in [
-                *_subselect_wheres(group), *_union_branches(group, in_subselects=True)]))
+            tuple((at, frozenset(names)) for at, names in outer),
+            tuple((at, frozenset(names)) for at, names in [*wheres, *inner]))
 
 
 @lru_cache(maxsize=1024)
@@ -193,18 +193,34 @@ def _values_block(names: Sequence[str], table: Sequence[Sequence[str]]) -> str:
     return f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}"
 
 
-def _union_branches(text: str, *, in_subselects: bool = False) -> list[tuple[int, set[str]]]:
-    """The `UNION` branches in a group's text: (index of the `{`, variables mentioned).
+@dataclass
+class _Group:
+    """An open `{ … }` group while `_group_places` walks the text."""
 
-    Branches inside a sub-select are left out (its variables are its own unless projected),
-    or, with `in_subselects`, are the only ones given; a branch that is itself a bare
-    sub-select is never given.
-    """
-    branches: list[tuple[int, set[str]]] = []
-    # Open groups: [index of "{", variables seen, first word, preceded by UNION, in sub-select]
-    stack: list[list] = []
+    start: int  # index of its "{"
+    names: set[str] = field(default_factory=set)  # variables mentioned in it
+    first: str | None = None  # its first word ("SELECT": a sub-select)
+    after_union: bool = False  # preceded by UNION
+    in_subselect: bool = False  # inside a sub-select
+    subselect_where: bool = False  # the WHERE group of a sub-select
+
+
+def _group_places(text: str) -> tuple[list[tuple[int, set[str]]], ...]:
+    """One walk over a group's text, for the places `bind_values` may put VALUES blocks:
+    its UNION branches outside sub-selects, the branches inside sub-selects, and the
+    sub-selects' WHERE groups; each (index of the `{`, variables mentioned). A branch that is
+    itself a bare sub-select is never a place (its variables are its own unless projected)."""
+    outer: list[tuple[int, set[str]]] = []
+    inner: list[tuple[int, set[str]]] = []
+    wheres: list[tuple[int, set[str]]] = []
+    stack: list[_Group] = []
     previous = ""  # the last significant token
-    closed: list | None = None  # a group just closed, waiting to see whether UNION follows
+    closed: _Group | None = None  # a group just closed, waiting to see whether UNION follows
+
+    def branch(group: _Group, union_follows: bool) -> None:
+        if (group.after_union or union_follows) and group.first != "SELECT":
+            (inner if group.in_subselect else outer).append((group.start, group.names))
+
     for match in SCANNER.finditer(text):
         kind = match.lastgroup
         token = match.group()
@@ -212,52 +228,25 @@ def _union_branches(text: str, *, in_subselects: bool = False) -> list[tuple[int
             continue
         word = token.upper() if kind == "word" else ""
         if closed is not None:
-            if ((closed[3] or word == "UNION") and closed[4] == in_subselects
-                    and closed[2] != "SELECT"):
-                branches.append((closed[0], closed[1]))
+            branch(closed, word == "UNION")
             closed = None
-        if stack and stack[-1][2] is None:
-            stack[-1][2] = word
+        if stack and stack[-1].first is None:
+            stack[-1].first = word
         if kind == "open":
-            in_subselect = bool(stack) and (stack[-1][4] or stack[-1][2] == "SELECT")
-            stack.append([match.start(), set(), None, previous == "UNION", in_subselect])
+            parent = stack[-1] if stack else None
+            in_select = parent is not None and parent.first == "SELECT"
+            stack.append(_Group(
+                match.start(), after_union=previous == "UNION",
+                in_subselect=parent is not None and (parent.in_subselect or in_select),
+                subselect_where=in_select and previous == "WHERE"))
         elif kind == "close" and stack:
             closed = stack.pop()
-            if stack:
-                stack[-1][1] |= closed[1]
+            if closed.subselect_where:
+                wheres.append((closed.start, closed.names))
         elif kind == "var":
             for group in stack:
-                group[1].add(token[1:])
+                group.names.add(token[1:])
         previous = word or token
-    if closed is not None and closed[3] and closed[4] == in_subselects and closed[2] != "SELECT":
-        branches.append((closed[0], closed[1]))
-    return sorted(branches)
-
-
-def _subselect_wheres(text: str) -> list[tuple[int, set[str]]]:
-    """The WHERE groups of the sub-selects in a group's text: (index of the `{` that follows
-    `WHERE` inside a `{ SELECT … }` group, variables mentioned in it)."""
-    found: list[tuple[int, set[str]]] = []
-    # Open groups: [index of "{", variables seen, first word, is a sub-select's WHERE group]
-    stack: list[list] = []
-    previous = ""
-    for match in SCANNER.finditer(text):
-        kind = match.lastgroup
-        token = match.group()
-        if kind in ("comment", "space"):
-            continue
-        word = token.upper() if kind == "word" else ""
-        if stack and stack[-1][2] is None:
-            stack[-1][2] = word
-        if kind == "open":
-            is_where = previous == "WHERE" and bool(stack) and stack[-1][2] == "SELECT"
-            stack.append([match.start(), set(), None, is_where])
-        elif kind == "close" and stack:
-            closed = stack.pop()
-            if closed[3]:
-                found.append((closed[0], closed[1]))
-        elif kind == "var":
-            for group in stack:
-                group[1].add(token[1:])
-        previous = word or token
-    return sorted(found)
+    if closed is not None:
+        branch(closed, False)
+    return sorted(outer), sorted(inner), sorted(wheres)
