@@ -435,9 +435,9 @@ def test_queries_over_time_are_stopped_and_free_their_worker(tmp_path, persisted
     store = EmbeddedStore(tmp_path / "store" if persisted else None, timeout=1.0,
                           query_processes=2)
     try:
-        store._store.bulk_extend(
+        store.restore(
             ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
-                    ox.Literal(str(i)), ox.NamedNode(store.graph_iri))
+                    ox.Literal(str(i)))
             for i in range(RUNAWAY_TRIPLES))
         store.update("INSERT DATA { <http://example.org/new> <http://example.org/p> 1 }")
         for _ in range(4):

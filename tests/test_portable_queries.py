@@ -14,7 +14,7 @@ import pytest
 from rdflib.plugins.sparql import prepareQuery
 
 from govgraph.pages.common import PREFIX_HEADER, QUERIES
-from govgraph.publishing.calendar import _MEETINGS
+from govgraph.publishing.calendar import MEETINGS_QUERY
 from govgraph.queries.library import QueryLibrary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ TEXTS: list[tuple[str, str]] = [
     *((f"saved/{q.name}", q.text) for q in SAVED),
     *((f"page/{p.stem}", f"{PREFIX_HEADER}\n{p.read_text(encoding='utf-8')}")
       for p in PAGE_QUERIES),
-    ("calendar", f"{PREFIX_HEADER}\n{_MEETINGS}"),
+    ("calendar", f"{PREFIX_HEADER}\n{MEETINGS_QUERY}"),
 ]
 IDS = [name for name, _ in TEXTS]
 

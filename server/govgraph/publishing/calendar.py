@@ -17,7 +17,8 @@ from govgraph import pages
 from govgraph.store import Store
 
 LONDON = ZoneInfo("Europe/London")
-_MEETINGS = """SELECT ?meeting ?body ?date ?start ?end ?place ?status ?source WHERE {
+#: Every dated meeting (of one body when `?_body` is bound) with its times, place and source.
+MEETINGS_QUERY = """SELECT ?meeting ?body ?date ?start ?end ?place ?status ?source WHERE {
   ?meeting a gg:Meeting ; dct:date ?date .
   OPTIONAL { ?meeting gg:ofBody ?body }
   OPTIONAL { ?meeting gg:startTime ?start }
@@ -43,7 +44,7 @@ def meetings_calendar(store: Store, name: str, page_url: Callable[[str], str],
     idx = pages.index(store)
     # With a body, the filter compares bound terms only (an unbound ?body is an error in
     # SPARQL 1.1 and false in Virtuoso 7.2); without one, there is no filter.
-    query = _MEETINGS if body else _MEETINGS.replace(
+    query = MEETINGS_QUERY if body else MEETINGS_QUERY.replace(
         "\n  FILTER(BOUND(?body) && ?body = ?_body)", "")
     rows = pages.select_rows(store, query, {"_body": URIRef(body)} if body else None)
     calendar = Calendar()
