@@ -1,7 +1,8 @@
-"""Every query govgraph keeps as text (the saved queries, the pages' queries, the calendar's) is
-standard SPARQL 1.1 by two independent parsers, rdflib's and Oxigraph's (which refuses a
-projected variable outside GROUP BY), and avoids the constructs that give another answer, or
-none, on Virtuoso 7.2 (issue 16; tests/test_remote_store.py compares the answers themselves).
+"""Every query govgraph keeps as text (the saved queries, the pages' queries with the fragments
+that may go at their mark, one at a time and all together, the calendar's) is standard SPARQL
+1.1 by two independent parsers, rdflib's and Oxigraph's (which refuses a projected variable
+outside GROUP BY), and avoids the constructs that give another answer, or none, on Virtuoso 7.2
+(issue 16; tests/test_remote_store.py compares the answers themselves).
 """
 
 from __future__ import annotations
@@ -13,18 +14,31 @@ import pyoxigraph as ox
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
-from govgraph.pages.common import PREFIX_HEADER, QUERIES
+from govgraph.pages.common import PREFIX_HEADER, QUERIES, page_query
 from govgraph.publishing.calendar import MEETINGS_QUERY
 from govgraph.queries.library import QueryLibrary
 
 ROOT = Path(__file__).resolve().parents[1]
 SAVED = QueryLibrary(ROOT / "queries").all()
 PAGE_QUERIES = sorted(QUERIES.glob("*.rq"))
+MARK = re.compile(r"^\s*#\{([a-z-]+)\}\s*$", re.MULTILINE)
+FRAGMENTS = {
+    p.stem: [f.stem for folder in MARK.findall(p.read_text(encoding="utf-8"))
+             for f in sorted((QUERIES / folder).glob("*.rq"))]
+    for p in PAGE_QUERIES
+}
+COMPOSED = [
+    *((f"{name}+{fragment}", page_query(name, [fragment]))
+      for name, fragments in FRAGMENTS.items() for fragment in fragments),
+    *((f"{name}+all", page_query(name, fragments))
+      for name, fragments in FRAGMENTS.items() if fragments),
+]
 
 TEXTS: list[tuple[str, str]] = [
     *((f"saved/{q.name}", q.text) for q in SAVED),
     *((f"page/{p.stem}", f"{PREFIX_HEADER}\n{p.read_text(encoding='utf-8')}")
       for p in PAGE_QUERIES),
+    *((f"page/{name}", f"{PREFIX_HEADER}\n{text}") for name, text in COMPOSED),
     ("calendar", f"{PREFIX_HEADER}\n{MEETINGS_QUERY}"),
 ]
 IDS = [name for name, _ in TEXTS]

@@ -10,8 +10,10 @@ before" bound: as the saved queries read it) up to but not including its end: on
 or membership ends, the picture already shows the structure that replaced it.
 
 One module per page (structure: the home; body, person, meeting, decisions, search, resource),
-`common` for the label index and `dates` for the small helpers; fixed queries are files in
-`queries/`. Every read model asks only for what its page shows: labels are read for the IRIs
+`common` for the label index and `dates` for the small helpers. Every query is a file in
+`queries/`; one whose shape varies by request (the register's filters, one body's meetings or
+all) marks one place, where `page_query` puts fixed fragments from the folder it names, never
+values. Every read model asks only for what its page shows: labels are read for the IRIs
 on the page, and what every request needs (documented dates, body records, lines, the search
 index) is kept per graph version, so a large graph costs what a page shows.
 """

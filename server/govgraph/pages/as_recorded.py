@@ -13,7 +13,8 @@ from datetime import date
 
 from rdflib import URIRef
 
-from govgraph.pages import PREFIX_HEADER, PersonMembership, Ref, index, name_on, names_in_use
+from govgraph.pages import PersonMembership, Ref, index, name_on, names_in_use
+from govgraph.pages.common import page_query, select_rows
 from govgraph.rdf.uncertain_dates import bounded_text
 from govgraph.store import Store
 
@@ -42,15 +43,7 @@ def events_with(store: Store, participant: str) -> list[MentionedEventRow]:
     """The mentioned events the documents name `participant` at (gg:participant), oldest
     first, those with no date last."""
     idx = index(store)
-    rows = store.query(
-        f"""{PREFIX_HEADER}
-        SELECT ?event ?day ?period WHERE {{
-          ?event a gg:MentionedEvent ; gg:participant ?_who .
-          OPTIONAL {{ ?event dct:date ?day }}
-          OPTIONAL {{ ?event dct:temporal ?period }}
-        }}""",
-        {"_who": URIRef(participant)},
-    ).rows
+    rows = select_rows(store, page_query("mentioned-events"), {"_who": URIRef(participant)})
     found = []
     for row in rows:
         exact, first, last = _days(str(row.get("day") or row.get("period") or ""))

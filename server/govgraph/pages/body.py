@@ -18,9 +18,8 @@ from govgraph.pages.common import (
     Ref,
     Source,
     _period_from,
-    _period_pattern,
-    _period_vars,
     index,
+    page_query,
     select_rows,
 )
 from govgraph.pages.dates import (
@@ -173,7 +172,7 @@ def body_page(
     if day is None:
         day = latest_date(store)
     subject = {"_s": URIRef(iri)}
-    rows = select_rows(store, "SELECT ?p ?o WHERE { ?_s ?p ?o }", subject)
+    rows = select_rows(store, page_query("statements"), subject)
     props: dict[str, list[Node]] = defaultdict(list)
     for row in rows:
         props[str(row["p"])].append(row["o"])
@@ -184,12 +183,12 @@ def body_page(
         values = [idx.ref(v) for v in props.get(str(prop), []) if isinstance(v, URIRef)]
         if values:
             facts.append((title, sorted(values, key=lambda r: r.label)))
-    replaces = select_rows(store, "SELECT ?old WHERE { ?old gg:replacedBy ?_s }", subject)
+    replaces = select_rows(store, page_query("replaced-bodies"), subject)
     if replaces:
         facts.append(
             ("Replaces", sorted((idx.ref(r["old"]) for r in replaces), key=lambda r: r.label))
         )
-    forms = select_rows(store, "SELECT ?form WHERE { ?form gg:meetingFormOf ?_s }", subject)
+    forms = select_rows(store, page_query("meeting-forms"), subject)
     if forms:
         facts.append(
             ("Also meets as", sorted((idx.ref(r["form"]) for r in forms), key=lambda r: r.label))
@@ -245,15 +244,7 @@ def _paged_decisions(store: Store, iri: str, number: int) -> Paged[DecisionRow]:
 def alt_names(store: Store, iri: str) -> list[AltName]:
     """skos:altLabel and gg:nameVariant spellings, each with the documents that use it."""
     idx = index(store)
-    rows = select_rows(
-        store,
-        """SELECT ?name ?source WHERE {
-            { ?_s skos:altLabel ?name }
-            UNION { ?_s gg:nameVariant ?v . ?v gg:variant ?name .
-                    OPTIONAL { ?v prov:wasDerivedFrom ?source } }
-        }""",
-        {"_s": URIRef(iri)},
-    )
+    rows = select_rows(store, page_query("alt-names"), {"_s": URIRef(iri)})
     names: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         names[str(row["name"])].update([str(row["source"])] if "source" in row else [])
@@ -267,18 +258,7 @@ def alt_names(store: Store, iri: str) -> list[AltName]:
 
 def _terms_of_reference(store: Store, iri: str) -> list[Terms]:
     idx = index(store)
-    rows = select_rows(
-        store,
-        """SELECT ?tor ?title ?approved ?number ?text ?source WHERE {
-            { ?_s gg:termsOfReference ?tor } UNION { ?tor gg:forBody ?_s }
-            OPTIONAL { ?tor dct:title ?title }
-            OPTIONAL { ?tor gg:approvedBy ?approved }
-            OPTIONAL { ?tor gg:hasItem ?item . ?item rdf:value ?text .
-                       OPTIONAL { ?item gg:itemNumber ?number } }
-            OPTIONAL { ?tor prov:wasDerivedFrom ?source }
-        }""",
-        {"_s": URIRef(iri)},
-    )
+    rows = select_rows(store, page_query("terms-of-reference"), {"_s": URIRef(iri)})
     result = []
     for tor, group in group_by(rows, "tor").items():
         items = {(str(r.get("number", "")), str(r["text"])) for r in group if "text" in r}
@@ -316,30 +296,14 @@ def sources_of(store: Store, iris: Iterable[str]) -> dict[str, list[Source]]:
     idx = index(store)
     found: dict[str, list[Source]] = {}
     for iri in sorted(set(iris)):
-        rows = select_rows(
-            store, "SELECT ?src WHERE { ?_s prov:wasDerivedFrom ?src }", {"_s": URIRef(iri)}
-        )
+        rows = select_rows(store, page_query("derived-from"), {"_s": URIRef(iri)})
         found[iri] = sorted((idx.source(r["src"]) for r in rows), key=lambda s: s.label)
     return found
 
 
 def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[MemberFact]]:
     idx = index(store)
-    rows = select_rows(
-        store,
-        f"""SELECT ?m ?type ?member ?role ?rep ?repText ?link ?source {_period_vars("p")} WHERE {{
-            ?m org:organization ?_body ; org:member ?member .
-            OPTIONAL {{ ?m a ?type . FILTER(?type = gg:ProposedMembership) }}
-            OPTIONAL {{ ?m org:role ?roleConcept .
-                       OPTIONAL {{ ?roleConcept skos:prefLabel ?role }} }}
-            OPTIONAL {{ ?m gg:representing ?rep }}
-            OPTIONAL {{ ?m gg:representingText ?repText }}
-            OPTIONAL {{ ?m gg:linkWith ?link }}
-            OPTIONAL {{ ?m prov:wasDerivedFrom ?source }}
-            {_period_pattern("?m", "org:memberDuring", "p")}
-        }}""",
-        {"_body": URIRef(body)},
-    )
+    rows = select_rows(store, page_query("body-memberships"), {"_body": URIRef(body)})
     holders = _post_holders(store, body)
     current, other, proposed, possible = [], [], [], []
     for membership, group in group_by(rows, "m").items():
@@ -385,15 +349,7 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
 
 def _post_holders(store: Store, body: str) -> dict[str, list[tuple[Ref, date | None]]]:
     idx = index(store)
-    rows = select_rows(
-        store,
-        """SELECT ?post ?person ?attested WHERE {
-            ?m org:organization ?_body ; org:member ?post . ?post a org:Post .
-            { ?person org:holds ?post } UNION { ?h gg:post ?post ; gg:holder ?person .
-              OPTIONAL { ?h gg:attestedOn ?attested } }
-        }""",
-        {"_body": URIRef(body)},
-    )
+    rows = select_rows(store, page_query("post-holders"), {"_body": URIRef(body)})
     found: dict[str, dict[str, date | None]] = defaultdict(dict)
     for row in rows:
         post, person = str(row["post"]), str(row["person"])
@@ -426,20 +382,8 @@ def _meetings(store: Store, body: str | None, only: Iterable[str] | None) -> lis
         bindings = [{**bindings, "meeting": URIRef(m)} for m in sorted(only)]
         if not bindings:
             return []
-    of_body = (
-        "?meeting gg:ofBody ?_body . BIND(?_body AS ?body)"
-        if body
-        else "OPTIONAL { ?meeting gg:ofBody ?body }"
-    )
     rows = select_rows(
-        store,
-        f"""SELECT ?meeting ?body ?date ?status WHERE {{
-            ?meeting a gg:Meeting .
-            {of_body}
-            OPTIONAL {{ ?meeting dct:date ?date }}
-            OPTIONAL {{ ?meeting gg:meetingStatus ?status }}
-        }}""",
-        bindings or None,
+        store, page_query("meetings", ["a-body" if body else "any-body"]), bindings or None
     )
     idx.prefetch(row[name] for row in rows for name in ("meeting", "body") if name in row)
     meetings = {

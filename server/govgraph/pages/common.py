@@ -487,14 +487,48 @@ _LABEL_RANK = {str(SKOS.prefLabel): 0, str(FOAF.name): 1, str(RDFS.label): 2, st
 
 
 QUERIES = Path(__file__).parent / "queries"
-"""The pages' fixed queries, one .rq file each; queries put together from a page's filters
-stay beside the code that assembles them."""
+"""The pages' queries, one .rq file each: a `#` line at its top says what it answers and which
+variables the caller binds. A query whose shape varies by request (the register's optional
+filters, a list of one body's meetings or of all) marks the one place that varies with a line
+`#{FOLDER}`; the fragments that may go there are the files in queries/FOLDER/."""
+
+_MARK = re.compile(r"^[ \t]*#\{([a-z-]+)\}[ \t]*$", re.MULTILINE)
+_FRAGMENT_NAME = re.compile(r"[a-z0-9-]+")
+
+
+def page_query(name: str, fragments: Iterable[str] = ()) -> str:
+    """The text of the page query `name` (queries/NAME.rq), with `fragments` at its mark.
+
+    `page_query("decision-order", ["of-body", "in-year"])` puts decision-filters/of-body.rq
+    and decision-filters/in-year.rq, in that order, in place of the query's line
+    `#{decision-filters}`. Only fixed text from files goes in, never a value (values are bound
+    by `select_rows`); with no fragments the mark stays, a comment. Read once per shape.
+    """
+    return _composed(name, tuple(fragments))
 
 
 @functools.cache
-def page_query(name: str) -> str:
-    """The text of the page query `name` (queries/NAME.rq), read once."""
-    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+def _composed(name: str, fragments: tuple[str, ...]) -> str:
+    text = _query_file(f"{name}.rq")
+    if not fragments:
+        return text
+    marks = _MARK.findall(text)
+    if len(marks) != 1:
+        raise ValueError(f"page query {name} has {len(marks)} #{{…}} marks, not one")
+    for fragment in fragments:
+        if not _FRAGMENT_NAME.fullmatch(fragment):
+            raise ValueError(f"{fragment!r} is not the name of a query fragment")
+        if not (QUERIES / marks[0] / f"{fragment}.rq").is_file():
+            raise ValueError(f"page query {name} has no fragment {marks[0]}/{fragment}.rq")
+    inserted = "\n".join(
+        _query_file(f"{marks[0]}/{fragment}.rq").rstrip("\n") for fragment in fragments
+    )
+    return _MARK.sub(lambda _: inserted, text)
+
+
+@functools.cache
+def _query_file(path: str) -> str:
+    return (QUERIES / path).read_text(encoding="utf-8")
 
 
 READ_MODEL_ROWS = 10**7
@@ -511,27 +545,6 @@ def select_rows(
     return store.query(
         f"{PREFIX_HEADER}\n{body}", bindings or None, result_limit=READ_MODEL_ROWS
     ).rows
-
-
-def _period_vars(prefix: str) -> str:
-    return " ".join(
-        f"?{prefix}{name}" for name in ("I", "Start", "StartNB", "StartNA", "End", "EndNB", "EndNA")
-    )
-
-
-def _period_pattern(node: str, prop: str, prefix: str) -> str:
-    """OPTIONAL patterns binding ?{prefix}Start, …NB, …NA, ?{prefix}End… for an interval."""
-    p = prefix
-
-    def instant(link: str, name: str) -> str:
-        return f"""OPTIONAL {{ ?{p}I {link} ?{p}{name}X .
-                OPTIONAL {{ ?{p}{name}X time:inXSDDate ?{p}{name} }}
-                OPTIONAL {{ ?{p}{name}X gg:notBefore ?{p}{name}NB }}
-                OPTIONAL {{ ?{p}{name}X gg:notAfter ?{p}{name}NA }} }}"""
-
-    return f"""OPTIONAL {{ {node} {prop} ?{p}I .
-        {instant("time:hasBeginning", "Start")}
-        {instant("time:hasEnd", "End")} }}"""
 
 
 def _period_from(row: Mapping[str, Node], prefix: str) -> Period:

@@ -12,7 +12,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from govgraph.errors import ParameterError
-from govgraph.pages.common import Ref, Source, index, select_rows
+from govgraph.pages.common import Ref, Source, index, page_query, select_rows
 from govgraph.pages.dates import (
     _roman_or_natural,
     as_date,
@@ -215,17 +215,8 @@ def _facet_counts(
     store: Store, date_from: date | None, date_to: date | None, text: str | None
 ) -> list[tuple[str, str, str, int]]:
     """(body, year, kind, matching resolutions) of the register filtered by dates and words."""
-    bindings, _, where = _filters(None, None, None, None, date_from, date_to, text, None)
-    rows = select_rows(
-        store,
-        f"""SELECT ?body ?y ?k (COUNT(DISTINCT ?decision) AS ?n) WHERE {{
-            {where}
-            OPTIONAL {{ ?decision gg:decisionKind/skos:prefLabel ?kindLabel }}
-            BIND(STR(?kindLabel) AS ?k)
-            BIND(STR(YEAR(?date)) AS ?y)
-        }} GROUP BY ?body ?y ?k""",
-        bindings,
-    )
+    bindings, filters = _filters(None, None, None, None, date_from, date_to, text, None)
+    rows = select_rows(store, page_query("decision-facets", filters), bindings)
     return [
         (str(row.get("body") or ""), str(row.get("y") or ""), str(row.get("k") or ""),
          int(row["n"]))
@@ -242,53 +233,40 @@ def _filters(
     date_to: date | None,
     text: str | None,
     concerning: str | None,
-) -> tuple[dict[str, Node], list[str], str]:
-    """The bindings, the narrowing triple patterns and the FILTERs of the register's filters."""
+) -> tuple[dict[str, Node], list[str]]:
+    """The bindings and the decision-filters fragments (queries/decision-filters/) of the
+    register's filters."""
     if date_from and date_to and date_from > date_to:
         raise ParameterError("from", "the start date is after the end date")
     bindings: dict[str, Node] = {}
-    filters = []
-    narrowing = []  # triple patterns first: the store starts from the few decisions they match
-    if body:
-        bindings["_body"] = URIRef(body)
-        narrowing.append("?meeting gg:ofBody ?_body .")
-    if partnership:
-        bindings["_partnership"] = URIRef(partnership)
-        filters.append("?body gg:partOfPartnership? ?_partnership .")
+    fragments = []
+    # the narrowing triple patterns first: the store starts from the few decisions they match
     if concerning:
         bindings["_about"] = URIRef(concerning)
-        narrowing.insert(0, "?decision gg:concerns ?_about .")
-    if date_from:
-        bindings["_from"] = Literal(date_from.isoformat(), datatype=XSD.date)
-        filters.append("FILTER(?date >= ?_from)")
-    if date_to:
-        bindings["_to"] = Literal(date_to.isoformat(), datatype=XSD.date)
-        filters.append("FILTER(?date <= ?_to)")
-    if year:
-        bindings["_year"] = Literal(year)
-        filters.append("FILTER(YEAR(?date) = ?_year)")
+        fragments.append("concerning")
+    if body:
+        bindings["_body"] = URIRef(body)
+        fragments.append("of-body")
+    if partnership:
+        bindings["_partnership"] = URIRef(partnership)
+        fragments.append("in-partnership")
     if kind:
         bindings["_kind"] = Literal(kind)
-        filters.append("?decision gg:decisionKind/skos:prefLabel ?_kindLabel . "
-                       "FILTER(STR(?_kindLabel) = ?_kind)")
+        fragments.append("of-kind")
+    if date_from:
+        bindings["_from"] = Literal(date_from.isoformat(), datatype=XSD.date)
+        fragments.append("from")
+    if date_to:
+        bindings["_to"] = Literal(date_to.isoformat(), datatype=XSD.date)
+        fragments.append("to")
+    if year:
+        bindings["_year"] = Literal(year)
+        fragments.append("in-year")
     searched = words(text or "")
     if searched:
-        filters.insert(0, "OPTIONAL { ?decision rdf:value ?text } "
-                          "OPTIONAL { ?minute dct:title ?minuteTitle }")
-    for number, word in enumerate(searched):
-        bindings[f"_w{number}"] = Literal(word)
-        filters.append(
-            f"FILTER(CONTAINS(LCASE(STR(?text)), ?_w{number}) || "
-            f"CONTAINS(LCASE(STR(COALESCE(?minuteTitle, ''))), ?_w{number}))"
-        )
-    where = f"""{" ".join(narrowing[:1])}
-            ?decision a gg:Decision ; gg:ofMinute ?minute .
-            ?minute gg:ofMeeting ?meeting .
-            {" ".join(narrowing[1:])}
-            OPTIONAL {{ ?meeting dct:date ?date }}
-            OPTIONAL {{ ?meeting gg:ofBody ?body }}
-            {" ".join(filters)}"""
-    return bindings, narrowing, where
+        bindings.update({f"_w{number}": Literal(word) for number, word in enumerate(searched)})
+        fragments.append("words")
+    return bindings, fragments
 
 
 def _meeting_counts(
@@ -303,15 +281,8 @@ def _meeting_counts(
     text: str | None = None,
 ) -> list[tuple[str, str, int]]:
     """(meeting, body, matching resolutions) in register order (date, then meeting)."""
-    bindings, _, where = _filters(partnership, body, year, kind, date_from, date_to, text, None)
-    rows = select_rows(
-        store,
-        f"""SELECT ?meeting (SAMPLE(?body) AS ?b) (MIN(?date) AS ?d)
-                   (COUNT(DISTINCT ?decision) AS ?n) WHERE {{
-            {where}
-        }} GROUP BY ?meeting""",
-        bindings,
-    )
+    bindings, filters = _filters(partnership, body, year, kind, date_from, date_to, text, None)
+    rows = select_rows(store, page_query("decision-meetings", filters), bindings)
     rows.sort(key=lambda row: (as_date(row.get("d")) or date.min, str(row["meeting"])))
     return [(str(row["meeting"]), str(row.get("b") or ""), int(row["n"])) for row in rows]
 
@@ -331,16 +302,11 @@ def _decision_order(
 ) -> list[tuple[str, str]]:
     """(decision, body) of every matching resolution (of these meetings, if given), in
     register order: keys only."""
-    bindings, _, where = _filters(partnership, body, year, kind, date_from, date_to, text,
-                                  concerning)
+    bindings, filters = _filters(partnership, body, year, kind, date_from, date_to, text,
+                                 concerning)
     rows = select_rows(
         store,
-        f"""SELECT DISTINCT ?decision ?meeting ?body ?date ?item ?number ?order WHERE {{
-            {where}
-            OPTIONAL {{ ?decision gg:itemNumber ?item }}
-            OPTIONAL {{ ?minute gg:minuteNumber ?number }}
-            OPTIONAL {{ ?minute gg:order ?order }}
-        }}""",
+        page_query("decision-order", filters),
         [{**bindings, "meeting": URIRef(m)} for m in meetings] if meetings else bindings,
     )
     first = {str(row["decision"]): row for row in reversed(rows)}
@@ -354,23 +320,7 @@ def _decision_rows(store: Store, iris: list[str]) -> list[DecisionRow]:
         return []
     idx = index(store)
     rows = select_rows(
-        store,
-        """SELECT ?decision ?text ?kind ?item ?number ?minuteTitle ?meeting ?body
-                  ?date ?change ?about ?source WHERE {
-            ?decision gg:ofMinute ?minute .
-            ?minute gg:ofMeeting ?meeting .
-            OPTIONAL { ?decision rdf:value ?text }
-            OPTIONAL { ?meeting dct:date ?date }
-            OPTIONAL { ?meeting gg:ofBody ?body }
-            OPTIONAL { ?minute dct:title ?minuteTitle }
-            OPTIONAL { ?decision gg:decisionKind/skos:prefLabel ?kind }
-            OPTIONAL { ?decision gg:itemNumber ?item }
-            OPTIONAL { ?minute gg:minuteNumber ?number }
-            OPTIONAL { ?change gg:decidedBy ?decision }
-            OPTIONAL { ?decision gg:concerns ?about }
-            OPTIONAL { ?decision prov:wasDerivedFrom ?source }
-        }""",
-        [{"decision": URIRef(iri)} for iri in iris],
+        store, page_query("decision-details"), [{"decision": URIRef(iri)} for iri in iris]
     )
     groups = group_by(rows, "decision")
     idx.prefetch(
@@ -431,36 +381,12 @@ def actions_of(
     results: dict[str, list[dict]] = {}
     queries = []
     if body:
-        queries.append(
-            (
-                """{ ?action gg:arisesFrom/(gg:ofMinute?)/gg:ofMeeting/gg:ofBody ?_x }
-               UNION { ?action gg:reportTo ?_x } UNION { ?action gg:assignee ?_x }""",
-                body,
-            )
-        )
+        queries.append(("body", {"_body": URIRef(body)}))
     if meeting:
-        queries.append(("?action gg:arisesFrom/(gg:ofMinute?)/gg:ofMeeting ?_x .", meeting))
-    queries.extend(("?action gg:assignee ?_x .", a) for a in assignees)
-    for pattern, value in queries:
-        rows = select_rows(
-            store,
-            f"""SELECT ?action ?text ?assignee ?dueDate ?dueText ?dueMeeting ?status ?reportTo
-                       ?from ?meeting ?source WHERE {{
-                ?action a gg:Action .
-                {pattern}
-                OPTIONAL {{ ?action gg:actionText ?text }}
-                OPTIONAL {{ ?action gg:assignee ?assignee }}
-                OPTIONAL {{ ?action gg:dueDate ?dueDate }}
-                OPTIONAL {{ ?action gg:dueText ?dueText }}
-                OPTIONAL {{ ?action gg:dueMeeting ?dueMeeting }}
-                OPTIONAL {{ ?action gg:actionStatus ?status }}
-                OPTIONAL {{ ?action gg:reportTo ?reportTo }}
-                OPTIONAL {{ ?action gg:arisesFrom ?from .
-                           OPTIONAL {{ ?from gg:ofMinute?/gg:ofMeeting ?meeting }} }}
-                OPTIONAL {{ ?action prov:wasDerivedFrom ?source }}
-            }}""",
-            {"_x": URIRef(value)},
-        )
+        queries.append(("meeting", {"_meeting": URIRef(meeting)}))
+    queries.extend(("assignee", {"_assignee": URIRef(a)}) for a in assignees)
+    for of, binding in queries:
+        rows = select_rows(store, page_query("actions", [of]), binding)
         for iri, group in group_by(rows, "action").items():
             results.setdefault(iri, []).extend(group)
     actions = []

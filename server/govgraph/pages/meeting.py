@@ -11,7 +11,15 @@ from rdflib import URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
-from govgraph.pages.common import _MINUTE_TAIL, ATTENDANCE_GROUPS, Ref, Source, index, select_rows
+from govgraph.pages.common import (
+    _MINUTE_TAIL,
+    ATTENDANCE_GROUPS,
+    Ref,
+    Source,
+    index,
+    page_query,
+    select_rows,
+)
 from govgraph.pages.dates import (
     _time_text,
     as_date,
@@ -74,7 +82,7 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
         return None
     subject = {"_s": URIRef(iri)}
     props: dict[str, list[Node]] = defaultdict(list)
-    for row in select_rows(store, "SELECT ?p ?o WHERE { ?_s ?p ?o }", subject):
+    for row in select_rows(store, page_query("statements"), subject):
         props[str(row["p"])].append(row["o"])
 
     def first(prop: URIRef) -> Node | None:
@@ -98,21 +106,7 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
 
     decisions = decisions_register_for_meeting(store, iri)
     actions = actions_of(store, meeting=iri)
-    minute_rows = select_rows(
-        store,
-        """SELECT ?minute ?number ?order ?title ?description ?comment ?report ?intro ?source WHERE {
-            ?minute gg:ofMeeting ?_s .
-            OPTIONAL { ?minute gg:minuteNumber ?number }
-            OPTIONAL { ?minute gg:order ?order }
-            OPTIONAL { ?minute dct:title ?title }
-            OPTIONAL { ?minute dct:description ?description }
-            OPTIONAL { ?minute rdfs:comment ?comment }
-            OPTIONAL { ?minute gg:considersReport ?report }
-            OPTIONAL { ?minute gg:introducedBy ?intro }
-            OPTIONAL { ?minute prov:wasDerivedFrom ?source }
-        }""",
-        subject,
-    )
+    minute_rows = select_rows(store, page_query("meeting-minutes"), subject)
     minutes = []
     for minute, group in group_by(minute_rows, "minute").items():
         head = group[0]
@@ -175,7 +169,7 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
 
 def decisions_register_for_meeting(store: Store, meeting: str) -> list[DecisionRow]:
     """The resolutions recorded at one meeting, in minute order."""
-    rows = select_rows(store, "SELECT ?body WHERE { ?_s gg:ofBody ?body }", {"_s": URIRef(meeting)})
+    rows = select_rows(store, page_query("meeting-body"), {"_s": URIRef(meeting)})
     bodies = [str(r["body"]) for r in rows]
     candidates = decisions_register(store, body=bodies[0]) if bodies else decisions_register(store)
     return [d for d in candidates if d.meeting.iri == meeting]

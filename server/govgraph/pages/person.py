@@ -20,9 +20,8 @@ from govgraph.pages.common import (
     Ref,
     Source,
     _period_from,
-    _period_pattern,
-    _period_vars,
     index,
+    page_query,
     select_rows,
 )
 from govgraph.pages.dates import (
@@ -119,20 +118,10 @@ def person_page(store: Store, iri: str, attended_page: int = 1) -> PersonPage | 
         return None
     subject = {"_s": URIRef(iri)}
     props: dict[str, list[Node]] = defaultdict(list)
-    for row in select_rows(store, "SELECT ?p ?o WHERE { ?_s ?p ?o }", subject):
+    for row in select_rows(store, page_query("statements"), subject):
         props[str(row["p"])].append(row["o"])
 
-    post_rows = select_rows(
-        store,
-        """SELECT ?post ?org ?attested ?source WHERE {
-            { ?_s org:holds ?post }
-            UNION { ?h gg:holder ?_s ; gg:post ?post .
-                    OPTIONAL { ?h gg:attestedOn ?attested }
-                    OPTIONAL { ?h prov:wasDerivedFrom ?source } }
-            OPTIONAL { ?post org:postIn ?org }
-        }""",
-        subject,
-    )
+    post_rows = select_rows(store, page_query("person-posts"), subject)
     posts = []
     for post, group in group_by(post_rows, "post").items():
         attested = [d for d in (as_date(v) for v in distinct_values(group, "attested")) if d]
@@ -151,16 +140,12 @@ def person_page(store: Store, iri: str, attended_page: int = 1) -> PersonPage | 
     attendance = attendance_facts(store, person=iri)
     stood_in_by = attendance_facts(store, substitute_for=iri)
     chaired_iris = {
-        str(r["m"]) for r in select_rows(store, "SELECT ?m WHERE { ?m gg:chairedBy ?_s }", subject)
+        str(r["m"]) for r in select_rows(store, page_query("chaired-meetings"), subject)
     }
     chaired = meetings_of(store, only=chaired_iris)
     introduced = [
         (idx.ref(r["minute"]), idx.ref(r["meeting"]))
-        for r in select_rows(
-            store,
-            "SELECT ?minute ?meeting WHERE { ?minute gg:introducedBy ?_s ; gg:ofMeeting ?meeting }",
-            subject,
-        )
+        for r in select_rows(store, page_query("introduced-minutes"), subject)
     ]
     return PersonPage(
         person=idx.ref(iri),
@@ -186,19 +171,7 @@ def _person_memberships(store: Store, person: str, posts: list[str]) -> list[Per
     idx = index(store)
     found: list[PersonMembership] = []
     for member, via in [(person, None), *((p, p) for p in posts)]:
-        rows = select_rows(
-            store,
-            f"""SELECT ?m ?body ?role ?repText ?rep ?proposed ?source {_period_vars("p")} WHERE {{
-                ?m org:member ?_member ; org:organization ?body .
-                OPTIONAL {{ ?m a ?proposed . FILTER(?proposed = gg:ProposedMembership) }}
-                OPTIONAL {{ ?m org:role/skos:prefLabel ?role }}
-                OPTIONAL {{ ?m gg:representingText ?repText }}
-                OPTIONAL {{ ?m gg:representing ?rep }}
-                OPTIONAL {{ ?m prov:wasDerivedFrom ?source }}
-                {_period_pattern("?m", "org:memberDuring", "p")}
-            }}""",
-            {"_member": URIRef(member)},
-        )
+        rows = select_rows(store, page_query("member-of"), {"_member": URIRef(member)})
         for _, group in group_by(rows, "m").items():
             first = group[0]
             representing = [str(v) for v in distinct_values(group, "repText")]
@@ -226,33 +199,12 @@ def attendance_facts(
 ) -> list[AttendanceFact]:
     idx = index(store)
     if person:
-        pattern, value = "?a gg:attendee ?_x .", person
+        of, binding = "person", {"_person": URIRef(person)}
     elif meeting:
-        pattern, value = "?a gg:atMeeting ?_x .", meeting
+        of, binding = "meeting", {"_meeting": URIRef(meeting)}
     else:
-        pattern, value = "?a gg:substituteFor ?_x .", substitute_for or ""
-    rows = select_rows(
-        store,
-        f"""SELECT ?a ?person ?meeting ?date ?mstatus ?body ?status ?statusLabel ?capacity
-                   ?repText ?rep
-                   ?for ?minute ?source WHERE {{
-            {pattern}
-            ?a gg:attendee ?person ; gg:atMeeting ?meeting .
-            OPTIONAL {{ ?meeting dct:date ?date }}
-            OPTIONAL {{ ?meeting gg:ofBody ?body }}
-            OPTIONAL {{ ?meeting gg:meetingStatus ?mstatus }}
-            OPTIONAL {{ ?a gg:attendanceStatus ?st .
-                       OPTIONAL {{ ?st skos:notation ?status }}
-                       OPTIONAL {{ ?st skos:prefLabel ?statusLabel }} }}
-            OPTIONAL {{ ?a gg:inCapacity ?capacity }}
-            OPTIONAL {{ ?a gg:representing ?rep }}
-            OPTIONAL {{ ?a gg:representingText ?repText }}
-            OPTIONAL {{ ?a gg:substituteFor ?for }}
-            OPTIONAL {{ ?a gg:forMinute ?minute }}
-            OPTIONAL {{ ?a prov:wasDerivedFrom ?source }}
-        }}""",
-        {"_x": URIRef(value)},
-    )
+        of, binding = "substitute-for", {"_absent": URIRef(substitute_for or "")}
+    rows = select_rows(store, page_query("attendance", [of]), binding)
     facts = []
     for iri, group in group_by(rows, "a").items():
         first = group[0]

@@ -9,7 +9,7 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from govgraph.pages.common import PREFIX_HEADER, Ref, Source, index, select_rows
+from govgraph.pages.common import Ref, Source, index, page_query, select_rows
 from govgraph.pages.dates import literal_text
 from govgraph.rdf.namespaces import prefixed
 from govgraph.store import Store
@@ -37,24 +37,13 @@ class ResourcePage:
     source: Source | None
 
 
-def resource_page(store: Store, iri: str, limit: int = 500) -> ResourcePage | None:
-    """A plain description of any resource: its statements and what points at it."""
+def resource_page(store: Store, iri: str) -> ResourcePage | None:
+    """A plain description of any resource: its statements and what points at it (at most 500
+    of those: queries/incoming.rq)."""
     idx = index(store)
     subject = {"_s": URIRef(iri)}
-    rows = select_rows(
-        store,
-        """SELECT ?p ?o ?p2 ?o2 ?p3 ?o3 WHERE {
-            ?_s ?p ?o .
-            OPTIONAL { FILTER(isBlank(?o)) ?o ?p2 ?o2 .
-                       OPTIONAL { FILTER(isBlank(?o2)) ?o2 ?p3 ?o3 } }
-        }""",
-        subject,
-    )
-    incoming_rows = store.query(
-        f"{PREFIX_HEADER}\nSELECT ?s ?p WHERE {{ ?s ?p ?_s . FILTER(isIRI(?s)) }} "
-        f"LIMIT {int(limit)}",
-        subject,
-    ).rows
+    rows = select_rows(store, page_query("resource-statements"), subject)
+    incoming_rows = select_rows(store, page_query("incoming"), subject)
     if not rows and not incoming_rows:
         return None
     blanks: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))

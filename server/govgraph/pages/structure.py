@@ -12,14 +12,11 @@ from rdflib.term import Node
 
 from govgraph.errors import ParameterError
 from govgraph.pages.common import (
-    BODY_CLASSES,
     Facet,
     Period,
     Ref,
     Source,
     _period_from,
-    _period_pattern,
-    _period_vars,
     index,
     page_query,
     select_rows,
@@ -123,10 +120,6 @@ class BodyRecord:
     active: Period | None
 
 
-_WITHIN = "gg:partOfPartnership? ?_within ."
-"""A body is within a partnership when it is part of it, or is it (zero or one step)."""
-
-
 def _scope(within: str | None) -> dict[str, Node]:
     return {"_within": URIRef(within)} if within else {}
 
@@ -138,17 +131,7 @@ def body_records(store: Store, within: str | None = None) -> dict[str, BodyRecor
 
 def _read_body_records(store: Store, within: str | None) -> dict[str, BodyRecord]:
     rows = select_rows(
-        store,
-        f"""SELECT ?body ?type ?top ?decides ?proposed {_period_vars("a")} WHERE {{
-            {"?body " + _WITHIN if within else ""}
-            ?body a ?type .
-            FILTER(?type IN ({", ".join(f"<{c}>" for c in sorted(BODY_CLASSES))}))
-            OPTIONAL {{ ?body gg:isTopLevel ?top }}
-            OPTIONAL {{ ?body gg:takesDecisions ?decides }}
-            OPTIONAL {{ ?body gg:proposedOnly ?proposed }}
-            {_period_pattern("?body", "gg:activeDuring", "a")}
-        }}""",
-        _scope(within),
+        store, page_query("body-records", ["body"] if within else []), _scope(within)
     )
     grouped: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
@@ -177,19 +160,7 @@ def all_lines(store: Store, within: str | None = None) -> list[StructureEdge]:
 
 def _read_lines(store: Store, within: str | None) -> list[StructureEdge]:
     rows = select_rows(
-        store,
-        f"""SELECT ?line ?from ?to ?kind {_period_vars("l")} WHERE {{
-            {"?from " + _WITHIN if within else ""}
-            {{
-                ?line gg:fromBody ?from ; gg:toBody ?to .
-                OPTIONAL {{ ?line gg:lineKind/skos:notation ?kind }}
-                {_period_pattern("?line", "gg:during", "l")}
-            }} UNION {{
-                ?from org:reportsTo ?to .
-                FILTER NOT EXISTS {{ ?q gg:fromBody ?from ; gg:toBody ?to }}
-            }}
-        }}""",
-        _scope(within),
+        store, page_query("reporting-lines", ["line-from"] if within else []), _scope(within)
     )
     edges = {
         StructureEdge(
@@ -211,13 +182,7 @@ def names_in_use(store: Store) -> dict[str, list[tuple[str, Period]]]:
 
 
 def _names_in_use(store: Store) -> dict[str, list[tuple[str, Period]]]:
-    rows = select_rows(
-        store,
-        f"""SELECT ?body ?name {_period_vars("n")} WHERE {{
-            ?body gg:nameInUse ?use . ?use gg:name ?name .
-            {_period_pattern("?use", "gg:inUseDuring", "n")}
-        }}""",
-    )
+    rows = select_rows(store, page_query("names-in-use"))
     names: dict[str, list[tuple[str, Period]]] = defaultdict(list)
     for row in rows:
         names[str(row["body"])].append((str(row["name"]), _period_from(row, "n")))
@@ -295,30 +260,11 @@ def documented_dates(store: Store, within: str | None = None) -> list[date]:
 
 
 def _documented_dates(store: Store, within: str | None) -> list[date]:
-    bindings: list[dict[str, Node]] = []
     if within:
-        bindings = [{"b": URIRef(b)} for b in bodies_within(store, within)]
-        query = """SELECT DISTINCT ?d WHERE {
-            { ?m gg:ofBody ?b ; a gg:Meeting ; dct:date ?d .
-               FILTER NOT EXISTS { ?m gg:meetingStatus gg:Scheduled } }
-            UNION { ?c gg:affectsBody ?b ; a org:ChangeEvent ; dct:date ?d }
-            UNION { ?c gg:affectsBody ?b ; a org:ChangeEvent ; gg:when/time:inXSDDate ?d }
-            UNION { ?l gg:fromBody ?b ; a gg:ReportingLine ;
-                       gg:during/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
-            UNION { ?b gg:activeDuring/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
-        }"""
+        bodies = [{"b": URIRef(b)} for b in bodies_within(store, within)]
+        rows = select_rows(store, page_query("documented-dates-within"), bodies)
     else:
-        query = """SELECT DISTINCT ?d WHERE {
-            { ?doc a gg:SourceDocument ; dct:date ?d }
-            UNION { ?m a gg:Meeting ; dct:date ?d .
-                    FILTER NOT EXISTS { ?m gg:meetingStatus gg:Scheduled } }
-            UNION { ?c a org:ChangeEvent ; dct:date ?d }
-            UNION { ?c a org:ChangeEvent ; gg:when/time:inXSDDate ?d }
-            UNION { ?l a gg:ReportingLine ;
-                       gg:during/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
-            UNION { ?b gg:activeDuring/(time:hasBeginning|time:hasEnd)/time:inXSDDate ?d }
-        }"""
-    rows = select_rows(store, query, bindings or None)
+        rows = select_rows(store, page_query("documented-dates"))
     return sorted({d for row in rows if (d := as_date(row["d"])) is not None})
 
 
@@ -326,9 +272,7 @@ def bodies_within(store: Store, partnership: str) -> list[str]:
     """The partnership and the bodies part of it (read once per graph version)."""
 
     def read() -> list[str]:
-        rows = select_rows(
-            store, "SELECT ?b WHERE { ?b gg:partOfPartnership ?_p }", {"_p": URIRef(partnership)}
-        )
+        rows = select_rows(store, page_query("partnership-bodies"), {"_p": URIRef(partnership)})
         return [partnership, *sorted(str(row["b"]) for row in rows)]
 
     return index(store).memo(("within", partnership), read)
@@ -426,40 +370,16 @@ def structure_changes(
     partnership), decided at one meeting, or dated in (after, until]."""
     idx = index(store)
     bindings: list[dict[str, Node]] = []
-    about = ""
+    about = []
     if decided_at is not None:
         bindings = [{"_meeting": URIRef(decided_at)}]
-        about = "?change gg:decidedBy/gg:ofMinute/gg:ofMeeting ?_meeting ."
+        about.append("decided-at")
     if body is not None or within is not None:
         about_bodies = [body] if body is not None else bodies_within(store, within or "")
         given = bindings[0] if bindings else {}
         bindings = [{**given, "_body": URIRef(b)} for b in about_bodies]
-        about += """{ ?change gg:affectsBody ?_body }
-            UNION { ?change org:originalOrganization ?_body }
-            UNION { ?change org:resultingOrganization ?_body }
-            UNION { ?change org:resultedFrom ?_body }"""
-    rows = select_rows(
-        store,
-        f"""SELECT ?change ?kind ?date ?whenDate ?whenNB ?whenNA ?description ?affected
-                   ?decision ?meeting ?source WHERE {{
-            ?change a org:ChangeEvent .
-            {about}
-            OPTIONAL {{ ?change gg:changeKind ?kindConcept .
-                       OPTIONAL {{ ?kindConcept skos:prefLabel ?kind }} }}
-            OPTIONAL {{ ?change dct:date ?date }}
-            OPTIONAL {{ ?change gg:when ?when .
-                       OPTIONAL {{ ?when time:inXSDDate ?whenDate }}
-                       OPTIONAL {{ ?when gg:notBefore ?whenNB }}
-                       OPTIONAL {{ ?when gg:notAfter ?whenNA }} }}
-            OPTIONAL {{ ?change dct:description ?description }}
-            OPTIONAL {{ ?change gg:affectsBody|org:originalOrganization|org:resultingOrganization
-                        ?affected }}
-            OPTIONAL {{ ?change gg:decidedBy ?decision .
-                       OPTIONAL {{ ?decision gg:ofMinute/gg:ofMeeting ?meeting }} }}
-            OPTIONAL {{ ?change prov:wasDerivedFrom ?source }}
-        }}""",
-        bindings or None,
-    )
+        about.append("affecting")
+    rows = select_rows(store, page_query("structure-changes", about), bindings or None)
     idx.prefetch(
         row[name]
         for row in rows
