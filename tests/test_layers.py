@@ -3,6 +3,7 @@ web and cli on top, each layer importing only those below it, no circles, Flask 
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -16,3 +17,16 @@ def test_the_import_contracts_are_kept():
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "0 broken" in done.stdout
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A leading underscore means "this module's own": what another module needs is public,
+    with a docstring, so a newcomer can see what a module offers."""
+    reached = []
+    for path in (ROOT / "server" / "govgraph").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("govgraph"):
+                reached += [f"{path.relative_to(ROOT)}: {node.module}.{alias.name}"
+                            for alias in node.names
+                            if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert reached == []

@@ -17,14 +17,14 @@ from govgraph.pages.common import (
     Period,
     Ref,
     Source,
-    _period_from,
     index,
     page_query,
+    period_from,
     select_rows,
 )
 from govgraph.pages.dates import (
-    _capitalised,
     as_date,
+    capitalised,
     distinct_values,
     group_by,
     literal_texts,
@@ -202,7 +202,7 @@ def body_page(
         day=day,
         name_then=then if then and then != idx.label(iri) else "",
         kinds=[
-            _capitalised(idx.labels.get(str(GG[k]), k)) for k in (record.kinds if record else ())
+            capitalised(idx.labels.get(str(GG[k]), k)) for k in (record.kinds if record else ())
         ],
         descriptions=literal_texts(props, DCT.description),
         comments=literal_texts(props, RDFS.comment),
@@ -313,7 +313,7 @@ def _memberships(store: Store, body: str, day: date | None) -> dict[str, list[Me
             membership=membership,
             member=idx.ref(member),
             role=str(first.get("role") or "Member"),
-            period=_period_from(first, "p"),
+            period=period_from(first, "p"),
             representing=tuple(sorted(str(v) for v in distinct_values(group, "repText"))),
             representing_refs=tuple(
                 idx.ref(v) for v in distinct_values(group, "rep") if isinstance(v, URIRef)

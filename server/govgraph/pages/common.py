@@ -64,8 +64,10 @@ SEARCH_KIND_ORDER = (
     "body", "person", "organisation", "post", "meeting", "event", "minute", "decision", "action",
     "terms item", "report",
 )
-_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
-_MINUTE_TAIL = re.compile(r"/minute/([^/]+)(?:/(decision|action)/([^/]+))?$")
+WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+"""A word of a name or text, as search and its index split them."""
+MINUTE_TAIL = re.compile(r"/minute/([^/]+)(?:/(decision|action)/([^/]+))?$")
+"""The end of a minute's, decision's or action's IRI: the minute number, then the kind and item."""
 
 
 # --- small value types ------------------------------------------------------------------
@@ -547,7 +549,8 @@ def select_rows(
     ).rows
 
 
-def _period_from(row: Mapping[str, Node], prefix: str) -> Period:
+def period_from(row: Mapping[str, Node], prefix: str) -> Period:
+    """The period a query row gives in its `{prefix}Start`, `…StartNB`, `…End`… columns."""
     def get(name: str) -> date | None:
         return as_date(row.get(prefix + name))
 

@@ -49,7 +49,8 @@ def month_text(value: Node | None) -> str:
     return f"{date(int(match.group(1)), int(match.group(2)), 1):%B %Y}"
 
 
-def _time_text(value: Node | None) -> str:
+def time_text(value: Node | None) -> str:
+    """A time of day as hours and minutes ("14:00"), or "" for none."""
     return str(value)[:5] if value is not None else ""
 
 
@@ -96,7 +97,8 @@ def fallback_label(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1] or iri
 
 
-def _capitalised(text: str) -> str:
+def capitalised(text: str) -> str:
+    """`text` with its first letter in capitals and the rest as it was (str.capitalize lowers)."""
     return text[:1].upper() + text[1:]
 
 
@@ -132,6 +134,8 @@ _ROMAN = {
 }
 
 
-def _roman_or_natural(text: str) -> tuple:
+def roman_or_natural(text: str) -> tuple:
+    """A sort key for item numbers: roman numerals (i, ii, …) first in their order, then
+    natural order (2 before 10)."""
     return (_ROMAN[text.lower()], "") if text.lower() in _ROMAN else (100, *natural_order(text))
 

@@ -14,11 +14,11 @@ from rdflib.term import Node
 from govgraph.errors import ParameterError
 from govgraph.pages.common import Ref, Source, index, page_query, select_rows
 from govgraph.pages.dates import (
-    _roman_or_natural,
     as_date,
     distinct_values,
     group_by,
     natural_order,
+    roman_or_natural,
     status_text,
 )
 from govgraph.pages.facets import Facet, FacetValue
@@ -364,7 +364,7 @@ def _order_key(row: dict) -> tuple:
         str(row["meeting"]),
         int(order) if order is not None else 0,
         natural_order(number),
-        _roman_or_natural(str(row.get("item") or "")),
+        roman_or_natural(str(row.get("item") or "")),
         str(row["decision"]),
     )
 

@@ -12,8 +12,8 @@ from rdflib.namespace import RDFS
 from rdflib.term import Node
 
 from govgraph.pages.common import (
-    _MINUTE_TAIL,
     ATTENDANCE_GROUPS,
+    MINUTE_TAIL,
     Ref,
     Source,
     index,
@@ -21,13 +21,13 @@ from govgraph.pages.common import (
     select_rows,
 )
 from govgraph.pages.dates import (
-    _time_text,
     as_date,
     distinct_values,
     group_by,
     literal_texts,
     natural_order,
     status_text,
+    time_text,
 )
 from govgraph.pages.decisions import ActionRow, DecisionRow, actions_of, decisions_register
 from govgraph.pages.person import AttendanceFact, attendance_facts
@@ -154,8 +154,8 @@ def meeting_page(store: Store, iri: str) -> MeetingPage | None:
         body=body_ref,
         day=as_date(day),
         place="; ".join(literal_texts(props, GG.place)),
-        start_time=_time_text(first(GG.startTime)),
-        end_time=_time_text(first(GG.endTime)),
+        start_time=time_text(first(GG.startTime)),
+        end_time=time_text(first(GG.endTime)),
         status=status_text(first(GG.meetingStatus)),
         title="; ".join(literal_texts(props, DCT.title)),
         chairs=[idx.ref(v) for v in props.get(str(GG.chairedBy), [])],
@@ -180,7 +180,7 @@ def anchor_for(iri: str) -> str:
 
     'minute-3-decision-ii' for `…/minute/3/decision/ii`.
     """
-    match = _MINUTE_TAIL.search(iri)
+    match = MINUTE_TAIL.search(iri)
     if not match:
         return re.sub(r"[^A-Za-z0-9-]+", "-", iri.rsplit("/", 1)[-1])
     parts = ["minute", match.group(1)]

@@ -12,16 +12,16 @@ from rdflib.term import Node
 
 from govgraph.pages.body import MeetingRow, alt_names, meetings_of
 from govgraph.pages.common import (
-    _MINUTE_TAIL,
     ATTENDANCE_GROUPS,
+    MINUTE_TAIL,
     AltName,
     Index,
     Period,
     Ref,
     Source,
-    _period_from,
     index,
     page_query,
+    period_from,
     select_rows,
 )
 from govgraph.pages.dates import (
@@ -180,7 +180,7 @@ def _person_memberships(store: Store, person: str, posts: list[str]) -> list[Per
                 PersonMembership(
                     body=idx.ref(first["body"]),
                     role=str(first.get("role") or "Member"),
-                    period=_period_from(first, "p"),
+                    period=period_from(first, "p"),
                     via_post=idx.ref(via) if via else None,
                     representing=tuple(representing),
                     sources=tuple(idx.source(s) for s in distinct_values(group, "source")),
@@ -247,7 +247,7 @@ def _status_order(status: str) -> int:
 
 
 def _minute_number(iri: str, idx: Index) -> str:
-    match = _MINUTE_TAIL.search(iri)
+    match = MINUTE_TAIL.search(iri)
     return idx.labels.get(iri) or (f"minute {match.group(1)}" if match else fallback_label(iri))
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from rdflib import URIRef
 from rdflib.term import Node
 
-from govgraph.pages.common import _WORD, SEARCH_KIND_ORDER, Ref, index, page_query, select_rows
+from govgraph.pages.common import SEARCH_KIND_ORDER, WORD, Ref, index, page_query, select_rows
 from govgraph.pages.dates import as_date
 from govgraph.store import Store
 
@@ -28,7 +28,7 @@ class SearchHit:
 
 def words(text: str) -> list[str]:
     """The lower-cased words of a search text (at most eight)."""
-    return [w.casefold() for w in _WORD.findall(text)][:8]
+    return [w.casefold() for w in WORD.findall(text)][:8]
 
 
 def snippet(text: str, word: str, width: int = 60) -> str:
@@ -106,7 +106,7 @@ def _where_written(store: Store, iris: list[str]) -> dict[str, tuple[Node | None
 def _postings(texts) -> dict[str, set[int]]:
     postings: dict[str, set[int]] = {}
     for number, text in enumerate(texts):
-        for word in _WORD.findall(text.casefold()):
+        for word in WORD.findall(text.casefold()):
             postings.setdefault(word, set()).add(number)
     return postings
 

@@ -16,9 +16,9 @@ from govgraph.pages.common import (
     Period,
     Ref,
     Source,
-    _period_from,
     index,
     page_query,
+    period_from,
     select_rows,
 )
 from govgraph.pages.dates import as_date, distinct_values, group_by, local_part, truthy
@@ -146,7 +146,7 @@ def _read_body_records(store: Store, within: str | None) -> dict[str, BodyRecord
             top_level=truthy(first.get("top")),
             takes_decisions=None if first.get("decides") is None else truthy(first["decides"]),
             proposed_only=truthy(first.get("proposed")),
-            active=_period_from(first, "a") if has_period else None,
+            active=period_from(first, "a") if has_period else None,
         )
     return records
 
@@ -168,7 +168,7 @@ def _read_lines(store: Store, within: str | None) -> list[StructureEdge]:
             target=str(row["to"]),
             kind=str(row.get("kind") or "hierarchical"),
             line=str(row["line"]) if "line" in row else None,
-            period=_period_from(row, "l"),
+            period=period_from(row, "l"),
         )
         for row in rows
     }
@@ -185,7 +185,7 @@ def _names_in_use(store: Store) -> dict[str, list[tuple[str, Period]]]:
     rows = select_rows(store, page_query("names-in-use"))
     names: dict[str, list[tuple[str, Period]]] = defaultdict(list)
     for row in rows:
-        names[str(row["body"])].append((str(row["name"]), _period_from(row, "n")))
+        names[str(row["body"])].append((str(row["name"]), period_from(row, "n")))
     return dict(names)
 
 
