@@ -84,6 +84,54 @@ class DecisionsPage:
     facets: list[Facet]
 
 
+@dataclass(frozen=True)
+class DecisionFilters:
+    """What the register is narrowed by. Hashable: it keys the answers kept per graph version."""
+
+    partnership: str | None = None
+    body: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str | None = None
+    concerning: str | None = None
+
+    def query_parts(self) -> tuple[dict[str, Node], list[str]]:
+        """The bindings and the decision-filters fragments (queries/decision-filters/)."""
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ParameterError("from", "the start date is after the end date")
+        bindings: dict[str, Node] = {}
+        fragments = []
+        # the narrowing triple patterns first: the store starts from the few decisions they match
+        if self.concerning:
+            bindings["_about"] = URIRef(self.concerning)
+            fragments.append("concerning")
+        if self.body:
+            bindings["_body"] = URIRef(self.body)
+            fragments.append("of-body")
+        if self.partnership:
+            bindings["_partnership"] = URIRef(self.partnership)
+            fragments.append("in-partnership")
+        if self.kind:
+            bindings["_kind"] = Literal(self.kind)
+            fragments.append("of-kind")
+        if self.date_from:
+            bindings["_from"] = Literal(self.date_from.isoformat(), datatype=XSD.date)
+            fragments.append("from")
+        if self.date_to:
+            bindings["_to"] = Literal(self.date_to.isoformat(), datatype=XSD.date)
+            fragments.append("to")
+        if self.year:
+            bindings["_year"] = Literal(self.year)
+            fragments.append("in-year")
+        searched = words(self.text or "")
+        if searched:
+            bindings.update({f"_w{number}": Literal(word) for number, word in enumerate(searched)})
+            fragments.append("words")
+        return bindings, fragments
+
+
 def decisions_register(
     store: Store,
     *,
@@ -101,10 +149,8 @@ def decisions_register(
 
     Every word of `text` must appear in the resolution or in its minute's title.
     """
-    found = _decision_order(
-        store, partnership=partnership, body=body, year=year, kind=kind, date_from=date_from,
-        date_to=date_to, text=text, concerning=concerning,
-    )
+    found = _decision_order(store, DecisionFilters(
+        partnership, body, year, kind, date_from, date_to, text, concerning))
     return _decision_rows(store, [iri for iri, _ in found])
 
 
@@ -128,10 +174,9 @@ def decisions_page(
     only the page's rows their details. The facets are counted in the store too."""
     if page < 1:
         raise ParameterError(parameter, "the page must be a positive number")
-    filters = {"partnership": partnership, "body": body, "year": year, "kind": kind,
-               "date_from": date_from, "date_to": date_to, "text": text}
+    filters = DecisionFilters(partnership, body, year, kind, date_from, date_to, text)
     meetings = index(store).recent(
-        ("decision-meetings", *filters.values()), lambda: _meeting_counts(store, **filters)
+        ("decision-meetings", filters), lambda: _meeting_counts(store, filters)
     )
     total = sum(n for *_, n in meetings)
     pages = max(1, -(-total // per_page))
@@ -145,39 +190,30 @@ def decisions_page(
                 before = seen
             on_page.append(meeting)
         seen += n
-    found = _decision_order(store, meetings=on_page, **filters) if on_page else []
+    found = _decision_order(store, filters, meetings=on_page) if on_page else []
     shown = found[start - before : end - before]
     return DecisionsPage(
         _decision_rows(store, [iri for iri, _ in shown]), total, page, pages,
         index(store).recent(
-            ("decision-facet-values", *filters.values()),
-            lambda: _facets(store, partnership, body, year, kind, date_from, date_to, text),
+            ("decision-facet-values", filters), lambda: _facets(store, filters),
         ) if with_facets else [],
     )
 
 
-def _facets(
-    store: Store,
-    partnership: str | None,
-    body: str | None,
-    year: int | None,
-    kind: str | None,
-    date_from: date | None,
-    date_to: date | None,
-    text: str | None,
-) -> list[Facet]:
+def _facets(store: Store, filters: DecisionFilters) -> list[Facet]:
     """Body, year and kind (and partnership, in a graph of several), as Datasette counts
     them: each value's count is what choosing it would show, the other chosen facets applied.
     One grouped count in the store (kept for the last filters asked) serves them all."""
+    # counted over the register narrowed by dates and words only
+    unfaceted = DecisionFilters(date_from=filters.date_from, date_to=filters.date_to,
+                                text=filters.text)
     counted = index(store).recent(
-        ("decision-facets", date_from, date_to, text),
-        lambda: _facet_counts(store, date_from, date_to, text),
-    )
+        ("decision-facets", unfaceted), lambda: _facet_counts(store, unfaceted))
     within = partnership_of(store)
     several = len(set(within.values())) > 1
     groups = [(within.get(b, ""), b, y, k, n) for b, y, k, n in counted]
-    chosen = {"partnership": partnership or None, "body": body or None,
-              "year": str(year) if year else None, "kind": kind or None}
+    chosen = {"partnership": filters.partnership or None, "body": filters.body or None,
+              "year": str(filters.year) if filters.year else None, "kind": filters.kind or None}
     idx = index(store)
     idx.prefetch(URIRef(b) for _, b, _, _, _ in groups if b)
     labels = {
@@ -198,7 +234,7 @@ def _facets(
             if others and keys[position]:
                 counts[keys[position]] += n
         # a region's bodies are many: until a partnership is chosen, only the busiest
-        limit = FACET_SIZE if name == "body" and several and not partnership else None
+        limit = FACET_SIZE if name == "body" and several and not filters.partnership else None
         shown = sorted(counts, key=lambda value: (-counts[value], value))[:limit]
         if chosen[name] in counts and chosen[name] not in shown:
             shown.append(chosen[name])
@@ -211,12 +247,10 @@ def _facets(
     return facets
 
 
-def _facet_counts(
-    store: Store, date_from: date | None, date_to: date | None, text: str | None
-) -> list[tuple[str, str, str, int]]:
-    """(body, year, kind, matching resolutions) of the register filtered by dates and words."""
-    bindings, filters = _filters(None, None, None, None, date_from, date_to, text, None)
-    rows = select_rows(store, page_query("decision-facets", filters), bindings)
+def _facet_counts(store: Store, filters: DecisionFilters) -> list[tuple[str, str, str, int]]:
+    """(body, year, kind, matching resolutions) of the register as `filters` narrow it."""
+    bindings, fragments = filters.query_parts()
+    rows = select_rows(store, page_query("decision-facets", fragments), bindings)
     return [
         (str(row.get("body") or ""), str(row.get("y") or ""), str(row.get("k") or ""),
          int(row["n"]))
@@ -224,89 +258,23 @@ def _facet_counts(
     ]
 
 
-def _filters(
-    partnership: str | None,
-    body: str | None,
-    year: int | None,
-    kind: str | None,
-    date_from: date | None,
-    date_to: date | None,
-    text: str | None,
-    concerning: str | None,
-) -> tuple[dict[str, Node], list[str]]:
-    """The bindings and the decision-filters fragments (queries/decision-filters/) of the
-    register's filters."""
-    if date_from and date_to and date_from > date_to:
-        raise ParameterError("from", "the start date is after the end date")
-    bindings: dict[str, Node] = {}
-    fragments = []
-    # the narrowing triple patterns first: the store starts from the few decisions they match
-    if concerning:
-        bindings["_about"] = URIRef(concerning)
-        fragments.append("concerning")
-    if body:
-        bindings["_body"] = URIRef(body)
-        fragments.append("of-body")
-    if partnership:
-        bindings["_partnership"] = URIRef(partnership)
-        fragments.append("in-partnership")
-    if kind:
-        bindings["_kind"] = Literal(kind)
-        fragments.append("of-kind")
-    if date_from:
-        bindings["_from"] = Literal(date_from.isoformat(), datatype=XSD.date)
-        fragments.append("from")
-    if date_to:
-        bindings["_to"] = Literal(date_to.isoformat(), datatype=XSD.date)
-        fragments.append("to")
-    if year:
-        bindings["_year"] = Literal(year)
-        fragments.append("in-year")
-    searched = words(text or "")
-    if searched:
-        bindings.update({f"_w{number}": Literal(word) for number, word in enumerate(searched)})
-        fragments.append("words")
-    return bindings, fragments
-
-
-def _meeting_counts(
-    store: Store,
-    *,
-    partnership: str | None = None,
-    body: str | None = None,
-    year: int | None = None,
-    kind: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    text: str | None = None,
-) -> list[tuple[str, str, int]]:
+def _meeting_counts(store: Store, filters: DecisionFilters) -> list[tuple[str, str, int]]:
     """(meeting, body, matching resolutions) in register order (date, then meeting)."""
-    bindings, filters = _filters(partnership, body, year, kind, date_from, date_to, text, None)
-    rows = select_rows(store, page_query("decision-meetings", filters), bindings)
+    bindings, fragments = filters.query_parts()
+    rows = select_rows(store, page_query("decision-meetings", fragments), bindings)
     rows.sort(key=lambda row: (as_date(row.get("d")) or date.min, str(row["meeting"])))
     return [(str(row["meeting"]), str(row.get("b") or ""), int(row["n"])) for row in rows]
 
 
 def _decision_order(
-    store: Store,
-    *,
-    partnership: str | None = None,
-    body: str | None = None,
-    year: int | None = None,
-    kind: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    text: str | None = None,
-    concerning: str | None = None,
-    meetings: list[str] | None = None,
+    store: Store, filters: DecisionFilters, *, meetings: list[str] | None = None
 ) -> list[tuple[str, str]]:
     """(decision, body) of every matching resolution (of these meetings, if given), in
     register order: keys only."""
-    bindings, filters = _filters(partnership, body, year, kind, date_from, date_to, text,
-                                 concerning)
+    bindings, fragments = filters.query_parts()
     rows = select_rows(
         store,
-        page_query("decision-order", filters),
+        page_query("decision-order", fragments),
         [{**bindings, "meeting": URIRef(m)} for m in meetings] if meetings else bindings,
     )
     first = {str(row["decision"]): row for row in reversed(rows)}
