@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -84,6 +85,24 @@ class DecisionsPage:
     facets: list[Facet]
 
 
+def _day(day: date) -> Literal:
+    return Literal(day.isoformat(), datatype=XSD.date)
+
+
+# Each filter: its field, the variable it binds, its fragment in queries/decision-filters/ and
+# how its value becomes a term. The narrowing triple patterns come first: the store starts
+# from the few decisions they match.
+_FILTER_PARTS: tuple[tuple[str, str, str, Callable[[Any], Node]], ...] = (
+    ("concerning", "_about", "concerning", URIRef),
+    ("body", "_body", "of-body", URIRef),
+    ("partnership", "_partnership", "in-partnership", URIRef),
+    ("kind", "_kind", "of-kind", Literal),
+    ("date_from", "_from", "from", _day),
+    ("date_to", "_to", "to", _day),
+    ("year", "_year", "in-year", Literal),
+)
+
+
 @dataclass(frozen=True)
 class DecisionFilters:
     """What the register is narrowed by. Hashable: it keys the answers kept per graph version."""
@@ -103,28 +122,11 @@ class DecisionFilters:
             raise ParameterError("from", "the start date is after the end date")
         bindings: dict[str, Node] = {}
         fragments = []
-        # the narrowing triple patterns first: the store starts from the few decisions they match
-        if self.concerning:
-            bindings["_about"] = URIRef(self.concerning)
-            fragments.append("concerning")
-        if self.body:
-            bindings["_body"] = URIRef(self.body)
-            fragments.append("of-body")
-        if self.partnership:
-            bindings["_partnership"] = URIRef(self.partnership)
-            fragments.append("in-partnership")
-        if self.kind:
-            bindings["_kind"] = Literal(self.kind)
-            fragments.append("of-kind")
-        if self.date_from:
-            bindings["_from"] = Literal(self.date_from.isoformat(), datatype=XSD.date)
-            fragments.append("from")
-        if self.date_to:
-            bindings["_to"] = Literal(self.date_to.isoformat(), datatype=XSD.date)
-            fragments.append("to")
-        if self.year:
-            bindings["_year"] = Literal(self.year)
-            fragments.append("in-year")
+        for field_name, variable, fragment, term in _FILTER_PARTS:
+            value = getattr(self, field_name)
+            if value:
+                bindings[variable] = term(value)
+                fragments.append(fragment)
         searched = words(self.text or "")
         if searched:
             bindings.update({f"_w{number}": Literal(word) for number, word in enumerate(searched)})
