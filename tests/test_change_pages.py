@@ -115,6 +115,7 @@ def test_sign_in_goes_back_only_to_this_site(client: FlaskClient, accounts) -> N
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.slow
 def test_a_form_post_without_its_csrf_token_is_refused(app: Flask, accounts) -> None:
     client = https_client(app)
     refused = client.post("/login", data={"name": accounts["drafter"].name,
@@ -194,6 +195,7 @@ def test_an_applied_change_can_be_proposed_for_undoing(app: Flask, accounts) -> 
     assert "Revert change set 1" in undo
 
 
+@pytest.mark.slow
 def test_the_board_paper_and_its_pdf(app: Flask, accounts) -> None:
     from pypdf import PdfReader
 

@@ -57,6 +57,7 @@ def _void(url: str) -> Graph:
     return Graph().parse(data=data, format="turtle")
 
 
+@pytest.mark.slow
 def test_void_and_dcat_describe_the_downloads(bundled_server):
     url, store = bundled_server
     void = _void(url)

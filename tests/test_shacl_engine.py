@@ -65,6 +65,7 @@ def test_focus_nodes_same_as_pyshacl(make_graph, shapes_graph):
     assert scoped == {k for k in everything if URIRef(k[0]) in focus}
 
 
+@pytest.mark.slow
 def test_ontology_widens_targets_in_both(make_graph, shapes_graph):
     ontology = make_graph("gg:JointCommittee rdfs:subClassOf gg:Body .")
     data = make_graph(BASE, "lt:body/joint a gg:JointCommittee ; org:reportsTo lt:body/ssog .")

@@ -348,6 +348,7 @@ def test_a_fresh_project_serves_its_own_name_and_takes_its_first_structure(tmp_p
         ("Anyshire Board", "board")]
 
 
+@pytest.mark.slow
 def test_once_bodies_exist_an_approval_must_name_who_approved_it(tmp_path):
     settings = new_project(tmp_path)
     store = open_store(settings)
