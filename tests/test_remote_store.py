@@ -118,14 +118,12 @@ CASE_IDS = [f"{n}-{'-'.join(p) or 'all'}" for n, p in CASES]
 # of a nested OPTIONAL's variable as true inside a grouping sub-select (members,
 # memberships-as-at, memberships-of), loses a reporting line when grouping
 # (structure-differences), answers with a skolemised resource that the query's own filter
-# excludes (search), and serialises every xsd:boolean as an xsd:integer, 1 or 0
-# (theme-partnership-links' proposed). Strict:
-# one that starts passing fails here until it is taken off the list.
+# excludes (search). Strict: one that starts passing fails here until it is taken off the
+# list.
 VIRTUOSO_NOT_YET_PORTABLE = frozenset({
     "memberships-as-at-date",
     "search-text",
     "structure-differences-from-to",
-    "theme-partnership-links-all",
 })
 
 # Cases not sent to Virtuoso 7.2.5: members and memberships-of no longer fail to compile or
@@ -261,6 +259,17 @@ def test_saved_query_answers_equal_the_embedded_store(
     assert Counter(_rows(there)) == Counter(_rows(here))
     keys = _order_keys(query.text, here)
     assert [_key(row, keys) for row in there.rows] == [_key(row, keys) for row in here.rows]
+
+
+def test_booleans_come_back_as_the_embedded_store_gives_them(remote, embedded):
+    """Stored and computed booleans are the same terms on every store (Virtuoso's JSON writes
+    them 1 and 0, read back as the canonical true and false)."""
+    query = ("SELECT ?body ?top ?given WHERE { ?body <https://w3id.org/govgraph/def#isTopLevel>"
+             " ?top BIND(xsd:boolean(?top = true) AS ?given) }")
+    query = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + query
+    there, here = remote.query(query), embedded.query(query)
+    assert {str(row["top"]) for row in here.rows} == {"true", "false"}
+    assert Counter(_rows(there)) == Counter(_rows(here))
 
 
 def test_the_contract_answers_hold_on_the_remote_store(server, remote, library, request):
