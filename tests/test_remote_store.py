@@ -117,12 +117,10 @@ CASE_IDS = [f"{n}-{'-'.join(p) or 'all'}" for n, p in CASES]
 # queries now compile there (issue 16): it loses the rows of a post's holders and reads BOUND()
 # of a nested OPTIONAL's variable as true inside a grouping sub-select (members,
 # memberships-as-at, memberships-of), loses a reporting line when grouping
-# (structure-differences), answers with a skolemised resource that the query's own filter
-# excludes (search). Strict: one that starts passing fails here until it is taken off the
-# list.
+# (structure-differences). Strict: one that starts passing fails here until it is taken off
+# the list.
 VIRTUOSO_NOT_YET_PORTABLE = frozenset({
     "memberships-as-at-date",
-    "search-text",
     "structure-differences-from-to",
 })
 
