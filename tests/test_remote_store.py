@@ -120,7 +120,6 @@ CASE_IDS = [f"{n}-{'-'.join(p) or 'all'}" for n, p in CASES]
 # (structure-differences). Strict: one that starts passing fails here until it is taken off
 # the list.
 VIRTUOSO_NOT_YET_PORTABLE = frozenset({
-    "structure-differences-from-to",
 })
 
 # Cases not sent to Virtuoso 7.2.5: members and memberships-of no longer fail to compile or
