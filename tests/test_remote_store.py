@@ -125,7 +125,7 @@ VIRTUOSO_NOT_YET_PORTABLE = frozenset({
 # Cases not sent to Virtuoso 7.2.5: members and memberships-of no longer fail to compile or
 # crash it (issue 16) but still answer differently (the post-holder and BOUND() defects above)
 # and at times keep it busy past the time limit, stalling every case after them.
-VIRTUOSO_NOT_SENT = frozenset({"members-body-date", "members-body", "memberships-of-person"})
+VIRTUOSO_NOT_SENT = frozenset({"members-body-date", "members-body"})
 STALLS = "members answers differently on Virtuoso 7.2.5 and can stall it; not sent to it"
 
 
