@@ -45,9 +45,6 @@ from govgraph.sparql.binding import bind_values  # noqa: E402
 from govgraph.store import open_store  # noqa: E402
 from govgraph.store.remote import SparqlStore  # noqa: E402
 
-#: saved queries that take Virtuoso 7.2.5 down (see VIRTUOSO_CRASHES in the tests)
-VIRTUOSO_CRASHES = {"memberships-of"}
-
 
 def store_alone(store: SparqlStore, text: str) -> int:
     """POST the bound text as the SPARQL Protocol asks, with govgraph's dataset; bytes read."""
@@ -116,10 +113,6 @@ def main(argv: list[str] | None = None) -> int:
             rows = []
             for case, case_params in bench.contract_cases(params):
                 query = library.get(case)
-                if name == "Virtuoso" and case in VIRTUOSO_CRASHES:
-                    rows.append([bench.case_label(case, case_params), "—", "not sent", "—",
-                                 "crashes Virtuoso 7.2.5 (tests/test_remote_store.py)"])
-                    continue
                 here_time, here = bench.repeat(
                     lambda q=query, p=case_params: run_saved_query(embedded, q, p), **reps)
                 text = bind_values(query_text(query, case_params),

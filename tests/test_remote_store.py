@@ -113,28 +113,6 @@ pytestmark = pytest.mark.remote
 
 CASE_IDS = [f"{n}-{'-'.join(p) or 'all'}" for n, p in CASES]
 
-# Cases whose answers Virtuoso 7.2.5 does not yet give as the embedded store does, though the
-# queries now compile there (issue 16): it loses the rows of a post's holders and reads BOUND()
-# of a nested OPTIONAL's variable as true inside a grouping sub-select (members,
-# memberships-as-at, memberships-of), loses a reporting line when grouping
-# (structure-differences), answers with a skolemised resource that the query's own filter
-# excludes (search), and serialises every xsd:boolean as an xsd:integer, 1 or 0
-# (theme-partnership-links' proposed); actions of a body come with 3 rows too many. Strict:
-# one that starts passing fails here until it is taken off the list.
-VIRTUOSO_NOT_YET_PORTABLE = frozenset({
-    "actions-body",
-    "memberships-as-at-date",
-    "search-text",
-    "structure-differences-from-to",
-    "theme-partnership-links-all",
-})
-
-# Cases not sent to Virtuoso 7.2.5: members and memberships-of no longer fail to compile or
-# crash it (issue 16) but still answer differently (the post-holder and BOUND() defects above)
-# and at times keep it busy past the time limit, stalling every case after them.
-VIRTUOSO_NOT_SENT = frozenset({"members-body-date", "members-body", "memberships-of-person"})
-STALLS = "members answers differently on Virtuoso 7.2.5 and can stall it; not sent to it"
-
 
 ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 SEPARATOR = re.compile(r"[;,] ")
@@ -246,14 +224,7 @@ def test_the_bundled_graph_is_loaded_through_govgraph(remote, embedded):
 
 
 @pytest.mark.parametrize(("name", "params"), CASES, ids=CASE_IDS)
-def test_saved_query_answers_equal_the_embedded_store(
-    name, params, server, remote, embedded, library, request
-):
-    case = request.node.callspec.id.split("-", 1)[1]
-    if isinstance(server, VirtuosoServer) and case in VIRTUOSO_NOT_SENT:
-        pytest.xfail(STALLS)
-    if isinstance(server, VirtuosoServer) and case in VIRTUOSO_NOT_YET_PORTABLE:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="not yet portable to Virtuoso"))
+def test_saved_query_answers_equal_the_embedded_store(name, params, remote, embedded, library):
     query = library.get(name)
     here = run_saved_query(embedded, query, params)
     there = run_saved_query(remote, query, params)
@@ -264,10 +235,19 @@ def test_saved_query_answers_equal_the_embedded_store(
     assert [_key(row, keys) for row in there.rows] == [_key(row, keys) for row in here.rows]
 
 
-def test_the_contract_answers_hold_on_the_remote_store(server, remote, library, request):
+def test_booleans_come_back_as_the_embedded_store_gives_them(remote, embedded):
+    """Stored and computed booleans are the same terms on every store (Virtuoso's JSON writes
+    them 1 and 0, read back as the canonical true and false)."""
+    query = ("SELECT ?body ?top ?given WHERE { ?body <https://w3id.org/govgraph/def#isTopLevel>"
+             " ?top BIND(xsd:boolean(?top = true) AS ?given) }")
+    query = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n" + query
+    there, here = remote.query(query), embedded.query(query)
+    assert {str(row["top"]) for row in here.rows} == {"true", "false"}
+    assert Counter(_rows(there)) == Counter(_rows(here))
+
+
+def test_the_contract_answers_hold_on_the_remote_store(remote, library):
     """Spot checks from the source documents, asked of the server alone."""
-    if isinstance(server, VirtuosoServer):
-        pytest.xfail(STALLS)
     members = run_saved_query(remote, library.get("members"), {"body": SSOG, "date": "2006-06-13"})
     certain = [r for r in members.rows if str(r["certainty"]) == "certain"]
     assert len(certain) == 14  # 000 minute 3(ii): thirteen members and an observer
@@ -347,9 +327,7 @@ def test_whole_graph_reads_are_complete_beyond_the_stores_cap(virtuoso, embedded
         store.graph()
 
 
-def test_the_web_app_runs_on_the_remote_store(server, remote, embedded, library, request):
-    if isinstance(server, VirtuosoServer):
-        pytest.xfail(STALLS)
+def test_the_web_app_runs_on_the_remote_store(server, remote, embedded, library):
     app = create_app(server.settings(), store=remote)
     client = app.test_client()
     response = client.get(

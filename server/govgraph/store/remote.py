@@ -501,6 +501,14 @@ def _term_from_json(value: Mapping[str, str]) -> Node:
     if "xml:lang" in value:
         return Literal(value["value"], lang=value["xml:lang"])
     datatype = value.get("datatype")
+    if datatype == str(XSD.boolean):
+        # Virtuoso 7.2.5's JSON writes every xsd:boolean as 1 or 0, the same values as the
+        # canonical true and false that the embedded store and every other writer give.
+        text = BOOLEAN_CANONICAL.get(value["value"], value["value"])
+        return Literal(text, datatype=XSD.boolean, normalize=False)
     if datatype and datatype != str(XSD.string):
         return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
     return Literal(value["value"])
+
+
+BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
