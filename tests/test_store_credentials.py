@@ -9,7 +9,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -22,12 +25,12 @@ from govgraph.store.remote import SparqlStore
 USER, PASSWORD, REALM, NONCE = "govgraph", "s3cret", "SPARQL", "abc123"
 
 
-def _digest_ok(header: str, method: str) -> bool:
+def _digest_ok(header: str, method: str, user: str = USER, password: str = PASSWORD) -> bool:
     fields = dict(
         part.strip().split("=", 1) for part in header[len("Digest "):].split(",") if "=" in part
     )
     fields = {key: value.strip('"') for key, value in fields.items()}
-    ha1 = hashlib.md5(f"{USER}:{REALM}:{PASSWORD}".encode()).hexdigest()
+    ha1 = hashlib.md5(f"{user}:{REALM}:{password}".encode()).hexdigest()
     ha2 = hashlib.md5(f"{method}:{fields.get('uri', '')}".encode()).hexdigest()
     if "qop" in fields:
         text = f"{ha1}:{NONCE}:{fields['nc']}:{fields['cnonce']}:{fields['qop']}:{ha2}"
@@ -38,16 +41,18 @@ def _digest_ok(header: str, method: str) -> bool:
 
 class _Endpoint(BaseHTTPRequestHandler):
     scheme = "basic"
+    user, password = USER, PASSWORD
 
     def do_POST(self) -> None:  # noqa: N802 - the http.server naming
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         header = self.headers.get("Authorization", "")
         if self.scheme == "basic":
-            token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+            token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
             allowed = header == f"Basic {token}"
             challenge = f'Basic realm="{REALM}"'
         else:
-            allowed = header.startswith("Digest ") and _digest_ok(header, "POST")
+            allowed = header.startswith("Digest ") and _digest_ok(header, "POST", self.user,
+                                                                  self.password)
             challenge = f'Digest realm="{REALM}", nonce="{NONCE}", qop="auth"'
         if not allowed:
             self.send_response(401)
@@ -66,15 +71,24 @@ class _Endpoint(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(params=["basic", "digest"])
-def endpoint(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
-    handler = type("Handler", (_Endpoint,), {"scheme": request.param})
+@contextmanager
+def _serving(scheme: str, user: str = USER, password: str = PASSWORD) -> Iterator[str]:
+    handler = type("Handler", (_Endpoint,), {"scheme": scheme, "user": user,
+                                             "password": password})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql-auth", request.param
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql-auth"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(params=["basic", "digest"])
+def endpoint(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    with _serving(request.param) as url:
+        yield url, request.param
 
 
 def test_credentials_from_the_environment_reach_the_server(endpoint: tuple[str, str]) -> None:
@@ -103,6 +117,20 @@ def test_wrong_or_missing_credentials_are_refused_clearly(endpoint: tuple[str, s
         )
         with pytest.raises(GovgraphError, match="refused|401|Unauthorized"):
             open_store(settings)
+
+
+def test_each_store_answers_digest_with_its_own_credentials_and_no_one_else_does() -> None:
+    # SPARQLWrapper alone installs one Digest opener for the whole process: the second
+    # store's credentials would replace the first's, and any later request would use them
+    with _serving("digest") as first_url, _serving("digest", "other", "pa55") as second_url:
+        first = SparqlStore(first_url, credentials=(USER, PASSWORD), auth="digest")
+        second = SparqlStore(second_url, credentials=("other", "pa55"), auth="digest")
+        assert first.query("ASK {}").boolean is True
+        assert second.query("ASK {}").boolean is True
+        assert first.query("ASK {}").boolean is True
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(first_url, data=b"query=ASK%20%7B%7D", timeout=10)
+        assert refused.value.code == 401
 
 
 def test_half_a_credential_or_an_unknown_scheme_is_an_error() -> None:

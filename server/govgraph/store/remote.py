@@ -103,19 +103,30 @@ class SparqlStore:
         self.credentials = credentials
         self.auth = DIGEST if auth == "digest" else BASIC
         self._known_version: str | None = None  # the graph version this client last saw
+        # This store's own urllib openers, never the process's (`urllib.request.urlopen`):
+        # the Graph Store requests carry their credentials themselves; the SPARQL requests
+        # answer a Digest challenge with this store's credentials alone.
+        self._plain = urllib.request.build_opener()
+        self._sparql = self._plain
+        if self.credentials and self.auth == DIGEST:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, [self.query_endpoint, self.update_endpoint],
+                                   *self.credentials)
+            self._sparql = urllib.request.build_opener(
+                urllib.request.HTTPDigestAuthHandler(passwords))
 
     def __repr__(self) -> str:  # never the credentials
         return f"SparqlStore({self.query_endpoint!r}, graph={self.graph_iri!r})"
 
     def _wrapper(self, endpoint: str, timeout: float) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(endpoint)
+        wrapper = _Client(endpoint, self._sparql)
         wrapper.setTimeout(max(1, round(timeout)))
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
         for name, value in self.headers.items():
             wrapper.addCustomHttpHeader(name, value)
-        if self.credentials:
-            wrapper.setHTTPAuth(self.auth)
+        if self.credentials and self.auth == BASIC:  # Digest: the store's opener answers
+            wrapper.setHTTPAuth(BASIC)
             wrapper.setCredentials(*self.credentials)
         return wrapper
 
@@ -309,7 +320,7 @@ class SparqlStore:
         self._authorise(request)
         wait = max(self.timeout, 60.0)
         try:
-            with urllib.request.urlopen(request, timeout=wait) as response:
+            with self._plain.open(request, timeout=wait) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip()[:500]
@@ -329,7 +340,7 @@ class SparqlStore:
             request.add_unredirected_header("Authorization", f"Basic {token}")
             return
         try:
-            with urllib.request.urlopen(request.full_url, timeout=self.timeout):
+            with self._plain.open(request.full_url, timeout=self.timeout):
                 return  # no challenge: the store does not ask for credentials
         except urllib.error.HTTPError as exc:
             challenge = exc.headers.get("WWW-Authenticate", "")
@@ -435,6 +446,25 @@ def _deskolemised(graph: Graph) -> Graph:
     for s, p, o in graph:
         out.add((deskolemise(s), p, deskolemise(o)))
     return out
+
+
+class _Client(SPARQLWrapper):
+    """SPARQLWrapper sending through a store's own opener. For Digest authentication
+    SPARQLWrapper itself installs an opener for the whole process, which a second store's
+    credentials replace and which answers every later 401 in the process."""
+
+    def __init__(self, endpoint: str, opener: urllib.request.OpenerDirector) -> None:
+        super().__init__(endpoint)
+        self.store_opener = opener
+
+    def _query(self) -> tuple[http.client.HTTPResponse, str]:
+        request = self._createRequest()
+        try:
+            return self.store_opener.open(request, timeout=self.timeout), self.returnFormat
+        except urllib.error.HTTPError as error:
+            if error.code == 400:  # as SPARQLWrapper says it; other refusals stay HTTP errors
+                raise QueryBadFormed(error.read()) from None
+            raise
 
 
 def _send(wrapper: SPARQLWrapper, wait: float, text: str) -> bytes:
