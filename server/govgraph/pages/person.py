@@ -197,6 +197,7 @@ def attendance_facts(
     meeting: str | None = None,
     substitute_for: str | None = None,
 ) -> list[AttendanceFact]:
+    """The attendance records of a person, a meeting, or those substituting for a person."""
     idx = index(store)
     if person:
         of, binding = "person", {"_person": URIRef(person)}

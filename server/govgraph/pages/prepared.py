@@ -70,8 +70,12 @@ def _file(folder: Path, version: str) -> Path:
 
 @functools.cache
 def code_digest() -> str:
+    """A digest of the read models' code and their queries: what another version of them kept
+    may hold other shapes or other answers, so its files are not taken back."""
+    here = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted([*here.glob("*.py"), *here.glob("queries/**/*.rq")]):
+        digest.update(path.relative_to(here).as_posix().encode("utf-8"))
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -47,6 +47,8 @@ def pick():
 
 
 def names_index() -> Names:
+    """Every labelled resource with its kind, for the builder's type-ahead; made once per graph
+    version."""
     store = govgraph().store
 
     def make() -> Names:
