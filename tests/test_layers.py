@@ -30,3 +30,19 @@ def test_no_module_imports_another_modules_private_names():
                             for alias in node.names
                             if alias.name.startswith("_") and not alias.name.startswith("__")]
     assert reached == []
+
+
+def test_every_module_and_public_function_and_class_says_what_it_is_for():
+    missing = []
+    for path in (ROOT / "server" / "govgraph").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        name = str(path.relative_to(ROOT))
+        if not ast.get_docstring(tree):
+            missing.append(name)
+        for node in tree.body:
+            members = node.body if isinstance(node, ast.ClassDef) else []
+            for item in (node, *members):
+                if (isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                        and not item.name.startswith("_") and not ast.get_docstring(item)):
+                    missing.append(f"{name}:{item.lineno} {item.name}")
+    assert missing == []
