@@ -112,7 +112,12 @@ ATTENDED_PAGE = "attended-page"
 
 def person_page(store: Store, iri: str, attended_page: int = 1) -> PersonPage | None:
     """Everything about one person, the meetings attended a page (LIST_SIZE) at a time; None
-    when `iri` is not a foaf:Person."""
+    when `iri` is not a foaf:Person. The last pages asked for are kept for the graph version."""
+    return index(store).recent(("person-page", iri, attended_page),
+                               lambda: _person_page(store, iri, attended_page))
+
+
+def _person_page(store: Store, iri: str, attended_page: int) -> PersonPage | None:
     idx = index(store)
     if str(FOAF.Person) not in idx.types.get(iri, set()):
         return None
