@@ -226,13 +226,16 @@ def person(slug: str):
                              page_number(request.args.get(ATTENDED_PAGE), ATTENDED_PAGE))
     if page is None:
         return _not_found(f"There is no person '{slug}' in the graph.")
-    return render_template(
-        "person.html",
-        page_title=page.person.label,
-        page=page,
-        body_names_then=as_recorded.body_names_then(_store(), page.memberships),
-        mentioned_events=as_recorded.events_with(_store(), page.person.iri),
+    store = _store()
+    # The same for everyone who asks for this page of this graph version: rendered once.
+    main_html = pages.index(store).recent(
+        ("person-html", request.full_path),
+        lambda: render_template(
+            "_person_main.html", page=page,
+            body_names_then=as_recorded.body_names_then(store, page.memberships),
+            mentioned_events=as_recorded.events_with(store, page.person.iri)),
     )
+    return render_template("person.html", page_title=page.person.label, main_html=main_html)
 
 
 @blueprint.get("/meeting/<slug>")
