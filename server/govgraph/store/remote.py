@@ -522,6 +522,10 @@ def _parse_json_result(raw: bytes, limit: int) -> QueryResult:
     return QueryResult(kind="SELECT", variables=variables, rows=rows)
 
 
+BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
+"""Virtuoso's JSON spelling of xsd:boolean values, and the canonical one."""
+
+
 def _term_from_json(value: Mapping[str, str]) -> Node:
     kind = value.get("type")
     if kind == "uri":
@@ -540,5 +544,3 @@ def _term_from_json(value: Mapping[str, str]) -> Node:
         return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
     return Literal(value["value"])
 
-
-BOOLEAN_CANONICAL = {"1": "true", "0": "false"}
